@@ -1,0 +1,209 @@
+import { checkAbsolutePath, checkNonEmpty, compact, fail, checkUrl } from './validate';
+
+/**
+ * Where mounted Secrets appear in the Prometheus container: one directory per Secret,
+ * one file per key.
+ */
+export const SECRETS_MOUNT_PATH = '/etc/prometheus/secrets';
+
+/**
+ * A secret value that Prometheus reads from a file (`password_file`, `credentials_file`,
+ * `client_secret_file`, `ca_file`, ...).
+ *
+ * Secret values never appear in prometheus.yml: either the file already exists in the
+ * Prometheus container, or it is a key of a Kubernetes Secret that `PrometheusStack` mounts.
+ */
+export class Credential {
+  /**
+   * A file that already exists where Prometheus runs.
+   *
+   * @param path absolute path of the file
+   */
+  public static fromFile(path: string): Credential {
+    checkAbsolutePath('Credential.fromFile', 'path', path);
+    return new Credential(path);
+  }
+
+  /**
+   * A key of a Kubernetes Secret in the Prometheus namespace.
+   *
+   * `PrometheusStack` mounts the Secret read-only at `/etc/prometheus/secrets/<secretName>`
+   * and Prometheus reads the key's file there.
+   *
+   * @param secretName name of the Secret (in the namespace of the Prometheus server)
+   * @param key key in the Secret's data
+   */
+  public static fromSecret(secretName: string, key: string): Credential {
+    const where = 'Credential.fromSecret';
+    if (secretName.length > 253 || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(secretName)) {
+      fail(where, 'secretName', 'must be a DNS-1123 subdomain (a Kubernetes Secret name)', secretName);
+    }
+    if (!/^[-._a-zA-Z0-9]+$/.test(key) || key === '.' || key === '..') {
+      fail(where, 'key', 'must be a Secret data key (alphanumerics, \'-\', \'_\' or \'.\')', key);
+    }
+    return new Credential(`${SECRETS_MOUNT_PATH}/${secretName}/${key}`, secretName, key);
+  }
+
+  /** The absolute path of the file Prometheus reads. */
+  public readonly path: string;
+  /**
+   * The Kubernetes Secret that provides the file.
+   *
+   * @default - the file is not from a Secret
+   */
+  public readonly secretName?: string;
+  /**
+   * The key of the Secret that provides the file.
+   *
+   * @default - the file is not from a Secret
+   */
+  public readonly secretKey?: string;
+
+  private constructor(path: string, secretName?: string, secretKey?: string) {
+    this.path = path;
+    this.secretName = secretName;
+    this.secretKey = secretKey;
+  }
+}
+
+/**
+ * Basic authentication with the password read from a file.
+ */
+export interface BasicAuthOptions {
+  /** The user name. */
+  readonly username: string;
+  /** The password, read from a file or a Secret. */
+  readonly password: Credential;
+}
+
+/**
+ * An `Authorization` header whose credentials are read from a file.
+ */
+export interface AuthorizationOptions {
+  /** The credentials (for example a bearer token), read from a file or a Secret. */
+  readonly credentials: Credential;
+  /**
+   * The authentication type.
+   *
+   * @default 'Bearer'
+   */
+  readonly credentialsType?: string;
+}
+
+/**
+ * OAuth 2.0 client credentials with the client secret read from a file.
+ */
+export interface OAuth2Options {
+  /** The client id. */
+  readonly clientId: string;
+  /** The client secret, read from a file or a Secret. */
+  readonly clientSecret: Credential;
+  /** The token endpoint. */
+  readonly tokenUrl: string;
+  /**
+   * Scopes for the token request.
+   *
+   * @default - no scopes
+   */
+  readonly scopes?: string[];
+  /**
+   * Extra parameters for the token request.
+   *
+   * @default - none
+   */
+  readonly endpointParams?: { [name: string]: string };
+}
+
+/**
+ * How Prometheus authenticates to a scrape target, a remote-write endpoint or an Alertmanager.
+ *
+ * The three forms are mutually exclusive in Prometheus, so a client takes exactly one.
+ * Secrets are always read from files.
+ *
+ * @see https://prometheus.io/docs/prometheus/latest/configuration/configuration/#http_config
+ */
+export class Authentication {
+  /** Basic authentication (`basic_auth` with `password_file`). */
+  public static basic(options: BasicAuthOptions): Authentication {
+    checkNonEmpty('Authentication.basic', 'username', options.username);
+    return new Authentication('basic_auth', { username: options.username, password_file: options.password.path }, [options.password]);
+  }
+
+  /** An `Authorization` header (`authorization` with `credentials_file`), a bearer token by default. */
+  public static authorization(options: AuthorizationOptions): Authentication {
+    const type = options.credentialsType ?? 'Bearer';
+    if (!/^[A-Za-z][A-Za-z0-9!#$%&'*+.^_`|~-]*$/.test(type)) {
+      fail('Authentication.authorization', 'credentialsType', 'must be an HTTP authentication scheme such as Bearer', type);
+    }
+    if (type.toLowerCase() === 'basic') {
+      fail('Authentication.authorization', 'credentialsType', 'must not be Basic', type, 'Use Authentication.basic()');
+    }
+    return new Authentication('authorization', { type, credentials_file: options.credentials.path }, [options.credentials]);
+  }
+
+  /** OAuth 2.0 client credentials (`oauth2` with `client_secret_file`). */
+  public static oauth2(options: OAuth2Options): Authentication {
+    checkNonEmpty('Authentication.oauth2', 'clientId', options.clientId);
+    checkUrl('Authentication.oauth2', 'tokenUrl', options.tokenUrl);
+    return new Authentication('oauth2', compact({
+      client_id: options.clientId,
+      client_secret_file: options.clientSecret.path,
+      token_url: options.tokenUrl,
+      scopes: options.scopes,
+      endpoint_params: options.endpointParams,
+    }), [options.clientSecret]);
+  }
+
+  private constructor(
+    private readonly key: string,
+    private readonly body: object,
+    private readonly credentials: Credential[]) {}
+
+  /** @internal */
+  public _render(): { [key: string]: object } {
+    return { [this.key]: this.body };
+  }
+
+  /** @internal */
+  public _credentials(): Credential[] {
+    return [...this.credentials];
+  }
+}
+
+/**
+ * TLS settings for connections Prometheus makes. Certificates and keys are files.
+ *
+ * @see https://prometheus.io/docs/prometheus/latest/configuration/configuration/#tls_config
+ */
+export interface TlsOptions {
+  /**
+   * The CA certificate that validates the server certificate.
+   *
+   * @default - the system's trusted CAs
+   */
+  readonly ca?: Credential;
+  /**
+   * The client certificate, for mutual TLS. Requires `key`.
+   *
+   * @default - no client certificate
+   */
+  readonly cert?: Credential;
+  /**
+   * The client certificate's private key. Requires `cert`.
+   *
+   * @default - no client certificate
+   */
+  readonly key?: Credential;
+  /**
+   * The server name to verify the certificate against (SNI).
+   *
+   * @default - the host of the target
+   */
+  readonly serverName?: string;
+  /**
+   * Skip verification of the server certificate. Insecure; for testing only.
+   *
+   * @default false
+   */
+  readonly insecureSkipVerify?: boolean;
+}

@@ -1,0 +1,42 @@
+// HTTP client settings (authentication, TLS) shared by scrape jobs, remote write and Alertmanagers. Not exported.
+import { Authentication, Credential, TlsOptions } from './credential';
+import { compact, fail } from './validate';
+
+/** Renders `tls_config` and checks that a client certificate comes with its key. */
+export function renderTls(where: string, tls: TlsOptions | undefined): object | undefined {
+  if (!tls) return undefined;
+  if ((tls.cert === undefined) !== (tls.key === undefined)) {
+    fail(where, 'tls', 'needs both \'cert\' and \'key\' for a client certificate', tls.cert ? 'cert only' : 'key only');
+  }
+  return compact({
+    ca_file: tls.ca?.path,
+    cert_file: tls.cert?.path,
+    key_file: tls.key?.path,
+    server_name: tls.serverName,
+    insecure_skip_verify: tls.insecureSkipVerify,
+  });
+}
+
+/** The credentials a TLS config reads. */
+export function tlsCredentials(tls: TlsOptions | undefined): Credential[] {
+  return [tls?.ca, tls?.cert, tls?.key].filter((c): c is Credential => c !== undefined);
+}
+
+/** The HTTP client settings shared by scrape jobs, remote write and Alertmanagers. */
+export interface HttpClientSettings {
+  readonly auth?: Authentication;
+  readonly tls?: TlsOptions;
+}
+
+/** Renders the authentication and `tls_config` of an HTTP client. */
+export function renderHttpClient(where: string, settings: HttpClientSettings): { [key: string]: unknown } {
+  return compact({
+    ...settings.auth?._render(),
+    tls_config: renderTls(where, settings.tls),
+  });
+}
+
+/** The files an HTTP client reads its secrets from. */
+export function httpClientCredentials(settings: HttpClientSettings): Credential[] {
+  return [...(settings.auth?._credentials() ?? []), ...tlsCredentials(settings.tls)];
+}

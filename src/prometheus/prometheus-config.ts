@@ -1,0 +1,229 @@
+import { Duration } from 'cdk8s';
+import * as YAML from 'yaml';
+import { AlertmanagerEndpoint } from './alertmanager';
+import { Credential } from './credential';
+import { RemoteWrite } from './remote-write';
+import { RuleGroup } from './rules';
+import { ScrapeJob } from './scrape-job';
+import { KubernetesWatch } from './service-discovery';
+import { checkLabelMap, fail, formatMillis, millis, promDuration } from './validate';
+
+/** Prometheus's own defaults, used to check jobs that rely on them. */
+const PROMETHEUS_DEFAULT_INTERVAL = Duration.minutes(1);
+const PROMETHEUS_DEFAULT_TIMEOUT = Duration.seconds(10);
+
+/**
+ * Properties of a `PrometheusConfig`.
+ *
+ * @see https://prometheus.io/docs/prometheus/latest/configuration/configuration/#configuration-file
+ */
+export interface PrometheusConfigProps {
+  /**
+   * The default scrape interval of every job.
+   *
+   * @default Duration.minutes(1) (Prometheus's default; not written)
+   */
+  readonly scrapeInterval?: Duration;
+  /**
+   * The default scrape timeout; at most `scrapeInterval`.
+   *
+   * @default Duration.seconds(10) (Prometheus's default; not written)
+   */
+  readonly scrapeTimeout?: Duration;
+  /**
+   * How often rules are evaluated.
+   *
+   * @default Duration.minutes(1) (Prometheus's default; not written)
+   */
+  readonly evaluationInterval?: Duration;
+  /**
+   * Labels added to every series and alert that leaves this server (remote write,
+   * federation, Alertmanager); they tell servers apart, such as `cluster` or `replica`.
+   *
+   * @default - none
+   */
+  readonly externalLabels?: { [name: string]: string };
+  /**
+   * The path of the rule file, relative to prometheus.yml, listed in `rule_files` when there
+   * are rule groups.
+   *
+   * @default 'rules.yml'
+   */
+  readonly ruleFile?: string;
+}
+
+/**
+ * A whole prometheus.yml: global settings, scrape jobs, rule groups, remote writes and
+ * Alertmanagers, rendered as YAML.
+ *
+ * Pure data: it knows nothing of Kubernetes. `PrometheusStack` holds one and renders it into
+ * its ConfigMap; it can also be used on its own to write a prometheus.yml.
+ */
+export class PrometheusConfig {
+  /** The rule file path listed in `rule_files`. */
+  public readonly ruleFile: string;
+
+  /**
+   * A configuration owned by a construct, whose errors name the construct's path.
+   *
+   * @internal
+   */
+  public static _create(where: string, props: PrometheusConfigProps): PrometheusConfig {
+    PrometheusConfig.creatingFor = where;
+    try {
+      return new PrometheusConfig(props);
+    } finally {
+      PrometheusConfig.creatingFor = undefined;
+    }
+  }
+
+  private static creatingFor?: string;
+
+  private readonly where: string;
+
+  private readonly global: { [key: string]: unknown };
+  private readonly intervalMs: number;
+  private readonly timeoutMs: number;
+  private readonly jobs = new Map<string, ScrapeJob>();
+  private readonly groups = new Map<string, RuleGroup>();
+  private readonly remoteWriteList: RemoteWrite[] = [];
+  private readonly alertmanagerList: AlertmanagerEndpoint[] = [];
+
+  constructor(props: PrometheusConfigProps = {}) {
+    const where = PrometheusConfig.creatingFor ?? 'PrometheusConfig';
+    this.where = where;
+    const interval = props.scrapeInterval ?? PROMETHEUS_DEFAULT_INTERVAL;
+    const timeout = props.scrapeTimeout ?? PROMETHEUS_DEFAULT_TIMEOUT;
+    this.global = {
+      scrape_interval: props.scrapeInterval && promDuration(where, 'scrapeInterval', props.scrapeInterval),
+      scrape_timeout: props.scrapeTimeout && promDuration(where, 'scrapeTimeout', props.scrapeTimeout),
+      evaluation_interval: props.evaluationInterval && promDuration(where, 'evaluationInterval', props.evaluationInterval),
+      external_labels: props.externalLabels && { ...props.externalLabels },
+    };
+    this.intervalMs = millis(interval);
+    this.timeoutMs = millis(timeout);
+    if (this.timeoutMs > this.intervalMs) {
+      fail(where, 'scrapeTimeout', `must not exceed 'scrapeInterval' (${formatMillis(this.intervalMs)})`, formatMillis(this.timeoutMs));
+    }
+    checkLabelMap(where, 'externalLabels', props.externalLabels);
+    this.ruleFile = props.ruleFile ?? 'rules.yml';
+    if (!/\.ya?ml$/.test(this.ruleFile)) {
+      fail(where, 'ruleFile', 'must end in .yml or .yaml', this.ruleFile);
+    }
+  }
+
+  /**
+   * Adds a scrape job.
+   *
+   * Fails if a job of the same name exists, or if the job's timeout exceeds its effective
+   * interval (its own, or the global one).
+   */
+  public addScrapeJob(job: ScrapeJob): void {
+    if (this.jobs.has(job.jobName)) {
+      fail(this.where, 'jobName', 'must be unique: a scrape job of that name already exists', job.jobName,
+        'Give the job another name');
+    }
+    if (job.scrapeTimeout && !job.scrapeInterval && millis(job.scrapeTimeout) > this.intervalMs) {
+      fail(this.where, `${job.jobName}.scrapeTimeout`,
+        `must not exceed the global scrape interval (${formatMillis(this.intervalMs)})`,
+        formatMillis(millis(job.scrapeTimeout)), 'Set the job\'s scrapeInterval or shorten its timeout');
+    }
+    this.jobs.set(job.jobName, job);
+  }
+
+  /** Adds a rule group. Fails if a group of the same name exists. */
+  public addRuleGroup(group: RuleGroup): void {
+    if (this.groups.has(group.name)) {
+      fail(this.where, 'ruleGroup', 'must have a unique name: a rule group of that name already exists', group.name);
+    }
+    this.groups.set(group.name, group);
+  }
+
+  /** Adds a remote-write target. Fails if a remote write of the same name exists. */
+  public addRemoteWrite(remoteWrite: RemoteWrite): void {
+    if (remoteWrite.name !== undefined && this.remoteWriteList.some((r) => r.name === remoteWrite.name)) {
+      fail(this.where, 'remoteWrite.name', 'must be unique among remote writes', remoteWrite.name);
+    }
+    this.remoteWriteList.push(remoteWrite);
+  }
+
+  /** Adds a set of Alertmanagers to send alerts to. */
+  public addAlertmanager(endpoint: AlertmanagerEndpoint): void {
+    this.alertmanagerList.push(endpoint);
+  }
+
+  /** The scrape jobs, in the order they were added (a copy). */
+  public get scrapeJobs(): ScrapeJob[] {
+    return [...this.jobs.values()];
+  }
+
+  /** The rule groups, in the order they were added (a copy). */
+  public get ruleGroups(): RuleGroup[] {
+    return [...this.groups.values()];
+  }
+
+  /** The remote writes, in the order they were added (a copy). */
+  public get remoteWrites(): RemoteWrite[] {
+    return [...this.remoteWriteList];
+  }
+
+  /** The scrape job of the given name, if any. */
+  public findScrapeJob(jobName: string): ScrapeJob | undefined {
+    return this.jobs.get(jobName);
+  }
+
+  /** Renders prometheus.yml. */
+  public toYaml(): string {
+    const global = Object.fromEntries(Object.entries(this.global).filter(([, v]) => v !== undefined));
+    const doc: { [key: string]: unknown } = {};
+    if (Object.keys(global).length > 0) doc.global = global;
+    if (this.groups.size > 0) doc.rule_files = [this.ruleFile];
+    if (this.alertmanagerList.length > 0) {
+      doc.alerting = { alertmanagers: this.alertmanagerList.map((a) => a._render()) };
+    }
+    doc.scrape_configs = this.scrapeJobs.map((j) => j._render());
+    if (this.remoteWriteList.length > 0) doc.remote_write = this.remoteWriteList.map((r) => r._render());
+    return toYaml(doc);
+  }
+
+  /**
+   * Renders the rule file.
+   *
+   * @returns the rule file, or undefined when there are no rule groups
+   */
+  public rulesToYaml(): string | undefined {
+    if (this.groups.size === 0) return undefined;
+    return toYaml({ groups: this.ruleGroups.map((g) => g._render()) });
+  }
+
+  /**
+   * Every file the configuration reads secrets from, without duplicates.
+   *
+   * @internal
+   */
+  public _credentials(): Credential[] {
+    const all = [
+      ...this.scrapeJobs.flatMap((j) => j._credentials()),
+      ...this.remoteWriteList.flatMap((r) => r._credentials()),
+      ...this.alertmanagerList.flatMap((a) => a._credentials()),
+    ];
+    const byPath = new Map(all.map((c) => [c.path, c]));
+    return [...byPath.values()];
+  }
+
+  /**
+   * What the Kubernetes discoveries watch in the local cluster.
+   *
+   * @internal
+   */
+  public _watches(): KubernetesWatch[] {
+    return [
+      ...this.scrapeJobs.flatMap((j) => j._watches()),
+      ...this.alertmanagerList.flatMap((a) => a._watches()),
+    ];
+  }
+}
+
+function toYaml(doc: object): string {
+  return YAML.stringify(doc, { lineWidth: 0, aliasDuplicateObjects: false });
+}

@@ -1,0 +1,246 @@
+import { Duration } from 'cdk8s';
+import { Authentication, Credential, TlsOptions } from './credential';
+import { httpClientCredentials, renderHttpClient } from './http-client';
+import { Relabel } from './relabel';
+import { KubernetesWatch, ServiceDiscovery } from './service-discovery';
+import {
+  checkNonEmpty, checkPositiveInteger, compact, fail, millis, promDuration,
+} from './validate';
+
+/**
+ * The protocol Prometheus scrapes with.
+ */
+export enum Scheme {
+  /** Plain HTTP. */
+  HTTP = 'http',
+  /** HTTPS; see `tls` for certificates. */
+  HTTPS = 'https',
+}
+
+/**
+ * Properties of a `ScrapeJob`.
+ *
+ * @see https://prometheus.io/docs/prometheus/latest/configuration/configuration/#scrape_config
+ */
+export interface ScrapeJobProps {
+  /** The job name, unique within a Prometheus configuration; the default `job` label of its series. */
+  readonly jobName: string;
+  /**
+   * Where the targets come from: static targets, Kubernetes, Kuma or file discovery.
+   *
+   * Fixed when the job is created, because a stack derives its RBAC from it.
+   */
+  readonly discovery: ServiceDiscovery[];
+  /**
+   * How often targets are scraped.
+   *
+   * @default - the global `scrape_interval`
+   */
+  readonly scrapeInterval?: Duration;
+  /**
+   * How long a scrape may take; at most `scrapeInterval`.
+   *
+   * @default - the global `scrape_timeout`, capped at the job's interval
+   */
+  readonly scrapeTimeout?: Duration;
+  /**
+   * The HTTP path of the metrics.
+   *
+   * @default '/metrics'
+   */
+  readonly metricsPath?: string;
+  /**
+   * The protocol.
+   *
+   * @default Scheme.HTTP
+   */
+  readonly scheme?: Scheme;
+  /**
+   * URL query parameters, such as `match[]` for federation.
+   *
+   * @default - none
+   */
+  readonly queryParams?: { [name: string]: string[] };
+  /**
+   * Keep the labels the target exposes when they clash with the target's labels
+   * (for federation and Pushgateway).
+   *
+   * @default false
+   */
+  readonly honorLabels?: boolean;
+  /**
+   * Use the timestamps the target exposes.
+   *
+   * @default true
+   */
+  readonly honorTimestamps?: boolean;
+  /**
+   * How to authenticate to the targets.
+   *
+   * @default - no authentication
+   */
+  readonly auth?: Authentication;
+  /**
+   * TLS settings for `https` targets.
+   *
+   * @default - the system's trusted CAs, no client certificate
+   */
+  readonly tls?: TlsOptions;
+  /**
+   * Relabelling applied to discovered targets before scraping (`relabel_configs`).
+   *
+   * @default - none
+   */
+  readonly relabelConfigs?: Relabel[];
+  /**
+   * Relabelling applied to scraped series before storage (`metric_relabel_configs`).
+   *
+   * @default - none
+   */
+  readonly metricRelabelConfigs?: Relabel[];
+  /**
+   * The most samples a scrape may return before it fails.
+   *
+   * @default - no limit
+   */
+  readonly sampleLimit?: number;
+  /**
+   * The most targets the job may have after relabelling.
+   *
+   * @default - no limit
+   */
+  readonly targetLimit?: number;
+}
+
+/**
+ * One `scrape_configs` entry of prometheus.yml: where to find targets, how to scrape them,
+ * and how to relabel them.
+ *
+ * Values are checked when they are given: durations, the timeout against the interval,
+ * label names, and (in `Relabel`) regexes and replacements.
+ */
+export class ScrapeJob {
+  /** The job name. */
+  public readonly jobName: string;
+  /**
+   * The scrape interval.
+   *
+   * @default - the global scrape interval
+   */
+  public readonly scrapeInterval?: Duration;
+  /**
+   * The scrape timeout.
+   *
+   * @default - the global scrape timeout, capped at the job's interval
+   */
+  public readonly scrapeTimeout?: Duration;
+
+  private readonly props: ScrapeJobProps;
+  private readonly discoveries: ServiceDiscovery[];
+  private readonly relabels: Relabel[] = [];
+  private readonly metricRelabels: Relabel[] = [];
+  private readonly rendered: { [key: string]: unknown };
+
+  constructor(props: ScrapeJobProps) {
+    checkNonEmpty('ScrapeJob', 'jobName', props.jobName);
+    const where = `ScrapeJob '${props.jobName}'`;
+    this.jobName = props.jobName;
+    this.props = props;
+    this.scrapeInterval = props.scrapeInterval;
+    this.scrapeTimeout = props.scrapeTimeout;
+
+    const interval = props.scrapeInterval && promDuration(where, 'scrapeInterval', props.scrapeInterval);
+    const timeout = props.scrapeTimeout && promDuration(where, 'scrapeTimeout', props.scrapeTimeout);
+    if (props.scrapeInterval && props.scrapeTimeout && millis(props.scrapeTimeout) > millis(props.scrapeInterval)) {
+      fail(where, 'scrapeTimeout', `must not exceed 'scrapeInterval' (${interval})`, timeout);
+    }
+    if (props.metricsPath !== undefined && !props.metricsPath.startsWith('/')) {
+      fail(where, 'metricsPath', 'must start with \'/\'', props.metricsPath);
+    }
+    for (const [name, values] of Object.entries(props.queryParams ?? {})) {
+      checkNonEmpty(where, 'queryParams', name);
+      if (values.length === 0) fail(where, `queryParams.${name}`, 'must have at least one value', values);
+    }
+    checkPositiveInteger(where, 'sampleLimit', props.sampleLimit);
+    checkPositiveInteger(where, 'targetLimit', props.targetLimit);
+
+    this.rendered = compact({
+      job_name: props.jobName,
+      scrape_interval: interval,
+      scrape_timeout: timeout,
+      metrics_path: props.metricsPath,
+      scheme: props.scheme,
+      params: props.queryParams,
+      honor_labels: props.honorLabels,
+      honor_timestamps: props.honorTimestamps,
+      sample_limit: props.sampleLimit,
+      target_limit: props.targetLimit,
+      ...renderHttpClient(where, props),
+    });
+
+    if (props.discovery.length === 0) {
+      fail(where, 'discovery', 'must have at least one target source', [],
+        'Pass ServiceDiscovery.staticTargets(), .kubernetes(), .kuma() or .file()');
+    }
+    this.discoveries = [...props.discovery];
+    this.addRelabelConfig(...props.relabelConfigs ?? []);
+    this.addMetricRelabelConfig(...props.metricRelabelConfigs ?? []);
+  }
+
+  /** Appends target relabelling steps (`relabel_configs`), applied in order. */
+  public addRelabelConfig(...relabels: Relabel[]): void {
+    this.relabels.push(...relabels);
+  }
+
+  /** Appends series relabelling steps (`metric_relabel_configs`), applied in order. */
+  public addMetricRelabelConfig(...relabels: Relabel[]): void {
+    this.metricRelabels.push(...relabels);
+  }
+
+  /** The discoveries of this job (a copy). */
+  public get discovery(): ServiceDiscovery[] {
+    return [...this.discoveries];
+  }
+
+  /** The target relabelling steps (a copy). */
+  public get relabelConfigs(): Relabel[] {
+    return [...this.relabels];
+  }
+
+  /** The series relabelling steps (a copy). */
+  public get metricRelabelConfigs(): Relabel[] {
+    return [...this.metricRelabels];
+  }
+
+  /**
+   * The files this job reads secrets from.
+   *
+   * @internal
+   */
+  public _credentials(): Credential[] {
+    return httpClientCredentials(this.props);
+  }
+
+  /**
+   * What the job's Kubernetes discoveries watch in the local cluster.
+   *
+   * @internal
+   */
+  public _watches(): KubernetesWatch[] {
+    return this.discoveries.flatMap((d) => d.watch ? [d.watch] : []);
+  }
+
+  /**
+   * The job as it appears under `scrape_configs`.
+   *
+   * @internal
+   */
+  public _render(): { [key: string]: unknown } {
+    return compact({
+      ...this.rendered,
+      ...ServiceDiscovery._renderAll(this.discoveries),
+      relabel_configs: this.relabels.map((r) => r._render()),
+      metric_relabel_configs: this.metricRelabels.map((r) => r._render()),
+    });
+  }
+}

@@ -1,0 +1,191 @@
+// Validation shared by the prometheus.yml model. Not exported from the package.
+//
+// Messages follow STYLE.md: `<where>: '<prop>' <constraint>, got <value>` plus the fix when
+// there is one. `<where>` is a construct path when a construct received the value, otherwise
+// the model object (`ScrapeJob 'weave'`, `Relabel.replace`).
+import { Duration } from 'cdk8s';
+
+// re2js ships ESM type declarations only; its CommonJS build is what runs under jsii.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { RE2JS } = require('re2js') as { RE2JS: { compile(pattern: string): { groupCount(): number } } };
+
+/** Throws the library's standard error. */
+export function fail(where: string, prop: string, constraint: string, value: unknown, fix?: string): never {
+  const got = typeof value === 'string' ? `'${value}'` : JSON.stringify(value);
+  throw new Error(`${where}: '${prop}' ${constraint}, got ${got}${fix ? `. ${fix}` : ''}`);
+}
+
+/** Legacy Prometheus label names: valid on every Prometheus 2.x and 3.x. */
+const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
+/**
+ * A relabel `target_label` of a replace action may contain group references
+ * (Prometheus's own `relabelTarget` pattern).
+ */
+const TEMPLATED_LABEL = /^(?:(?:[a-zA-Z_]|\$(?:\{\w+\}|\w+))+\w*)+$/;
+
+export function checkLabelName(where: string, prop: string, name: string): string {
+  if (!LABEL_NAME.test(name)) {
+    fail(where, prop, 'must be a Prometheus label name matching [a-zA-Z_][a-zA-Z0-9_]*', name);
+  }
+  return name;
+}
+
+export function checkTemplatedLabelName(where: string, prop: string, name: string): string {
+  if (!TEMPLATED_LABEL.test(name)) {
+    fail(where, prop, 'must be a label name, optionally with ${1}-style group references', name);
+  }
+  return name;
+}
+
+export function checkMetricName(where: string, prop: string, name: string): string {
+  if (!METRIC_NAME.test(name)) {
+    fail(where, prop, 'must be a Prometheus metric name matching [a-zA-Z_:][a-zA-Z0-9_:]*', name);
+  }
+  return name;
+}
+
+export function checkLabelMap(where: string, prop: string, labels: { [name: string]: string } | undefined): void {
+  for (const name of Object.keys(labels ?? {})) {
+    checkLabelName(where, `${prop}.${name}`, name);
+  }
+}
+
+/**
+ * Compiles a relabel regex the way Prometheus does (Go RE2, anchored as `^(?:RE)$`) and
+ * returns its number of capture groups.
+ *
+ * JavaScript's RegExp accepts lookarounds and backreferences that Go rejects, so it must
+ * never be used for this.
+ */
+export function checkRegex(where: string, prop: string, regex: string): number {
+  try {
+    return RE2JS.compile(`^(?:${regex})$`).groupCount();
+  } catch (e) {
+    const reason = (e as Error).message.replace(/^error parsing regexp: /, '');
+    return fail(where, prop, `is not valid RE2 syntax (${reason})`, regex,
+      'Prometheus uses Go\'s RE2: lookarounds (?=, ?<=) and backreferences (\\1) are not supported');
+  }
+}
+
+/**
+ * Checks a relabel `replacement` against Go's `Regexp.Expand` rules.
+ *
+ * `$1_suffix` is read by Go as the group named `1_suffix` and expands to nothing; a reference
+ * to a group the regex does not have also expands to nothing.
+ */
+export function checkReplacement(where: string, prop: string, replacement: string, groups: number): void {
+  const refs = /\$(?:\{(\w+)\}|(\w+))/g;
+  const unescaped = replacement.replace(/\$\$/g, '');
+  let m: RegExpExecArray | null;
+  while ((m = refs.exec(unescaped)) !== null) {
+    const braced = m[1] !== undefined;
+    const name = m[1] ?? m[2];
+    if (!braced && /^\d/.test(name) && !/^\d+$/.test(name)) {
+      const digits = name.match(/^\d+/)![0];
+      fail(where, prop, `reads '$${name}' as the group named '${name}', which expands to an empty string`, replacement,
+        `Write '\${${digits}}${name.slice(digits.length)}'`);
+    }
+    if (/^\d+$/.test(name) && Number(name) > groups) {
+      fail(where, prop, `refers to group ${name} but the regex has ${groups} capture group(s)`, replacement);
+    }
+  }
+}
+
+/** Renders a Duration as a Prometheus duration string (`1h30m`, `15s`, `500ms`). */
+export function promDuration(where: string, prop: string, duration: Duration): string {
+  const ms = duration.toMilliseconds({ integral: false });
+  if (!Number.isInteger(ms)) {
+    fail(where, prop, 'must be a whole number of milliseconds', duration.toHumanString());
+  }
+  if (ms <= 0) {
+    fail(where, prop, 'must be positive', duration.toHumanString());
+  }
+  return formatMillis(ms);
+}
+
+/** Milliseconds of a duration already checked by promDuration. */
+export function millis(duration: Duration): number {
+  return duration.toMilliseconds({ integral: false });
+}
+
+export function formatMillis(ms: number): string {
+  const units: Array<[string, number]> = [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1000], ['ms', 1]];
+  let rest = ms;
+  let out = '';
+  for (const [unit, size] of units) {
+    const n = Math.floor(rest / size);
+    if (n > 0) {
+      out += `${n}${unit}`;
+      rest -= n * size;
+    }
+  }
+  return out;
+}
+
+/** An http(s) URL with a host, as Prometheus requires for remote_write, oauth2 and proxies. */
+export function checkUrl(where: string, prop: string, url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return fail(where, prop, 'must be an absolute URL with a scheme (http:// or https://)', url);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    fail(where, prop, 'must use the http or https scheme', url);
+  }
+  if (!parsed.hostname) {
+    fail(where, prop, 'must name a host', url);
+  }
+  return url;
+}
+
+export function checkPositiveInteger(where: string, prop: string, value: number | undefined): void {
+  if (value !== undefined && (!Number.isInteger(value) || value <= 0)) {
+    fail(where, prop, 'must be a positive integer', value);
+  }
+}
+
+export function checkPort(where: string, prop: string, port: number): number {
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    fail(where, prop, 'must be a port number in 1-65535', port);
+  }
+  return port;
+}
+
+export function checkNonEmpty(where: string, prop: string, value: string): string {
+  if (value.trim() === '') {
+    fail(where, prop, 'must not be empty', value);
+  }
+  return value;
+}
+
+/** An absolute path, such as a file Prometheus reads. */
+export function checkAbsolutePath(where: string, prop: string, path: string): string {
+  if (!path.startsWith('/')) {
+    fail(where, prop, 'must be an absolute path', path);
+  }
+  return path;
+}
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** A Kubernetes namespace or Service name (DNS-1123 label). */
+export function checkDnsLabel(where: string, prop: string, name: string): string {
+  if (name.length > 63 || !DNS_LABEL.test(name)) {
+    fail(where, prop, 'must be a DNS-1123 label (lowercase alphanumerics and \'-\', at most 63 characters)', name);
+  }
+  return name;
+}
+
+/** Drops undefined values and empty arrays/maps, so rendered YAML only has what is set. */
+export function compact<T extends object>(obj: T): T {
+  const out: { [key: string]: unknown } = {};
+  for (const [k, v] of Object.entries(obj)) {
+    if (v === undefined) continue;
+    if (Array.isArray(v) && v.length === 0) continue;
+    if (v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 0) continue;
+    out[k] = v;
+  }
+  return out as T;
+}

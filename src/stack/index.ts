@@ -1,0 +1,2 @@
+export * from './prometheus-stack';
+export * from './storage';

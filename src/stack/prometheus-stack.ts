@@ -1,0 +1,528 @@
+import { createHash } from 'crypto';
+import { ApiObjectMetadata, Chart, Duration, Lazy, Names, Size, SizeRoundingBehavior } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import {
+  AlertmanagerEndpoint, KubernetesWatch, PrometheusConfig, RemoteWrite, RuleGroup, ScrapeJob, ServiceDiscovery,
+} from '../prometheus';
+import { SECRETS_MOUNT_PATH } from '../prometheus/credential';
+import { checkDnsLabel, checkLabelMap, checkPort, fail, promDuration } from '../prometheus/validate';
+import { toQuantity } from './quantity';
+import { needsClusterRole, policyRules, watchedNamespaces } from './rbac';
+import { PrometheusStorage } from './storage';
+
+const k8s = kplus.k8s;
+
+/** Where the ConfigMap with prometheus.yml and the rule file is mounted. */
+const CONFIG_DIR = '/etc/prometheus/config';
+const DATA_DIR = '/prometheus';
+/** The user and group of the official Prometheus image. */
+const PROMETHEUS_UID = 65534;
+const WEB_PORT = 9090;
+
+/**
+ * Properties of a `PrometheusStack`.
+ */
+export interface PrometheusStackProps {
+  /**
+   * Metadata of the stack's objects: `namespace` places every namespaced object; labels and
+   * annotations are added to every object.
+   *
+   * @default - the chart's namespace, or 'default'
+   */
+  readonly metadata?: ApiObjectMetadata;
+  /**
+   * Create the namespace too, labelled `component: monitoring` (the label the
+   * application NetworkPolicies of this library let scrape by default).
+   *
+   * @default false
+   */
+  readonly createNamespace?: boolean;
+  /**
+   * The Prometheus container image; a 2.x or 3.x release (the flags are 2.x/3.x style).
+   *
+   * @default 'quay.io/prometheus/prometheus:v3.5.0'
+   */
+  readonly image?: string;
+  /**
+   * The default scrape interval.
+   *
+   * @default Duration.seconds(15)
+   */
+  readonly scrapeInterval?: Duration;
+  /**
+   * The default scrape timeout; at most `scrapeInterval`.
+   *
+   * @default Duration.seconds(10)
+   */
+  readonly scrapeTimeout?: Duration;
+  /**
+   * How often rules are evaluated.
+   *
+   * @default Duration.seconds(15)
+   */
+  readonly evaluationInterval?: Duration;
+  /**
+   * Labels that identify this server's series outside it (remote write, federation, alerts),
+   * such as `{ cluster: 'prod-eu-1' }`.
+   *
+   * @default - none
+   */
+  readonly externalLabels?: { [name: string]: string };
+  /**
+   * How long samples are kept (`--storage.tsdb.retention.time`).
+   *
+   * @default Duration.days(15)
+   */
+  readonly retention?: Duration;
+  /**
+   * The most disk the TSDB may use before the oldest blocks are deleted
+   * (`--storage.tsdb.retention.size`).
+   *
+   * @default - no size limit
+   */
+  readonly retentionSize?: Size;
+  /**
+   * Where the TSDB lives.
+   *
+   * @default PrometheusStorage.emptyDir()
+   */
+  readonly storage?: PrometheusStorage;
+  /**
+   * CPU and memory of the Prometheus container.
+   *
+   * @default - requests 250m CPU and 512Mi memory, limits 2Gi memory and no CPU limit
+   */
+  readonly resources?: kplus.ContainerResources;
+  /**
+   * The type of the Service in front of Prometheus.
+   *
+   * @default kplus.ServiceType.NODE_PORT
+   */
+  readonly serviceType?: kplus.ServiceType;
+  /**
+   * The port of the Service.
+   *
+   * @default 9090
+   */
+  readonly servicePort?: number;
+  /**
+   * The node port, for the NodePort and LoadBalancer service types.
+   *
+   * @default 30900 for a NodePort Service; assigned by Kubernetes for a LoadBalancer
+   */
+  readonly nodePort?: number;
+  /**
+   * Create a NetworkPolicy that lets only `allowFrom` reach the Prometheus web port.
+   *
+   * @default true
+   */
+  readonly networkPolicy?: boolean;
+  /**
+   * Who may reach the Prometheus web port, for example
+   * `kplus.Namespaces.select(this, 'Grafana', { names: ['grafana'] })`.
+   *
+   * @default - with a NodePort or LoadBalancer Service, every source (the port is published
+   * on purpose); with a ClusterIP Service, the pods of the stack's namespace
+   */
+  readonly allowFrom?: kplus.INetworkPolicyPeer[];
+  /**
+   * Scrape Prometheus's own metrics (job `prometheus`).
+   *
+   * @default true
+   */
+  readonly selfMonitoring?: boolean;
+  /**
+   * Scrape jobs; more can be added with `addScrapeJob()`.
+   *
+   * @default - only the self-monitoring job
+   */
+  readonly scrapeJobs?: ScrapeJob[];
+  /**
+   * Rule groups; more can be added with `addRuleGroup()`.
+   *
+   * @default - none
+   */
+  readonly ruleGroups?: RuleGroup[];
+  /**
+   * Remote-write targets; more can be added with `addRemoteWrite()`.
+   *
+   * @default - none
+   */
+  readonly remoteWrites?: RemoteWrite[];
+  /**
+   * Alertmanagers to send alerts to; more can be added with `addAlertmanager()`.
+   *
+   * @default - none
+   */
+  readonly alertmanagers?: AlertmanagerEndpoint[];
+}
+
+/**
+ * A Prometheus server on Kubernetes, configured from typed scrape jobs, rules and remote
+ * writes.
+ *
+ * It creates a ServiceAccount, the RBAC that its jobs' Kubernetes discovery needs (Roles in
+ * the watched namespaces, a ClusterRole only for cluster-wide discovery), a ConfigMap with
+ * prometheus.yml and the rules, a Deployment (probes, restricted security context, retention,
+ * storage, a checksum annotation that rolls the pod when the configuration changes), a
+ * Service and a NetworkPolicy. Secrets that jobs and remote writes read
+ * (`Credential.fromSecret()`) are mounted as files; they never appear in the ConfigMap.
+ *
+ * Jobs, rules and remote writes can be added at any time before synthesis.
+ */
+export class PrometheusStack extends Construct {
+  /** The namespace of the stack's objects. */
+  public readonly namespaceName: string;
+  /** The name of the Service in front of Prometheus. */
+  public readonly serviceName: string;
+  /** The port of the Service. */
+  public readonly servicePort: number;
+  /** The type of the Service. */
+  public readonly serviceType: kplus.ServiceType;
+  /** The name of the ServiceAccount Prometheus runs as. */
+  public readonly serviceAccountName: string;
+  /** The name of the ConfigMap holding prometheus.yml. */
+  public readonly configMapName: string;
+  /** The labels that select the Prometheus pods. */
+  public readonly selectorLabels: { [key: string]: string };
+  /** The Prometheus configuration this stack renders. */
+  public readonly config: PrometheusConfig;
+  /** The Deployment running Prometheus. */
+  public readonly deployment: kplus.k8s.KubeDeployment;
+
+  private readonly image: string;
+  private readonly storage: PrometheusStorage;
+  private readonly resources: kplus.ContainerResources;
+  private readonly args: string[];
+  private readonly claimName?: string;
+  private clusterRole?: kplus.k8s.KubeClusterRole;
+  private readonly roles = new Map<string, kplus.k8s.KubeRole>();
+  /** Labels and annotations of every object (namespace excluded). */
+  private readonly commonMetadata: { labels: { [key: string]: string }; annotations?: { [key: string]: string } };
+
+  constructor(scope: Construct, id: string, props: PrometheusStackProps = {}) {
+    super(scope, id);
+    const path = this.node.path;
+
+    this.namespaceName = checkDnsLabel(path, 'metadata.namespace', props.metadata?.namespace ?? Chart.of(this).namespace ?? 'default');
+    this.image = props.image ?? 'quay.io/prometheus/prometheus:v3.5.0';
+    if (!/^[^\s:@]+(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/.test(this.image) || !/[:@]/.test(this.image.split('/').pop()!)) {
+      fail(path, 'image', 'must be an image reference with a tag or digest', this.image, 'Pin a release, such as quay.io/prometheus/prometheus:v3.5.0');
+    }
+    this.storage = props.storage ?? PrometheusStorage.emptyDir();
+    this.resources = props.resources ?? {
+      cpu: { request: kplus.Cpu.millis(250) },
+      memory: { request: Size.mebibytes(512), limit: Size.gibibytes(2) },
+    };
+    checkLabelMap(path, 'externalLabels', props.externalLabels);
+
+    // The service
+    this.serviceType = props.serviceType ?? kplus.ServiceType.NODE_PORT;
+    if (this.serviceType === kplus.ServiceType.EXTERNAL_NAME) {
+      fail(path, 'serviceType', 'must be ClusterIP, NodePort or LoadBalancer', this.serviceType);
+    }
+    this.servicePort = checkPort(path, 'servicePort', props.servicePort ?? WEB_PORT);
+    const publishesNodePort = this.serviceType !== kplus.ServiceType.CLUSTER_IP;
+    if (props.nodePort !== undefined && !publishesNodePort) {
+      fail(path, 'nodePort', `is only valid with a NodePort or LoadBalancer serviceType (serviceType is ${this.serviceType})`, props.nodePort);
+    }
+    const nodePort = props.nodePort ?? (this.serviceType === kplus.ServiceType.NODE_PORT ? 30900 : undefined);
+    if (nodePort !== undefined && (!Number.isInteger(nodePort) || nodePort < 30000 || nodePort > 32767)) {
+      fail(path, 'nodePort', 'must be in 30000-32767', nodePort);
+    }
+
+    // The server flags
+    const retention = props.retention ?? Duration.days(15);
+    this.args = [
+      `--config.file=${CONFIG_DIR}/prometheus.yml`,
+      `--storage.tsdb.path=${DATA_DIR}`,
+      `--storage.tsdb.retention.time=${promDuration(path, 'retention', retention)}`,
+      ...props.retentionSize ? [`--storage.tsdb.retention.size=${retentionSize(path, props.retentionSize)}`] : [],
+      `--web.listen-address=:${WEB_PORT}`,
+      '--web.enable-lifecycle',
+    ];
+
+    this.config = PrometheusConfig._create(path, {
+      scrapeInterval: props.scrapeInterval ?? Duration.seconds(15),
+      scrapeTimeout: props.scrapeTimeout ?? Duration.seconds(10),
+      evaluationInterval: props.evaluationInterval ?? Duration.seconds(15),
+      externalLabels: props.externalLabels,
+    });
+
+    this.selectorLabels = {
+      'app.kubernetes.io/name': 'prometheus',
+      'app.kubernetes.io/instance': Names.toLabelValue(this),
+    };
+    const labels = {
+      ...props.metadata?.labels,
+      ...this.selectorLabels,
+      'app.kubernetes.io/component': 'server',
+    };
+    const annotations = props.metadata?.annotations;
+    const metadata = { namespace: this.namespaceName, labels, annotations };
+    this.commonMetadata = { labels, annotations };
+
+    if (props.createNamespace) {
+      new k8s.KubeNamespace(this, 'Namespace', {
+        metadata: { name: this.namespaceName, labels: { 'component': 'monitoring', 'kubernetes.io/metadata.name': this.namespaceName } },
+      });
+    }
+
+    const serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata });
+    this.serviceAccountName = serviceAccount.name;
+
+    const configMap = new k8s.KubeConfigMap(this, 'ConfigMap', {
+      metadata,
+      data: Lazy.any({ produce: () => this.renderFiles() }),
+    });
+    this.configMapName = configMap.name;
+
+    if (this.storage._newClaim) {
+      const claim = new k8s.KubePersistentVolumeClaim(this, 'Storage', {
+        metadata,
+        spec: {
+          accessModes: ['ReadWriteOnce'],
+          storageClassName: this.storage._newClaim.storageClassName,
+          resources: { requests: { storage: k8s.Quantity.fromString(toQuantity(this.storage._newClaim.size)) } },
+        },
+      });
+      this.claimName = claim.name;
+    } else {
+      this.claimName = this.storage._claimName;
+    }
+
+    this.deployment = new k8s.KubeDeployment(this, 'Resource', {
+      metadata,
+      spec: Lazy.any({ produce: () => this._toKube() }),
+    });
+
+    const service = new k8s.KubeService(this, 'Service', {
+      metadata,
+      spec: {
+        type: this.serviceType,
+        selector: this.selectorLabels,
+        ports: [{
+          name: 'web',
+          protocol: 'TCP',
+          port: this.servicePort,
+          targetPort: k8s.IntOrString.fromString('web'),
+          nodePort,
+        }],
+      },
+    });
+    this.serviceName = service.name;
+
+    if (props.networkPolicy ?? true) {
+      const peers = props.allowFrom ?? (publishesNodePort
+        ? [kplus.Namespaces.all(this, 'AllNamespaces'), kplus.NetworkPolicyIpBlock.anyIpv4(this, 'AnyIpv4'), kplus.NetworkPolicyIpBlock.anyIpv6(this, 'AnyIpv6')]
+        : [kplus.Pods.all(this, 'OwnNamespace')]);
+      if (peers.length === 0) {
+        fail(path, 'allowFrom', 'must name at least one source (an empty list would block every scrape of Prometheus itself and every query)', []);
+      }
+      new kplus.NetworkPolicy(this, 'NetworkPolicy', {
+        metadata,
+        selector: kplus.Pods.select(this, 'Pods', { labels: this.selectorLabels }),
+        ingress: { rules: peers.map((peer) => ({ peer, ports: [kplus.NetworkPolicyPort.tcp(WEB_PORT)] })) },
+      });
+    }
+
+    if (props.selfMonitoring ?? true) {
+      this.addScrapeJob(new ScrapeJob({
+        jobName: 'prometheus',
+        discovery: [ServiceDiscovery.staticTargets({ targets: [`localhost:${WEB_PORT}`] })],
+      }));
+    }
+    for (const job of props.scrapeJobs ?? []) this.addScrapeJob(job);
+    for (const group of props.ruleGroups ?? []) this.addRuleGroup(group);
+    for (const rw of props.remoteWrites ?? []) this.addRemoteWrite(rw);
+    for (const am of props.alertmanagers ?? []) this.addAlertmanager(am);
+  }
+
+  /** The in-cluster URL of the Prometheus web API (`http://<service>.<namespace>.svc:<port>`). */
+  public get url(): string {
+    return `http://${this.serviceName}.${this.namespaceName}.svc:${this.servicePort}`;
+  }
+
+  /**
+   * Adds a scrape job, and the RBAC its Kubernetes discovery needs.
+   *
+   * Fails if a job of the same name exists.
+   */
+  public addScrapeJob(job: ScrapeJob): void {
+    this.config.addScrapeJob(job);
+    this.grantDiscovery(job._watches());
+  }
+
+  /** Adds a rule group; its rules are written to the rule file in the ConfigMap. */
+  public addRuleGroup(group: RuleGroup): void {
+    this.config.addRuleGroup(group);
+  }
+
+  /** Adds a remote-write target; Secrets its credentials come from are mounted. */
+  public addRemoteWrite(remoteWrite: RemoteWrite): void {
+    this.config.addRemoteWrite(remoteWrite);
+  }
+
+  /** Adds a set of Alertmanagers to send alerts to, and the RBAC their discovery needs. */
+  public addAlertmanager(endpoint: AlertmanagerEndpoint): void {
+    this.config.addAlertmanager(endpoint);
+    this.grantDiscovery(endpoint._watches());
+  }
+
+  /**
+   * The Deployment spec.
+   *
+   * @internal
+   */
+  public _toKube(): kplus.k8s.DeploymentSpec {
+    const files = this.renderFiles();
+    const checksum = createHash('sha256').update(Object.entries(files).map(([k, v]) => `${k}\n${v}`).join('\n')).digest('hex');
+    const secretNames = [...new Set(this.config._credentials().flatMap((c) => c.secretName ? [c.secretName] : []))].sort();
+    const secretVolume = (name: string) => volumeName('secret', name);
+    const persistent = this.storage.persistent;
+    const discovers = this.config._watches().length > 0;
+
+    return {
+      replicas: 1,
+      selector: { matchLabels: this.selectorLabels },
+      // A ReadWriteOnce volume and the TSDB lock allow one pod at a time.
+      strategy: persistent ? { type: 'Recreate' } : undefined,
+      template: {
+        metadata: {
+          labels: this.selectorLabels,
+          annotations: { 'checksum/config': checksum },
+        },
+        spec: {
+          serviceAccountName: this.serviceAccountName,
+          // Only Kubernetes discovery needs the API token.
+          automountServiceAccountToken: discovers,
+          securityContext: {
+            runAsNonRoot: true,
+            runAsUser: PROMETHEUS_UID,
+            runAsGroup: PROMETHEUS_UID,
+            fsGroup: PROMETHEUS_UID,
+            fsGroupChangePolicy: persistent ? 'OnRootMismatch' : undefined,
+            seccompProfile: { type: 'RuntimeDefault' },
+          },
+          containers: [{
+            name: 'prometheus',
+            image: this.image,
+            args: this.args,
+            ports: [{ name: 'web', containerPort: WEB_PORT, protocol: 'TCP' }],
+            readinessProbe: probe('/-/ready', { periodSeconds: 5, failureThreshold: 3 }),
+            livenessProbe: probe('/-/healthy', { periodSeconds: 15, failureThreshold: 3 }),
+            // WAL replay after a restart can take minutes; liveness must not kill it meanwhile.
+            startupProbe: probe('/-/ready', { periodSeconds: 10, failureThreshold: 60 }),
+            resources: renderResources(this.resources),
+            securityContext: {
+              allowPrivilegeEscalation: false,
+              readOnlyRootFilesystem: true,
+              runAsNonRoot: true,
+              capabilities: { drop: ['ALL'] },
+            },
+            volumeMounts: [
+              { name: 'config', mountPath: CONFIG_DIR, readOnly: true },
+              { name: 'data', mountPath: DATA_DIR },
+              ...secretNames.map((s) => ({ name: secretVolume(s), mountPath: `${SECRETS_MOUNT_PATH}/${s}`, readOnly: true })),
+            ],
+          }],
+          volumes: [
+            { name: 'config', configMap: { name: this.configMapName } },
+            this.claimName
+              ? { name: 'data', persistentVolumeClaim: { claimName: this.claimName } }
+              : {
+                name: 'data',
+                emptyDir: this.storage._sizeLimit ? { sizeLimit: k8s.Quantity.fromString(toQuantity(this.storage._sizeLimit)) } : {},
+              },
+            ...secretNames.map((s) => ({ name: secretVolume(s), secret: { secretName: s, defaultMode: 0o440 } })),
+          ],
+        },
+      },
+    };
+  }
+
+  /** The ConfigMap's files: prometheus.yml and, when there are rule groups, the rule file. */
+  private renderFiles(): { [file: string]: string } {
+    const files: { [file: string]: string } = { 'prometheus.yml': this.config.toYaml() };
+    const rules = this.config.rulesToYaml();
+    if (rules !== undefined) files[this.config.ruleFile] = rules;
+    return files;
+  }
+
+  /**
+   * Creates the Roles and ClusterRole that discovery needs, when first needed. Their rules
+   * are computed at synthesis from every job, so the order of calls does not matter.
+   */
+  private grantDiscovery(watches: KubernetesWatch[]): void {
+    for (const watch of watches) {
+      if (needsClusterRole(watch, this.namespaceName) && !this.clusterRole) {
+        this.clusterRole = new k8s.KubeClusterRole(this, 'ClusterRole', {
+          metadata: this.commonMetadata,
+          rules: Lazy.any({ produce: () => policyRules(this.config._watches(), this.namespaceName, 'cluster') }),
+        });
+        new k8s.KubeClusterRoleBinding(this, 'ClusterRoleBinding', {
+          metadata: this.commonMetadata,
+          roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: this.clusterRole.name },
+          subjects: [{ kind: 'ServiceAccount', name: this.serviceAccountName, namespace: this.namespaceName }],
+        });
+      }
+      const namespaces = watchedNamespaces(watch, this.namespaceName);
+      if (namespaces === 'all') continue;
+      for (const ns of namespaces) {
+        if (this.roles.has(ns)) continue;
+        const role = new k8s.KubeRole(this, `Role-${ns}`, {
+          metadata: { ...this.commonMetadata, namespace: ns },
+          rules: Lazy.any({ produce: () => policyRules(this.config._watches(), this.namespaceName, ns) }),
+        });
+        new k8s.KubeRoleBinding(this, `RoleBinding-${ns}`, {
+          metadata: { ...this.commonMetadata, namespace: ns },
+          roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: role.name },
+          subjects: [{ kind: 'ServiceAccount', name: this.serviceAccountName, namespace: this.namespaceName }],
+        });
+        this.roles.set(ns, role);
+      }
+    }
+  }
+}
+
+function probe(path: string, timing: { periodSeconds: number; failureThreshold: number }): kplus.k8s.Probe {
+  return {
+    httpGet: { path, port: k8s.IntOrString.fromString('web') },
+    periodSeconds: timing.periodSeconds,
+    failureThreshold: timing.failureThreshold,
+    timeoutSeconds: 3,
+  };
+}
+
+function renderResources(r: kplus.ContainerResources): kplus.k8s.ResourceRequirements {
+  const q = (s: string | undefined) => s === undefined ? undefined : k8s.Quantity.fromString(s);
+  const pick = (cpu?: kplus.Cpu, memory?: Size, storage?: Size) => {
+    const out: { [k: string]: kplus.k8s.Quantity } = {};
+    if (cpu) out.cpu = q(cpu.amount)!;
+    if (memory) out.memory = q(toQuantity(memory))!;
+    if (storage) out['ephemeral-storage'] = q(toQuantity(storage))!;
+    return Object.keys(out).length > 0 ? out : undefined;
+  };
+  return {
+    requests: pick(r.cpu?.request, r.memory?.request, r.ephemeralStorage?.request),
+    limits: pick(r.cpu?.limit, r.memory?.limit, r.ephemeralStorage?.limit),
+  };
+}
+
+/** `--storage.tsdb.retention.size` takes base-2 units named KB, MB, GB, TB. */
+function retentionSize(path: string, size: Size): string {
+  const mb = size.toMebibytes({ rounding: SizeRoundingBehavior.NONE });
+  if (!Number.isInteger(mb) || mb <= 0) {
+    fail(path, 'retentionSize', 'must be a positive whole number of mebibytes', `${mb} MiB`);
+  }
+  return mb % 1024 === 0 ? `${mb / 1024}GB` : `${mb}MB`;
+}
+
+/** A volume name (DNS-1123 label) for a Secret, shortened with a hash when too long. */
+function volumeName(prefix: string, name: string): string {
+  const plain = `${prefix}-${name.replace(/\./g, '-')}`;
+  if (plain.length <= 63) return plain;
+  const hash = createHash('sha256').update(name).digest('hex').slice(0, 8);
+  return `${plain.slice(0, 54).replace(/-+$/, '')}-${hash}`;
+}

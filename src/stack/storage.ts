@@ -1,0 +1,78 @@
+import { Size } from 'cdk8s';
+
+/**
+ * Options of `PrometheusStorage.emptyDir()`.
+ */
+export interface EmptyDirStorageOptions {
+  /**
+   * The most the volume may hold before the pod is evicted.
+   *
+   * @default - no limit
+   */
+  readonly sizeLimit?: Size;
+}
+
+/**
+ * Options of `PrometheusStorage.persistentVolumeClaim()`.
+ */
+export interface PersistentStorageOptions {
+  /** The size of the claim. */
+  readonly size: Size;
+  /**
+   * The StorageClass of the claim.
+   *
+   * @default - the cluster's default StorageClass
+   */
+  readonly storageClassName?: string;
+}
+
+/**
+ * Where the Prometheus server keeps its time-series database.
+ */
+export class PrometheusStorage {
+  /**
+   * An emptyDir volume: the data lives as long as the pod, and is lost when the pod is
+   * rescheduled or the Deployment rolls. Fine for trying things out or when every sample is
+   * also remote-written.
+   */
+  public static emptyDir(options: EmptyDirStorageOptions = {}): PrometheusStorage {
+    return new PrometheusStorage({ sizeLimit: options.sizeLimit });
+  }
+
+  /**
+   * A PersistentVolumeClaim created with the stack. The Deployment then uses the `Recreate`
+   * strategy (a ReadWriteOnce volume and the TSDB lock allow one pod at a time) and an
+   * `fsGroup`, so the non-root Prometheus user can write to the volume.
+   */
+  public static persistentVolumeClaim(options: PersistentStorageOptions): PrometheusStorage {
+    return new PrometheusStorage({ newClaim: options });
+  }
+
+  /**
+   * A PersistentVolumeClaim that already exists in the stack's namespace; handled like
+   * `persistentVolumeClaim()`.
+   *
+   * @param claimName the name of the claim
+   */
+  public static existingClaim(claimName: string): PrometheusStorage {
+    return new PrometheusStorage({ claimName });
+  }
+
+  /** @internal */
+  public readonly _sizeLimit?: Size;
+  /** @internal */
+  public readonly _newClaim?: PersistentStorageOptions;
+  /** @internal */
+  public readonly _claimName?: string;
+
+  private constructor(spec: { sizeLimit?: Size; newClaim?: PersistentStorageOptions; claimName?: string }) {
+    this._sizeLimit = spec.sizeLimit;
+    this._newClaim = spec.newClaim;
+    this._claimName = spec.claimName;
+  }
+
+  /** Whether the data outlives the pod. */
+  public get persistent(): boolean {
+    return this._newClaim !== undefined || this._claimName !== undefined;
+  }
+}
