@@ -33,6 +33,9 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     '@kubernetes-models/prometheus-operator@4.4.4',
     'ajv@^8.17.0',
     'tsconfig-paths@^4.2.0',
+    // 4.x depends on unrs-resolver, whose per-platform optional packages npm 11 leaves out of
+    // the lock file, which then breaks `npm ci`.
+    'eslint-import-resolver-typescript@~3.6.3',
   ],
 
   // GitHub workflows are not used: CI runs .ci/run.
