@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import {
-  checkAbsolutePath, checkDnsLabel, checkLabelMap, checkNonEmpty, checkPort, checkUrl, compact, fail, promDuration,
+  checkAbsolutePath, checkDnsLabel, checkLabelMap, checkNonEmpty, checkUrl, compact, fail, promDuration,
 } from './validate';
 
 /**
@@ -316,5 +316,8 @@ function checkTarget(where: string, prop: string, target: string): void {
   if (!m) {
     fail(where, prop, 'must be host:port (IPv6 addresses in brackets)', target);
   }
-  if (m[2] !== undefined) checkPort(where, prop, Number(m[2]));
+  const port = m[2] === undefined ? undefined : Number(m[2]);
+  if (port !== undefined && (port < 1 || port > 65535)) {
+    fail(where, prop, 'must have a port in 1-65535', target);
+  }
 }
