@@ -1,0 +1,400 @@
+import { Duration, Size, Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import {
+  AlertmanagerEndpoint, Authentication, Credential, KubernetesRole, PrometheusStack, PrometheusStorage,
+  RecordingRule, RemoteWrite, RuleGroup, ScrapeJob, ServiceDiscovery,
+} from '../../src';
+import { findObject, findObjects } from '../harness';
+import { jobNamed, newChart, onlyConfig, synthAndCheck } from '../util';
+
+const kinds = (objects: any[]) => objects.map((o) => o.kind);
+const podSpec = (objects: any[]) => findObject(objects, 'Deployment').spec.template.spec;
+const container = (objects: any[]) => podSpec(objects).containers[0];
+const discoveryJob = (jobName: string, options: Parameters<typeof ServiceDiscovery.kubernetes>[0]) =>
+  new ScrapeJob({ jobName, discovery: [ServiceDiscovery.kubernetes(options)] });
+
+describe('zero config', () => {
+  test('gives a working server, pinned exactly', () => {
+    const chart = newChart();
+    new PrometheusStack(chart, 'prometheus');
+    const out = synthAndCheck(chart);
+    expect(kinds(out.objects)).toEqual(['ServiceAccount', 'ConfigMap', 'Deployment', 'Service', 'NetworkPolicy']);
+    expect(out.objects).toMatchSnapshot();
+  });
+
+  test('scrapes itself, with the seed\'s 15s interval', () => {
+    const chart = newChart();
+    new PrometheusStack(chart, 'prometheus');
+    const config = onlyConfig(synthAndCheck(chart));
+    expect(config.global).toEqual({ scrape_interval: '15s', scrape_timeout: '10s', evaluation_interval: '15s' });
+    expect(config.scrape_configs).toEqual([{ job_name: 'prometheus', static_configs: [{ targets: ['localhost:9090'] }] }]);
+  });
+
+  test('runs Prometheus 3 with 2.x/3.x flags, never the seed\'s 1.x -config.file', () => {
+    const chart = newChart();
+    new PrometheusStack(chart, 'prometheus');
+    const c = container(synthAndCheck(chart).objects);
+    expect(c.image).toMatch(/^quay\.io\/prometheus\/prometheus:v3\.\d+\.\d+$/);
+    expect(c.args).toEqual([
+      '--config.file=/etc/prometheus/config/prometheus.yml',
+      '--storage.tsdb.path=/prometheus',
+      '--storage.tsdb.retention.time=15d',
+      '--web.listen-address=:9090',
+      '--web.enable-lifecycle',
+    ]);
+    expect(c.args.some((a: string) => /^-[a-z]/.test(a))).toBe(false);
+  });
+
+  test('meets the restricted Pod Security Standard', () => {
+    const chart = newChart();
+    new PrometheusStack(chart, 'prometheus');
+    const { objects } = synthAndCheck(chart);
+    expect(podSpec(objects).securityContext).toEqual({
+      runAsNonRoot: true, runAsUser: 65534, runAsGroup: 65534, fsGroup: 65534, seccompProfile: { type: 'RuntimeDefault' },
+    });
+    expect(container(objects).securityContext).toEqual({
+      allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ['ALL'] },
+    });
+  });
+
+  test('has readiness, liveness and startup probes on the web port', () => {
+    const chart = newChart();
+    new PrometheusStack(chart, 'prometheus');
+    const c = container(synthAndCheck(chart).objects);
+    expect(c.readinessProbe.httpGet).toEqual({ path: '/-/ready', port: 'web' });
+    expect(c.livenessProbe.httpGet).toEqual({ path: '/-/healthy', port: 'web' });
+    expect(c.startupProbe.httpGet).toEqual({ path: '/-/ready', port: 'web' });
+  });
+
+  test('publishes NodePort 30900 as the seed does', () => {
+    const chart = newChart();
+    const stack = new PrometheusStack(chart, 'prometheus');
+    const svc = findObject(synthAndCheck(chart).objects, 'Service');
+    expect(svc.spec.type).toBe('NodePort');
+    expect(svc.spec.ports).toEqual([{ name: 'web', protocol: 'TCP', port: 9090, targetPort: 'web', nodePort: 30900 }]);
+    expect(stack.serviceName).toBe(svc.metadata.name);
+    expect(stack.url).toBe(`http://${svc.metadata.name}.default.svc:9090`);
+  });
+
+  test('does not mount an API token when nothing is discovered from Kubernetes', () => {
+    const chart = newChart();
+    new PrometheusStack(chart, 'prometheus');
+    const { objects } = synthAndCheck(chart);
+    expect(podSpec(objects).automountServiceAccountToken).toBe(false);
+    expect(findObjects(objects, 'ClusterRole')).toHaveLength(0);
+    expect(findObjects(objects, 'Role')).toHaveLength(0);
+  });
+
+  test('synthesis is deterministic', () => {
+    const build = () => {
+      const chart = newChart();
+      const stack = new PrometheusStack(chart, 'prometheus');
+      stack.addScrapeJob(discoveryJob('pods', { role: KubernetesRole.POD, namespaces: ['a'] }));
+      return Testing.synth(chart);
+    };
+    expect(JSON.stringify(build())).toBe(JSON.stringify(build()));
+  });
+});
+
+describe('props', () => {
+  test('metadata places objects in the namespace and labels every object', () => {
+    const chart = newChart();
+    new PrometheusStack(chart, 'prometheus', { metadata: { namespace: 'monitoring', labels: { team: 'platform' }, annotations: { owner: 'sre' } } });
+    const { objects } = synthAndCheck(chart);
+    for (const o of objects) {
+      expect(o.metadata.namespace).toBe('monitoring');
+      expect(o.metadata.labels.team).toBe('platform');
+      expect(o.metadata.annotations).toEqual({ owner: 'sre' });
+    }
+  });
+
+  test('the chart\'s namespace is the default namespace', () => {
+    const chart = newChart('observability');
+    const stack = new PrometheusStack(chart, 'prometheus');
+    expect(stack.namespaceName).toBe('observability');
+    expect(findObject(synthAndCheck(chart).objects, 'Deployment').metadata.namespace).toBe('observability');
+  });
+
+  test('createNamespace creates it with the monitoring label', () => {
+    const chart = newChart();
+    new PrometheusStack(chart, 'prometheus', { metadata: { namespace: 'monitoring' }, createNamespace: true });
+    const ns = findObject(synthAndCheck(chart).objects, 'Namespace');
+    expect(ns.metadata).toEqual({ name: 'monitoring', labels: { 'component': 'monitoring', 'kubernetes.io/metadata.name': 'monitoring' } });
+  });
+
+  test('image', () => {
+    const chart = newChart();
+    new PrometheusStack(chart, 'prometheus', { image: 'prom/prometheus:v2.53.4' });
+    expect(container(synthAndCheck(chart).objects).image).toBe('prom/prometheus:v2.53.4');
+  });
+
+  test('intervals and external labels', () => {
+    const chart = newChart();
+    new PrometheusStack(chart, 'prometheus', {
+      scrapeInterval: Duration.seconds(30), scrapeTimeout: Duration.seconds(25), evaluationInterval: Duration.minutes(1),
+      externalLabels: { cluster: 'prod' },
+    });
+    expect(onlyConfig(synthAndCheck(chart)).global).toEqual({
+      scrape_interval: '30s', scrape_timeout: '25s', evaluation_interval: '1m', external_labels: { cluster: 'prod' },
+    });
+  });
+
+  test('retention time and size', () => {
+    const chart = newChart();
+    new PrometheusStack(chart, 'prometheus', { retention: Duration.days(30), retentionSize: Size.gibibytes(45) });
+    const args = container(synthAndCheck(chart).objects).args;
+    expect(args).toContain('--storage.tsdb.retention.time=30d');
+    expect(args).toContain('--storage.tsdb.retention.size=45GB');
+  });
+
+  test('a persistent volume claim brings Recreate and fsGroup', () => {
+    const chart = newChart();
+    new PrometheusStack(chart, 'prometheus', {
+      storage: PrometheusStorage.persistentVolumeClaim({ size: Size.gibibytes(50), storageClassName: 'fast' }),
+    });
+    const { objects } = synthAndCheck(chart);
+    const pvc = findObject(objects, 'PersistentVolumeClaim');
+    expect(pvc.spec).toEqual({ accessModes: ['ReadWriteOnce'], storageClassName: 'fast', resources: { requests: { storage: '50Gi' } } });
+    const deployment = findObject(objects, 'Deployment');
+    expect(deployment.spec.strategy).toEqual({ type: 'Recreate' });
+    expect(deployment.spec.template.spec.securityContext).toMatchObject({ fsGroup: 65534, fsGroupChangePolicy: 'OnRootMismatch' });
+    expect(deployment.spec.template.spec.volumes).toContainEqual({ name: 'data', persistentVolumeClaim: { claimName: pvc.metadata.name } });
+  });
+
+  test('an existing claim', () => {
+    const chart = newChart();
+    new PrometheusStack(chart, 'prometheus', { storage: PrometheusStorage.existingClaim('prometheus-data') });
+    const { objects } = synthAndCheck(chart);
+    expect(findObjects(objects, 'PersistentVolumeClaim')).toHaveLength(0);
+    expect(podSpec(objects).volumes).toContainEqual({ name: 'data', persistentVolumeClaim: { claimName: 'prometheus-data' } });
+    expect(findObject(objects, 'Deployment').spec.strategy).toEqual({ type: 'Recreate' });
+  });
+
+  test('an emptyDir with a size limit keeps the rolling update', () => {
+    const chart = newChart();
+    new PrometheusStack(chart, 'prometheus', { storage: PrometheusStorage.emptyDir({ sizeLimit: Size.gibibytes(5) }) });
+    const { objects } = synthAndCheck(chart);
+    expect(podSpec(objects).volumes).toContainEqual({ name: 'data', emptyDir: { sizeLimit: '5Gi' } });
+    expect(findObject(objects, 'Deployment').spec.strategy).toBeUndefined();
+  });
+
+  test('resources', () => {
+    const chart = newChart();
+    new PrometheusStack(chart, 'prometheus', {
+      resources: { cpu: { request: kplus.Cpu.millis(500), limit: kplus.Cpu.units(2) }, memory: { request: Size.gibibytes(4), limit: Size.gibibytes(4) } },
+    });
+    expect(container(synthAndCheck(chart).objects).resources).toEqual({
+      requests: { cpu: '500m', memory: '4Gi' }, limits: { cpu: '2', memory: '4Gi' },
+    });
+  });
+
+  test('a ClusterIP Service on another port', () => {
+    const chart = newChart();
+    new PrometheusStack(chart, 'prometheus', { serviceType: kplus.ServiceType.CLUSTER_IP, servicePort: 80 });
+    const svc = findObject(synthAndCheck(chart).objects, 'Service');
+    expect(svc.spec.type).toBe('ClusterIP');
+    expect(svc.spec.ports).toEqual([{ name: 'web', protocol: 'TCP', port: 80, targetPort: 'web' }]);
+  });
+
+  test('a LoadBalancer with a chosen node port', () => {
+    const chart = newChart();
+    new PrometheusStack(chart, 'prometheus', { serviceType: kplus.ServiceType.LOAD_BALANCER, nodePort: 31000 });
+    expect(findObject(synthAndCheck(chart).objects, 'Service').spec.ports[0].nodePort).toBe(31000);
+  });
+
+  test('with a ClusterIP Service, the NetworkPolicy admits only the stack\'s namespace', () => {
+    const chart = newChart();
+    new PrometheusStack(chart, 'prometheus', { serviceType: kplus.ServiceType.CLUSTER_IP });
+    const np = findObject(synthAndCheck(chart).objects, 'NetworkPolicy');
+    expect(np.spec.ingress).toEqual([{ from: [{ podSelector: {} }], ports: [{ port: 9090, protocol: 'TCP' }] }]);
+    expect(np.spec.podSelector.matchLabels['app.kubernetes.io/name']).toBe('prometheus');
+  });
+
+  test('allowFrom names the sources', () => {
+    const chart = newChart();
+    new PrometheusStack(chart, 'prometheus', {
+      allowFrom: [kplus.Namespaces.select(chart, 'Grafana', { labels: { team: 'grafana' } })],
+    });
+    const np = findObject(synthAndCheck(chart).objects, 'NetworkPolicy');
+    expect(np.spec.ingress).toEqual([{
+      from: [{ namespaceSelector: { matchLabels: { team: 'grafana' } }, podSelector: {} }],
+      ports: [{ port: 9090, protocol: 'TCP' }],
+    }]);
+  });
+
+  test('networkPolicy: false', () => {
+    const chart = newChart();
+    new PrometheusStack(chart, 'prometheus', { networkPolicy: false });
+    expect(findObjects(synthAndCheck(chart).objects, 'NetworkPolicy')).toHaveLength(0);
+  });
+
+  test('selfMonitoring: false', () => {
+    const chart = newChart();
+    new PrometheusStack(chart, 'prometheus', {
+      selfMonitoring: false,
+      scrapeJobs: [new ScrapeJob({ jobName: 'node', discovery: [ServiceDiscovery.staticTargets({ targets: ['node:9100'] })] })],
+    });
+    expect(onlyConfig(synthAndCheck(chart)).scrape_configs.map((j: any) => j.job_name)).toEqual(['node']);
+  });
+
+  test('scrapeJobs, ruleGroups, remoteWrites and alertmanagers props are shortcuts for the add methods', () => {
+    const chart = newChart();
+    new PrometheusStack(chart, 'prometheus', {
+      scrapeJobs: [new ScrapeJob({ jobName: 'node', discovery: [ServiceDiscovery.staticTargets({ targets: ['node:9100'] })] })],
+      ruleGroups: [new RuleGroup({ name: 'g', rules: [new RecordingRule({ record: 'job:up:sum', expr: 'sum by (job) (up)' })] })],
+      remoteWrites: [new RemoteWrite({ url: 'https://store.example.com/push' })],
+      alertmanagers: [new AlertmanagerEndpoint({ discovery: [ServiceDiscovery.staticTargets({ targets: ['am:9093'] })] })],
+    });
+    const out = synthAndCheck(chart);
+    const config = onlyConfig(out);
+    expect(config.scrape_configs.map((j: any) => j.job_name)).toEqual(['prometheus', 'node']);
+    expect(config.rule_files).toEqual(['rules.yml']);
+    expect(config.remote_write).toEqual([{ url: 'https://store.example.com/push' }]);
+    expect(config.alerting.alertmanagers).toHaveLength(1);
+    expect(Object.keys(findObject(out.objects, 'ConfigMap').data)).toEqual(['prometheus.yml', 'rules.yml']);
+  });
+});
+
+describe('RBAC derived from discovery', () => {
+  test('namespaced discovery gets a Role per namespace and no ClusterRole', () => {
+    const chart = newChart();
+    const stack = new PrometheusStack(chart, 'prometheus', { metadata: { namespace: 'monitoring' } });
+    stack.addScrapeJob(discoveryJob('shop', { role: KubernetesRole.ENDPOINT_SLICE, namespaces: ['shop', 'billing'] }));
+    stack.addScrapeJob(discoveryJob('shop-pods', { role: KubernetesRole.POD, namespaces: ['shop'] }));
+    const { objects } = synthAndCheck(chart);
+    expect(findObjects(objects, 'ClusterRole')).toHaveLength(0);
+    const roles = findObjects(objects, 'Role');
+    expect(roles.map((r) => r.metadata.namespace)).toEqual(['shop', 'billing']);
+    for (const role of roles) {
+      expect(role.rules).toEqual([
+        { apiGroups: [''], resources: ['pods', 'services'], verbs: ['get', 'list', 'watch'] },
+        { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['get', 'list', 'watch'] },
+      ]);
+    }
+    const bindings = findObjects(objects, 'RoleBinding');
+    expect(bindings.map((b) => [b.metadata.namespace, b.roleRef.name])).toEqual(roles.map((r) => [r.metadata.namespace, r.metadata.name]));
+    for (const b of bindings) {
+      expect(b.subjects).toEqual([{ kind: 'ServiceAccount', name: stack.serviceAccountName, namespace: 'monitoring' }]);
+    }
+    expect(podSpec(objects).automountServiceAccountToken).toBe(true);
+  });
+
+  test('ownNamespace discovery gets a Role in the stack\'s namespace', () => {
+    const chart = newChart();
+    const stack = new PrometheusStack(chart, 'prometheus', { metadata: { namespace: 'monitoring' } });
+    stack.addScrapeJob(discoveryJob('own', { role: KubernetesRole.SERVICE, ownNamespace: true }));
+    const role = findObject(synthAndCheck(chart).objects, 'Role');
+    expect(role.metadata.namespace).toBe('monitoring');
+    expect(role.rules).toEqual([{ apiGroups: [''], resources: ['services'], verbs: ['get', 'list', 'watch'] }]);
+  });
+
+  test('cluster-wide discovery gets a ClusterRole with exactly what its roles read', () => {
+    const chart = newChart();
+    const stack = new PrometheusStack(chart, 'prometheus');
+    stack.addScrapeJob(discoveryJob('endpoints', { role: KubernetesRole.ENDPOINTS }));
+    stack.addScrapeJob(discoveryJob('ingresses', { role: KubernetesRole.INGRESS }));
+    const { objects } = synthAndCheck(chart);
+    expect(findObject(objects, 'ClusterRole').rules).toEqual([
+      { apiGroups: [''], resources: ['endpoints', 'pods', 'services'], verbs: ['get', 'list', 'watch'] },
+      { apiGroups: ['networking.k8s.io'], resources: ['ingresses'], verbs: ['get', 'list', 'watch'] },
+    ]);
+    const binding = findObject(objects, 'ClusterRoleBinding');
+    expect(binding.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: findObject(objects, 'ClusterRole').metadata.name });
+    expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: stack.serviceAccountName, namespace: 'default' }]);
+  });
+
+  test('nodes are cluster-scoped even when the rest is namespaced', () => {
+    const chart = newChart();
+    const stack = new PrometheusStack(chart, 'prometheus');
+    stack.addScrapeJob(discoveryJob('pods', { role: KubernetesRole.POD, namespaces: ['shop'], attachNodeMetadata: true }));
+    const { objects } = synthAndCheck(chart);
+    expect(findObject(objects, 'ClusterRole').rules).toEqual([{ apiGroups: [''], resources: ['nodes'], verbs: ['get', 'list', 'watch'] }]);
+    expect(findObject(objects, 'Role').rules).toEqual([{ apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] }]);
+  });
+
+  test('a Role leaves out what the ClusterRole already grants everywhere', () => {
+    const chart = newChart();
+    const stack = new PrometheusStack(chart, 'prometheus');
+    stack.addScrapeJob(discoveryJob('all-pods', { role: KubernetesRole.POD }));
+    stack.addScrapeJob(discoveryJob('shop', { role: KubernetesRole.ENDPOINT_SLICE, namespaces: ['shop'] }));
+    const { objects } = synthAndCheck(chart);
+    expect(findObject(objects, 'ClusterRole').rules).toEqual([{ apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] }]);
+    expect(findObject(objects, 'Role').rules).toEqual([
+      { apiGroups: [''], resources: ['services'], verbs: ['get', 'list', 'watch'] },
+      { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['get', 'list', 'watch'] },
+    ]);
+  });
+
+  test('discovery of another cluster\'s API server needs no RBAC here', () => {
+    const chart = newChart();
+    const stack = new PrometheusStack(chart, 'prometheus');
+    stack.addScrapeJob(discoveryJob('remote', { role: KubernetesRole.POD, apiServer: 'https://remote.example.com:6443' }));
+    const { objects } = synthAndCheck(chart);
+    expect(findObjects(objects, 'ClusterRole')).toHaveLength(0);
+    expect(findObjects(objects, 'Role')).toHaveLength(0);
+  });
+
+  test('Alertmanager discovery is granted too', () => {
+    const chart = newChart();
+    const stack = new PrometheusStack(chart, 'prometheus', { metadata: { namespace: 'monitoring' } });
+    stack.addAlertmanager(new AlertmanagerEndpoint({
+      discovery: [ServiceDiscovery.kubernetes({ role: KubernetesRole.ENDPOINT_SLICE, ownNamespace: true })],
+    }));
+    expect(findObject(synthAndCheck(chart).objects, 'Role').metadata.namespace).toBe('monitoring');
+  });
+});
+
+describe('configuration lifecycle', () => {
+  test('jobs added after the stack was created are rendered, and roll the pods', () => {
+    const chart = newChart();
+    const stack = new PrometheusStack(chart, 'prometheus');
+    const before = findObject(Testing.synth(chart), 'Deployment').spec.template.metadata.annotations['checksum/config'];
+    stack.addScrapeJob(new ScrapeJob({ jobName: 'late', discovery: [ServiceDiscovery.staticTargets({ targets: ['late:80'] })] }));
+    const out = synthAndCheck(chart);
+    const after = findObject(out.objects, 'Deployment').spec.template.metadata.annotations['checksum/config'];
+    expect(after).toMatch(/^[0-9a-f]{64}$/);
+    expect(after).not.toBe(before);
+    expect(jobNamed(onlyConfig(out), 'late').static_configs).toEqual([{ targets: ['late:80'] }]);
+  });
+
+  test('Secrets that credentials come from are mounted read-only where the config points', () => {
+    const chart = newChart();
+    const stack = new PrometheusStack(chart, 'prometheus');
+    stack.addRemoteWrite(new RemoteWrite({
+      url: 'https://mimir.example.com/api/v1/push',
+      auth: Authentication.basic({ username: 'u', password: Credential.fromSecret('mimir-credentials', 'password') }),
+      tls: { ca: Credential.fromSecret('mimir-ca', 'ca.crt') },
+    }));
+    stack.addScrapeJob(new ScrapeJob({
+      jobName: 'secured',
+      auth: Authentication.authorization({ credentials: Credential.fromSecret('mimir-credentials', 'token') }),
+      discovery: [ServiceDiscovery.staticTargets({ targets: ['secured:443'] })],
+    }));
+    const out = synthAndCheck(chart);
+    const spec = podSpec(out.objects);
+    expect(spec.volumes.filter((v: any) => v.secret)).toEqual([
+      { name: 'secret-mimir-ca', secret: { secretName: 'mimir-ca', defaultMode: 0o440 } },
+      { name: 'secret-mimir-credentials', secret: { secretName: 'mimir-credentials', defaultMode: 0o440 } },
+    ]);
+    expect(spec.containers[0].volumeMounts).toEqual(expect.arrayContaining([
+      { name: 'secret-mimir-ca', mountPath: '/etc/prometheus/secrets/mimir-ca', readOnly: true },
+      { name: 'secret-mimir-credentials', mountPath: '/etc/prometheus/secrets/mimir-credentials', readOnly: true },
+    ]));
+    const config = onlyConfig(out);
+    expect(config.remote_write[0].basic_auth).toEqual({ username: 'u', password_file: '/etc/prometheus/secrets/mimir-credentials/password' });
+    expect(config.remote_write[0].tls_config).toEqual({ ca_file: '/etc/prometheus/secrets/mimir-ca/ca.crt' });
+    expect(jobNamed(config, 'secured').authorization.credentials_file).toBe('/etc/prometheus/secrets/mimir-credentials/token');
+    // No secret value anywhere in the ConfigMap.
+    expect(JSON.stringify(findObject(out.objects, 'ConfigMap').data)).not.toMatch(/password:|credentials:|bearer_token:/);
+  });
+
+  test('a long Secret name gets a volume name within 63 characters', () => {
+    const chart = newChart();
+    const stack = new PrometheusStack(chart, 'prometheus');
+    const name = `a-very-long-secret-name-${'x'.repeat(50)}`;
+    stack.addRemoteWrite(new RemoteWrite({ url: 'https://s.example.com/push', auth: Authentication.basic({ username: 'u', password: Credential.fromSecret(name, 'p') }) }));
+    const volume = podSpec(synthAndCheck(chart).objects).volumes.find((v: any) => v.secret);
+    expect(volume.name.length).toBeLessThanOrEqual(63);
+    expect(volume.secret.secretName).toBe(name);
+  });
+});
