@@ -1,0 +1,121 @@
+// The bundled examples, synthesized and checked like any chart, and the full-stack example run
+// for real: its relabelling in a real Prometheus, its configuration scraping a real node exporter.
+import { Testing } from 'cdk8s';
+import * as YAML from 'yaml';
+import { FullStackChart } from '../examples/full-stack/chart';
+import { buildConfig } from '../examples/prometheus-config/config';
+import { checkConfig, findObject, findObjects, relabel, startNodeExporter, startPrometheus, stripUnsupportedDiscovery } from './harness';
+import { jobNamed, onlyConfig, synthAndCheck } from './util';
+
+function fullStack() {
+  const chart = new FullStackChart(Testing.app(), 'monitoring');
+  return { chart, out: synthAndCheck(chart) };
+}
+
+describe('examples/full-stack', () => {
+  test('synthesizes valid objects, pinned', () => {
+    const { out } = fullStack();
+    expect(out.objects.map((o) => `${o.kind}/${o.metadata.namespace ?? ''}`)).toEqual([
+      'Namespace/', 'ServiceAccount/monitoring', 'ConfigMap/monitoring', 'PersistentVolumeClaim/monitoring',
+      'Deployment/monitoring', 'Service/monitoring', 'NetworkPolicy/monitoring', 'Role/shop', 'RoleBinding/shop',
+    ]);
+    expect(out.objects).toMatchSnapshot();
+  });
+
+  test('the password is mounted from its Secret and never in the ConfigMap', () => {
+    const { out } = fullStack();
+    const config = onlyConfig(out);
+    expect(config.remote_write[0].basic_auth).toEqual({ username: 'demo', password_file: '/etc/prometheus/secrets/mimir-credentials/password' });
+    const pod = findObject(out.objects, 'Deployment').spec.template.spec;
+    expect(pod.volumes).toContainEqual({ name: 'secret-mimir-credentials', secret: { secretName: 'mimir-credentials', defaultMode: 0o440 } });
+    expect(findObjects(out.objects, 'Secret')).toHaveLength(0);
+  });
+
+  test('the shop job keeps the metrics port of the shop Services only, in a real Prometheus', async () => {
+    const { out } = fullStack();
+    const job = jobNamed(onlyConfig(out), 'shop');
+    const endpoint = (labels: Record<string, string>) => ({
+      labels: {
+        __meta_kubernetes_namespace: 'shop',
+        __meta_kubernetes_service_name: 'shop',
+        __meta_kubernetes_service_label_app: 'shop',
+        __meta_kubernetes_service_label_tier: 'web',
+        __meta_kubernetes_endpointslice_port_name: 'metrics',
+        __meta_kubernetes_pod_name: 'shop-7d4f9',
+        ...labels,
+      },
+    });
+    const [result] = await relabel([{
+      name: 'shop',
+      relabelConfigs: job.relabel_configs,
+      targets: [
+        endpoint({}),
+        endpoint({ __meta_kubernetes_endpointslice_port_name: 'http' }),
+        endpoint({ __meta_kubernetes_service_label_app: 'cart' }),
+      ],
+    }]);
+    expect(result.targets.map((t) => t.kept)).toEqual([true, false, false]);
+    const kept = result.targets[0].labels!;
+    expect(kept).toMatchObject({ job: 'shop', namespace: 'shop', pod: 'shop-7d4f9', app: 'shop', tier: 'web' });
+    expect(Object.keys(kept).filter((k) => !k.startsWith('__')).sort()).toEqual(['app', 'instance', 'job', 'namespace', 'pod', 'tier']);
+  });
+
+  test('a real Prometheus loads the configuration and scrapes a real node exporter', async () => {
+    const { out } = fullStack();
+    const data = findObject(out.objects, 'ConfigMap').data;
+    const exporter = await startNodeExporter();
+    try {
+      // The only changes: the node-exporter job points at the local exporter every second.
+      const config = YAML.parse(stripUnsupportedDiscovery(data['prometheus.yml']));
+      const job = jobNamed(config, 'node-exporter');
+      job.static_configs[0].targets = [exporter.address];
+      job.scrape_interval = '1s';
+      job.scrape_timeout = '1s';
+      const prometheus = await startPrometheus(YAML.stringify(config), { extraFiles: { 'rules.yml': data['rules.yml'] } });
+      try {
+        const up = await waitForQuery(prometheus, 'up{job="node-exporter"} == 1', 30_000);
+        expect(up[0].metric).toMatchObject({ job: 'node-exporter', instance: exporter.address, env: 'demo' });
+        const rules = await (await fetch(`${prometheus.url}/api/v1/rules`)).json() as any;
+        expect(rules.data.groups.map((g: any) => g.name)).toEqual(['availability']);
+      } finally {
+        await prometheus.stop();
+      }
+    } finally {
+      await exporter.stop();
+    }
+  });
+});
+
+describe('examples/prometheus-config', () => {
+  test('renders a configuration promtool accepts', () => {
+    const yaml = buildConfig().toYaml();
+    checkConfig(yaml);
+    const config = YAML.parse(yaml);
+    expect(jobNamed(config, 'pods-shard-0').relabel_configs).toEqual([
+      { source_labels: ['__address__'], modulus: 3, target_label: '__tmp_shard', action: 'hashmod' },
+      { source_labels: ['__tmp_shard'], regex: '0', action: 'keep' },
+    ]);
+  });
+
+  test('the hashmod sharding keeps each target on exactly one of three shards, in a real Prometheus', async () => {
+    const config = YAML.parse(buildConfig().toYaml());
+    const shardRules = (shard: number) => jobNamed(config, 'pods-shard-0').relabel_configs.map((r: any) =>
+      r.action === 'keep' ? { ...r, regex: String(shard) } : r);
+    const targets = Array.from({ length: 12 }, (_, i) => ({ address: `10.1.0.${i + 1}:8080`, labels: { __meta_kubernetes_pod_name: `p${i}` } }));
+    const results = await relabel([0, 1, 2].map((shard) => ({ name: `shard-${shard}`, relabelConfigs: shardRules(shard), targets })));
+    for (let i = 0; i < targets.length; i++) {
+      expect(results.filter((r) => r.targets[i].kept)).toHaveLength(1);
+    }
+    expect(results.every((r) => r.kept.length > 0)).toBe(true);
+  });
+});
+
+async function waitForQuery(prometheus: Awaited<ReturnType<typeof startPrometheus>>, promql: string, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const data = await prometheus.query(promql);
+    if (data.result.length > 0) return data.result;
+    if (Date.now() > deadline) throw new Error(`no result for ${promql} after ${timeoutMs} ms; log:\n${prometheus.log()}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
