@@ -1,4 +1,4 @@
-import { cdk8s, javascript } from 'projen';
+import { JsonFile, cdk8s, javascript } from 'projen';
 
 const project = new cdk8s.ConstructLibraryCdk8s({
   name: 'cdk8s-prometheus-monitoring',
@@ -73,6 +73,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     moduleName: 'github.com/cdk8s-prometheus-monitoring/cdk8s-prometheus-monitoring-go',
   },
 
+  eslintOptions: { dirs: ['src'], devdirs: ['test', 'examples', 'projenrc'] },
+
   tsconfigDev: {
     // jsii projects keep the dev tsconfig in test/; paths are relative to it.
     include: ['../examples/**/*.ts'],
@@ -86,6 +88,12 @@ const project = new cdk8s.ConstructLibraryCdk8s({
 for (const pattern of ['/examples/', '/.ci/', '/scripts/', '/dist-bindings/', '/.tmp/']) {
   project.addPackageIgnore(pattern);
 }
+
+// Examples import the package by name; TypeScript resolves it through test/tsconfig.json paths.
+project.eslint?.addOverride({ files: ['examples/**/*.ts'], rules: { 'import/no-unresolved': 'off' } });
+
+// Examples compile (and lint) with the dev tsconfig, which maps the package name to src/.
+new JsonFile(project, 'examples/tsconfig.json', { obj: { extends: '../test/tsconfig.json' } });
 
 // The languages that cannot be built here (no PyPI, no Go proxy) are still generated as code
 // and checked to contain the main classes.

@@ -2,10 +2,10 @@
 // for real: its relabelling in a real Prometheus, its configuration scraping a real node exporter.
 import { Testing } from 'cdk8s';
 import * as YAML from 'yaml';
-import { FullStackChart } from '../examples/full-stack/chart';
-import { buildConfig } from '../examples/prometheus-config/config';
 import { checkConfig, findObject, findObjects, relabel, startNodeExporter, startPrometheus, stripUnsupportedDiscovery } from './harness';
 import { jobNamed, onlyConfig, synthAndCheck } from './util';
+import { FullStackChart } from '../examples/full-stack/chart';
+import { buildConfig } from '../examples/prometheus-config/config';
 
 function fullStack() {
   const chart = new FullStackChart(Testing.app(), 'monitoring');

@@ -47,7 +47,9 @@ test('every error message in the README is what the code throws', () => {
     thrown(() => Relabel.keep({ sourceLabels: ['a'], regex: '(?<=a)b' })),
     thrown(() => Relabel.replace({ sourceLabels: ['a'], regex: '(.+)', targetLabel: 'b', replacement: '$1_suffix' })),
     thrown(() => new ScrapeJob({
-      jobName: 'weave', scrapeInterval: Duration.seconds(15), scrapeTimeout: Duration.seconds(20),
+      jobName: 'weave',
+      scrapeInterval: Duration.seconds(15),
+      scrapeTimeout: Duration.seconds(20),
       discovery: [ServiceDiscovery.staticTargets({ targets: ['localhost:6782'] })],
     })),
     thrown(() => new RemoteWrite({ url: 'mimir.example.com/api/v1/push' })),

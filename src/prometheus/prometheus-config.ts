@@ -60,9 +60,6 @@ export interface PrometheusConfigProps {
  * its ConfigMap; it can also be used on its own to write a prometheus.yml.
  */
 export class PrometheusConfig {
-  /** The rule file path listed in `rule_files`. */
-  public readonly ruleFile: string;
-
   /**
    * A configuration owned by a construct, whose errors name the construct's path.
    *
@@ -79,8 +76,10 @@ export class PrometheusConfig {
 
   private static creatingFor?: string;
 
-  private readonly where: string;
+  /** The rule file path listed in `rule_files`. */
+  public readonly ruleFile: string;
 
+  private readonly where: string;
   private readonly global: { [key: string]: unknown };
   private readonly intervalMs: number;
   private readonly timeoutMs: number;

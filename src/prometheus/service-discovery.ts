@@ -265,6 +265,20 @@ export class ServiceDiscovery {
   }
 
   /**
+   * Renders discoveries grouped under their prometheus.yml keys.
+   *
+   * @internal
+   */
+  public static _renderAll(discovery: ServiceDiscovery[]): { [key: string]: object[] } {
+    const out: { [key: string]: object[] } = {};
+    for (const sd of discovery) {
+      const { key, entry } = sd._render();
+      (out[key] ??= []).push(entry);
+    }
+    return out;
+  }
+
+  /**
    * What this discovery watches in the cluster Prometheus runs in.
    *
    * @default - not a Kubernetes discovery of this cluster
@@ -286,20 +300,6 @@ export class ServiceDiscovery {
    */
   public _render(): { key: string; entry: object } {
     return { key: this.key, entry: this.body };
-  }
-
-  /**
-   * Renders discoveries grouped under their prometheus.yml keys.
-   *
-   * @internal
-   */
-  public static _renderAll(discovery: ServiceDiscovery[]): { [key: string]: object[] } {
-    const out: { [key: string]: object[] } = {};
-    for (const sd of discovery) {
-      const { key, entry } = sd._render();
-      (out[key] ??= []).push(entry);
-    }
-    return out;
   }
 }
 

@@ -5,11 +5,11 @@ import { Construct } from 'constructs';
 import {
   AlertmanagerEndpoint, KubernetesWatch, PrometheusConfig, RemoteWrite, RuleGroup, ScrapeJob, ServiceDiscovery,
 } from '../prometheus';
-import { SECRETS_MOUNT_PATH } from '../prometheus/credential';
-import { checkDnsLabel, checkLabelMap, checkPort, fail, promDuration } from '../prometheus/validate';
 import { toQuantity } from './quantity';
 import { needsClusterRole, policyRules, watchedNamespaces } from './rbac';
 import { PrometheusStorage } from './storage';
+import { SECRETS_MOUNT_PATH } from '../prometheus/credential';
+import { checkDnsLabel, checkLabelMap, checkPort, fail, promDuration } from '../prometheus/validate';
 
 const k8s = kplus.k8s;
 

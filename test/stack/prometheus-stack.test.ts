@@ -131,7 +131,9 @@ describe('props', () => {
   test('intervals and external labels', () => {
     const chart = newChart();
     new PrometheusStack(chart, 'prometheus', {
-      scrapeInterval: Duration.seconds(30), scrapeTimeout: Duration.seconds(25), evaluationInterval: Duration.minutes(1),
+      scrapeInterval: Duration.seconds(30),
+      scrapeTimeout: Duration.seconds(25),
+      evaluationInterval: Duration.minutes(1),
       externalLabels: { cluster: 'prod' },
     });
     expect(onlyConfig(synthAndCheck(chart)).global).toEqual({
@@ -181,7 +183,10 @@ describe('props', () => {
   test('resources', () => {
     const chart = newChart();
     new PrometheusStack(chart, 'prometheus', {
-      resources: { cpu: { request: kplus.Cpu.millis(500), limit: kplus.Cpu.units(2) }, memory: { request: Size.gibibytes(4), limit: Size.gibibytes(4) } },
+      resources: {
+        cpu: { request: kplus.Cpu.millis(500), limit: kplus.Cpu.units(2) },
+        memory: { request: Size.gibibytes(4), limit: Size.gibibytes(4) },
+      },
     });
     expect(container(synthAndCheck(chart).objects).resources).toEqual({
       requests: { cpu: '500m', memory: '4Gi' }, limits: { cpu: '2', memory: '4Gi' },
