@@ -1,0 +1,14 @@
+/**
+ * The test harness: real validators that run offline (see each module).
+ *
+ * - `manifests`  synthObjects, findObject(s), validateManifests(Yaml): Kubernetes 1.28 schema,
+ *                unknown fields, API-server semantics; prometheus-operator kinds too.
+ * - `promtool`   checkConfig (Kubernetes/Kuma discovery handled), checkRules, testRules.
+ * - `prometheus` a real Prometheus: relabel() over synthetic targets, startPrometheus,
+ *                startNodeExporter, startMetricsServer.
+ * - `tools`      requireTool (throws with the apt-get command), freePort, temporary directories.
+ */
+export * from './tools';
+export * from './manifests';
+export * from './promtool';
+export * from './prometheus';
