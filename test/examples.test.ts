@@ -4,6 +4,7 @@ import { Testing } from 'cdk8s';
 import * as YAML from 'yaml';
 import { checkConfig, findObject, findObjects, relabel, startNodeExporter, startPrometheus, stripUnsupportedDiscovery } from './harness';
 import { jobNamed, onlyConfig, synthAndCheck } from './util';
+import { AppMetricsChart } from '../examples/app-metrics/chart';
 import { FullStackChart } from '../examples/full-stack/chart';
 import { buildConfig } from '../examples/prometheus-config/config';
 
@@ -18,15 +19,19 @@ describe('examples/full-stack', () => {
     expect(out.objects.map((o) => `${o.kind}/${o.metadata.namespace ?? ''}`)).toEqual([
       'Namespace/', 'ServiceAccount/monitoring', 'ConfigMap/monitoring', 'PersistentVolumeClaim/monitoring',
       'Deployment/monitoring', 'Service/monitoring', 'NetworkPolicy/monitoring', 'Role/shop', 'RoleBinding/shop',
+      'Role/kube-system', 'RoleBinding/kube-system', 'Deployment/shop', 'Service/shop', 'ServiceMonitor/shop', 'NetworkPolicy/shop',
+    ]);
+    expect(onlyConfig(out).scrape_configs.map((j: any) => j.job_name)).toEqual([
+      'prometheus', 'node-exporter', 'shop', 'apps/shop', 'kube-state-metrics',
     ]);
     expect(out.objects).toMatchSnapshot();
   });
 
   test('the password is mounted from its Secret and never in the ConfigMap', () => {
-    const { out } = fullStack();
+    const { chart, out } = fullStack();
     const config = onlyConfig(out);
     expect(config.remote_write[0].basic_auth).toEqual({ username: 'demo', password_file: '/etc/prometheus/secrets/mimir-credentials/password' });
-    const pod = findObject(out.objects, 'Deployment').spec.template.spec;
+    const pod = findObject(out.objects, 'Deployment', chart.stack.deployment.name).spec.template.spec;
     expect(pod.volumes).toContainEqual({ name: 'secret-mimir-credentials', secret: { secretName: 'mimir-credentials', defaultMode: 0o440 } });
     expect(findObjects(out.objects, 'Secret')).toHaveLength(0);
   });
@@ -83,6 +88,21 @@ describe('examples/full-stack', () => {
     } finally {
       await exporter.stop();
     }
+  });
+});
+
+describe('examples/app-metrics', () => {
+  test('synthesizes valid objects: the app, its Service, ServiceMonitor and NetworkPolicy, and the jobs', () => {
+    const out = synthAndCheck(new AppMetricsChart(Testing.app(), 'app-metrics'));
+    const sm = findObject(out.objects, 'ServiceMonitor');
+    expect(sm.metadata.labels).toEqual({ release: 'prometheus-operator' });
+    expect(sm.metadata.namespace).toBe('reference-app');
+    expect(onlyConfig(out).scrape_configs.map((j: any) => j.job_name)).toEqual([
+      'prometheus', 'apps/reference-app', 'node-exporter', 'kube-state-metrics',
+    ]);
+    const app = findObjects(out.objects, 'Deployment').find((d) => d.metadata.namespace === 'reference-app');
+    expect(app.spec.template.spec.containers[0].env).toContainEqual({ name: 'PROMETHEUS_MULTIPROC_DIR', value: '/tmp/prometheus-multiproc' });
+    expect(out.objects).toMatchSnapshot();
   });
 });
 

@@ -1,14 +1,17 @@
 import { Chart, ChartProps, Duration, Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
 import {
-  AlertingRule, AlertmanagerEndpoint, Authentication, Credential, KubernetesRole, PrometheusStack, PrometheusStorage,
-  RecordingRule, Relabel, RemoteWrite, RuleGroup, ScrapeJob, ServiceDiscovery,
+  AlertingRule, AlertmanagerEndpoint, AppServiceMonitor, Authentication, Credential, KubernetesRole, PlatformExporters,
+  PrometheusStack, PrometheusStorage, RecordingRule, Relabel, RemoteWrite, RuleGroup, ScrapeJob, ServiceDiscovery,
 } from 'cdk8s-prometheus-monitoring';
 import { Construct } from 'constructs';
 
 /**
  * A Prometheus server in the `monitoring` namespace that scrapes two node exporters by
- * address, discovers the `shop` application through its EndpointSlices, alerts through an
- * Alertmanager and pushes every sample to a Mimir cluster with basic auth from a Secret.
+ * address, discovers the `shop` application through its EndpointSlices, monitors the
+ * `checkout` application through a Service and a ServiceMonitor, scrapes the platform's
+ * kube-state-metrics, alerts through an Alertmanager and pushes every sample to a Mimir
+ * cluster with basic auth from a Secret.
  */
 export class FullStackChart extends Chart {
   public readonly stack: PrometheusStack;
@@ -53,6 +56,19 @@ export class FullStackChart extends Chart {
         Relabel.labelMap({ regex: '__meta_kubernetes_service_label_(.+)' }),
       ],
     }));
+
+    // An instrumented application: Service, ServiceMonitor, NetworkPolicy and a job on the stack.
+    const checkout = new kplus.Deployment(this, 'checkout', {
+      metadata: { namespace: 'shop' },
+      containers: [{ image: 'registry.example.com/checkout:3.2.0', portNumber: 8080 }],
+    });
+    new AppServiceMonitor(this, 'checkout-metrics', {
+      pods: checkout,
+      portNumber: 9102,
+      path: '/prometheus',
+      stack,
+    });
+    stack.addScrapeJob(PlatformExporters.kubeStateMetrics({ serviceNamespace: 'kube-system' }));
 
     // Every sample to Mimir; the password is read from the Secret `mimir-credentials`.
     stack.addRemoteWrite(new RemoteWrite({

@@ -166,6 +166,15 @@ export class PrometheusConfig {
     return [...this.remoteWriteList];
   }
 
+  /**
+   * The global scrape interval and timeout in milliseconds (Prometheus's defaults when unset).
+   *
+   * @internal
+   */
+  public _globalTiming(): { intervalMs: number; timeoutMs: number } {
+    return { intervalMs: this.intervalMs, timeoutMs: this.timeoutMs };
+  }
+
   /** The scrape job of the given name, if any. */
   public findScrapeJob(jobName: string): ScrapeJob | undefined {
     return this.jobs.get(jobName);

@@ -263,6 +263,15 @@ export class Relabel {
   }
 
   /**
+   * The rule's fields (camelCase, as in the prometheus-operator CRDs).
+   *
+   * @internal
+   */
+  public _fields(): { action: RelabelAction; sourceLabels?: string[]; separator?: string; regex?: string; modulus?: number; targetLabel?: string; replacement?: string } {
+    return { ...this.fields, action: this.action };
+  }
+
+  /**
    * The rule as it appears in prometheus.yml (snake_case keys).
    *
    * @internal

@@ -339,6 +339,12 @@ export interface RelabelTargetResult {
   readonly kept: boolean;
   /** Final target labels (kept targets only), keys sorted. */
   readonly labels?: Record<string, string>;
+  /** The URL Prometheus scrapes (kept targets only): shows `__scheme__`, `__address__`, `__metrics_path__`, `__param_*`. */
+  readonly scrapeUrl?: string;
+  /** The target's scrape interval after relabelling (`__scrape_interval__`; kept targets only). */
+  readonly scrapeInterval?: string;
+  /** The target's scrape timeout after relabelling (`__scrape_timeout__`; kept targets only). */
+  readonly scrapeTimeout?: string;
   /** The labels relabelling started from (meta labels, `__address__`, `job`, `__scheme__`, ...), keys sorted. */
   readonly discovered: Record<string, string>;
   /**
@@ -464,7 +470,14 @@ export async function relabel(cases: RelabelCase[], opts: RelabelOptions = {}): 
           const a = activeByPool.get(pool);
           const error = failed.get(pool);
           results[info.caseIndex][info.targetIndex] = a
-            ? { kept: true, labels: sortKeys(a.labels), discovered: info.discovered }
+            ? {
+              kept: true,
+              labels: sortKeys(a.labels),
+              discovered: info.discovered,
+              scrapeUrl: a.scrapeUrl,
+              scrapeInterval: a.scrapeInterval,
+              scrapeTimeout: a.scrapeTimeout,
+            }
             : { kept: false, discovered: info.discovered, ...(error ? { error } : {}) };
         }
         return cases.map((c, i) => {

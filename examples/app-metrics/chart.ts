@@ -1,0 +1,49 @@
+import { Chart, ChartProps, Duration } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import {
+  AppServiceMonitor, MultiprocessMetrics, PlatformExporters, PrometheusStack,
+} from 'cdk8s-prometheus-monitoring';
+import { Construct } from 'constructs';
+
+/**
+ * The Cloud Platform reference application (Django served by gunicorn with several workers)
+ * monitored through a Service, a ServiceMonitor for prometheus-operator and a NetworkPolicy,
+ * and scraped by this library's own Prometheus server too, with the platform's exporters.
+ */
+export class AppMetricsChart extends Chart {
+  constructor(scope: Construct, id: string, props: ChartProps = {}) {
+    super(scope, id, props);
+
+    const stack = new PrometheusStack(this, 'prometheus', {
+      metadata: { namespace: 'monitoring' },
+      createNamespace: true,
+      serviceType: kplus.ServiceType.CLUSTER_IP,
+    });
+
+    new kplus.Namespace(this, 'app-namespace', { metadata: { name: 'reference-app' } });
+    const app = new kplus.Deployment(this, 'reference-app', {
+      metadata: { namespace: 'reference-app' },
+      replicas: 2,
+      containers: [{
+        image: 'ministryofjustice/cloud-platform-reference-app:2.3.1',
+        args: ['gunicorn', '--workers', '4', '--bind', '0.0.0.0:8000', 'reference_app.wsgi'],
+        portNumber: 8000,
+      }],
+    });
+
+    // The metrics of every gunicorn worker, merged by prometheus_client's multiprocess mode.
+    new AppServiceMonitor(this, 'reference-app-metrics', {
+      pods: app,
+      portNumber: 8000,
+      scrapeInterval: Duration.seconds(15),
+      serviceMonitorLabels: { release: 'prometheus-operator' },
+      stack,
+      preforkingServer: true,
+      multiprocess: MultiprocessMetrics.python(),
+    });
+
+    // Exporters the platform installs in the monitoring namespace.
+    stack.addScrapeJob(PlatformExporters.nodeExporter({ serviceNamespace: 'monitoring' }));
+    stack.addScrapeJob(PlatformExporters.kubeStateMetrics({ serviceNamespace: 'monitoring' }));
+  }
+}

@@ -1,0 +1,4 @@
+export * from './app-service-monitor';
+export * from './exporters';
+export * from './multiprocess';
+export * from './prometheus-annotations';
