@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import { ApiObjectMetadata, Chart, Duration, Lazy, Names, Size, SizeRoundingBehavior } from 'cdk8s';
+import { ApiObjectMetadata, ApiObjectMetadataDefinition, Chart, Duration, Lazy, Names, Size, SizeRoundingBehavior } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
@@ -9,7 +9,7 @@ import { toQuantity } from './quantity';
 import { needsClusterRole, policyRules, watchedNamespaces } from './rbac';
 import { PrometheusStorage } from './storage';
 import { SECRETS_MOUNT_PATH } from '../prometheus/credential';
-import { checkDnsLabel, checkLabelMap, checkPort, fail, promDuration } from '../prometheus/validate';
+import { checkAbsolutePath, checkDnsLabel, checkLabelMap, checkPort, fail, promDuration } from '../prometheus/validate';
 
 const k8s = kplus.k8s;
 
@@ -190,6 +190,11 @@ export class PrometheusStack extends Construct {
   public readonly config: PrometheusConfig;
   /** The Deployment running Prometheus. */
   public readonly deployment: kplus.k8s.KubeDeployment;
+  /**
+   * Labels and annotations of the Prometheus pods (for example a service mesh's injection
+   * annotation). The selector labels are always added.
+   */
+  public readonly podMetadata: ApiObjectMetadataDefinition;
 
   private readonly image: string;
   private readonly storage: PrometheusStorage;
@@ -198,6 +203,8 @@ export class PrometheusStack extends Construct {
   private readonly claimName?: string;
   private clusterRole?: kplus.k8s.KubeClusterRole;
   private readonly roles = new Map<string, kplus.k8s.KubeRole>();
+  private readonly sidecars: kplus.Container[] = [];
+  private readonly mounts: Array<{ path: string; volume: kplus.Volume }> = [];
   /** Labels and annotations of every object (namespace excluded). */
   private readonly commonMetadata: { labels: { [key: string]: string }; annotations?: { [key: string]: string } };
 
@@ -296,6 +303,7 @@ export class PrometheusStack extends Construct {
       metadata,
       spec: Lazy.any({ produce: () => this._toKube() }),
     });
+    this.podMetadata = new ApiObjectMetadataDefinition({ apiObject: this.deployment });
 
     const service = new k8s.KubeService(this, 'Service', {
       metadata,
@@ -371,6 +379,36 @@ export class PrometheusStack extends Construct {
   }
 
   /**
+   * Adds a container beside Prometheus in its pod (for example a service-discovery helper that
+   * writes file_sd files to a shared volume). Volumes it mounts are added to the pod.
+   *
+   * Fails if a container of the same name exists.
+   */
+  public addContainer(props: kplus.ContainerProps): kplus.Container {
+    const container = new kplus.Container(props);
+    if (container.name === 'prometheus' || this.sidecars.some((c) => c.name === container.name)) {
+      fail(this.node.path, 'container.name', 'must be unique in the Prometheus pod', container.name);
+    }
+    this.sidecars.push(container);
+    return container;
+  }
+
+  /**
+   * Mounts a volume into the Prometheus container, read-only (for example a directory a
+   * sidecar writes file_sd files to). The volume is added to the pod.
+   *
+   * Fails if the path is taken.
+   */
+  public mountVolume(path: string, volume: kplus.Volume): void {
+    checkAbsolutePath(this.node.path, 'path', path);
+    const taken = [CONFIG_DIR, DATA_DIR, SECRETS_MOUNT_PATH, ...this.mounts.map((m) => m.path)];
+    if (taken.some((t) => path === t || path.startsWith(`${t}/`) || t.startsWith(`${path}/`))) {
+      fail(this.node.path, 'path', `must not overlap the mounts of the Prometheus container (${taken.join(', ')})`, path);
+    }
+    this.mounts.push({ path, volume });
+  }
+
+  /**
    * The Deployment spec.
    *
    * @internal
@@ -383,6 +421,16 @@ export class PrometheusStack extends Construct {
     const persistent = this.storage.persistent;
     const discovers = this.config._watches().length > 0;
 
+    const sidecars = this.sidecars.map((c) => c._toKube());
+    const extraVolumes = new Map<string, kplus.k8s.Volume>();
+    for (const volume of [...this.mounts.map((m) => m.volume), ...this.sidecars.flatMap((c) => c.mounts.map((m) => m.volume))]) {
+      if (volume.name === 'config' || volume.name === 'data' || secretNames.some((s) => secretVolume(s) === volume.name)) {
+        fail(this.node.path, 'volume.name', 'is used by the stack\'s own volumes (config, data, secret-*)', volume.name, 'Give the volume another name');
+      }
+      extraVolumes.set(volume.name, volume._toKube());
+    }
+    const pod = this.podMetadata.toJson() ?? {};
+
     return {
       replicas: 1,
       selector: { matchLabels: this.selectorLabels },
@@ -390,8 +438,8 @@ export class PrometheusStack extends Construct {
       strategy: persistent ? { type: 'Recreate' } : undefined,
       template: {
         metadata: {
-          labels: this.selectorLabels,
-          annotations: { 'checksum/config': checksum },
+          labels: { ...pod.labels, ...this.selectorLabels },
+          annotations: { ...pod.annotations, 'checksum/config': checksum },
         },
         spec: {
           serviceAccountName: this.serviceAccountName,
@@ -425,8 +473,9 @@ export class PrometheusStack extends Construct {
               { name: 'config', mountPath: CONFIG_DIR, readOnly: true },
               { name: 'data', mountPath: DATA_DIR },
               ...secretNames.map((s) => ({ name: secretVolume(s), mountPath: `${SECRETS_MOUNT_PATH}/${s}`, readOnly: true })),
+              ...this.mounts.map((m) => ({ name: m.volume.name, mountPath: m.path, readOnly: true })),
             ],
-          }],
+          }, ...sidecars],
           volumes: [
             { name: 'config', configMap: { name: this.configMapName } },
             this.claimName
@@ -436,6 +485,7 @@ export class PrometheusStack extends Construct {
                 emptyDir: this.storage._sizeLimit ? { sizeLimit: k8s.Quantity.fromString(toQuantity(this.storage._sizeLimit)) } : {},
               },
             ...secretNames.map((s) => ({ name: secretVolume(s), secret: { secretName: s, defaultMode: 0o440 } })),
+            ...extraVolumes.values(),
           ],
         },
       },

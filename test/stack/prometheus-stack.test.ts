@@ -403,3 +403,47 @@ describe('configuration lifecycle', () => {
     expect(volume.secret.secretName).toBe(name);
   });
 });
+
+describe('extending the Prometheus pod', () => {
+  test('a sidecar with a volume shared with Prometheus, and pod annotations', () => {
+    const chart = newChart();
+    const stack = new PrometheusStack(chart, 'prometheus');
+    const shared = kplus.Volume.fromEmptyDir(chart, 'SdFiles', 'sd-files');
+    stack.addContainer({
+      name: 'sd-writer',
+      image: 'registry.example.com/sd-writer:1.0.0',
+      args: ['--output=/var/run/sd/targets.json'],
+      volumeMounts: [{ path: '/var/run/sd', volume: shared }],
+    });
+    stack.mountVolume('/var/run/sd', shared);
+    stack.podMetadata.addAnnotation('kuma.io/sidecar-injection', 'enabled');
+    stack.podMetadata.addLabel('team', 'platform');
+    const deployment = findObject(synthAndCheck(chart).objects, 'Deployment');
+    const pod = deployment.spec.template;
+    expect(pod.metadata.annotations).toEqual({ 'kuma.io/sidecar-injection': 'enabled', 'checksum/config': expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(pod.metadata.labels).toMatchObject({ team: 'platform', ...stack.selectorLabels });
+    expect(pod.spec.containers.map((c: any) => c.name)).toEqual(['prometheus', 'sd-writer']);
+    expect(pod.spec.containers[0].volumeMounts).toContainEqual({ name: 'sd-files', mountPath: '/var/run/sd', readOnly: true });
+    expect(pod.spec.containers[1].volumeMounts).toEqual([{ name: 'sd-files', mountPath: '/var/run/sd' }]);
+    expect(pod.spec.volumes.filter((v: any) => v.name === 'sd-files')).toEqual([{ name: 'sd-files', emptyDir: {} }]);
+  });
+
+  test('fails on a duplicate container name', () => {
+    const stack = new PrometheusStack(newChart(), 'prometheus');
+    expect(() => stack.addContainer({ name: 'prometheus', image: 'x:1' })).toThrow(/test\/prometheus: 'container.name' must be unique in the Prometheus pod, got 'prometheus'/);
+  });
+
+  test('fails on a mount path that overlaps the stack\'s own', () => {
+    const chart = newChart();
+    const stack = new PrometheusStack(chart, 'prometheus');
+    expect(() => stack.mountVolume('/etc/prometheus/config/extra', kplus.Volume.fromEmptyDir(chart, 'v', 'v')))
+      .toThrow(/'path' must not overlap .*got '\/etc\/prometheus\/config\/extra'/);
+  });
+
+  test('fails on a volume named like the stack\'s own', () => {
+    const chart = newChart();
+    const stack = new PrometheusStack(chart, 'prometheus');
+    stack.mountVolume('/extra', kplus.Volume.fromEmptyDir(chart, 'v', 'config'));
+    expect(() => Testing.synth(chart)).toThrow(/test\/prometheus: 'volume.name' is used by the stack's own volumes .*got 'config'/);
+  });
+});
