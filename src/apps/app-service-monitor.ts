@@ -2,6 +2,7 @@ import { ApiObjectMetadata, Chart, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import * as monitoring from '../imports/monitoring.coreos.com';
+import { ingressPolicy, peersOf, podsInNamespace, podsInNamespacesLabelled } from '../network-policy';
 import { Relabel, Scheme } from '../prometheus';
 import { checkDnsLabel, checkPort, fail, millis, promDuration } from '../prometheus/validate';
 import { PrometheusStack } from '../stack';
@@ -247,21 +248,14 @@ export class AppServiceMonitor extends Construct {
     }
 
     if (props.networkPolicy ?? true) {
-      const peers = props.allowFrom ?? [
-        kplus.Namespaces.select(this, 'MonitoringNamespaces', { labels: { component: 'monitoring' } }),
-        ...props.stack ? [kplus.Pods.select(this, 'PrometheusPods', {
-          labels: props.stack.selectorLabels,
-          namespaces: kplus.Namespaces.select(this, 'PrometheusNamespace', { names: [props.stack.namespaceName] }),
-        })] : [],
-      ];
-      if (peers.length === 0) {
+      if (props.allowFrom && props.allowFrom.length === 0) {
         fail(path, 'allowFrom', 'must name at least one source (an empty list blocks every scrape)', []);
       }
-      new kplus.NetworkPolicy(this, 'NetworkPolicy', {
-        metadata,
-        selector: props.pods,
-        ingress: { rules: peers.map((peer) => ({ peer, ports: [kplus.NetworkPolicyPort.tcp(props.portNumber)] })) },
-      });
+      const from = props.allowFrom?.flatMap(peersOf) ?? [
+        podsInNamespacesLabelled({ component: 'monitoring' }),
+        ...props.stack ? [podsInNamespace(props.stack.namespaceName, props.stack.selectorLabels)] : [],
+      ];
+      ingressPolicy(this, 'NetworkPolicy', { metadata, podSelector: { matchLabels: selector }, from, ports: [props.portNumber] });
     }
 
     if (props.stack) {

@@ -6,7 +6,7 @@
 // (path, interval, timeout, scheme) are set through the __metrics_path__, __scrape_interval__,
 // __scrape_timeout__ and __scheme__ labels, which Prometheus reads per target. An application
 // with relabelings of its own gets a job of its own, so its rules never touch other targets.
-import { Relabel, Scheme, ScrapeJob, ServiceDiscovery, KubernetesRole } from '../prometheus';
+import { KubernetesRole, Relabel, RelabelAction, Scheme, ScrapeJob, ServiceDiscovery } from '../prometheus';
 import { formatMillis } from '../prometheus/validate';
 import { PrometheusStack } from '../stack';
 
@@ -58,12 +58,13 @@ export class ServiceEndpointsJob extends ScrapeJob {
   /** Keeps the registered (Service, port name) pairs of running pods. */
   private selection(): Relabel[] {
     const pairs = this.endpoints.map((e) => `${e.serviceName};${e.portName}`);
+    // Service and port names are DNS labels: no regex metacharacters to escape, nothing to re-check.
     return [
-      Relabel.keep({
+      Relabel._trusted(RelabelAction.KEEP, {
         sourceLabels: ['__meta_kubernetes_service_name', '__meta_kubernetes_endpointslice_port_name'],
         regex: pairs.length === 1 ? pairs[0] : `(?:${pairs.join('|')})`,
       }),
-      Relabel.drop({ sourceLabels: ['__meta_kubernetes_pod_phase'], regex: 'Failed|Succeeded' }),
+      DROP_FINISHED_PODS,
     ];
   }
 
@@ -72,8 +73,9 @@ export class ServiceEndpointsJob extends ScrapeJob {
     const { intervalMs: globalInterval, timeoutMs: globalTimeout } = this.stack.config._globalTiming();
     const out: Relabel[] = [];
     for (const e of this.endpoints) {
-      const set = (targetLabel: string, value: string) => out.push(Relabel.replace({
-        sourceLabels: ['__meta_kubernetes_service_name'], regex: e.serviceName, targetLabel, replacement: value,
+      // `$` in a replacement starts a group reference in Go; `$$` is a literal dollar.
+      const set = (targetLabel: string, value: string) => out.push(Relabel._trusted(RelabelAction.REPLACE, {
+        sourceLabels: ['__meta_kubernetes_service_name'], regex: e.serviceName, targetLabel, replacement: value.replace(/\$/g, '$$$$'),
       }));
       if (e.path !== undefined && e.path !== '/metrics') set('__metrics_path__', e.path);
       if (e.intervalMs !== undefined && e.intervalMs !== globalInterval) set('__scrape_interval__', formatMillis(e.intervalMs));
@@ -84,6 +86,8 @@ export class ServiceEndpointsJob extends ScrapeJob {
     return out;
   }
 }
+
+const DROP_FINISHED_PODS = Relabel._trusted(RelabelAction.DROP, { sourceLabels: ['__meta_kubernetes_pod_phase'], regex: 'Failed|Succeeded' });
 
 /** The labels prometheus-operator gives ServiceMonitor targets, `job` being the Service name. */
 const STANDARD_LABELS = [

@@ -1,5 +1,5 @@
 import { Duration } from 'cdk8s';
-import * as YAML from 'yaml';
+import type * as Yaml from 'yaml';
 import { AlertmanagerEndpoint } from './alertmanager';
 import { Credential } from './credential';
 import { RemoteWrite } from './remote-write';
@@ -232,6 +232,11 @@ export class PrometheusConfig {
   }
 }
 
+let yaml: typeof Yaml | undefined;
+
+/** Renders YAML; the `yaml` package is loaded on first use, which keeps loading the library cheap. */
 function toYaml(doc: object): string {
-  return YAML.stringify(doc, { lineWidth: 0, aliasDuplicateObjects: false });
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  yaml ??= require('yaml') as typeof Yaml;
+  return yaml.stringify(doc, { lineWidth: 0, aliasDuplicateObjects: false });
 }

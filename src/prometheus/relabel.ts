@@ -140,7 +140,8 @@ export enum RelabelAction {
   UPPERCASE = 'uppercase',
 }
 
-interface RelabelFields {
+/** @internal */
+export interface RelabelFields {
   readonly sourceLabels?: string[];
   readonly separator?: string;
   readonly regex?: string;
@@ -234,6 +235,16 @@ export class Relabel {
     return Relabel.target(RelabelAction.UPPERCASE, 'Relabel.uppercase', options);
   }
 
+  /**
+   * A rule built by the library from values it has already checked (for example a keep
+   * regex joined from Service names), created without compiling the regex again.
+   *
+   * @internal
+   */
+  public static _trusted(action: RelabelAction, fields: RelabelFields): Relabel {
+    return new Relabel(action, fields);
+  }
+
   private static filter(action: RelabelAction, where: string, options: RelabelFilterOptions): Relabel {
     Relabel.checkSources(where, options.sourceLabels, true);
     checkRegex(where, 'regex', options.regex);
@@ -267,7 +278,7 @@ export class Relabel {
    *
    * @internal
    */
-  public _fields(): { action: RelabelAction; sourceLabels?: string[]; separator?: string; regex?: string; modulus?: number; targetLabel?: string; replacement?: string } {
+  public _fields(): RelabelFields & { action: RelabelAction } {
     return { ...this.fields, action: this.action };
   }
 

@@ -5,9 +5,14 @@
 // the model object (`ScrapeJob 'weave'`, `Relabel.replace`).
 import { Duration } from 'cdk8s';
 
-// re2js ships ESM type declarations only; its CommonJS build is what runs under jsii.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { RE2JS } = require('re2js') as { RE2JS: { compile(pattern: string): { groupCount(): number } } };
+type Re2 = { compile(pattern: string): { groupCount(): number } };
+let re2: Re2 | undefined;
+/** re2js, loaded on first use (it is large, and many apps never write a regex). */
+function RE2JS(): Re2 {
+  // re2js ships ESM type declarations only; its CommonJS build is what runs under jsii.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return re2 ??= (require('re2js') as { RE2JS: Re2 }).RE2JS;
+}
 
 /** Throws the library's standard error. */
 export function fail(where: string, prop: string, constraint: string, value: unknown, fix?: string): never {
@@ -60,7 +65,7 @@ export function checkLabelMap(where: string, prop: string, labels: { [name: stri
  */
 export function checkRegex(where: string, prop: string, regex: string): number {
   try {
-    return RE2JS.compile(`^(?:${regex})$`).groupCount();
+    return RE2JS().compile(`^(?:${regex})$`).groupCount();
   } catch (e) {
     const reason = (e as Error).message.replace(/^error parsing regexp: /, '');
     return fail(where, prop, `is not valid RE2 syntax (${reason})`, regex,

@@ -6,6 +6,7 @@ import {
   AlertmanagerEndpoint, KubernetesWatch, PrometheusConfig, RemoteWrite, RuleGroup, ScrapeJob, ServiceDiscovery,
 } from '../prometheus';
 import { toQuantity } from './quantity';
+import { ingressPolicy, peersOf } from '../network-policy';
 import { needsClusterRole, policyRules, watchedNamespaces } from './rbac';
 import { PrometheusStorage } from './storage';
 import { SECRETS_MOUNT_PATH } from '../prometheus/credential';
@@ -322,16 +323,17 @@ export class PrometheusStack extends Construct {
     this.serviceName = service.name;
 
     if (props.networkPolicy ?? true) {
-      const peers = props.allowFrom ?? (publishesNodePort
-        ? [kplus.Namespaces.all(this, 'AllNamespaces'), kplus.NetworkPolicyIpBlock.anyIpv4(this, 'AnyIpv4'), kplus.NetworkPolicyIpBlock.anyIpv6(this, 'AnyIpv6')]
-        : [kplus.Pods.all(this, 'OwnNamespace')]);
-      if (peers.length === 0) {
+      if (props.allowFrom && props.allowFrom.length === 0) {
         fail(path, 'allowFrom', 'must name at least one source (an empty list would block every scrape of Prometheus itself and every query)', []);
       }
-      new kplus.NetworkPolicy(this, 'NetworkPolicy', {
+      // A published port admits everyone; otherwise, by default, the stack's own namespace.
+      const from = props.allowFrom?.flatMap(peersOf)
+        ?? (publishesNodePort ? undefined : [{ podSelector: {} }]);
+      ingressPolicy(this, 'NetworkPolicy', {
         metadata,
-        selector: kplus.Pods.select(this, 'Pods', { labels: this.selectorLabels }),
-        ingress: { rules: peers.map((peer) => ({ peer, ports: [kplus.NetworkPolicyPort.tcp(WEB_PORT)] })) },
+        podSelector: { matchLabels: this.selectorLabels },
+        from,
+        ports: [WEB_PORT],
       });
     }
 

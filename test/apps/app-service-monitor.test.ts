@@ -162,10 +162,13 @@ describe('with a stack (no prometheus-operator)', () => {
     expect(role.metadata.namespace).toBe('shop');
     expect(role.rules.flatMap((r: any) => r.resources).sort()).toEqual(['endpointslices', 'pods', 'services']);
     const np = findObjects(out.objects, 'NetworkPolicy').find((p) => p.metadata.namespace === 'shop');
-    expect(np.spec.ingress.map((r: any) => r.from)).toEqual([
-      [{ namespaceSelector: { matchLabels: { component: 'monitoring' } }, podSelector: {} }],
-      [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } }, podSelector: { matchLabels: stack.selectorLabels } }],
-    ]);
+    expect(np.spec.ingress).toEqual([{
+      from: [
+        { namespaceSelector: { matchLabels: { component: 'monitoring' } }, podSelector: {} },
+        { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } }, podSelector: { matchLabels: stack.selectorLabels } },
+      ],
+      ports: [{ port: 8000, protocol: 'TCP' }],
+    }]);
   });
 
   test('applications of one namespace share one job and one discovery block', () => {

@@ -1,0 +1,215 @@
+#!/usr/bin/env node
+// Synthesis benchmark: a fleet of N applications monitored with AppServiceMonitor on one
+// PrometheusStack, against a baseline that writes the same objects as plain cdk8s ApiObjects
+// and builds prometheus.yml directly with the `yaml` package (the cost of cdk8s itself).
+//
+//   npm run bench                 (compiles, then runs this file)
+//   node bench/bench.cjs [--runs 5] [--sizes 100,1000,4000]
+//
+// Each measurement runs in a fresh Node process (so peak RSS is per case and nothing is
+// warmed by an earlier case); figures are medians over --runs processes.
+'use strict';
+const { execFileSync } = require('child_process');
+const path = require('path');
+
+const APPS_PER_NAMESPACE = 100;
+
+// ---------------------------------------------------------------------------------------------
+// One measurement, in a child process: `node bench.cjs --child <library|baseline|load-lib|load-plus> N`
+if (process.argv[2] === '--child') {
+  const [, , , kind, n] = process.argv;
+  const result = kind.startsWith('load-') ? measureLoad(kind) : measureSynth(kind, Number(n));
+  process.stdout.write(JSON.stringify({ ...result, maxRssMb: process.resourceUsage().maxRSS / 1024 }));
+  process.exit(0);
+}
+
+function measureLoad(kind) {
+  const start = process.hrtime.bigint();
+  require(kind === 'load-lib' ? path.join(__dirname, '..', 'lib') : 'cdk8s-plus-28');
+  return { loadMs: Number(process.hrtime.bigint() - start) / 1e6 };
+}
+
+function measureSynth(kind, n) {
+  const cdk8s = require('cdk8s');
+  const kplus = require('cdk8s-plus-28');
+  const lib = kind === 'library' ? require(path.join(__dirname, '..', 'lib')) : undefined;
+  const YAML = require('yaml');
+  const t0 = process.hrtime.bigint();
+  const app = new cdk8s.App({ outdir: '/tmp/unused' });
+  const chart = new cdk8s.Chart(app, 'fleet');
+  const fleet = apps(n);
+  const extra = kind === 'library' ? buildLibrary(chart, fleet, lib, kplus) : buildBaseline(chart, fleet, cdk8s, YAML);
+  const t1 = process.hrtime.bigint();
+  const yaml = app.synthYaml();
+  const t2 = process.hrtime.bigint();
+  return {
+    constructMs: Number(t1 - t0) / 1e6,
+    synthMs: Number(t2 - t1) / 1e6,
+    bytes: yaml.length,
+    objects: (yaml.match(/^kind: /gm) || []).length,
+    ...extra,
+  };
+}
+
+function apps(n) {
+  return Array.from({ length: n }, (_, i) => ({
+    id: `app-${i}`,
+    labels: { app: `app-${i}` },
+    namespace: `team-${Math.floor(i / APPS_PER_NAMESPACE)}`,
+    port: 8000 + (i % 3),
+  }));
+}
+
+function buildLibrary(chart, fleet, lib, kplus) {
+  const stack = new lib.PrometheusStack(chart, 'prometheus', { metadata: { namespace: 'monitoring' } });
+  for (const a of fleet) {
+    new lib.AppServiceMonitor(chart, a.id, {
+      pods: kplus.Pods.select(chart, `${a.id}-pods`, { labels: a.labels }),
+      portNumber: a.port,
+      metadata: { namespace: a.namespace },
+      stack,
+    });
+  }
+  const config = require('yaml').parse(stack.config.toYaml());
+  return configShape(config);
+}
+
+// The same objects the library writes, as plain ApiObjects with hand-written specs.
+function buildBaseline(chart, fleet, cdk8s, YAML) {
+  const ns = 'monitoring';
+  const selector = { 'app.kubernetes.io/name': 'prometheus', 'app.kubernetes.io/instance': 'fleet-prometheus' };
+  const labels = { ...selector, 'app.kubernetes.io/component': 'server' };
+  const obj = (id, apiVersion, kind, metadata, rest) => new cdk8s.ApiObject(chart, id, { apiVersion, kind, metadata, ...rest });
+  const sa = obj('prometheus-sa', 'v1', 'ServiceAccount', { namespace: ns, labels }, {});
+  const namespaces = [...new Set(fleet.map((a) => a.namespace))];
+  const jobs = [{ job_name: 'prometheus', static_configs: [{ targets: ['localhost:9090'] }] }];
+  const services = new Map();
+  for (const a of fleet) {
+    const metadata = { namespace: a.namespace, labels: { ...a.labels, 'app.kubernetes.io/component': 'metrics' } };
+    const svc = obj(`${a.id}-svc`, 'v1', 'Service', metadata, {
+      spec: { type: 'ClusterIP', selector: a.labels, ports: [{ name: 'metrics', protocol: 'TCP', port: a.port, targetPort: a.port }] },
+    });
+    obj(`${a.id}-sm`, 'monitoring.coreos.com/v1', 'ServiceMonitor', { namespace: a.namespace }, {
+      spec: { selector: { matchLabels: metadata.labels }, endpoints: [{ port: 'metrics' }] },
+    });
+    obj(`${a.id}-np`, 'networking.k8s.io/v1', 'NetworkPolicy', metadata, {
+      spec: {
+        podSelector: { matchLabels: a.labels },
+        policyTypes: ['Ingress'],
+        ingress: [
+          { from: [{ namespaceSelector: { matchLabels: { component: 'monitoring' } }, podSelector: {} }], ports: [{ port: a.port, protocol: 'TCP' }] },
+          { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ns } }, podSelector: { matchLabels: selector } }], ports: [{ port: a.port, protocol: 'TCP' }] },
+        ],
+      },
+    });
+    if (!services.has(a.namespace)) services.set(a.namespace, []);
+    services.get(a.namespace).push(`${svc.name};metrics`);
+  }
+  const standard = [['__meta_kubernetes_namespace', 'namespace'], ['__meta_kubernetes_service_name', 'service'],
+    ['__meta_kubernetes_pod_name', 'pod'], ['__meta_kubernetes_pod_container_name', 'container'],
+    ['__meta_kubernetes_endpointslice_port_name', 'endpoint'], ['__meta_kubernetes_service_name', 'job']];
+  for (const n of namespaces) {
+    const role = obj(`role-${n}`, 'rbac.authorization.k8s.io/v1', 'Role', { namespace: n, labels }, {
+      rules: [{ apiGroups: [''], resources: ['pods', 'services'], verbs: ['get', 'list', 'watch'] },
+        { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['get', 'list', 'watch'] }],
+    });
+    obj(`rolebinding-${n}`, 'rbac.authorization.k8s.io/v1', 'RoleBinding', { namespace: n, labels }, {
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: role.name },
+      subjects: [{ kind: 'ServiceAccount', name: sa.name, namespace: ns }],
+    });
+    jobs.push({
+      job_name: `apps/${n}`,
+      kubernetes_sd_configs: [{ role: 'endpointslice', namespaces: { names: [n] } }],
+      relabel_configs: [
+        { source_labels: ['__meta_kubernetes_service_name', '__meta_kubernetes_endpointslice_port_name'], regex: `(?:${services.get(n).join('|')})`, action: 'keep' },
+        { source_labels: ['__meta_kubernetes_pod_phase'], regex: 'Failed|Succeeded', action: 'drop' },
+        ...standard.map(([source, target]) => ({ source_labels: [source], target_label: target, action: 'replace' })),
+      ],
+    });
+  }
+  const config = { global: { scrape_interval: '15s', scrape_timeout: '10s', evaluation_interval: '15s' }, scrape_configs: jobs };
+  const prometheusYml = YAML.stringify(config, { lineWidth: 0 });
+  const checksum = require('crypto').createHash('sha256').update(prometheusYml).digest('hex');
+  const cm = obj('prometheus-cm', 'v1', 'ConfigMap', { namespace: ns, labels }, { data: { 'prometheus.yml': prometheusYml } });
+  obj('prometheus-deploy', 'apps/v1', 'Deployment', { namespace: ns, labels }, {
+    spec: {
+      replicas: 1,
+      selector: { matchLabels: selector },
+      template: {
+        metadata: { labels: selector, annotations: { 'checksum/config': checksum } },
+        spec: {
+          serviceAccountName: sa.name,
+          containers: [{ name: 'prometheus', image: 'quay.io/prometheus/prometheus:v3.5.0', args: ['--config.file=/etc/prometheus/config/prometheus.yml'], ports: [{ name: 'web', containerPort: 9090 }] }],
+          volumes: [{ name: 'config', configMap: { name: cm.name } }, { name: 'data', emptyDir: {} }],
+        },
+      },
+    },
+  });
+  obj('prometheus-svc', 'v1', 'Service', { namespace: ns, labels }, {
+    spec: { type: 'NodePort', selector, ports: [{ name: 'web', port: 9090, targetPort: 'web', nodePort: 30900 }] },
+  });
+  obj('prometheus-np', 'networking.k8s.io/v1', 'NetworkPolicy', { namespace: ns, labels }, {
+    spec: { podSelector: { matchLabels: selector }, policyTypes: ['Ingress'], ingress: [{ ports: [{ port: 9090, protocol: 'TCP' }] }] },
+  });
+  return configShape(config);
+}
+
+function configShape(config) {
+  const jobs = config.scrape_configs;
+  const sdBlocks = jobs.reduce((sum, j) => sum + (j.kubernetes_sd_configs ?? []).length, 0);
+  return { jobs: jobs.length, sdBlocks, prometheusYmlBytes: require('yaml').stringify(config, { lineWidth: 0 }).length };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The parent: runs every case in fresh processes and prints medians and ratios.
+function arg(name, fallback) {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : fallback;
+}
+const runs = Number(arg('--runs', '5'));
+const sizes = arg('--sizes', '100,1000,4000').split(',').map(Number);
+
+function child(kind, n) {
+  const out = execFileSync(process.execPath, [__filename, '--child', kind, String(n ?? 0)], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  return JSON.parse(out);
+}
+function median(values) {
+  const s = [...values].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+function medianOf(kind, n) {
+  const samples = Array.from({ length: runs }, () => child(kind, n));
+  const out = { ...samples[0] };
+  for (const key of ['constructMs', 'synthMs', 'maxRssMb', 'loadMs']) {
+    if (key in out) out[key] = median(samples.map((s) => s[key]));
+  }
+  out.totalMs = (out.constructMs ?? 0) + (out.synthMs ?? 0);
+  return out;
+}
+const fmt = (x, d = 0) => x.toFixed(d).padStart(8);
+
+console.log(`cdk8s-prometheus-monitoring synthesis benchmark: medians of ${runs} fresh processes per case, ${APPS_PER_NAMESPACE} applications per namespace`);
+console.log('');
+console.log('       N | case     | construct ms | synth ms | total ms | peak RSS MB | objects | jobs | SD blocks | prometheus.yml bytes');
+const totals = {};
+for (const n of sizes) {
+  for (const kind of ['baseline', 'library']) {
+    const r = medianOf(kind, n);
+    totals[`${kind}-${n}`] = r;
+    console.log(`${String(n).padStart(8)} | ${kind.padEnd(8)} | ${fmt(r.constructMs, 1).padStart(12)} | ${fmt(r.synthMs, 1)} | ${fmt(r.totalMs, 1)} | ${fmt(r.maxRssMb, 1).padStart(11)} | ${String(r.objects).padStart(7)} | ${String(r.jobs).padStart(4)} | ${String(r.sdBlocks).padStart(9)} | ${String(r.prometheusYmlBytes).padStart(20)}`);
+  }
+}
+console.log('');
+for (const n of sizes) {
+  const ratio = totals[`library-${n}`].totalMs / totals[`baseline-${n}`].totalMs;
+  console.log(`library/baseline (construct+synth) at N=${n}: ${ratio.toFixed(2)}`);
+}
+if (totals['library-1000'] && totals['library-4000']) {
+  for (const kind of ['baseline', 'library']) {
+    const scaling = totals[`${kind}-4000`].totalMs / totals[`${kind}-1000`].totalMs;
+    console.log(`${kind} time(4000)/time(1000): ${scaling.toFixed(2)}`);
+  }
+}
+const loadLib = medianOf('load-lib');
+const loadPlus = medianOf('load-plus');
+console.log(`load: require('cdk8s-prometheus-monitoring') ${loadLib.loadMs.toFixed(1)} ms, require('cdk8s-plus-28') ${loadPlus.loadMs.toFixed(1)} ms, ratio ${(loadLib.loadMs / loadPlus.loadMs).toFixed(2)}`);

@@ -1,0 +1,68 @@
+// Ingress NetworkPolicies for metrics ports, shared by the stack and the integrations. Not exported.
+//
+// Written as L1 objects rather than kplus.NetworkPolicy: kplus needs a construct per peer, which
+// costs more than the policy itself when thousands of applications each get one. Peers that
+// users pass are kplus peers (Pods.select, Namespaces.select, NetworkPolicyIpBlock), rendered
+// the way kplus renders them.
+import { ApiObjectMetadata } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+
+const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
+
+/** Pods with these labels in namespaces with these labels. */
+export function podsInNamespacesLabelled(
+  namespaceLabels: { [key: string]: string }, podLabels?: { [key: string]: string }): kplus.k8s.NetworkPolicyPeer {
+  const anyPod = !podLabels || Object.keys(podLabels).length === 0;
+  return { namespaceSelector: { matchLabels: namespaceLabels }, podSelector: anyPod ? {} : { matchLabels: podLabels } };
+}
+
+/** Pods with these labels in the named namespace. */
+export function podsInNamespace(namespaceName: string, podLabels: { [key: string]: string }): kplus.k8s.NetworkPolicyPeer {
+  return podsInNamespacesLabelled({ [NAMESPACE_NAME_LABEL]: namespaceName }, podLabels);
+}
+
+/** A kplus peer as NetworkPolicy peers (one per namespace when it names namespaces). */
+export function peersOf(peer: kplus.INetworkPolicyPeer): kplus.k8s.NetworkPolicyPeer[] {
+  const config = peer.toNetworkPolicyPeerConfig();
+  if (config.ipBlock) {
+    return [{ ipBlock: { cidr: config.ipBlock.cidr, except: config.ipBlock.except } }];
+  }
+  const podSelector = config.podSelector!.labelSelector._toKube();
+  const namespaces = config.podSelector!.namespaces;
+  const namespaceSelector = namespaces?.labelSelector?._toKube();
+  if (!namespaces?.names) {
+    return [{ podSelector, namespaceSelector }];
+  }
+  return namespaces.names.map((name) => ({
+    podSelector,
+    namespaceSelector: {
+      matchExpressions: namespaceSelector?.matchExpressions,
+      matchLabels: { ...namespaceSelector?.matchLabels, [NAMESPACE_NAME_LABEL]: name },
+    },
+  }));
+}
+
+/** Options of `ingressPolicy`. */
+export interface IngressPolicyOptions {
+  readonly metadata: ApiObjectMetadata;
+  /** The pods the policy protects. */
+  readonly podSelector: kplus.k8s.LabelSelector;
+  /** Who may connect; undefined admits every source. */
+  readonly from?: kplus.k8s.NetworkPolicyPeer[];
+  /** The TCP ports they may connect to. */
+  readonly ports: number[];
+}
+
+/** A NetworkPolicy that admits `from` (or everyone) to the TCP `ports` of the selected pods, and nothing else. */
+export function ingressPolicy(scope: Construct, id: string, options: IngressPolicyOptions): kplus.k8s.KubeNetworkPolicy {
+  const ports = options.ports.map((port) => ({ port: kplus.k8s.IntOrString.fromNumber(port), protocol: 'TCP' }));
+  return new kplus.k8s.KubeNetworkPolicy(scope, id, {
+    metadata: options.metadata,
+    spec: {
+      podSelector: options.podSelector,
+      policyTypes: ['Ingress'],
+      ingress: [{ from: options.from, ports }],
+    },
+  });
+}
