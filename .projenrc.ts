@@ -23,6 +23,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   minNodeVersion: '20.0.0',
 
   peerDeps: ['cdk8s-plus-28@^2.5.6'],
+  // `npx cdk8s-prometheus-monitoring migrate-krakend old.json > new.json`
+  bin: { 'cdk8s-prometheus-monitoring': 'bin/cdk8s-prometheus-monitoring' },
   // Not jsii modules: bundled into the tarball so every jsii language gets them.
   deps: ['yaml@^2.8.0', 're2js@^1.1.0'],
   bundledDeps: ['yaml', 're2js'],
@@ -121,9 +123,14 @@ project.addTask('import:crds', {
 project.eslint?.addIgnorePattern('src/imports/');
 project.jest?.addIgnorePattern('/src/imports/');
 
+const runExample = (name: string) => `TS_NODE_PROJECT=test/tsconfig.json ts-node -r tsconfig-paths/register examples/${name}/main.ts`;
 project.addTask('synth:example', {
   description: 'Synthesize the bundled example app into examples/full-stack/dist',
-  exec: 'TS_NODE_PROJECT=test/tsconfig.json ts-node -r tsconfig-paths/register examples/full-stack/main.ts',
+  exec: runExample('full-stack'),
+});
+project.addTask('synth:examples', {
+  description: 'Synthesize every example into examples/*/dist',
+  steps: ['full-stack', 'app-metrics', 'weave-net', 'krakend', 'prometheus-config'].map((name) => ({ exec: runExample(name) })),
 });
 
 project.synth();

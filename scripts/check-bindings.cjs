@@ -6,7 +6,10 @@ const fs = require('fs');
 const path = require('path');
 
 const root = process.argv[2] ?? 'dist-bindings';
-const classes = ['PrometheusStack', 'PrometheusConfig', 'ScrapeJob', 'Relabel', 'ServiceDiscovery', 'RemoteWrite', 'RuleGroup'];
+const classes = [
+  'PrometheusStack', 'PrometheusConfig', 'ScrapeJob', 'Relabel', 'ServiceDiscovery', 'RemoteWrite', 'RuleGroup',
+  'AppServiceMonitor', 'WeaveMonitoring', 'KrakendMetrics',
+];
 const languages = { python: /\.py$/, java: /\.java$/, dotnet: /\.cs$/, go: /\.go$/ };
 
 function files(dir) {

@@ -43,26 +43,34 @@ export function peersOf(peer: kplus.INetworkPolicyPeer): kplus.k8s.NetworkPolicy
   }));
 }
 
-/** Options of `ingressPolicy`. */
-export interface IngressPolicyOptions {
-  readonly metadata: ApiObjectMetadata;
-  /** The pods the policy protects. */
-  readonly podSelector: kplus.k8s.LabelSelector;
+/** One ingress rule: who may connect to which TCP ports. */
+export interface IngressRule {
   /** Who may connect; undefined admits every source. */
   readonly from?: kplus.k8s.NetworkPolicyPeer[];
   /** The TCP ports they may connect to. */
   readonly ports: number[];
 }
 
-/** A NetworkPolicy that admits `from` (or everyone) to the TCP `ports` of the selected pods, and nothing else. */
+/** Options of `ingressPolicy`. */
+export interface IngressPolicyOptions {
+  readonly metadata: ApiObjectMetadata;
+  /** The pods the policy protects. */
+  readonly podSelector: kplus.k8s.LabelSelector;
+  /** What is admitted; everything else is not. */
+  readonly rules: IngressRule[];
+}
+
+/** A NetworkPolicy that admits what its rules name to the selected pods, and nothing else. */
 export function ingressPolicy(scope: Construct, id: string, options: IngressPolicyOptions): kplus.k8s.KubeNetworkPolicy {
-  const ports = options.ports.map((port) => ({ port: kplus.k8s.IntOrString.fromNumber(port), protocol: 'TCP' }));
   return new kplus.k8s.KubeNetworkPolicy(scope, id, {
     metadata: options.metadata,
     spec: {
       podSelector: options.podSelector,
       policyTypes: ['Ingress'],
-      ingress: [{ from: options.from, ports }],
+      ingress: options.rules.map((rule) => ({
+        from: rule.from,
+        ports: rule.ports.map((port) => ({ port: kplus.k8s.IntOrString.fromNumber(port), protocol: 'TCP' })),
+      })),
     },
   });
 }

@@ -19,10 +19,12 @@ describe('examples/full-stack', () => {
     expect(out.objects.map((o) => `${o.kind}/${o.metadata.namespace ?? ''}`)).toEqual([
       'Namespace/', 'ServiceAccount/monitoring', 'ConfigMap/monitoring', 'PersistentVolumeClaim/monitoring',
       'Deployment/monitoring', 'Service/monitoring', 'NetworkPolicy/monitoring', 'Role/shop', 'RoleBinding/shop',
-      'Role/kube-system', 'RoleBinding/kube-system', 'Deployment/shop', 'Service/shop', 'ServiceMonitor/shop', 'NetworkPolicy/shop',
+      'Role/kube-system', 'RoleBinding/kube-system', 'Role/gateway', 'RoleBinding/gateway',
+      'Deployment/shop', 'Service/shop', 'ServiceMonitor/shop', 'NetworkPolicy/shop',
+      'ConfigMap/gateway', 'Deployment/gateway', 'Service/gateway', 'NetworkPolicy/gateway',
     ]);
     expect(onlyConfig(out).scrape_configs.map((j: any) => j.job_name)).toEqual([
-      'prometheus', 'node-exporter', 'shop', 'apps/shop', 'kube-state-metrics',
+      'prometheus', 'node-exporter', 'shop', 'apps/shop', 'kube-state-metrics', 'weave', 'weave-npc', 'krakend',
     ]);
     expect(out.objects).toMatchSnapshot();
   });
@@ -66,8 +68,8 @@ describe('examples/full-stack', () => {
   });
 
   test('a real Prometheus loads the configuration and scrapes a real node exporter', async () => {
-    const { out } = fullStack();
-    const data = findObject(out.objects, 'ConfigMap').data;
+    const { chart, out } = fullStack();
+    const data = findObject(out.objects, 'ConfigMap', chart.stack.configMapName).data;
     const exporter = await startNodeExporter();
     try {
       // The only changes: the node-exporter job points at the local exporter every second.
@@ -81,7 +83,7 @@ describe('examples/full-stack', () => {
         const up = await waitForQuery(prometheus, 'up{job="node-exporter"} == 1', 30_000);
         expect(up[0].metric).toMatchObject({ job: 'node-exporter', instance: exporter.address, env: 'demo' });
         const rules = await (await fetch(`${prometheus.url}/api/v1/rules`)).json() as any;
-        expect(rules.data.groups.map((g: any) => g.name)).toEqual(['availability']);
+        expect(rules.data.groups.map((g: any) => g.name)).toEqual(['availability', 'weave']);
       } finally {
         await prometheus.stop();
       }

@@ -1,8 +1,9 @@
 import { Chart, ChartProps, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
-  AlertingRule, AlertmanagerEndpoint, AppServiceMonitor, Authentication, Credential, KubernetesRole, PlatformExporters,
-  PrometheusStack, PrometheusStorage, RecordingRule, Relabel, RemoteWrite, RuleGroup, ScrapeJob, ServiceDiscovery,
+  AlertingRule, AlertmanagerEndpoint, AppServiceMonitor, Authentication, Credential, KrakendMetrics, KubernetesRole,
+  PlatformExporters, PrometheusStack, PrometheusStorage, RecordingRule, Relabel, RemoteWrite, RuleGroup, ScrapeJob,
+  ServiceDiscovery, WeaveMonitoring,
 } from 'cdk8s-prometheus-monitoring';
 import { Construct } from 'constructs';
 
@@ -10,8 +11,8 @@ import { Construct } from 'constructs';
  * A Prometheus server in the `monitoring` namespace that scrapes two node exporters by
  * address, discovers the `shop` application through its EndpointSlices, monitors the
  * `checkout` application through a Service and a ServiceMonitor, scrapes the platform's
- * kube-state-metrics, alerts through an Alertmanager and pushes every sample to a Mimir
- * cluster with basic auth from a Secret.
+ * kube-state-metrics, the cluster's Weave Net and a KrakenD gateway, alerts through an
+ * Alertmanager and pushes every sample to a Mimir cluster with basic auth from a Secret.
  */
 export class FullStackChart extends Chart {
   public readonly stack: PrometheusStack;
@@ -69,6 +70,10 @@ export class FullStackChart extends Chart {
       stack,
     });
     stack.addScrapeJob(PlatformExporters.kubeStateMetrics({ serviceNamespace: 'kube-system' }));
+
+    // The cluster's network and its API gateway.
+    new WeaveMonitoring(this, 'weave', { stack });
+    new KrakendMetrics(this, 'gateway', { stack, metadata: { namespace: 'gateway' } });
 
     // Every sample to Mimir; the password is read from the Secret `mimir-credentials`.
     stack.addRemoteWrite(new RemoteWrite({

@@ -255,7 +255,7 @@ export class AppServiceMonitor extends Construct {
         podsInNamespacesLabelled({ component: 'monitoring' }),
         ...props.stack ? [podsInNamespace(props.stack.namespaceName, props.stack.selectorLabels)] : [],
       ];
-      ingressPolicy(this, 'NetworkPolicy', { metadata, podSelector: { matchLabels: selector }, from, ports: [props.portNumber] });
+      ingressPolicy(this, 'NetworkPolicy', { metadata, podSelector: { matchLabels: selector }, rules: [{ from, ports: [props.portNumber] }] });
     }
 
     if (props.stack) {

@@ -332,8 +332,7 @@ export class PrometheusStack extends Construct {
       ingressPolicy(this, 'NetworkPolicy', {
         metadata,
         podSelector: { matchLabels: this.selectorLabels },
-        from,
-        ports: [WEB_PORT],
+        rules: [{ from, ports: [WEB_PORT] }],
       });
     }
 

@@ -1,0 +1,74 @@
+import * as path from 'path';
+import { Chart, ChartProps, Duration, Include } from 'cdk8s';
+import {
+  AlertingRule, Authentication, Credential, PrometheusStack, RemoteWrite, WeaveDiscovery, WeaveMetrics, WeaveMonitoring,
+  WeaveStatusAddress,
+} from 'cdk8s-prometheus-monitoring';
+import { Construct } from 'constructs';
+
+/**
+ * Prometheus monitoring of Weave Net, both ways the Weave Net document describes: the
+ * weave-net DaemonSet of this cluster, discovered from Kubernetes, and two hosts started with
+ * `weave launch`, scraped at fixed addresses. Every sample is pushed to a hosted Cortex with
+ * a token from a Secret.
+ */
+export class WeaveNetChart extends Chart {
+  public readonly stack: PrometheusStack;
+  public readonly weave: WeaveMonitoring;
+  public readonly weaveHosts: WeaveMonitoring;
+  /** What to set on each `weave launch` host, such as `WEAVE_STATUS_ADDR=10.0.0.21:6782`. */
+  public readonly launchEnvironment: string[];
+
+  constructor(scope: Construct, id: string, props: ChartProps = {}) {
+    super(scope, id, props);
+
+    const stack = new PrometheusStack(this, 'prometheus', {
+      metadata: { namespace: 'monitoring' },
+      createNamespace: true,
+    });
+
+    // The weave-net DaemonSet in kube-system: jobs `weave` (6782) and `weave-npc` (6781),
+    // discovered with a Role in kube-system only, and the alerts.
+    const weave = new WeaveMonitoring(this, 'weave', { stack });
+
+    // Weave's own manifest, with the metrics published on each node's IP rather than 0.0.0.0.
+    const weaveNet = new Include(this, 'weave-net', { url: path.join(__dirname, 'weave-net.yaml') });
+    const daemonSet = weaveNet.apiObjects.find((o) => o.kind === 'DaemonSet')!;
+    weave.patchDaemonSet(daemonSet, WeaveStatusAddress.nodeIp());
+
+    // Your own rules next to the built-in alerts, with the metric names as constants.
+    weave.ruleGroup!.addRule(new AlertingRule({
+      alert: 'WeaveNetAddressSpaceFilling',
+      expr: `sum by (job) (${WeaveMetrics.IPS}{job="weave"}) / max by (job) (${WeaveMetrics.MAX_IPS}{job="weave"}) > 0.9`,
+      forDuration: Duration.minutes(30),
+      labels: { severity: 'warning' },
+      annotations: { summary: 'More than 90% of the Weave Net IP address space is in use' },
+    }));
+
+    // Hosts outside the cluster, started with `weave launch`: a static job every 30 seconds.
+    const hosts = ['10.0.0.21', '10.0.0.22'];
+    const weaveHosts = new WeaveMonitoring(this, 'weave-hosts', {
+      stack,
+      discovery: WeaveDiscovery.staticTargets({ routerTargets: hosts }),
+      routerJobName: 'weave-hosts',
+      scrapeInterval: Duration.seconds(30),
+    });
+    // Run `WEAVE_STATUS_ADDR=10.0.0.21:6782 weave launch` on 10.0.0.21, and so on.
+    const launchEnvironment = hosts.map((ip) => weaveHosts.launchEnvironment(WeaveStatusAddress.ip(ip)));
+
+    // Every sample to a hosted Cortex; the token stays in the Secret `cortex-credentials`
+    // (kubectl -n monitoring create secret generic cortex-credentials --from-literal=token=...).
+    stack.addRemoteWrite(new RemoteWrite({
+      url: 'https://cortex.example.com/api/prom/push',
+      auth: Authentication.basic({
+        username: 'weave-net',
+        password: Credential.fromSecret('cortex-credentials', 'token'),
+      }),
+    }));
+
+    this.stack = stack;
+    this.weave = weave;
+    this.weaveHosts = weaveHosts;
+    this.launchEnvironment = launchEnvironment;
+  }
+}

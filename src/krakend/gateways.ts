@@ -1,0 +1,89 @@
+import * as kplus from 'cdk8s-plus-28';
+import { checkNonEmpty, checkPositiveInteger, fail } from '../prometheus/validate';
+
+/**
+ * Options of `KrakendGateways.deploy()`.
+ */
+export interface KrakendDeployOptions {
+  /**
+   * How many gateway pods run.
+   *
+   * @default 1
+   */
+  readonly replicas?: number;
+  /**
+   * The KrakenD image: a 2.x release, which reads configuration version 3.
+   *
+   * @default 'krakend:2.12.1'
+   */
+  readonly image?: string;
+  /**
+   * CPU and memory of the gateway container.
+   *
+   * @default - requests 100m CPU and 128Mi memory, limits 512Mi memory and no CPU limit
+   */
+  readonly resources?: kplus.ContainerResources;
+}
+
+/**
+ * Options of `KrakendGateways.external()`.
+ */
+export interface KrakendExternalOptions {
+  /**
+   * The gateways, as `host` or `host:port` (such as `krakend1` or `krakend1:9091`). A target
+   * without a port gets the exporter port; a target with a port must use it.
+   */
+  readonly targets: string[];
+}
+
+/**
+ * Which KrakenD gateways `KrakendMetrics` monitors: gateways it deploys on Kubernetes, or
+ * gateways that run elsewhere (containers, VMs), scraped at fixed addresses.
+ */
+export class KrakendGateways {
+  /** The default gateway image: the Docker Official Image of KrakenD CE, pinned to a 2.x release. */
+  public static readonly DEFAULT_IMAGE = 'krakend:2.12.1';
+
+  /**
+   * Gateways deployed by `KrakendMetrics`: a ConfigMap with krakend.json, a Deployment and a
+   * Service; Prometheus finds the pods through the Service's EndpointSlices.
+   */
+  public static deploy(options: KrakendDeployOptions = {}): KrakendGateways {
+    const where = 'KrakendGateways.deploy';
+    checkPositiveInteger(where, 'replicas', options.replicas);
+    const image = options.image ?? KrakendGateways.DEFAULT_IMAGE;
+    if (!/^[^\s:@]+(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/.test(image) || !/[:@]/.test(image.split('/').pop()!)) {
+      fail(where, 'image', 'must be an image reference with a tag or digest', image, `Pin a 2.x release, such as ${KrakendGateways.DEFAULT_IMAGE}`);
+    }
+    return new KrakendGateways({ replicas: options.replicas ?? 1, image, resources: options.resources });
+  }
+
+  /**
+   * Gateways that run outside the cluster (or are deployed by other means), scraped as
+   * static targets; no Kubernetes object is created for them.
+   */
+  public static external(options: KrakendExternalOptions): KrakendGateways {
+    const where = 'KrakendGateways.external';
+    if (options.targets.length === 0) fail(where, 'targets', 'must list at least one gateway', []);
+    options.targets.forEach((t, i) => checkNonEmpty(where, `targets[${i}]`, t));
+    return new KrakendGateways(undefined, [...options.targets]);
+  }
+
+  /**
+   * The deployment settings, for deployed gateways.
+   *
+   * @internal
+   */
+  public readonly _deploy?: { readonly replicas: number; readonly image: string; readonly resources?: kplus.ContainerResources };
+  /**
+   * The addresses, for external gateways.
+   *
+   * @internal
+   */
+  public readonly _targets?: string[];
+
+  private constructor(deploy?: KrakendGateways['_deploy'], targets?: string[]) {
+    this._deploy = deploy;
+    this._targets = targets;
+  }
+}

@@ -1,0 +1,5 @@
+export * from './dashboard';
+export * from './gateways';
+export * from './krakend-config';
+export * from './krakend-metrics';
+export * from './telemetry';

@@ -1,0 +1,71 @@
+// Addresses of Weave Net endpoints: static scrape targets and the IPs WEAVE_STATUS_ADDR binds to.
+// Not exported from the package.
+import { isIPv4, isIPv6 } from 'net';
+import { fail } from '../prometheus/validate';
+
+/** A DNS host name (RFC 1123 labels, no trailing dot). */
+const HOST_NAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+
+/** Whether an IP literal (IPv6 without brackets) is a loopback address. */
+export function isLoopbackIp(ip: string): boolean {
+  if (isIPv4(ip)) return ip.startsWith('127.');
+  if (!isIPv6(ip)) return false;
+  const lower = ip.toLowerCase();
+  if (expandIpv6(lower) === '0000:0000:0000:0000:0000:0000:0000:0001') return true;
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(lower);
+  return mapped !== null && mapped[1].startsWith('127.');
+}
+
+/** Whether an IP literal is the unspecified address (0.0.0.0 or ::). */
+export function isUnspecifiedIp(ip: string): boolean {
+  if (isIPv4(ip)) return ip === '0.0.0.0';
+  return isIPv6(ip) && /^[0:]+$/.test(ip);
+}
+
+function expandIpv6(ip: string): string {
+  const [head, tail] = ip.includes('::') ? ip.split('::') : [ip, undefined];
+  const h = head === '' ? [] : head.split(':');
+  const t = tail === undefined || tail === '' ? [] : tail.split(':');
+  const groups = tail === undefined ? h : [...h, ...Array(8 - h.length - t.length).fill('0'), ...t];
+  return groups.map((g) => g.padStart(4, '0')).join(':');
+}
+
+/**
+ * Parses a static scrape target (`host`, `host:port`, an IPv6 address, `[IPv6]:port`) into
+ * `host:port`, with `defaultPort` when it has none and IPv6 addresses bracketed. Rejects URLs,
+ * paths, bad ports, and addresses that cannot reach a Weave Net host from a Prometheus pod
+ * (loopback, unspecified).
+ */
+export function parseTarget(where: string, prop: string, target: string, defaultPort: number): string {
+  if (target.trim() === '') fail(where, prop, 'must not be empty', target);
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(target)) {
+    fail(where, prop, 'must be host or host:port without a scheme', target);
+  }
+  if (target.includes('/')) fail(where, prop, 'must be host or host:port without a path', target);
+  let host: string;
+  let portText: string | undefined;
+  const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(target);
+  if (bracketed) {
+    [, host, portText] = bracketed;
+    if (!isIPv6(host)) fail(where, prop, 'must have an IPv6 address between the brackets', target);
+  } else if (isIPv6(target)) {
+    host = target;
+  } else {
+    const m = /^([^:]+)(?::(\d+))?$/.exec(target);
+    if (!m) fail(where, prop, 'must be host, host:port, an IPv6 address or [IPv6]:port', target);
+    [, host, portText] = m;
+    if (!isIPv4(host) && (!HOST_NAME.test(host) || /^[\d.]+$/.test(host))) {
+      fail(where, prop, 'must have an IPv4 address or a DNS host name as its host', target);
+    }
+  }
+  const port = portText === undefined ? defaultPort : Number(portText);
+  if (port < 1 || port > 65535) fail(where, prop, 'must have a port in 1-65535', target);
+  if (isLoopbackIp(host) || /^localhost$|\.localhost$/i.test(host)) {
+    fail(where, prop, 'must not be a loopback address: Prometheus runs in a pod, where localhost is the pod itself', target,
+      'Use the address of the Weave Net host, and publish its metrics there with WEAVE_STATUS_ADDR (see WeaveStatusAddress)');
+  }
+  if (isUnspecifiedIp(host)) {
+    fail(where, prop, 'must be an address Prometheus can connect to, not the unspecified address', target);
+  }
+  return `${isIPv6(host) ? `[${host}]` : host}:${port}`;
+}
