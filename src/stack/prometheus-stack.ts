@@ -206,6 +206,7 @@ export class PrometheusStack extends Construct {
   private readonly roles = new Map<string, kplus.k8s.KubeRole>();
   private readonly sidecars: kplus.Container[] = [];
   private readonly mounts: Array<{ path: string; volume: kplus.Volume }> = [];
+  private tokenRequired = false;
   /** Labels and annotations of every object (namespace excluded). */
   private readonly commonMetadata: { labels: { [key: string]: string }; annotations?: { [key: string]: string } };
 
@@ -395,6 +396,14 @@ export class PrometheusStack extends Construct {
   }
 
   /**
+   * Mounts the ServiceAccount token in the Prometheus pod even when no job discovers targets
+   * from Kubernetes (for example for a service mesh sidecar that authenticates with it).
+   */
+  public mountServiceAccountToken(): void {
+    this.tokenRequired = true;
+  }
+
+  /**
    * Mounts a volume into the Prometheus container, read-only (for example a directory a
    * sidecar writes file_sd files to). The volume is added to the pod.
    *
@@ -420,7 +429,7 @@ export class PrometheusStack extends Construct {
     const secretNames = [...new Set(this.config._credentials().flatMap((c) => c.secretName ? [c.secretName] : []))].sort();
     const secretVolume = (name: string) => volumeName('secret', name);
     const persistent = this.storage.persistent;
-    const discovers = this.config._watches().length > 0;
+    const mountsToken = this.tokenRequired || this.config._watches().length > 0;
 
     const sidecars = this.sidecars.map((c) => c._toKube());
     const extraVolumes = new Map<string, kplus.k8s.Volume>();
@@ -444,8 +453,8 @@ export class PrometheusStack extends Construct {
         },
         spec: {
           serviceAccountName: this.serviceAccountName,
-          // Only Kubernetes discovery needs the API token.
-          automountServiceAccountToken: discovers,
+          // Only Kubernetes discovery (or what asked for it) needs the API token.
+          automountServiceAccountToken: mountsToken,
           securityContext: {
             runAsNonRoot: true,
             runAsUser: PROMETHEUS_UID,

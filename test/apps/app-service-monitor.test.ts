@@ -405,3 +405,38 @@ test('synthesis is deterministic', () => {
   };
   expect(build()).toBe(build());
 });
+
+describe('lean output', () => {
+  const fleet = (n: number, namespaces: number) => {
+    const chart = newChart();
+    const stack = new PrometheusStack(chart, 'prometheus');
+    const monitors = Array.from({ length: n }, (_, i) => new AppServiceMonitor(chart, `app-${i}`, {
+      pods: kplus.Pods.select(chart, `app-${i}-pods`, { labels: { app: `app-${i}` } }),
+      portNumber: 8000,
+      metadata: { namespace: `team-${i % namespaces}` },
+      stack,
+    }));
+    return { config: onlyConfig(synthAndCheck(chart)), monitors };
+  };
+  const sdBlocks = (config: any) => config.scrape_configs.flatMap((j: any) => j.kubernetes_sd_configs ?? []).length;
+
+  test('the discovery blocks grow with namespaces, not with applications', () => {
+    expect([1, 10, 60].map((n) => sdBlocks(fleet(n, 1).config))).toEqual([1, 1, 1]);
+    expect([3, 30, 60].map((n) => sdBlocks(fleet(n, 3).config))).toEqual([3, 3, 3]);
+  });
+
+  test('in a shared job, each application\'s targets are kept and no one else\'s, in a real Prometheus', async () => {
+    const { config, monitors } = fleet(20, 1);
+    const target = (service: string, port = 'metrics') => ({
+      labels: { __meta_kubernetes_namespace: 'team-0', __meta_kubernetes_service_name: service, __meta_kubernetes_endpointslice_port_name: port },
+    });
+    const [result] = await relabel([relabelCaseFromJob(jobNamed(config, 'apps/team-0'), [
+      ...monitors.map((m) => target(m.serviceName)),
+      target(`${monitors[0].serviceName}x`),
+      target(monitors[1].serviceName, 'http'),
+      target('unrelated'),
+    ])]);
+    expect(result.targets.map((t) => t.kept)).toEqual([...monitors.map(() => true), false, false, false]);
+    expect(result.targets.slice(0, 20).map((t) => t.labels!.job)).toEqual(monitors.map((m) => m.serviceName));
+  });
+});

@@ -1,0 +1,5 @@
+export * from './ca-backend';
+export * from './discovery';
+export * from './kuma-metrics-mesh';
+export * from './options';
+export * from './service-tag';

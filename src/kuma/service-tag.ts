@@ -1,0 +1,91 @@
+import { Chart } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { checkDnsLabel, checkNonEmpty, checkPort, fail } from '../prometheus/validate';
+import { PrometheusStack } from '../stack';
+
+/**
+ * Options of `KumaServiceTag.kubernetesService()`.
+ */
+export interface KumaKubernetesServiceOptions {
+  /** The name of the Kubernetes Service. */
+  readonly serviceName: string;
+  /** The namespace of the Service. */
+  readonly namespaceName: string;
+  /** The port of the Service (its `port`, not the `targetPort`). */
+  readonly portNumber: number;
+}
+
+/**
+ * The `kuma.io/service` tag of a group of data plane proxies, as TrafficPermissions and
+ * MeshTrafficPermissions match it.
+ *
+ * On Kubernetes, Kuma tags the proxy of a pod behind a Service with
+ * `<service name>_<namespace>_svc_<service port>`; the factories derive that from the real
+ * objects, so a renamed Service or port cannot leave a permission pointing at nothing.
+ *
+ * @see https://kuma.io/docs/latest/production/dp-config/dpp-on-kubernetes/
+ */
+export class KumaServiceTag {
+  /**
+   * The tag of the proxies behind a Kubernetes Service port.
+   */
+  public static kubernetesService(options: KumaKubernetesServiceOptions): KumaServiceTag {
+    const where = 'KumaServiceTag.kubernetesService';
+    checkDnsLabel(where, 'serviceName', options.serviceName);
+    checkDnsLabel(where, 'namespaceName', options.namespaceName);
+    checkPort(where, 'portNumber', options.portNumber);
+    return new KumaServiceTag(`${options.serviceName}_${options.namespaceName}_svc_${options.portNumber}`);
+  }
+
+  /**
+   * The tag of the proxies behind a kplus Service. `portNumber` picks the Service port when it
+   * has several.
+   */
+  public static fromService(service: kplus.Service, portNumber?: number): KumaServiceTag {
+    const where = service.node.path;
+    const ports = service.ports.map((p) => p.port);
+    let port = portNumber;
+    if (port === undefined) {
+      if (ports.length !== 1) {
+        fail(where, 'portNumber', 'is required for a Service with more or fewer than one port', ports);
+      }
+      port = ports[0];
+    } else if (!ports.includes(port)) {
+      fail(where, 'portNumber', `must be a port of the Service (${ports.join(', ')})`, port);
+    }
+    return KumaServiceTag.kubernetesService({
+      serviceName: service.name,
+      namespaceName: service.metadata.namespace ?? Chart.of(service).namespace ?? 'default',
+      portNumber: port,
+    });
+  }
+
+  /**
+   * The tag of a `PrometheusStack`'s server, from its Service name, namespace and port.
+   */
+  public static fromStack(stack: PrometheusStack): KumaServiceTag {
+    return KumaServiceTag.kubernetesService({
+      serviceName: stack.serviceName,
+      namespaceName: stack.namespaceName,
+      portNumber: stack.servicePort,
+    });
+  }
+
+  /**
+   * A tag given as is, such as `dataplane-metrics` or a Universal service name.
+   */
+  public static custom(value: string): KumaServiceTag {
+    checkNonEmpty('KumaServiceTag.custom', 'value', value);
+    if (/\s/.test(value)) {
+      fail('KumaServiceTag.custom', 'value', 'must not contain whitespace', value);
+    }
+    return new KumaServiceTag(value);
+  }
+
+  /** The tag value. */
+  public readonly value: string;
+
+  private constructor(value: string) {
+    this.value = value;
+  }
+}
