@@ -3,8 +3,9 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import * as monitoring from '../imports/monitoring.coreos.com';
 import { ingressPolicy, peersOf, podsInNamespace, podsInNamespacesLabelled } from '../network-policy';
+import { podSelectorLabels } from '../pod';
 import { Relabel, Scheme } from '../prometheus';
-import { checkDnsLabel, checkPort, fail, millis, promDuration } from '../prometheus/validate';
+import { checkDnsLabel, checkHttpPath, checkPort, fail, millis, promDuration } from '../prometheus/validate';
 import { PrometheusStack } from '../stack';
 import { addWarning } from '../warnings';
 import { MultiprocessMetrics } from './multiprocess';
@@ -184,9 +185,7 @@ export class AppServiceMonitor extends Construct {
     checkPort(path, 'portNumber', props.portNumber);
     const servicePort = checkPort(path, 'servicePort', props.servicePort ?? props.portNumber);
     this.portName = checkPortName(path, props.portName ?? 'metrics');
-    if (props.path !== undefined && !props.path.startsWith('/')) {
-      fail(path, 'path', 'must start with \'/\'', props.path);
-    }
+    if (props.path !== undefined) checkHttpPath(path, 'path', props.path);
     const interval = props.scrapeInterval && promDuration(path, 'scrapeInterval', props.scrapeInterval);
     const timeout = props.scrapeTimeout && promDuration(path, 'scrapeTimeout', props.scrapeTimeout);
     if (props.scrapeInterval && props.scrapeTimeout && millis(props.scrapeTimeout) > millis(props.scrapeInterval)) {
@@ -205,7 +204,7 @@ export class AppServiceMonitor extends Construct {
       }
     }
 
-    const selector = podLabels(path, props.pods);
+    const selector = podSelectorLabels(path, 'pods', props.pods);
     const workload = props.pods instanceof kplus.AbstractPod ? props.pods : undefined;
     this.namespaceName = checkDnsLabel(path, 'metadata.namespace',
       props.metadata?.namespace ?? workload?.metadata.namespace ?? Chart.of(this).namespace ?? 'default');
@@ -288,20 +287,6 @@ export class AppServiceMonitor extends Construct {
         + 'or .handledByApplication() if the client library already merges workers).');
     }
   }
-}
-
-/** The equality labels of a pod selector; a Service selector cannot express anything else. */
-function podLabels(path: string, pods: kplus.IPodSelector): { [key: string]: string } {
-  const selector = pods.toPodSelectorConfig().labelSelector._toKube();
-  if ((selector.matchExpressions ?? []).length > 0) {
-    fail(path, 'pods', 'must select pods by labels only (a Service selector cannot use expressions)', selector.matchExpressions);
-  }
-  const labels = selector.matchLabels ?? {};
-  if (Object.keys(labels).length === 0) {
-    fail(path, 'pods', 'must select pods by at least one label (an empty selector matches every pod of the namespace)', labels,
-      'Use a workload, or kplus.Pods.select(this, \'App\', { labels: { app: \'my-app\' } })');
-  }
-  return labels;
 }
 
 /** A Service port name must be an IANA service name, as the API server checks. */

@@ -1,6 +1,7 @@
 import * as kplus from 'cdk8s-plus-28';
+import { podMetadata } from '../pod';
 import { KubernetesRole, Relabel, Scheme, ScrapeJob, ServiceDiscovery } from '../prometheus';
-import { checkDnsLabel, checkPort, fail } from '../prometheus/validate';
+import { checkDnsLabel, checkHttpPath, checkPort } from '../prometheus/validate';
 import { PrometheusStack } from '../stack';
 
 /**
@@ -64,9 +65,7 @@ export class PrometheusAnnotations {
   public static annotate(workload: kplus.AbstractPod, options: PrometheusAnnotationOptions): void {
     const where = `${workload.node.path}`;
     checkPort(where, 'portNumber', options.portNumber);
-    if (options.path !== undefined && !options.path.startsWith('/')) {
-      fail(where, 'path', 'must start with \'/\'', options.path);
-    }
+    if (options.path !== undefined) checkHttpPath(where, 'path', options.path);
     const metadata = podMetadata(workload);
     metadata.addAnnotation(PrometheusAnnotations.SCRAPE, 'true');
     metadata.addAnnotation(PrometheusAnnotations.PORT, String(options.portNumber));
@@ -135,8 +134,3 @@ export class PrometheusAnnotations {
 }
 
 const annotatedJobs = new WeakMap<PrometheusStack, Map<string, ScrapeJob>>();
-
-/** The metadata of a workload's pods: the pod template's for controllers, the pod's own for a Pod. */
-function podMetadata(workload: kplus.AbstractPod): { addAnnotation(key: string, value: string): void } {
-  return workload instanceof kplus.Workload ? workload.podMetadata : workload.metadata;
-}

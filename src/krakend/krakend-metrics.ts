@@ -10,10 +10,10 @@ import { KrakendConfig } from './krakend-config';
 import { migrateBlock, migrateConfig } from './opencensus';
 import { KrakendTelemetry } from './telemetry';
 import { ingressPolicy, peersOf, podsInNamespace, podsInNamespacesLabelled } from '../network-policy';
+import { httpProbe, renderResources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../pod';
 import { KubernetesRole, Relabel, ScrapeJob, ServiceDiscovery } from '../prometheus';
 import { checkDnsLabel, checkLabelMap, checkNonEmpty, checkPort, fail } from '../prometheus/validate';
 import { PrometheusStack } from '../stack';
-import { toQuantity } from '../stack/quantity';
 
 const k8s = kplus.k8s;
 
@@ -269,12 +269,7 @@ export class KrakendMetrics extends Construct {
             spec: {
               // KrakenD does not talk to the Kubernetes API.
               automountServiceAccountToken: false,
-              securityContext: {
-                runAsNonRoot: true,
-                runAsUser: KRAKEND_UID,
-                runAsGroup: KRAKEND_UID,
-                seccompProfile: { type: 'RuntimeDefault' },
-              },
+              securityContext: restrictedPodSecurityContext(KRAKEND_UID),
               containers: [{
                 name: 'krakend',
                 image: deploy.image,
@@ -283,18 +278,13 @@ export class KrakendMetrics extends Construct {
                   { name: API_PORT_NAME, containerPort: this.apiPort, protocol: 'TCP' },
                   { name: METRICS_PORT_NAME, containerPort: this.exporterPort, protocol: 'TCP' },
                 ],
-                readinessProbe: probe(gw.healthPath, 5),
-                livenessProbe: probe(gw.healthPath, 15),
+                readinessProbe: httpProbe(gw.healthPath, API_PORT_NAME, { periodSeconds: 5 }),
+                livenessProbe: httpProbe(gw.healthPath, API_PORT_NAME, { periodSeconds: 15 }),
                 resources: renderResources(deploy.resources ?? {
                   cpu: { request: kplus.Cpu.millis(100) },
                   memory: { request: Size.mebibytes(128), limit: Size.mebibytes(512) },
                 }),
-                securityContext: {
-                  allowPrivilegeEscalation: false,
-                  readOnlyRootFilesystem: true,
-                  runAsNonRoot: true,
-                  capabilities: { drop: ['ALL'] },
-                },
+                securityContext: restrictedContainerSecurityContext(),
                 volumeMounts: [{ name: 'config', mountPath: CONFIG_DIR, readOnly: true }],
               }],
               volumes: [{ name: 'config', configMap: { name: configMap.name } }],
@@ -370,29 +360,6 @@ export class KrakendMetrics extends Construct {
     props.stack?.addScrapeJob(this.scrapeJob);
     this.dashboard = krakendDashboard(this.jobName);
   }
-}
-
-function probe(path: string, periodSeconds: number): kplus.k8s.Probe {
-  return {
-    httpGet: { path, port: k8s.IntOrString.fromString(API_PORT_NAME) },
-    periodSeconds,
-    failureThreshold: 3,
-    timeoutSeconds: 3,
-  };
-}
-
-function renderResources(r: kplus.ContainerResources): kplus.k8s.ResourceRequirements {
-  const pick = (cpu?: kplus.Cpu, memory?: Size, storage?: Size) => {
-    const out: { [k: string]: kplus.k8s.Quantity } = {};
-    if (cpu) out.cpu = k8s.Quantity.fromString(cpu.amount);
-    if (memory) out.memory = k8s.Quantity.fromString(toQuantity(memory));
-    if (storage) out['ephemeral-storage'] = k8s.Quantity.fromString(toQuantity(storage));
-    return Object.keys(out).length > 0 ? out : undefined;
-  };
-  return {
-    requests: pick(r.cpu?.request, r.memory?.request, r.ephemeralStorage?.request),
-    limits: pick(r.cpu?.limit, r.memory?.limit, r.ephemeralStorage?.limit),
-  };
 }
 
 /** `host` or `host:port` (IPv6 in brackets) as `host:<exporter port>`; another port is an error. */

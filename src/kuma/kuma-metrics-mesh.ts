@@ -3,8 +3,9 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { PrometheusAnnotations } from '../apps';
 import * as kuma from '../imports/kuma.io';
+import { podMetadata } from '../pod';
 import { ScrapeJob, ServiceDiscovery } from '../prometheus';
-import { checkDnsLabel, checkNonEmpty, checkPort, checkRegex, fail } from '../prometheus/validate';
+import { checkDnsLabel, checkHttpPath, checkNonEmpty, checkPort, checkRegex, fail } from '../prometheus/validate';
 import { PrometheusStack } from '../stack';
 import { addWarning } from '../warnings';
 import { KumaDataplaneDiscovery } from './discovery';
@@ -12,10 +13,10 @@ import {
   KumaAggregateMetrics, KumaApplicationMetricsOptions, KumaEnvoyMetricsOptions, KumaFederationOptions, KumaMetricsTlsMode,
   KumaMtlsOptions, KumaPolicyApi, KumaUniversalDataplaneOptions, KumaWorkloadMetricsOptions,
 } from './options';
-import { KumaServiceTag } from './service-tag';
 import {
   AggregateSpec, DataplaneSpec, MeshSpec, MetricsBackendSpec, MtlsSpec, PrometheusConfSpec, SelectorSpec, TrafficPermissionSpec,
 } from './proto-specs';
+import { KumaServiceTag } from './service-tag';
 import { toUniversalYaml, UniversalResource } from './universal';
 
 /** The pod annotations that override the mesh's metrics port and path for one workload. */
@@ -226,7 +227,7 @@ export class KumaMetricsMesh extends Construct {
     }
     this.backendName = checkNonEmpty(path, 'backendName', props.backendName ?? 'prometheus-1');
     this.metricsPort = checkPort(path, 'metricsPort', props.metricsPort ?? 5670);
-    this.metricsPath = checkPath(path, 'metricsPath', props.metricsPath ?? '/metrics');
+    this.metricsPath = checkHttpPath(path, 'metricsPath', props.metricsPath ?? '/metrics');
     const legacy = this.policyApi === KumaPolicyApi.LEGACY;
 
     if (props.metricsTags !== undefined && !legacy) {
@@ -368,7 +369,7 @@ export class KumaMetricsMesh extends Construct {
           options.portNumber);
       }
     }
-    if (options.path !== undefined) checkPath(where, 'path', options.path);
+    if (options.path !== undefined) checkHttpPath(where, 'path', options.path);
     this.workloads.set(workload, { ...state, port: options.portNumber, path: options.path });
 
     if (this.policyApi === KumaPolicyApi.LEGACY) {
@@ -502,7 +503,7 @@ export class KumaMetricsMesh extends Construct {
       return { port: i.portNumber, servicePort: i.servicePort, tags: { ...i.tags, [SERVICE_TAG]: i.serviceName } };
     });
     if (options.metricsPort !== undefined) checkPort(where, 'metricsPort', options.metricsPort);
-    if (options.metricsPath !== undefined) checkPath(where, 'metricsPath', options.metricsPath);
+    if (options.metricsPath !== undefined) checkHttpPath(where, 'metricsPath', options.metricsPath);
     const port = options.metricsPort ?? this.metricsPort;
     const appPorts = inbound.flatMap((i) => [i.port, i.servicePort ?? i.port]);
     if (appPorts.includes(port)) {
@@ -716,7 +717,7 @@ export class KumaMetricsMesh extends Construct {
     if (a.portNumber === this.metricsPort) {
       fail(where, `aggregate[${i}].portNumber`, `must not be the proxies' metrics port (${this.metricsPort})`, a.portNumber);
     }
-    if (a.path !== undefined) checkPath(where, `aggregate[${i}].path`, a.path);
+    if (a.path !== undefined) checkHttpPath(where, `aggregate[${i}].path`, a.path);
     if (a.address !== undefined) checkNonEmpty(where, `aggregate[${i}].address`, a.address);
     return a;
   }
@@ -751,11 +752,6 @@ function clusterScoped<T extends ApiObject>(obj: T): T {
   return obj;
 }
 
-function checkPath(where: string, prop: string, path: string): string {
-  if (!path.startsWith('/')) fail(where, prop, 'must start with \'/\'', path);
-  return path;
-}
-
 function tagKey(tags: { [tag: string]: string }): string {
   return JSON.stringify(Object.entries(tags).sort());
 }
@@ -766,11 +762,6 @@ function containerPorts(workload: kplus.AbstractPod): number[] {
     ...c.portNumber !== undefined ? [c.portNumber] : [],
     ...c.ports.map((p) => p.number),
   ]))];
-}
-
-/** The metadata of a workload's pods: the pod template's for controllers, the pod's own for a Pod. */
-function podMetadata(workload: kplus.AbstractPod): { addAnnotation(key: string, value: string): void } {
-  return workload instanceof kplus.Workload ? workload.podMetadata : workload.metadata;
 }
 
 /** The labels that select a workload's pods (Kuma copies pod labels into the proxy's tags). */

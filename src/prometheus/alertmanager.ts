@@ -4,7 +4,7 @@ import { httpClientCredentials, renderHttpClient } from './http-client';
 import { Relabel } from './relabel';
 import { Scheme } from './scrape-job';
 import { KubernetesWatch, ServiceDiscovery } from './service-discovery';
-import { compact, fail, promDuration } from './validate';
+import { checkHttpPath, compact, fail, promDuration } from './validate';
 
 /**
  * Properties of an `AlertmanagerEndpoint`.
@@ -67,9 +67,7 @@ export class AlertmanagerEndpoint {
     if (props.discovery.length === 0) {
       fail(where, 'discovery', 'must have at least one target source', []);
     }
-    if (props.pathPrefix !== undefined && !props.pathPrefix.startsWith('/')) {
-      fail(where, 'pathPrefix', 'must start with \'/\'', props.pathPrefix);
-    }
+    if (props.pathPrefix !== undefined) checkHttpPath(where, 'pathPrefix', props.pathPrefix);
     this.props = props;
     this.rendered = compact({
       scheme: props.scheme,

@@ -4,7 +4,7 @@ import { httpClientCredentials, renderHttpClient } from './http-client';
 import { Relabel } from './relabel';
 import { KubernetesWatch, ServiceDiscovery } from './service-discovery';
 import {
-  checkNonEmpty, checkPositiveInteger, compact, fail, millis, promDuration,
+  checkHttpPath, checkNonEmpty, checkPositiveInteger, compact, fail, millis, promDuration,
 } from './validate';
 
 /**
@@ -154,9 +154,7 @@ export class ScrapeJob {
     if (props.scrapeInterval && props.scrapeTimeout && millis(props.scrapeTimeout) > millis(props.scrapeInterval)) {
       fail(where, 'scrapeTimeout', `must not exceed 'scrapeInterval' (${interval})`, timeout);
     }
-    if (props.metricsPath !== undefined && !props.metricsPath.startsWith('/')) {
-      fail(where, 'metricsPath', 'must start with \'/\'', props.metricsPath);
-    }
+    if (props.metricsPath !== undefined) checkHttpPath(where, 'metricsPath', props.metricsPath);
     for (const [name, values] of Object.entries(props.queryParams ?? {})) {
       checkNonEmpty(where, 'queryParams', name);
       if (values.length === 0) fail(where, `queryParams.${name}`, 'must have at least one value', values);

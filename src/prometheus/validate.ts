@@ -165,6 +165,14 @@ export function checkNonEmpty(where: string, prop: string, value: string): strin
   return value;
 }
 
+/** An HTTP path (`/metrics`). */
+export function checkHttpPath(where: string, prop: string, path: string): string {
+  if (!path.startsWith('/')) {
+    fail(where, prop, 'must start with \'/\'', path);
+  }
+  return path;
+}
+
 /** An absolute path, such as a file Prometheus reads. */
 export function checkAbsolutePath(where: string, prop: string, path: string): string {
   if (!path.startsWith('/')) {

@@ -7,6 +7,7 @@ import {
 } from '../prometheus';
 import { toQuantity } from './quantity';
 import { ingressPolicy, peersOf } from '../network-policy';
+import { httpProbe, renderResources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../pod';
 import { needsClusterRole, policyRules, watchedNamespaces } from './rbac';
 import { PrometheusStorage } from './storage';
 import { SECRETS_MOUNT_PATH } from '../prometheus/credential';
@@ -456,29 +457,20 @@ export class PrometheusStack extends Construct {
           // Only Kubernetes discovery (or what asked for it) needs the API token.
           automountServiceAccountToken: mountsToken,
           securityContext: {
-            runAsNonRoot: true,
-            runAsUser: PROMETHEUS_UID,
-            runAsGroup: PROMETHEUS_UID,
-            fsGroup: PROMETHEUS_UID,
+            ...restrictedPodSecurityContext(PROMETHEUS_UID, { fsGroup: true }),
             fsGroupChangePolicy: persistent ? 'OnRootMismatch' : undefined,
-            seccompProfile: { type: 'RuntimeDefault' },
           },
           containers: [{
             name: 'prometheus',
             image: this.image,
             args: this.args,
             ports: [{ name: 'web', containerPort: WEB_PORT, protocol: 'TCP' }],
-            readinessProbe: probe('/-/ready', { periodSeconds: 5, failureThreshold: 3 }),
-            livenessProbe: probe('/-/healthy', { periodSeconds: 15, failureThreshold: 3 }),
+            readinessProbe: httpProbe('/-/ready', 'web', { periodSeconds: 5 }),
+            livenessProbe: httpProbe('/-/healthy', 'web', { periodSeconds: 15 }),
             // WAL replay after a restart can take minutes; liveness must not kill it meanwhile.
-            startupProbe: probe('/-/ready', { periodSeconds: 10, failureThreshold: 60 }),
+            startupProbe: httpProbe('/-/ready', 'web', { periodSeconds: 10, failureThreshold: 60 }),
             resources: renderResources(this.resources),
-            securityContext: {
-              allowPrivilegeEscalation: false,
-              readOnlyRootFilesystem: true,
-              runAsNonRoot: true,
-              capabilities: { drop: ['ALL'] },
-            },
+            securityContext: restrictedContainerSecurityContext(),
             volumeMounts: [
               { name: 'config', mountPath: CONFIG_DIR, readOnly: true },
               { name: 'data', mountPath: DATA_DIR },
@@ -544,30 +536,6 @@ export class PrometheusStack extends Construct {
       }
     }
   }
-}
-
-function probe(path: string, timing: { periodSeconds: number; failureThreshold: number }): kplus.k8s.Probe {
-  return {
-    httpGet: { path, port: k8s.IntOrString.fromString('web') },
-    periodSeconds: timing.periodSeconds,
-    failureThreshold: timing.failureThreshold,
-    timeoutSeconds: 3,
-  };
-}
-
-function renderResources(r: kplus.ContainerResources): kplus.k8s.ResourceRequirements {
-  const q = (s: string | undefined) => s === undefined ? undefined : k8s.Quantity.fromString(s);
-  const pick = (cpu?: kplus.Cpu, memory?: Size, storage?: Size) => {
-    const out: { [k: string]: kplus.k8s.Quantity } = {};
-    if (cpu) out.cpu = q(cpu.amount)!;
-    if (memory) out.memory = q(toQuantity(memory))!;
-    if (storage) out['ephemeral-storage'] = q(toQuantity(storage))!;
-    return Object.keys(out).length > 0 ? out : undefined;
-  };
-  return {
-    requests: pick(r.cpu?.request, r.memory?.request, r.ephemeralStorage?.request),
-    limits: pick(r.cpu?.limit, r.memory?.limit, r.ephemeralStorage?.limit),
-  };
 }
 
 /** `--storage.tsdb.retention.size` takes base-2 units named KB, MB, GB, TB. */
