@@ -128,6 +128,12 @@ project.eslint?.addIgnorePattern('src/imports/');
 project.jest?.addIgnorePattern('/src/imports/');
 
 const runExample = (name: string) => `TS_NODE_PROJECT=test/tsconfig.json ts-node -r tsconfig-paths/register examples/${name}/main.ts`;
+project.addTask('bench', {
+  description: 'Benchmark synthesis of a fleet of N applications against plain cdk8s (see bench/bench.cjs)',
+  steps: [{ spawn: 'compile' }, { exec: 'node bench/bench.cjs', receiveArgs: true }],
+});
+project.addPackageIgnore('/bench/');
+
 project.addTask('synth:example', {
   description: 'Synthesize the bundled example app into examples/full-stack/dist',
   exec: runExample('full-stack'),

@@ -15,9 +15,13 @@ const path = require('path');
 const APPS_PER_NAMESPACE = 100;
 
 // ---------------------------------------------------------------------------------------------
-// One measurement, in a child process: `node bench.cjs --child <library|baseline|load-lib|load-plus> N`
+// One measurement, in a child process: `node bench.cjs --child <library|baseline|load-lib|load-plus|record> N`
 if (process.argv[2] === '--child') {
   const [, , , kind, n] = process.argv;
+  if (kind === 'record') {
+    process.stdout.write(JSON.stringify(recordIntegrations()));
+    process.exit(0);
+  }
   const result = kind.startsWith('load-') ? measureLoad(kind) : measureSynth(kind, Number(n));
   process.stdout.write(JSON.stringify({ ...result, maxRssMb: process.resourceUsage().maxRSS / 1024 }));
   process.exit(0);
@@ -38,7 +42,9 @@ function measureSynth(kind, n) {
   const app = new cdk8s.App({ outdir: '/tmp/unused' });
   const chart = new cdk8s.Chart(app, 'fleet');
   const fleet = apps(n);
-  const extra = kind === 'library' ? buildLibrary(chart, fleet, lib, kplus) : buildBaseline(chart, fleet, cdk8s, YAML);
+  const extra = kind === 'library'
+    ? buildLibrary(chart, fleet, lib, kplus)
+    : buildBaseline(chart, fleet, cdk8s, YAML, JSON.parse(require('fs').readFileSync(process.env.BENCH_RECORD, 'utf8')));
   const t1 = process.hrtime.bigint();
   const yaml = app.synthYaml();
   const t2 = process.hrtime.bigint();
@@ -60,8 +66,40 @@ function apps(n) {
   }));
 }
 
+/** The integrations, once each beside the fleet: Weave Net, a KrakenD gateway, a Kuma mesh. */
+function addIntegrations(chart, stack, lib) {
+  new lib.WeaveMonitoring(chart, 'weave', { stack });
+  new lib.KrakendMetrics(chart, 'gateway', { stack, metadata: { namespace: 'gateway' } });
+  new lib.KumaMetricsMesh(chart, 'kuma', { stack });
+}
+
+/**
+ * What the integrations add, for the baseline: their objects and their part of prometheus.yml,
+ * recorded from the library outside any measurement.
+ */
+function recordIntegrations() {
+  const cdk8s = require('cdk8s');
+  const lib = require(path.join(__dirname, '..', 'lib'));
+  const YAML = require('yaml');
+  const app = new cdk8s.App({ outdir: '/tmp/unused' });
+  const chart = new cdk8s.Chart(app, 'fleet');
+  const stack = new lib.PrometheusStack(chart, 'prometheus', { metadata: { namespace: 'monitoring' } });
+  addIntegrations(chart, stack, lib);
+  // The stack's own objects are in both cases already; its Roles for the integrations are not.
+  const core = ['ServiceAccount', 'ConfigMap', 'Deployment', 'Service', 'NetworkPolicy'];
+  const own = new Set(stack.node.findAll().filter((c) => c instanceof cdk8s.ApiObject && core.includes(c.kind)).map((o) => o.name));
+  const objects = chart.toJson().filter((o) => !own.has(o.metadata.name));
+  const config = YAML.parse(stack.config.toYaml());
+  return {
+    objects,
+    jobs: config.scrape_configs.filter((j) => j.job_name !== 'prometheus'),
+    rules: stack.config.rulesToYaml(),
+  };
+}
+
 function buildLibrary(chart, fleet, lib, kplus) {
   const stack = new lib.PrometheusStack(chart, 'prometheus', { metadata: { namespace: 'monitoring' } });
+  addIntegrations(chart, stack, lib);
   for (const a of fleet) {
     new lib.AppServiceMonitor(chart, a.id, {
       pods: kplus.Pods.select(chart, `${a.id}-pods`, { labels: a.labels }),
@@ -75,7 +113,7 @@ function buildLibrary(chart, fleet, lib, kplus) {
 }
 
 // The same objects the library writes, as plain ApiObjects with hand-written specs.
-function buildBaseline(chart, fleet, cdk8s, YAML) {
+function buildBaseline(chart, fleet, cdk8s, YAML, integrations) {
   const ns = 'monitoring';
   const selector = { 'app.kubernetes.io/name': 'prometheus', 'app.kubernetes.io/instance': 'fleet-prometheus' };
   const labels = { ...selector, 'app.kubernetes.io/component': 'server' };
@@ -83,6 +121,7 @@ function buildBaseline(chart, fleet, cdk8s, YAML) {
   const sa = obj('prometheus-sa', 'v1', 'ServiceAccount', { namespace: ns, labels }, {});
   const namespaces = [...new Set(fleet.map((a) => a.namespace))];
   const jobs = [{ job_name: 'prometheus', static_configs: [{ targets: ['localhost:9090'] }] }];
+  integrations.objects.forEach((o, i) => new cdk8s.ApiObject(chart, `integration-${i}`, o));
   const services = new Map();
   for (const a of fleet) {
     const metadata = { namespace: a.namespace, labels: { ...a.labels, 'app.kubernetes.io/component': 'metrics' } };
@@ -127,10 +166,15 @@ function buildBaseline(chart, fleet, cdk8s, YAML) {
       ],
     });
   }
-  const config = { global: { scrape_interval: '15s', scrape_timeout: '10s', evaluation_interval: '15s' }, scrape_configs: jobs };
+  jobs.push(...integrations.jobs);
+  const config = {
+    global: { scrape_interval: '15s', scrape_timeout: '10s', evaluation_interval: '15s' },
+    rule_files: ['rules.yml'],
+    scrape_configs: jobs,
+  };
   const prometheusYml = YAML.stringify(config, { lineWidth: 0 });
   const checksum = require('crypto').createHash('sha256').update(prometheusYml).digest('hex');
-  const cm = obj('prometheus-cm', 'v1', 'ConfigMap', { namespace: ns, labels }, { data: { 'prometheus.yml': prometheusYml } });
+  const cm = obj('prometheus-cm', 'v1', 'ConfigMap', { namespace: ns, labels }, { data: { 'prometheus.yml': prometheusYml, 'rules.yml': integrations.rules } });
   obj('prometheus-deploy', 'apps/v1', 'Deployment', { namespace: ns, labels }, {
     spec: {
       replicas: 1,
@@ -169,8 +213,14 @@ function arg(name, fallback) {
 const runs = Number(arg('--runs', '5'));
 const sizes = arg('--sizes', '100,1000,4000').split(',').map(Number);
 
+const recordFile = path.join(require('os').tmpdir(), `bench-integrations-${process.pid}.json`);
+require('fs').writeFileSync(recordFile, execFileSync(process.execPath, [__filename, '--child', 'record', '0'], { encoding: 'utf8' }));
+process.on('exit', () => require('fs').rmSync(recordFile, { force: true }));
+
 function child(kind, n) {
-  const out = execFileSync(process.execPath, [__filename, '--child', kind, String(n ?? 0)], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const out = execFileSync(process.execPath, [__filename, '--child', kind, String(n ?? 0)], {
+    encoding: 'utf8', maxBuffer: 1 << 26, env: { ...process.env, BENCH_RECORD: recordFile },
+  });
   return JSON.parse(out);
 }
 function median(values) {

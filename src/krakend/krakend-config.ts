@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import * as YAML from 'yaml';
+import type * as Yaml from 'yaml';
 import { childPath, cloneJson, isObject, JsonObject } from './json';
 import { fail } from '../prometheus/validate';
 
@@ -46,7 +46,8 @@ export class KrakendConfig {
     }
     let parsed: unknown;
     try {
-      parsed = ext === '.json' ? JSON.parse(text) : YAML.parse(text);
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      parsed = ext === '.json' ? JSON.parse(text) : (require('yaml') as typeof Yaml).parse(text);
     } catch (e) {
       const template = text.includes('{{') ? ' It looks like a flexible-configuration template: render it first (FC_ENABLE=1 FC_OUT=out.json krakend check -c ...)' : '';
       return fail(where, 'filePath', `does not parse as ${ext === '.json' ? 'JSON' : 'YAML'} (${(e as Error).message})`, filePath, template.trim() || undefined);
