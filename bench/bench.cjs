@@ -125,13 +125,13 @@ function buildBaseline(chart, fleet, cdk8s, YAML, integrations) {
   const services = new Map();
   for (const a of fleet) {
     const metadata = { namespace: a.namespace, labels: { ...a.labels, 'app.kubernetes.io/component': 'metrics' } };
-    const svc = obj(`${a.id}-svc`, 'v1', 'Service', metadata, {
+    const svc = obj(`${a.id}-service`, 'v1', 'Service', metadata, {
       spec: { type: 'ClusterIP', selector: a.labels, ports: [{ name: 'metrics', protocol: 'TCP', port: a.port, targetPort: a.port }] },
     });
-    obj(`${a.id}-sm`, 'monitoring.coreos.com/v1', 'ServiceMonitor', { namespace: a.namespace }, {
+    obj(`${a.id}-servicemonitor`, 'monitoring.coreos.com/v1', 'ServiceMonitor', { namespace: a.namespace }, {
       spec: { selector: { matchLabels: metadata.labels }, endpoints: [{ port: 'metrics' }] },
     });
-    obj(`${a.id}-np`, 'networking.k8s.io/v1', 'NetworkPolicy', metadata, {
+    obj(`${a.id}-networkpolicy`, 'networking.k8s.io/v1', 'NetworkPolicy', metadata, {
       spec: {
         podSelector: { matchLabels: a.labels },
         policyTypes: ['Ingress'],
