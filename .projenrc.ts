@@ -85,7 +85,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
       paths: { 'cdk8s-prometheus-monitoring': ['src/index.ts'] },
     },
   },
-  gitignore: ['/examples/**/dist/', '/examples/**/dist-universal/', '/dist-bindings/', '/.tmp/'],
+  gitignore: ['/examples/**/dist/', '/examples/**/dist-universal/', '/dist-bindings/', '/.tmp/', '/.jsii.tabl.json'],
 });
 for (const pattern of ['/examples/', '/.ci/', '/scripts/', '/dist-bindings/', '/.tmp/']) {
   project.addPackageIgnore(pattern);
@@ -128,6 +128,14 @@ project.eslint?.addIgnorePattern('src/imports/');
 project.jest?.addIgnorePattern('/src/imports/');
 
 const runExample = (name: string) => `TS_NODE_PROJECT=test/tsconfig.json ts-node -r tsconfig-paths/register examples/${name}/main.ts`;
+// The README's TypeScript examples compile under jsii-rosetta (with rosetta/default.ts-fixture),
+// so they can be translated to the other jsii languages.
+const rosetta = project.addTask('rosetta:extract', {
+  description: 'Compile the README examples with jsii-rosetta --strict',
+  exec: 'jsii-rosetta extract --strict .jsii',
+});
+project.postCompileTask.spawn(rosetta);
+
 project.addTask('bench', {
   description: 'Benchmark synthesis of a fleet of N applications against plain cdk8s (see bench/bench.cjs)',
   steps: [{ spawn: 'compile' }, { exec: 'node bench/bench.cjs', receiveArgs: true }],

@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { Chart, ChartProps, Duration, Include } from 'cdk8s';
+import { ApiObject, Chart, ChartProps, Duration, Include } from 'cdk8s';
 import {
   AlertingRule, Authentication, Credential, PrometheusStack, RemoteWrite, WeaveDiscovery, WeaveMetrics, WeaveMonitoring,
   WeaveStatusAddress,
@@ -33,7 +33,7 @@ export class WeaveNetChart extends Chart {
 
     // Weave's own manifest, with the metrics published on each node's IP rather than 0.0.0.0.
     const weaveNet = new Include(this, 'weave-net', { url: path.join(__dirname, 'weave-net.yaml') });
-    const daemonSet = weaveNet.apiObjects.find((o) => o.kind === 'DaemonSet')!;
+    const daemonSet = weaveNet.node.findChild('weave-net-daemonset-kube-system') as ApiObject;
     weave.patchDaemonSet(daemonSet, WeaveStatusAddress.nodeIp());
 
     // Your own rules next to the built-in alerts, with the metric names as constants.
@@ -54,7 +54,10 @@ export class WeaveNetChart extends Chart {
       scrapeInterval: Duration.seconds(30),
     });
     // Run `WEAVE_STATUS_ADDR=10.0.0.21:6782 weave launch` on 10.0.0.21, and so on.
-    const launchEnvironment = hosts.map((ip) => weaveHosts.launchEnvironment(WeaveStatusAddress.ip(ip)));
+    const launchEnvironment: string[] = [];
+    for (const ip of hosts) {
+      launchEnvironment.push(weaveHosts.launchEnvironment(WeaveStatusAddress.ip(ip)));
+    }
 
     // Every sample to a hosted Cortex; the token stays in the Secret `cortex-credentials`
     // (kubectl -n monitoring create secret generic cortex-credentials --from-literal=token=...).
