@@ -1,0 +1,45 @@
+// What `npm pack` puts in the tarball: the compiled library, its types and jsii assembly, the
+// docs, the command line and the bundled runtime dependencies; nothing of the development.
+// Needs lib/ and .jsii, which `npx projen compile` (and so the build) writes before the tests.
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+
+const root = path.join(__dirname, '..');
+
+function packedFiles(): string[] {
+  if (!fs.existsSync(path.join(root, '.jsii'))) {
+    throw new Error('.jsii not found: run `npx projen compile` (the build does) before this test');
+  }
+  const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' });
+  return (JSON.parse(out)[0].files as Array<{ path: string }>).map((f) => f.path).sort();
+}
+
+const files = packedFiles();
+
+test('the tarball has the library, its types, the jsii assembly, the docs and the command line', () => {
+  for (const f of ['lib/index.js', 'lib/index.d.ts', '.jsii', 'README.md', 'LICENSE', 'API.md', 'package.json',
+    'bin/cdk8s-prometheus-monitoring', 'lib/krakend/cli.js']) {
+    expect(files).toContain(f);
+  }
+});
+
+test('the runtime dependencies that are not jsii modules are bundled', () => {
+  const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+  expect(pkg.bundledDependencies).toEqual(['re2js', 'yaml']);
+  for (const dep of pkg.bundledDependencies) {
+    expect(files).toContain(`node_modules/${dep}/package.json`);
+  }
+});
+
+test('nothing of the development is packed: sources, tests, examples, build output, CI', () => {
+  const unwanted = files.filter((f) => /^(src|test|examples|bench|scripts|dist|dist-bindings|coverage|\.ci|\.projen|projenrc)\//.test(f)
+    || /\.test\.|\.spec\.|tsconfig|\.projenrc|\.eslintrc/.test(f) || (f.endsWith('.ts') && !f.endsWith('.d.ts') && !f.startsWith('node_modules/')));
+  expect(unwanted).toEqual([]);
+});
+
+test('every compiled file comes from a current source file (no stale output of deleted sources)', () => {
+  const stale = files.filter((f) => f.startsWith('lib/') && f.endsWith('.js'))
+    .filter((f) => !fs.existsSync(path.join(root, 'src', f.slice('lib/'.length).replace(/\.js$/, '.ts'))));
+  expect(stale).toEqual([]);
+});
