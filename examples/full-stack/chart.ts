@@ -24,6 +24,7 @@ export class FullStackChart extends Chart {
     const stack = new PrometheusStack(this, 'prometheus', {
       metadata: { namespace: 'monitoring' },
       createNamespace: true,
+      lifecycleApi: false,
       storage: PrometheusStorage.persistentVolumeClaim({ size: Size.gibibytes(20) }),
       retention: Duration.days(15),
       retentionSize: Size.gibibytes(18),
@@ -57,6 +58,10 @@ export class FullStackChart extends Chart {
         Relabel.labelMap({ regex: '__meta_kubernetes_service_label_(.+)' }),
       ],
     }));
+
+    // The applications' namespaces.
+    new kplus.Namespace(this, 'shop', { metadata: { name: 'shop' } });
+    new kplus.Namespace(this, 'gateway-namespace', { metadata: { name: 'gateway' } });
 
     // An instrumented application: Service, ServiceMonitor, NetworkPolicy and a job on the stack.
     const checkout = new kplus.Deployment(this, 'checkout', {

@@ -5,7 +5,7 @@ import * as monitoring from '../imports/monitoring.coreos.com';
 import { ingressPolicy, peersOf, podsInNamespace, podsInNamespacesLabelled } from '../network-policy';
 import { podSelectorLabels } from '../pod';
 import { Relabel, Scheme } from '../prometheus';
-import { checkDnsLabel, checkHttpPath, checkPort, fail, millis, promDuration } from '../prometheus/validate';
+import { checkDnsLabel, checkHttpPath, checkNodePort, checkPort, fail, millis, promDuration } from '../prometheus/validate';
 import { PrometheusStack } from '../stack';
 import { addWarning } from '../warnings';
 import { MultiprocessMetrics } from './multiprocess';
@@ -195,19 +195,16 @@ export class AppServiceMonitor extends Construct {
     if (serviceType === kplus.ServiceType.EXTERNAL_NAME) {
       fail(path, 'serviceType', 'must be ClusterIP, NodePort or LoadBalancer', serviceType);
     }
-    if (props.nodePort !== undefined) {
-      if (serviceType === kplus.ServiceType.CLUSTER_IP) {
-        fail(path, 'nodePort', 'is only valid with a NodePort or LoadBalancer serviceType', props.nodePort);
-      }
-      if (!Number.isInteger(props.nodePort) || props.nodePort < 30000 || props.nodePort > 32767) {
-        fail(path, 'nodePort', 'must be in 30000-32767', props.nodePort);
-      }
-    }
+    checkNodePort(path, props.nodePort, serviceType);
 
     const selector = podSelectorLabels(path, 'pods', props.pods);
     const workload = props.pods instanceof kplus.AbstractPod ? props.pods : undefined;
     this.namespaceName = checkDnsLabel(path, 'metadata.namespace',
       props.metadata?.namespace ?? workload?.metadata.namespace ?? Chart.of(this).namespace ?? 'default');
+    if (workload?.metadata.namespace !== undefined && workload.metadata.namespace !== this.namespaceName) {
+      fail(path, 'metadata.namespace', `must be the workload's namespace '${workload.metadata.namespace}' (a Service selects pods of its own namespace only)`,
+        this.namespaceName);
+    }
     const labels = { ...props.metadata?.labels, ...selector, [COMPONENT_LABEL]: 'metrics' };
     const metadata = { namespace: this.namespaceName, labels, annotations: props.metadata?.annotations };
 
@@ -250,15 +247,18 @@ export class AppServiceMonitor extends Construct {
       if (props.allowFrom && props.allowFrom.length === 0) {
         fail(path, 'allowFrom', 'must name at least one source (an empty list blocks every scrape)', []);
       }
-      const from = props.allowFrom?.flatMap(peersOf) ?? [
-        podsInNamespacesLabelled({ component: 'monitoring' }),
+      // The stack's own Prometheus may always scrape what it was given to scrape.
+      const from = [
+        ...props.allowFrom?.flatMap(peersOf) ?? [podsInNamespacesLabelled({ component: 'monitoring' })],
         ...props.stack ? [podsInNamespace(props.stack.namespaceName, props.stack.selectorLabels)] : [],
       ];
       ingressPolicy(this, 'NetworkPolicy', { metadata, podSelector: { matchLabels: selector }, rules: [{ from, ports: [props.portNumber] }] });
     }
 
-    if (props.stack) {
+    // With annotations, the stack scrapes the pods through the annotation job only, not twice.
+    if (props.stack && !props.prometheusAnnotations) {
       scrapeServiceEndpoint(props.stack, this.namespaceName, {
+        where: path,
         serviceName: this.serviceName,
         portName: this.portName,
         path: props.path,

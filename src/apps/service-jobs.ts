@@ -7,11 +7,13 @@
 // __scrape_timeout__ and __scheme__ labels, which Prometheus reads per target. An application
 // with relabelings of its own gets a job of its own, so its rules never touch other targets.
 import { KubernetesRole, Relabel, RelabelAction, Scheme, ScrapeJob, ServiceDiscovery } from '../prometheus';
-import { formatMillis } from '../prometheus/validate';
+import { fail, formatMillis } from '../prometheus/validate';
 import { PrometheusStack } from '../stack';
 
 /** What a job needs to know of one monitored Service port. */
 export interface ServiceEndpoint {
+  /** Where errors are reported. */
+  readonly where: string;
   readonly serviceName: string;
   readonly portName: string;
   readonly path?: string;
@@ -107,6 +109,13 @@ const shared = new WeakMap<PrometheusStack, Map<string, ServiceEndpointsJob>>();
  */
 export function scrapeServiceEndpoint(stack: PrometheusStack, namespaceName: string, endpoint: ServiceEndpoint,
   own: OwnJobOptions = {}): ScrapeJob {
+  // Prometheus drops a target whose timeout exceeds its interval; the job's interval is the stack's unless set.
+  const { intervalMs: globalInterval } = stack.config._globalTiming();
+  const interval = endpoint.intervalMs ?? globalInterval;
+  if (endpoint.timeoutMs !== undefined && endpoint.timeoutMs > interval) {
+    fail(endpoint.where, 'scrapeTimeout', `must not exceed the scrape interval (${formatMillis(interval)}${endpoint.intervalMs === undefined ? ', the stack\'s' : ''})`,
+      formatMillis(endpoint.timeoutMs), 'Set scrapeInterval or shorten the timeout');
+  }
   const needsOwnJob = (own.relabelConfigs?.length ?? 0) > 0 || (own.metricRelabelConfigs?.length ?? 0) > 0 || own.honorLabels;
   if (needsOwnJob) {
     const job = new ServiceEndpointsJob(`apps/${namespaceName}/${endpoint.serviceName}`, namespaceName, stack, own);

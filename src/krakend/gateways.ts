@@ -1,5 +1,5 @@
 import * as kplus from 'cdk8s-plus-28';
-import { checkNonEmpty, checkPositiveInteger, fail } from '../prometheus/validate';
+import { checkImage, checkNonEmpty, checkPositiveInteger, fail } from '../prometheus/validate';
 
 /**
  * Options of `KrakendGateways.deploy()`.
@@ -52,9 +52,7 @@ export class KrakendGateways {
     const where = 'KrakendGateways.deploy';
     checkPositiveInteger(where, 'replicas', options.replicas);
     const image = options.image ?? KrakendGateways.DEFAULT_IMAGE;
-    if (!/^[^\s:@]+(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/.test(image) || !/[:@]/.test(image.split('/').pop()!)) {
-      fail(where, 'image', 'must be an image reference with a tag or digest', image, `Pin a 2.x release, such as ${KrakendGateways.DEFAULT_IMAGE}`);
-    }
+    checkImage(where, 'image', image, `Pin a 2.x release, such as ${KrakendGateways.DEFAULT_IMAGE}`);
     return new KrakendGateways({ replicas: options.replicas ?? 1, image, resources: options.resources });
   }
 

@@ -307,9 +307,11 @@ export class KrakendMetrics extends Construct {
         if (props.metricsAllowFrom && props.metricsAllowFrom.length === 0) {
           fail(path, 'metricsAllowFrom', 'must name at least one source (an empty list would block every scrape)', []);
         }
-        const scrapers = props.metricsAllowFrom?.flatMap(peersOf) ?? (props.stack
-          ? [podsInNamespace(props.stack.namespaceName, props.stack.selectorLabels)]
-          : [podsInNamespacesLabelled({ component: 'monitoring' })]);
+        // The stack's own Prometheus may always scrape the gateways it was given.
+        const stackPods = props.stack ? [podsInNamespace(props.stack.namespaceName, props.stack.selectorLabels)] : [];
+        const scrapers = props.metricsAllowFrom
+          ? [...props.metricsAllowFrom.flatMap(peersOf), ...stackPods]
+          : (props.stack ? stackPods : [podsInNamespacesLabelled({ component: 'monitoring' })]);
         ingressPolicy(this, 'NetworkPolicy', {
           metadata,
           podSelector: { matchLabels: selectorLabels },

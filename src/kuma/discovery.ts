@@ -2,7 +2,7 @@ import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { KumaDiscoveryOptions, Relabel, ScrapeJob, ServiceDiscovery } from '../prometheus';
-import { fail, promDuration } from '../prometheus/validate';
+import { checkImage, fail, promDuration } from '../prometheus/validate';
 import { PrometheusStack } from '../stack';
 
 /** Where kuma-prometheus-sd writes its file_sd file, in its container and in Prometheus's. */
@@ -79,9 +79,7 @@ export class KumaDataplaneDiscovery {
   public static kumaPrometheusSd(options: KumaPrometheusSdOptions = {}): KumaDataplaneDiscovery {
     const where = 'KumaDataplaneDiscovery.kumaPrometheusSd';
     const image = options.image ?? 'docker.io/kumahq/kuma-prometheus-sd:1.4.1';
-    if (!/^[^\s:@]+(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/.test(image) || !/[:@]/.test(image.split('/').pop()!)) {
-      fail(where, 'image', 'must be an image reference with a tag or digest', image);
-    }
+    checkImage(where, 'image', image);
     const address = options.controlPlaneAddress ?? 'grpc://kuma-control-plane.kuma-system:5676';
     if (!/^(grpcs?|https?):\/\/[^/\s:]+(:\d+)?$/.test(address)) {
       fail(where, 'controlPlaneAddress', 'must be grpc://, grpcs://, http:// or https:// followed by host[:port]', address);

@@ -87,6 +87,7 @@ export class PrometheusConfig {
   private readonly groups = new Map<string, RuleGroup>();
   private readonly remoteWriteList: RemoteWrite[] = [];
   private readonly alertmanagerList: AlertmanagerEndpoint[] = [];
+  private readonly watchListeners: Array<(watches: KubernetesWatch[]) => void> = [];
 
   constructor(props: PrometheusConfigProps = {}) {
     const where = PrometheusConfig.creatingFor ?? 'PrometheusConfig';
@@ -128,6 +129,7 @@ export class PrometheusConfig {
         formatMillis(millis(job.scrapeTimeout)), 'Set the job\'s scrapeInterval or shorten its timeout');
     }
     this.jobs.set(job.jobName, job);
+    this.watchListeners.forEach((listener) => listener(job._watches()));
   }
 
   /** Adds a rule group. Fails if a group of the same name exists. */
@@ -143,12 +145,19 @@ export class PrometheusConfig {
     if (remoteWrite.name !== undefined && this.remoteWriteList.some((r) => r.name === remoteWrite.name)) {
       fail(this.where, 'remoteWrite.name', 'must be unique among remote writes', remoteWrite.name);
     }
+    // Prometheus refuses to start with two identical remote_write entries.
+    const rendered = JSON.stringify(remoteWrite._render());
+    if (this.remoteWriteList.some((r) => JSON.stringify(r._render()) === rendered)) {
+      fail(this.where, 'remoteWrite', 'must not repeat an identical remote write (Prometheus refuses duplicates)', remoteWrite.url,
+        'Give them different names or settings, or add it once');
+    }
     this.remoteWriteList.push(remoteWrite);
   }
 
   /** Adds a set of Alertmanagers to send alerts to. */
   public addAlertmanager(endpoint: AlertmanagerEndpoint): void {
     this.alertmanagerList.push(endpoint);
+    this.watchListeners.forEach((listener) => listener(endpoint._watches()));
   }
 
   /** The scrape jobs, in the order they were added (a copy). */
@@ -217,6 +226,16 @@ export class PrometheusConfig {
     ];
     const byPath = new Map(all.map((c) => [c.path, c]));
     return [...byPath.values()];
+  }
+
+  /**
+   * Calls `listener` with what each scrape job or Alertmanager added from now on watches, so
+   * an owner can create the RBAC it needs however the job was added.
+   *
+   * @internal
+   */
+  public _onWatch(listener: (watches: KubernetesWatch[]) => void): void {
+    this.watchListeners.push(listener);
   }
 
   /**

@@ -2,7 +2,7 @@ import { Duration } from 'cdk8s';
 import { Authentication, Credential, TlsOptions } from './credential';
 import { httpClientCredentials, renderHttpClient } from './http-client';
 import { Relabel } from './relabel';
-import { checkNonEmpty, checkPositiveInteger, checkUrl, compact, fail, millis, promDuration } from './validate';
+import { checkNonEmpty, checkPositiveInteger, checkUrl, compact, fail, millis, promDuration, redactUrl } from './validate';
 
 /**
  * Tuning of the remote-write queue.
@@ -135,7 +135,7 @@ export class RemoteWrite {
   private readonly rendered: { [key: string]: unknown };
 
   constructor(props: RemoteWriteProps) {
-    const where = `RemoteWrite '${props.name ?? props.url}'`;
+    const where = `RemoteWrite '${props.name ?? redactUrl(props.url)}'`;
     checkUrl(where, 'url', props.url);
     if (props.name !== undefined) checkNonEmpty(where, 'name', props.name);
     for (const name of Object.keys(props.headers ?? {})) {

@@ -140,7 +140,7 @@ export interface RuleGroupProps {
    */
   readonly interval?: Duration;
   /**
-   * The most alerts or series a rule of the group may produce; 0 means no limit.
+   * The most alerts or series a rule of the group may produce.
    *
    * @default - no limit
    */

@@ -193,6 +193,9 @@ export class ServiceDiscovery {
    */
   public static kubernetes(options: KubernetesDiscoveryOptions): ServiceDiscovery {
     const where = 'ServiceDiscovery.kubernetes';
+    if (options.namespaces && options.namespaces.length === 0 && !options.ownNamespace) {
+      fail(where, 'namespaces', 'must name at least one namespace (omit it to watch every namespace)', []);
+    }
     (options.namespaces ?? []).forEach((ns, i) => checkDnsLabel(where, `namespaces[${i}]`, ns));
     const seen = new Set<KubernetesRole>();
     for (const [i, s] of (options.selectors ?? []).entries()) {

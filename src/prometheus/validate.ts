@@ -128,6 +128,11 @@ export function formatMillis(ms: number): string {
   return out;
 }
 
+/** A URL with any user and password in it replaced by `***`, for messages. */
+export function redactUrl(url: string): string {
+  return url.replace(/\/\/[^@/]*@/, '//***@');
+}
+
 /** An http(s) URL with a host, as Prometheus requires for remote_write, oauth2 and proxies. */
 export function checkUrl(where: string, prop: string, url: string): string {
   let parsed: URL;
@@ -141,6 +146,10 @@ export function checkUrl(where: string, prop: string, url: string): string {
   }
   if (!parsed.hostname) {
     fail(where, prop, 'must name a host', url);
+  }
+  if (parsed.username || parsed.password) {
+    fail(where, prop, 'must not contain credentials: they would be written into the ConfigMap', redactUrl(url),
+      'Use \'auth\' with a Credential read from a Secret');
   }
   return url;
 }
@@ -163,6 +172,31 @@ export function checkNonEmpty(where: string, prop: string, value: string): strin
     fail(where, prop, 'must not be empty', value);
   }
   return value;
+}
+
+/**
+ * A container image pinned to a tag or digest. The tag is looked for after the last '/', so a
+ * registry with a port (`registry.local:5000/prometheus:v3.5.0`) is fine.
+ */
+export function checkImage(where: string, prop: string, image: string, fix?: string): string {
+  const slash = image.lastIndexOf('/');
+  const name = image.slice(slash + 1);
+  const ok = /^[^\s@]+$/.test(image.split('@')[0])
+    && /^[a-z0-9]+([._-][a-z0-9]+)*(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/.test(name)
+    && /[:@]/.test(name);
+  if (!ok) fail(where, prop, 'must be an image reference with a tag or digest', image, fix);
+  return image;
+}
+
+/** A node port, and only on a Service type that publishes one. */
+export function checkNodePort(where: string, nodePort: number | undefined, serviceType: string): void {
+  if (nodePort === undefined) return;
+  if (serviceType !== 'NodePort' && serviceType !== 'LoadBalancer') {
+    fail(where, 'nodePort', `is only valid with a NodePort or LoadBalancer serviceType (serviceType is ${serviceType})`, nodePort);
+  }
+  if (!Number.isInteger(nodePort) || nodePort < 30000 || nodePort > 32767) {
+    fail(where, 'nodePort', 'must be in 30000-32767', nodePort);
+  }
 }
 
 /** An HTTP path (`/metrics`). */

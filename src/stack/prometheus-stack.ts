@@ -11,7 +11,8 @@ import { httpProbe, renderResources, restrictedContainerSecurityContext, restric
 import { needsClusterRole, policyRules, watchedNamespaces } from './rbac';
 import { PrometheusStorage } from './storage';
 import { SECRETS_MOUNT_PATH } from '../prometheus/credential';
-import { checkAbsolutePath, checkDnsLabel, checkLabelMap, checkPort, fail, promDuration } from '../prometheus/validate';
+import { checkAbsolutePath, checkDnsLabel, checkImage, checkLabelMap, checkNodePort, checkPort, fail, promDuration } from '../prometheus/validate';
+import { addWarning } from '../warnings';
 
 const k8s = kplus.k8s;
 
@@ -129,6 +130,15 @@ export interface PrometheusStackProps {
    */
   readonly allowFrom?: kplus.INetworkPolicyPeer[];
   /**
+   * Enable the lifecycle API (`--web.enable-lifecycle`: `POST /-/reload` and `/-/quit`).
+   * Whoever can reach the web port can then stop Prometheus; with a published port (NodePort,
+   * LoadBalancer) and no `allowFrom`, synthesis warns. Configuration changes do not need it:
+   * the pods roll on their checksum annotation.
+   *
+   * @default true
+   */
+  readonly lifecycleApi?: boolean;
+  /**
    * Scrape Prometheus's own metrics (job `prometheus`).
    *
    * @default true
@@ -217,9 +227,7 @@ export class PrometheusStack extends Construct {
 
     this.namespaceName = checkDnsLabel(path, 'metadata.namespace', props.metadata?.namespace ?? Chart.of(this).namespace ?? 'default');
     this.image = props.image ?? 'quay.io/prometheus/prometheus:v3.5.0';
-    if (!/^[^\s:@]+(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/.test(this.image) || !/[:@]/.test(this.image.split('/').pop()!)) {
-      fail(path, 'image', 'must be an image reference with a tag or digest', this.image, 'Pin a release, such as quay.io/prometheus/prometheus:v3.5.0');
-    }
+    checkImage(path, 'image', this.image, 'Pin a release, such as quay.io/prometheus/prometheus:v3.5.0');
     this.storage = props.storage ?? PrometheusStorage.emptyDir();
     this.resources = props.resources ?? {
       cpu: { request: kplus.Cpu.millis(250) },
@@ -234,13 +242,8 @@ export class PrometheusStack extends Construct {
     }
     this.servicePort = checkPort(path, 'servicePort', props.servicePort ?? WEB_PORT);
     const publishesNodePort = this.serviceType !== kplus.ServiceType.CLUSTER_IP;
-    if (props.nodePort !== undefined && !publishesNodePort) {
-      fail(path, 'nodePort', `is only valid with a NodePort or LoadBalancer serviceType (serviceType is ${this.serviceType})`, props.nodePort);
-    }
     const nodePort = props.nodePort ?? (this.serviceType === kplus.ServiceType.NODE_PORT ? 30900 : undefined);
-    if (nodePort !== undefined && (!Number.isInteger(nodePort) || nodePort < 30000 || nodePort > 32767)) {
-      fail(path, 'nodePort', 'must be in 30000-32767', nodePort);
-    }
+    checkNodePort(path, nodePort, this.serviceType);
 
     // The server flags
     const retention = props.retention ?? Duration.days(15);
@@ -250,8 +253,12 @@ export class PrometheusStack extends Construct {
       `--storage.tsdb.retention.time=${promDuration(path, 'retention', retention)}`,
       ...props.retentionSize ? [`--storage.tsdb.retention.size=${retentionSize(path, props.retentionSize)}`] : [],
       `--web.listen-address=:${WEB_PORT}`,
-      '--web.enable-lifecycle',
+      ...props.lifecycleApi ?? true ? ['--web.enable-lifecycle'] : [],
     ];
+    if ((props.lifecycleApi ?? true) && publishesNodePort && !props.allowFrom && (props.networkPolicy ?? true)) {
+      addWarning(this, `the lifecycle API (--web.enable-lifecycle) is on and the ${this.serviceType} Service admits every source: anyone who `
+        + 'reaches a node can POST /-/quit. Set allowFrom to the clients that need Prometheus, or lifecycleApi: false.');
+    }
 
     this.config = PrometheusConfig._create(path, {
       scrapeInterval: props.scrapeInterval ?? Duration.seconds(15),
@@ -307,6 +314,8 @@ export class PrometheusStack extends Construct {
       spec: Lazy.any({ produce: () => this._toKube() }),
     });
     this.podMetadata = new ApiObjectMetadataDefinition({ apiObject: this.deployment });
+    // However a job reaches the configuration (here or through `config`), its discovery gets RBAC.
+    this.config._onWatch((watches) => this.grantDiscovery(watches));
 
     const service = new k8s.KubeService(this, 'Service', {
       metadata,
@@ -362,7 +371,6 @@ export class PrometheusStack extends Construct {
    */
   public addScrapeJob(job: ScrapeJob): void {
     this.config.addScrapeJob(job);
-    this.grantDiscovery(job._watches());
   }
 
   /** Adds a rule group; its rules are written to the rule file in the ConfigMap. */
@@ -378,7 +386,6 @@ export class PrometheusStack extends Construct {
   /** Adds a set of Alertmanagers to send alerts to, and the RBAC their discovery needs. */
   public addAlertmanager(endpoint: AlertmanagerEndpoint): void {
     this.config.addAlertmanager(endpoint);
-    this.grantDiscovery(endpoint._watches());
   }
 
   /**
@@ -388,7 +395,11 @@ export class PrometheusStack extends Construct {
    * Fails if a container of the same name exists.
    */
   public addContainer(props: kplus.ContainerProps): kplus.Container {
-    const container = new kplus.Container(props);
+    // Small resources unless given (kplus's defaults suit an application, not a helper).
+    const container = new kplus.Container({
+      ...props,
+      resources: props.resources ?? { cpu: { request: kplus.Cpu.millis(10) }, memory: { request: Size.mebibytes(32), limit: Size.mebibytes(128) } },
+    });
     if (container.name === 'prometheus' || this.sidecars.some((c) => c.name === container.name)) {
       fail(this.node.path, 'container.name', 'must be unique in the Prometheus pod', container.name);
     }
@@ -432,7 +443,11 @@ export class PrometheusStack extends Construct {
     const persistent = this.storage.persistent;
     const mountsToken = this.tokenRequired || this.config._watches().length > 0;
 
-    const sidecars = this.sidecars.map((c) => c._toKube());
+    // Sidecars meet the restricted Pod Security Standard like Prometheus (kplus does not drop capabilities).
+    const sidecars = this.sidecars.map((c) => {
+      const kube = c._toKube();
+      return { ...kube, securityContext: { ...restrictedContainerSecurityContext(), ...kube.securityContext, capabilities: { drop: ['ALL'] } } };
+    });
     const extraVolumes = new Map<string, kplus.k8s.Volume>();
     for (const volume of [...this.mounts.map((m) => m.volume), ...this.sidecars.flatMap((c) => c.mounts.map((m) => m.volume))]) {
       if (volume.name === 'config' || volume.name === 'data' || secretNames.some((s) => secretVolume(s) === volume.name)) {

@@ -1,4 +1,5 @@
-import { Size } from 'cdk8s';
+import { Size, SizeRoundingBehavior } from 'cdk8s';
+import { fail } from '../prometheus/validate';
 
 /**
  * Options of `PrometheusStorage.emptyDir()`.
@@ -45,6 +46,9 @@ export class PrometheusStorage {
    * `fsGroup`, so the non-root Prometheus user can write to the volume.
    */
   public static persistentVolumeClaim(options: PersistentStorageOptions): PrometheusStorage {
+    if (options.size.toMebibytes({ rounding: SizeRoundingBehavior.NONE }) < 1) {
+      fail('PrometheusStorage.persistentVolumeClaim', 'size', 'must be at least 1 MiB', `${options.size.toKibibytes({ rounding: SizeRoundingBehavior.NONE })} KiB`);
+    }
     return new PrometheusStorage({ newClaim: options });
   }
 
@@ -55,6 +59,9 @@ export class PrometheusStorage {
    * @param claimName the name of the claim
    */
   public static existingClaim(claimName: string): PrometheusStorage {
+    if (claimName.length > 253 || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(claimName)) {
+      fail('PrometheusStorage.existingClaim', 'claimName', 'must be a DNS-1123 subdomain (a PersistentVolumeClaim name)', claimName);
+    }
     return new PrometheusStorage({ claimName });
   }
 

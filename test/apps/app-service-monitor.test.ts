@@ -440,3 +440,42 @@ describe('lean output', () => {
     expect(result.targets.slice(0, 20).map((t) => t.labels!.job)).toEqual(monitors.map((m) => m.serviceName));
   });
 });
+
+describe('review fixes', () => {
+  test('with allowFrom and a stack, the stack\'s Prometheus may still scrape', () => {
+    const chart = newChart();
+    const stack = new PrometheusStack(chart, 'prometheus', { metadata: { namespace: 'monitoring' } });
+    new AppServiceMonitor(chart, 'my-app', {
+      pods: appPods(chart),
+      portNumber: 8000,
+      metadata: { namespace: 'shop' },
+      stack,
+      allowFrom: [kplus.Namespaces.select(chart, 'Ops', { names: ['ops'] })],
+    });
+    const np = findObjects(synthAndCheck(chart).objects, 'NetworkPolicy').find((p) => p.metadata.namespace === 'shop');
+    expect(np.spec.ingress[0].from).toEqual([
+      { podSelector: {}, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ops' } } },
+      { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } }, podSelector: { matchLabels: stack.selectorLabels } },
+    ]);
+  });
+
+  test('fails on a timeout above the stack\'s interval, which Prometheus would refuse', () => {
+    const chart = newChart();
+    const stack = new PrometheusStack(chart, 'prometheus');
+    expect(() => new AppServiceMonitor(chart, 'm', { pods: appPods(chart), portNumber: 8000, scrapeTimeout: Duration.seconds(30), stack }))
+      .toThrow(/test\/m: 'scrapeTimeout' must not exceed the scrape interval \(15s, the stack's\), got '30s'/);
+  });
+
+  test('with annotations and a stack, the pods are scraped once, through the annotation job', () => {
+    const chart = newChart();
+    const stack = new PrometheusStack(chart, 'prometheus');
+    new AppServiceMonitor(chart, 'web-metrics', { pods: webDeployment(chart), portNumber: 8000, prometheusAnnotations: true, stack });
+    expect(onlyConfig(synthAndCheck(chart)).scrape_configs.map((j: any) => j.job_name)).toEqual(['prometheus', 'pods/shop']);
+  });
+
+  test('fails on a namespace other than the workload\'s', () => {
+    const chart = newChart();
+    expect(() => new AppServiceMonitor(chart, 'm', { pods: webDeployment(chart, 'shop'), portNumber: 8000, metadata: { namespace: 'other' } }))
+      .toThrow(/test\/m: 'metadata.namespace' must be the workload's namespace 'shop'.*got 'other'/);
+  });
+});

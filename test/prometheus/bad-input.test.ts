@@ -265,3 +265,26 @@ describe('PrometheusStack', () => {
     expectError(() => new PrometheusStack(chart(), 'prom', { serviceType: kplus.ServiceType.EXTERNAL_NAME }), "'serviceType'", 'ExternalName');
   });
 });
+
+describe('more bad input', () => {
+  test('fails on credentials in a remote-write URL, without repeating them', () => {
+    expectError(() => new RemoteWrite({ url: 'https://user:s3cret@mimir.example.com/api/v1/push' }), "'url'", 'credentials', '//***@', "'auth'");
+    let message = '';
+    try {
+      new RemoteWrite({ url: 'https://user:s3cret@mimir.example.com/api/v1/push' });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).not.toContain('s3cret');
+  });
+
+  test('fails on two identical remote writes, which Prometheus refuses to load', () => {
+    const config = new PrometheusConfig();
+    config.addRemoteWrite(new RemoteWrite({ url: 'https://a.example.com/push' }));
+    expectError(() => config.addRemoteWrite(new RemoteWrite({ url: 'https://a.example.com/push' })), "'remoteWrite'", 'identical');
+  });
+
+  test('fails on an empty namespace list, which would silently mean every namespace', () => {
+    expectError(() => ServiceDiscovery.kubernetes({ role: KubernetesRole.POD, namespaces: [] }), "'namespaces'", 'at least one');
+  });
+});

@@ -4,6 +4,7 @@ import {
   AlertmanagerEndpoint, Authentication, Credential, KubernetesRole, PrometheusStack, PrometheusStorage,
   RecordingRule, RemoteWrite, RuleGroup, ScrapeJob, ServiceDiscovery,
 } from '../../src';
+import { warningsOf } from '../../src/warnings';
 import { findObject, findObjects } from '../harness';
 import { jobNamed, newChart, onlyConfig, synthAndCheck } from '../util';
 
@@ -445,5 +446,50 @@ describe('extending the Prometheus pod', () => {
     const stack = new PrometheusStack(chart, 'prometheus');
     stack.mountVolume('/extra', kplus.Volume.fromEmptyDir(chart, 'v', 'config'));
     expect(() => Testing.synth(chart)).toThrow(/test\/prometheus: 'volume.name' is used by the stack's own volumes .*got 'config'/);
+  });
+});
+
+describe('review fixes', () => {
+  test('a discovery job added through stack.config still gets its RBAC', () => {
+    const chart = newChart();
+    const stack = new PrometheusStack(chart, 'prometheus');
+    stack.config.addScrapeJob(discoveryJob('pods', { role: KubernetesRole.POD }));
+    const { objects } = synthAndCheck(chart);
+    expect(findObject(objects, 'ClusterRole').rules).toEqual([{ apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] }]);
+    expect(podSpec(objects).automountServiceAccountToken).toBe(true);
+  });
+
+  test('lifecycleApi: false leaves out --web.enable-lifecycle; left on with a published port, synthesis warns', () => {
+    const quiet = newChart();
+    new PrometheusStack(quiet, 'prometheus', { lifecycleApi: false });
+    expect(container(synthAndCheck(quiet).objects).args).not.toContain('--web.enable-lifecycle');
+    expect(warningsOf(quiet)).toEqual([]);
+    const loud = newChart();
+    new PrometheusStack(loud, 'prometheus');
+    expect(warningsOf(loud)).toEqual([expect.stringMatching(/^test\/prometheus: the lifecycle API .* POST \/-\/quit/)]);
+    const closed = newChart();
+    new PrometheusStack(closed, 'prometheus', { serviceType: kplus.ServiceType.CLUSTER_IP });
+    expect(warningsOf(closed)).toEqual([]);
+  });
+
+  test('sidecars meet the restricted Pod Security Standard and get small resources', () => {
+    const chart = newChart();
+    const stack = new PrometheusStack(chart, 'prometheus');
+    stack.addContainer({ name: 'helper', image: 'registry.example.com/helper:1.0.0' });
+    const helper = podSpec(synthAndCheck(chart).objects).containers[1];
+    expect(helper.securityContext).toMatchObject({ allowPrivilegeEscalation: false, runAsNonRoot: true, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
+    expect(helper.resources).toEqual({ requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '128Mi' } });
+  });
+
+  test('an image from a registry with a port is accepted', () => {
+    const chart = newChart();
+    new PrometheusStack(chart, 'prometheus', { image: 'registry.local:5000/prom/prometheus:v3.5.0' });
+    expect(container(synthAndCheck(chart).objects).image).toBe('registry.local:5000/prom/prometheus:v3.5.0');
+    expect(() => new PrometheusStack(newChart(), 'p', { image: 'registry.local:5000/prom/prometheus' })).toThrow(/'image' must be an image reference with a tag or digest/);
+  });
+
+  test('fails on a claim of zero size and on a claim name Kubernetes rejects', () => {
+    expect(() => PrometheusStorage.persistentVolumeClaim({ size: Size.gibibytes(0) })).toThrow(/'size' must be at least 1 MiB, got '0 KiB'/);
+    expect(() => PrometheusStorage.existingClaim('My Claim')).toThrow(/'claimName' must be a DNS-1123 subdomain .*got 'My Claim'/);
   });
 });

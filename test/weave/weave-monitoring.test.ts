@@ -27,7 +27,8 @@ const ALL_ALERTS = [
 /** A chart with a stack and a WeaveMonitoring with the given props. */
 function build(props: Partial<WeaveMonitoringProps> = {}) {
   const chart = newChart();
-  const stack = new PrometheusStack(chart, 'prometheus');
+  // The lifecycle API is off so that the only warnings are WeaveMonitoring's.
+  const stack = new PrometheusStack(chart, 'prometheus', { lifecycleApi: false });
   const weave = new WeaveMonitoring(chart, 'weave', { stack, ...props });
   return { chart, stack, weave };
 }
