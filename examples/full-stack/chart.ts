@@ -24,7 +24,6 @@ export class FullStackChart extends Chart {
     const stack = new PrometheusStack(this, 'prometheus', {
       metadata: { namespace: 'monitoring' },
       createNamespace: true,
-      lifecycleApi: false,
       storage: PrometheusStorage.persistentVolumeClaim({ size: Size.gibibytes(20) }),
       retention: Duration.days(15),
       retentionSize: Size.gibibytes(18),

@@ -23,7 +23,6 @@ export class KrakendChart extends Chart {
     const stack = new PrometheusStack(this, 'prometheus', {
       metadata: { namespace: 'monitoring' },
       createNamespace: true,
-      lifecycleApi: false,
     });
 
     // Three gateways on Kubernetes, with the telemetry of KrakenD's example. The exporter

@@ -13,7 +13,6 @@ export class OlderPrometheusChart extends Chart {
     const stack = new PrometheusStack(this, 'prometheus', {
       metadata: { namespace: 'monitoring' },
       image: 'quay.io/prometheus/prometheus:v2.28.1',
-      lifecycleApi: false,
     });
     new KumaMetricsMesh(this, 'kuma', {
       stack,

@@ -25,7 +25,6 @@ export class WeaveNetChart extends Chart {
     const stack = new PrometheusStack(this, 'prometheus', {
       metadata: { namespace: 'monitoring' },
       createNamespace: true,
-      lifecycleApi: false,
     });
 
     // The weave-net DaemonSet in kube-system: jobs `weave` (6782) and `weave-npc` (6781),

@@ -131,11 +131,11 @@ export interface PrometheusStackProps {
   readonly allowFrom?: kplus.INetworkPolicyPeer[];
   /**
    * Enable the lifecycle API (`--web.enable-lifecycle`: `POST /-/reload` and `/-/quit`).
-   * Whoever can reach the web port can then stop Prometheus; with a published port (NodePort,
-   * LoadBalancer) and no `allowFrom`, synthesis warns. Configuration changes do not need it:
-   * the pods roll on their checksum annotation.
+   * Whoever can reach the web port can then stop Prometheus. Configuration changes do not need
+   * it: the pods roll on their checksum annotation.
    *
-   * @default true
+   * @default - true, unless the web port is published to every source (a NodePort or
+   * LoadBalancer Service without `allowFrom`, as by default), where anyone could stop Prometheus
    */
   readonly lifecycleApi?: boolean;
   /**
@@ -245,7 +245,9 @@ export class PrometheusStack extends Construct {
     const nodePort = props.nodePort ?? (this.serviceType === kplus.ServiceType.NODE_PORT ? 30900 : undefined);
     checkNodePort(path, nodePort, this.serviceType);
 
-    // The server flags
+    // The server flags. The lifecycle API is off by default where anyone could reach it.
+    const openToAll = publishesNodePort && !props.allowFrom;
+    const lifecycleApi = props.lifecycleApi ?? !openToAll;
     const retention = props.retention ?? Duration.days(15);
     this.args = [
       `--config.file=${CONFIG_DIR}/prometheus.yml`,
@@ -253,11 +255,11 @@ export class PrometheusStack extends Construct {
       `--storage.tsdb.retention.time=${promDuration(path, 'retention', retention)}`,
       ...props.retentionSize ? [`--storage.tsdb.retention.size=${retentionSize(path, props.retentionSize)}`] : [],
       `--web.listen-address=:${WEB_PORT}`,
-      ...props.lifecycleApi ?? true ? ['--web.enable-lifecycle'] : [],
+      ...lifecycleApi ? ['--web.enable-lifecycle'] : [],
     ];
-    if ((props.lifecycleApi ?? true) && publishesNodePort && !props.allowFrom && (props.networkPolicy ?? true)) {
+    if (props.lifecycleApi && openToAll) {
       addWarning(this, `the lifecycle API (--web.enable-lifecycle) is on and the ${this.serviceType} Service admits every source: anyone who `
-        + 'reaches a node can POST /-/quit. Set allowFrom to the clients that need Prometheus, or lifecycleApi: false.');
+        + 'reaches a node can POST /-/quit. Set allowFrom to the clients that need Prometheus, or leave lifecycleApi unset.');
     }
 
     this.config = PrometheusConfig._create(path, {

@@ -41,7 +41,6 @@ describe('zero config', () => {
       '--storage.tsdb.path=/prometheus',
       '--storage.tsdb.retention.time=15d',
       '--web.listen-address=:9090',
-      '--web.enable-lifecycle',
     ]);
     expect(c.args.some((a: string) => /^-[a-z]/.test(a))).toBe(false);
   });
@@ -459,17 +458,20 @@ describe('review fixes', () => {
     expect(podSpec(objects).automountServiceAccountToken).toBe(true);
   });
 
-  test('lifecycleApi: false leaves out --web.enable-lifecycle; left on with a published port, synthesis warns', () => {
-    const quiet = newChart();
-    new PrometheusStack(quiet, 'prometheus', { lifecycleApi: false });
-    expect(container(synthAndCheck(quiet).objects).args).not.toContain('--web.enable-lifecycle');
-    expect(warningsOf(quiet)).toEqual([]);
-    const loud = newChart();
-    new PrometheusStack(loud, 'prometheus');
-    expect(warningsOf(loud)).toEqual([expect.stringMatching(/^test\/prometheus: the lifecycle API .* POST \/-\/quit/)]);
-    const closed = newChart();
-    new PrometheusStack(closed, 'prometheus', { serviceType: kplus.ServiceType.CLUSTER_IP });
-    expect(warningsOf(closed)).toEqual([]);
+  test('the lifecycle API is off where the port is open to everyone, on elsewhere, and warns when forced on there', () => {
+    const args = (props: ConstructorParameters<typeof PrometheusStack>[2]) => {
+      const chart = newChart();
+      new PrometheusStack(chart, 'prometheus', props);
+      return { args: container(synthAndCheck(chart).objects).args, warnings: warningsOf(chart) };
+    };
+    expect(args({}).args).not.toContain('--web.enable-lifecycle');
+    expect(args({ serviceType: kplus.ServiceType.CLUSTER_IP }).args).toContain('--web.enable-lifecycle');
+    expect(args({ allowFrom: [kplus.Namespaces.select(newChart(), 'Ops', { names: ['ops'] })] }).args).toContain('--web.enable-lifecycle');
+    expect(args({ serviceType: kplus.ServiceType.CLUSTER_IP, lifecycleApi: false }).args).not.toContain('--web.enable-lifecycle');
+    const forced = args({ lifecycleApi: true });
+    expect(forced.args).toContain('--web.enable-lifecycle');
+    expect(forced.warnings).toEqual([expect.stringMatching(/^test\/prometheus: the lifecycle API .* POST \/-\/quit/)]);
+    expect(args({}).warnings).toEqual([]);
   });
 
   test('sidecars meet the restricted Pod Security Standard and get small resources', () => {

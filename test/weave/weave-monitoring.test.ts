@@ -27,8 +27,7 @@ const ALL_ALERTS = [
 /** A chart with a stack and a WeaveMonitoring with the given props. */
 function build(props: Partial<WeaveMonitoringProps> = {}) {
   const chart = newChart();
-  // The lifecycle API is off so that the only warnings are WeaveMonitoring's.
-  const stack = new PrometheusStack(chart, 'prometheus', { lifecycleApi: false });
+  const stack = new PrometheusStack(chart, 'prometheus');
   const weave = new WeaveMonitoring(chart, 'weave', { stack, ...props });
   return { chart, stack, weave };
 }
