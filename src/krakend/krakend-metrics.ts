@@ -12,7 +12,7 @@ import { KrakendTelemetry } from './telemetry';
 import { ingressPolicy, peersOf, podsInNamespace, podsInNamespacesLabelled } from '../network-policy';
 import { httpProbe, renderResources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../pod';
 import { KubernetesRole, Relabel, ScrapeJob, ServiceDiscovery } from '../prometheus';
-import { checkDnsLabel, checkLabelMap, checkNonEmpty, checkPort, fail } from '../prometheus/validate';
+import { checkDnsLabel, checkLabelMap, checkNonEmpty, checkPort, fail, millis, promDuration } from '../prometheus/validate';
 import { PrometheusStack } from '../stack';
 
 const k8s = kplus.k8s;
@@ -230,8 +230,10 @@ export class KrakendMetrics extends Construct {
       }
     }
     const scrapeInterval = props.scrapeInterval ?? Duration.seconds(5);
-    if (props.scrapeTimeout && props.scrapeTimeout.toMilliseconds() > scrapeInterval.toMilliseconds()) {
-      fail(path, 'scrapeTimeout', `must not exceed 'scrapeInterval' (${scrapeInterval.toHumanString()})`, props.scrapeTimeout.toHumanString());
+    const interval = promDuration(path, 'scrapeInterval', scrapeInterval);
+    const timeout = props.scrapeTimeout && promDuration(path, 'scrapeTimeout', props.scrapeTimeout);
+    if (props.scrapeTimeout && millis(props.scrapeTimeout) > millis(scrapeInterval)) {
+      fail(path, 'scrapeTimeout', `must not exceed 'scrapeInterval' (${interval})`, timeout);
     }
     const timing = { jobName: this.jobName, scrapeInterval, scrapeTimeout: props.scrapeTimeout, metricsPath: '/metrics' };
 

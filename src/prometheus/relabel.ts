@@ -1,5 +1,5 @@
 import {
-  checkLabelName, checkPositiveInteger, checkRegex, checkReplacement, checkTemplatedLabelName, compact, fail,
+  checkLabelName, checkPositiveInteger, checkRegex, checkReplacement, checkTemplatedLabelName, compact, DEFAULT_REGEX_GROUPS, fail,
 } from './validate';
 
 /**
@@ -174,7 +174,7 @@ export class Relabel {
   public static replace(options: RelabelReplaceOptions): Relabel {
     const where = 'Relabel.replace';
     Relabel.checkSources(where, options.sourceLabels ?? [], false);
-    const groups = options.regex === undefined ? 1 : checkRegex(where, 'regex', options.regex);
+    const groups = options.regex === undefined ? DEFAULT_REGEX_GROUPS : checkRegex(where, 'regex', options.regex);
     checkTemplatedLabelName(where, 'targetLabel', options.targetLabel);
     checkReplacement(where, 'targetLabel', options.targetLabel, groups);
     if (options.replacement !== undefined) {

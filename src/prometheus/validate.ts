@@ -5,7 +5,7 @@
 // the model object (`ScrapeJob 'weave'`, `Relabel.replace`).
 import { Duration } from 'cdk8s';
 
-type Re2 = { compile(pattern: string): { groupCount(): number } };
+type Re2 = { compile(pattern: string): { groupCount(): number; namedGroups(): { [name: string]: number } } };
 let re2: Re2 | undefined;
 /** re2js, loaded on first use (it is large, and many apps never write a regex). */
 function RE2JS(): Re2 {
@@ -56,16 +56,26 @@ export function checkLabelMap(where: string, prop: string, labels: { [name: stri
   }
 }
 
+/** The capture groups of a regex: how many, and the names of the named ones. */
+export interface RegexGroups {
+  readonly count: number;
+  readonly names: string[];
+}
+
+/** The groups of the default relabel regex `(.*)`. */
+export const DEFAULT_REGEX_GROUPS: RegexGroups = { count: 1, names: [] };
+
 /**
  * Compiles a relabel regex the way Prometheus does (Go RE2, anchored as `^(?:RE)$`) and
- * returns its number of capture groups.
+ * returns its capture groups.
  *
  * JavaScript's RegExp accepts lookarounds and backreferences that Go rejects, so it must
  * never be used for this.
  */
-export function checkRegex(where: string, prop: string, regex: string): number {
+export function checkRegex(where: string, prop: string, regex: string): RegexGroups {
   try {
-    return RE2JS().compile(`^(?:${regex})$`).groupCount();
+    const compiled = RE2JS().compile(`^(?:${regex})$`);
+    return { count: compiled.groupCount(), names: Object.keys(compiled.namedGroups()) };
   } catch (e) {
     const reason = (e as Error).message.replace(/^error parsing regexp: /, '');
     return fail(where, prop, `is not valid RE2 syntax (${reason})`, regex,
@@ -79,7 +89,7 @@ export function checkRegex(where: string, prop: string, regex: string): number {
  * `$1_suffix` is read by Go as the group named `1_suffix` and expands to nothing; a reference
  * to a group the regex does not have also expands to nothing.
  */
-export function checkReplacement(where: string, prop: string, replacement: string, groups: number): void {
+export function checkReplacement(where: string, prop: string, replacement: string, groups: RegexGroups): void {
   const refs = /\$(?:\{(\w+)\}|(\w+))/g;
   const unescaped = replacement.replace(/\$\$/g, '');
   let m: RegExpExecArray | null;
@@ -91,8 +101,12 @@ export function checkReplacement(where: string, prop: string, replacement: strin
       fail(where, prop, `reads '$${name}' as the group named '${name}', which expands to an empty string`, replacement,
         `Write '\${${digits}}${name.slice(digits.length)}'`);
     }
-    if (/^\d+$/.test(name) && Number(name) > groups) {
-      fail(where, prop, `refers to group ${name} but the regex has ${groups} capture group(s)`, replacement);
+    if (/^\d+$/.test(name) && Number(name) > groups.count) {
+      fail(where, prop, `refers to group ${name} but the regex has ${groups.count} capture group(s)`, replacement);
+    }
+    if (!/^\d/.test(name) && !groups.names.includes(name)) {
+      fail(where, prop, `refers to the group '${name}', which the regex does not name, so it expands to an empty string`, replacement,
+        groups.names.length > 0 ? `The regex names ${groups.names.join(', ')}` : 'Name it with (?P<name>...) or use a group number');
     }
   }
 }

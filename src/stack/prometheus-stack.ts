@@ -318,6 +318,11 @@ export class PrometheusStack extends Construct {
     this.podMetadata = new ApiObjectMetadataDefinition({ apiObject: this.deployment });
     // However a job reaches the configuration (here or through `config`), its discovery gets RBAC.
     this.config._onWatch((watches) => this.grantDiscovery(watches));
+    // Rules can be added to a group after it was added, so this is checked once the app is built.
+    this.node.addValidation({
+      validate: () => this.config.ruleGroups.filter((g) => g.rules.length === 0)
+        .map((g) => `${path}: rule group '${g.name}' must contain at least one rule, got none. Pass 'rules' or call addRule()`),
+    });
 
     const service = new k8s.KubeService(this, 'Service', {
       metadata,

@@ -606,7 +606,7 @@ describe('validation', () => {
 
   test('fails on a scrape timeout longer than the (default 5 s) interval', () => {
     expectError(() => new KrakendMetrics(newChart(), 'gateway', { scrapeTimeout: Duration.seconds(10) }),
-      "test/gateway: 'scrapeTimeout' must not exceed 'scrapeInterval' (5 seconds), got '10 seconds'");
+      "test/gateway: 'scrapeTimeout' must not exceed 'scrapeInterval' (5s), got '10s'");
   });
 
   test('fails on an image without a tag', () => {
@@ -624,4 +624,9 @@ describe('validation', () => {
   test('fails on a namespace that is not a DNS label', () => {
     expectError(() => new KrakendMetrics(newChart(), 'gateway', { metadata: { namespace: 'Edge' } }), "'metadata.namespace' must be a DNS-1123 label");
   });
+});
+
+test('fails on a scrape timeout that is not whole milliseconds, naming the construct path', () => {
+  expect(() => new KrakendMetrics(newChart(), 'gateway', { scrapeTimeout: Duration.millis(1.5) }))
+    .toThrow(/test\/gateway: 'scrapeTimeout' must be a whole number of milliseconds/);
 });

@@ -288,3 +288,22 @@ describe('more bad input', () => {
     expectError(() => ServiceDiscovery.kubernetes({ role: KubernetesRole.POD, namespaces: [] }), "'namespaces'", 'at least one');
   });
 });
+
+describe('named groups', () => {
+  test('fails on a reference to a group the regex does not name', () => {
+    expectError(() => Relabel.replace({ sourceLabels: ['__address__'], regex: '(.+)', targetLabel: 'x', replacement: 'v-$foo' }),
+      "'replacement'", "'foo'", 'does not name', "'v-$foo'");
+  });
+
+  test('accepts references to named groups, braced or not', () => {
+    const r = Relabel.replace({ sourceLabels: ['__address__'], regex: '(?P<host>[^:]+):(?P<port>\\d+)', targetLabel: 'x', replacement: '${host}_$port' });
+    expect(r._render().replacement).toBe('${host}_$port');
+  });
+});
+
+test('a stack fails at synthesis on a rule group that is still empty, naming the construct path', () => {
+  const c = chart();
+  const stack = new PrometheusStack(c, 'prom');
+  stack.addRuleGroup(new RuleGroup({ name: 'later' }));
+  expect(() => Testing.synth(c)).toThrow(/test\/prom: rule group 'later' must contain at least one rule/);
+});
