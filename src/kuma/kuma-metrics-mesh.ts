@@ -219,6 +219,14 @@ export class KumaMetricsMesh extends Construct {
     const path = this.node.path;
 
     this.meshName = checkDnsLabel(path, 'meshName', props.meshName ?? 'default');
+    // Two constructs writing the Mesh of the same name into one chart would overwrite each other on apply.
+    const chartMeshes = meshesOfChart.get(Chart.of(this)) ?? new Map<string, string>();
+    meshesOfChart.set(Chart.of(this), chartMeshes);
+    const owner = chartMeshes.get(this.meshName);
+    if (owner !== undefined) {
+      fail(path, 'meshName', `must be unique in the chart: ${owner} already defines this mesh`, this.meshName);
+    }
+    chartMeshes.set(this.meshName, path);
     this.policyApi = props.policyApi ?? KumaPolicyApi.LEGACY;
     this.kumaNamespace = checkDnsLabel(path, 'kumaNamespace', props.kumaNamespace ?? 'kuma-system');
     if (props.kumaNamespace !== undefined && this.policyApi !== KumaPolicyApi.CURRENT) {
@@ -745,6 +753,8 @@ function meshMetricTlsMode(mode: KumaMetricsTlsMode): kuma.MeshMetricSpecDefault
     default: return kuma.MeshMetricSpecDefaultBackendsPrometheusTlsMode.DISABLED;
   }
 }
+
+const meshesOfChart = new WeakMap<Chart, Map<string, string>>();
 
 /** Mesh and TrafficPermission are cluster-scoped: drop the namespace a chart would give them. */
 function clusterScoped<T extends ApiObject>(obj: T): T {

@@ -433,3 +433,9 @@ describe('bad input', () => {
       .toThrow('test/b: \'stack\' is already in the mesh \'a\' (a pod belongs to one mesh), got \'test/prometheus\'');
   });
 });
+
+test('fails on a second mesh of the same name in one chart', () => {
+  const c = newChart();
+  new KumaMetricsMesh(c, 'a');
+  expect(() => new KumaMetricsMesh(c, 'b')).toThrow(/test\/b: 'meshName' must be unique in the chart: test\/a already defines this mesh, got 'default'/);
+});
