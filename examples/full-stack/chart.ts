@@ -2,7 +2,7 @@ import { Chart, ChartProps, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
   AlertingRule, AlertmanagerEndpoint, AppServiceMonitor, Authentication, Credential, KrakendMetrics, KubernetesRole,
-  PlatformExporters, PrometheusStack, PrometheusStorage, RecordingRule, Relabel, RemoteWrite, RuleGroup, ScrapeJob,
+  KumaMetricsMesh, PlatformExporters, PrometheusStack, PrometheusStorage, RecordingRule, Relabel, RemoteWrite, RuleGroup, ScrapeJob,
   ServiceDiscovery, WeaveMonitoring,
 } from 'cdk8s-prometheus-monitoring';
 import { Construct } from 'constructs';
@@ -11,8 +11,9 @@ import { Construct } from 'constructs';
  * A Prometheus server in the `monitoring` namespace that scrapes two node exporters by
  * address, discovers the `shop` application through its EndpointSlices, monitors the
  * `checkout` application through a Service and a ServiceMonitor, scrapes the platform's
- * kube-state-metrics, the cluster's Weave Net and a KrakenD gateway, alerts through an
- * Alertmanager and pushes every sample to a Mimir cluster with basic auth from a Secret.
+ * kube-state-metrics, the cluster's Weave Net, a KrakenD gateway and the Kuma mesh's proxies,
+ * alerts through an Alertmanager and pushes every sample to a Mimir cluster with basic auth
+ * from a Secret.
  */
 export class FullStackChart extends Chart {
   public readonly stack: PrometheusStack;
@@ -75,9 +76,10 @@ export class FullStackChart extends Chart {
     });
     stack.addScrapeJob(PlatformExporters.kubeStateMetrics({ serviceNamespace: 'kube-system' }));
 
-    // The cluster's network and its API gateway.
+    // The cluster's network, its API gateway and its service mesh.
     new WeaveMonitoring(this, 'weave', { stack });
     new KrakendMetrics(this, 'gateway', { stack, metadata: { namespace: 'gateway' } });
+    new KumaMetricsMesh(this, 'mesh', { stack });
 
     // Every sample to Mimir; the password is read from the Secret `mimir-credentials`.
     stack.addRemoteWrite(new RemoteWrite({
