@@ -91,6 +91,9 @@ for (const pattern of ['/examples/', '/.ci/', '/scripts/', '/dist-bindings/', '/
   project.addPackageIgnore(pattern);
 }
 
+// Snapshots are updated on purpose only (`npx jest -u`), never by a task.
+project.tasks.removeTask('test:update');
+
 // Examples import the package by name; TypeScript resolves it through test/tsconfig.json paths.
 project.eslint?.addOverride({ files: ['examples/**/*.ts'], rules: { 'import/no-unresolved': 'off' } });
 
