@@ -48,3 +48,15 @@ export function jobNamed(config: any, name: string): any {
 export function newChart(namespace?: string): Chart {
   return new Chart(Testing.app(), 'test', { namespace });
 }
+
+/** Asserts that fn throws and that the message contains every fragment. */
+export function expectError(fn: () => unknown, ...fragments: string[]): void {
+  let message: string | undefined;
+  try {
+    fn();
+  } catch (e) {
+    message = (e as Error).message;
+  }
+  expect(message).toBeDefined();
+  for (const f of fragments) expect(message).toContain(f);
+}

@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { PrometheusAnnotations } from '../apps';
 import * as kuma from '../imports/kuma.io';
-import { podMetadata } from '../pod';
+import { podMetadata, podSelectorLabels } from '../pod';
 import { ScrapeJob, ServiceDiscovery } from '../prometheus';
 import { checkDnsLabel, checkHttpPath, checkNonEmpty, checkPort, checkRegex, fail } from '../prometheus/validate';
 import { PrometheusStack } from '../stack';
@@ -391,7 +391,7 @@ export class KumaMetricsMesh extends Construct {
         spec: {
           targetRef: {
             kind: kuma.MeshMetricSpecTargetRefKind.MESH_SUBSET,
-            tags: { ...podLabels(where, workload), 'k8s.kuma.io/namespace': namespaceName },
+            tags: { ...podSelectorLabels(where, 'workload', workload), 'k8s.kuma.io/namespace': namespaceName },
           },
           default: { backends: [this.prometheusBackend(options.portNumber, options.path)] },
         },
@@ -772,14 +772,6 @@ function containerPorts(workload: kplus.AbstractPod): number[] {
     ...c.portNumber !== undefined ? [c.portNumber] : [],
     ...c.ports.map((p) => p.number),
   ]))];
-}
-
-/** The labels that select a workload's pods (Kuma copies pod labels into the proxy's tags). */
-function podLabels(where: string, workload: kplus.AbstractPod): { [key: string]: string } {
-  const selector = workload.toPodSelectorConfig().labelSelector._toKube();
-  const labels = selector.matchLabels ?? {};
-  if (Object.keys(labels).length === 0) fail(where, 'workload', 'must select its pods by labels', selector);
-  return { ...labels };
 }
 
 /** Drops undefined fields (keeps the type). */

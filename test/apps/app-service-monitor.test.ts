@@ -6,7 +6,7 @@ import {
 } from '../../src';
 import { warningsOf } from '../../src/warnings';
 import { findObject, findObjects, relabel, relabelCaseFromJob, selectorMatches } from '../harness';
-import { jobNamed, newChart, onlyConfig, synthAndCheck } from '../util';
+import { expectError, jobNamed, newChart, onlyConfig, synthAndCheck } from '../util';
 
 const appPods = (chart: any) => kplus.Pods.select(chart, 'AppPods', { labels: { app: 'my-app' } });
 const webDeployment = (chart: any, namespace = 'shop') => new kplus.Deployment(chart, 'web', {
@@ -322,16 +322,6 @@ describe('pre-forking servers', () => {
 });
 
 describe('bad input', () => {
-  const expectError = (fn: () => unknown, ...fragments: string[]) => {
-    let message = '';
-    try {
-      fn();
-    } catch (e) {
-      message = (e as Error).message;
-    }
-    for (const f of fragments) expect(message).toContain(f);
-  };
-
   test('fails on a port name longer than 15 characters', () => {
     const chart = newChart();
     expectError(() => new AppServiceMonitor(chart, 'm', { pods: appPods(chart), portNumber: 8000, portName: 'prometheus-metrics' }),

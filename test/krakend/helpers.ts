@@ -1,17 +1,7 @@
 // Helpers of the KrakenD tests.
 import { findObject } from '../harness';
 
-/** Asserts that fn throws and that the message contains every fragment. */
-export function expectError(fn: () => unknown, ...fragments: string[]): void {
-  let message: string | undefined;
-  try {
-    fn();
-  } catch (e) {
-    message = (e as Error).message;
-  }
-  expect(message).toBeDefined();
-  for (const f of fragments) expect(message).toContain(f);
-}
+export { expectError } from '../util';
 
 /** The parsed krakend.json of the one gateway ConfigMap of a synthesized chart. */
 export function gatewayConfig(objects: any[]): any {

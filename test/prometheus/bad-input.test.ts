@@ -4,23 +4,12 @@ import {
   AlertingRule, Authentication, Credential, KubernetesRole, PrometheusConfig, PrometheusStack, RecordingRule,
   Relabel, RemoteWrite, RuleGroup, ScrapeJob, ServiceDiscovery,
 } from '../../src';
+import { expectError } from '../util';
 
 const staticTargets = () => [ServiceDiscovery.staticTargets({ targets: ['localhost:9100'] })];
 const job = (jobName: string, extra: Partial<ConstructorParameters<typeof ScrapeJob>[0]> = {}) =>
   new ScrapeJob({ jobName, discovery: staticTargets(), ...extra });
 const chart = () => new Chart(Testing.app(), 'test');
-
-/** Asserts that fn throws and that the message contains every fragment. */
-function expectError(fn: () => unknown, ...fragments: string[]): void {
-  let message: string | undefined;
-  try {
-    fn();
-  } catch (e) {
-    message = (e as Error).message;
-  }
-  expect(message).toBeDefined();
-  for (const f of fragments) expect(message).toContain(f);
-}
 
 describe('relabel rules', () => {
   test('fails on a regex that does not parse', () => {

@@ -8,7 +8,7 @@ import {
   WeaveConnectionState, WeaveDiscovery, WeaveIpFamily, WeaveMetrics, WeaveMonitoring, WeaveMonitoringProps, WeaveStatusAddress,
 } from '../../src/weave';
 import { findObject, findObjects } from '../harness';
-import { jobNamed, newChart, onlyConfig, synthAndCheck } from '../util';
+import { expectError, jobNamed, newChart, onlyConfig, synthAndCheck } from '../util';
 
 const ROUTER_RELABELS = (port: number, namespace = 'kube-system') => [
   { source_labels: ['__meta_kubernetes_namespace', '__meta_kubernetes_pod_label_name'], regex: `${namespace};weave-net`, action: 'keep' },
@@ -58,18 +58,6 @@ function addDaemonSet(chart: Chart, change: (ds: any) => void = () => undefined)
 }
 
 const container = (ds: any, name: string) => ds.spec.template.spec.containers.find((c: any) => c.name === name);
-
-/** Asserts that fn throws and that the message contains every fragment. */
-function expectError(fn: () => unknown, ...fragments: string[]): void {
-  let message: string | undefined;
-  try {
-    fn();
-  } catch (e) {
-    message = (e as Error).message;
-  }
-  expect(message).toBeDefined();
-  for (const f of fragments) expect(message).toContain(f);
-}
 
 describe('zero config', () => {
   test('gives the document\'s Kubernetes set-up, pinned exactly', () => {
