@@ -26,8 +26,9 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   // `npx cdk8s-prometheus-monitoring migrate-krakend old.json > new.json`
   bin: { 'cdk8s-prometheus-monitoring': 'bin/cdk8s-prometheus-monitoring' },
   // Not jsii modules: bundled into the tarball so every jsii language gets them.
-  deps: ['yaml@^2.8.0', 're2js@^1.1.0'],
-  bundledDeps: ['yaml', 're2js'],
+  // @prometheus-io/lezer-promql is Prometheus's own PromQL grammar; @lezer/* are its peers.
+  deps: ['yaml@^2.8.0', 're2js@^1.1.0', '@prometheus-io/lezer-promql@^0.315.0', '@lezer/lr@^1.4.0', '@lezer/highlight@^1.2.0'],
+  bundledDeps: ['yaml', 're2js', '@prometheus-io/lezer-promql', '@lezer/lr', '@lezer/highlight'],
   devDeps: [
     '@types/node@^20',
     'cdk8s-plus-28@2.5.6',
@@ -35,6 +36,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     '@kubernetes-models/prometheus-operator@4.4.4',
     'ajv@^8.17.0',
     'tsconfig-paths@^4.2.0',
+    // The packaging test synthesizes a new app from the packed tarball with the real CLI.
+    'cdk8s-cli@2.207.60',
     // 4.x depends on unrs-resolver, whose per-platform optional packages npm 11 leaves out of
     // the lock file, which then breaks `npm ci`.
     'eslint-import-resolver-typescript@~3.6.3',
