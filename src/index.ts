@@ -1,5 +1,6 @@
 export * from './prometheus';
 export * from './stack';
+export * from './grafana';
 export * from './apps';
 export * from './weave';
 export * from './krakend';

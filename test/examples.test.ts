@@ -20,6 +20,9 @@ describe('examples/full-stack', () => {
       'Namespace/', 'ServiceAccount/monitoring', 'ConfigMap/monitoring', 'PersistentVolumeClaim/monitoring',
       'Deployment/monitoring', 'Service/monitoring', 'NetworkPolicy/monitoring', 'Role/shop', 'RoleBinding/shop',
       'Role/kube-system', 'RoleBinding/kube-system', 'Role/gateway', 'RoleBinding/gateway',
+      // Grafana, and one ConfigMap per dashboard: Prometheus, applications, Weave, KrakenD, Kuma, and the example's own.
+      'Service/monitoring', 'ServiceAccount/monitoring', 'ConfigMap/monitoring', 'Deployment/monitoring', 'NetworkPolicy/monitoring',
+      ...Array(6).fill('ConfigMap/monitoring'),
       'Namespace/', 'Namespace/', 'Deployment/shop', 'Service/shop', 'ServiceMonitor/shop', 'NetworkPolicy/shop',
       'ConfigMap/gateway', 'Deployment/gateway', 'Service/gateway', 'NetworkPolicy/gateway', 'Mesh/',
     ]);
@@ -84,6 +87,33 @@ describe('examples/full-stack', () => {
         expect(up[0].metric).toMatchObject({ job: 'node-exporter', instance: exporter.address, env: 'demo' });
         const rules = await (await fetch(`${prometheus.url}/api/v1/rules`)).json() as any;
         expect(rules.data.groups.map((g: any) => g.name)).toEqual(['availability', 'weave']);
+
+        // Every query of every provisioned dashboard, and every variable's values, as Grafana
+        // would send them: the API answers each without error (prometheus.query throws on one).
+        const dashboards = provisionedDashboards(out.objects);
+        expect(dashboards.map((d) => d.title)).toEqual([
+          'Prometheus (monitoring/' + chart.stack.serviceName + ')', 'Applications', 'Weave Net', 'KrakenD (krakend)',
+          'Kuma data plane proxies', 'Checkout',
+        ]);
+        let queries = 0;
+        for (const dashboard of dashboards) {
+          for (const variable of dashboard.templating.list) {
+            const [, selector, label] = /^label_values\((.+), (\w+)\)$/.exec(variable.query.query)!;
+            await prometheus.query(asPrometheusSees(`group by (${label}) (${selector})`));
+          }
+          for (const panel of dashboard.panels.filter((p: any) => p.type !== 'row')) {
+            for (const target of panel.targets) {
+              await prometheus.query(asPrometheusSees(target.expr)).catch((e: Error) => {
+                throw new Error(`${dashboard.uid} / ${panel.title}: ${e.message}`);
+              });
+              queries++;
+            }
+          }
+        }
+        expect(queries).toBeGreaterThan(50);
+        // The node exporter's scrapes show in the Prometheus dashboard's panels.
+        const targetsUp = dashboards[0].panels.find((p: any) => p.title === 'Targets up').targets[0].expr;
+        expect((await prometheus.query(targetsUp)).result[0].value[1]).not.toBe('0');
       } finally {
         await prometheus.stop();
       }
@@ -131,6 +161,20 @@ describe('examples/prometheus-config', () => {
     expect(results.every((r) => r.kept.length > 0)).toBe(true);
   });
 });
+
+/** The dashboard JSONs of the Grafana dashboard ConfigMaps, in order. */
+function provisionedDashboards(objects: any[]): any[] {
+  return objects.filter((o) => o.kind === 'ConfigMap' && o.metadata.labels?.['grafana.com/dashboard'] === '1')
+    .map((o) => JSON.parse(o.data['dashboard.json']));
+}
+
+/**
+ * A dashboard query once Grafana has substituted its variables: the interval variables become
+ * a range, and dashboard variables (in regex matchers) "All" (`.+`).
+ */
+function asPrometheusSees(expr: string): string {
+  return expr.replace(/\$__(rate_interval|interval|range)\b/g, '1m').replace(/\$\{?\w+\}?/g, '.+');
+}
 
 async function waitForQuery(prometheus: Awaited<ReturnType<typeof startPrometheus>>, promql: string, timeoutMs: number) {
   const deadline = Date.now() + timeoutMs;

@@ -1,9 +1,9 @@
 import { Chart, ChartProps, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
-  AlertingRule, AlertmanagerEndpoint, AppServiceMonitor, Authentication, Credential, KrakendMetrics, KubernetesRole,
-  KumaMetricsMesh, PlatformExporters, PrometheusStack, PrometheusStorage, RecordingRule, Relabel, RemoteWrite, RuleGroup, ScrapeJob,
-  ServiceDiscovery, WeaveMonitoring,
+  AlertingRule, AlertmanagerEndpoint, AppServiceMonitor, Authentication, Credential, Dashboard, DashboardPanel, DashboardRow,
+  GrafanaAdminCredentials, GrafanaUnit, KrakendMetrics, KubernetesRole, KumaMetricsMesh, PlatformExporters, PrometheusStack,
+  PrometheusStorage, RecordingRule, Relabel, RemoteWrite, RuleGroup, ScrapeJob, ServiceDiscovery, WeaveMonitoring,
 } from 'cdk8s-prometheus-monitoring';
 import { Construct } from 'constructs';
 
@@ -13,7 +13,8 @@ import { Construct } from 'constructs';
  * `checkout` application through a Service and a ServiceMonitor, scrapes the platform's
  * kube-state-metrics, the cluster's Weave Net, a KrakenD gateway and the Kuma mesh's proxies,
  * alerts through an Alertmanager and pushes every sample to a Mimir cluster with basic auth
- * from a Secret.
+ * from a Secret. Grafana shows the dashboards of every integration and one of the checkout
+ * application's own metrics.
  */
 export class FullStackChart extends Chart {
   public readonly stack: PrometheusStack;
@@ -68,7 +69,7 @@ export class FullStackChart extends Chart {
       metadata: { namespace: 'shop' },
       containers: [{ image: 'registry.example.com/checkout:3.2.0', portNumber: 8080 }],
     });
-    new AppServiceMonitor(this, 'checkout-metrics', {
+    const checkoutMetrics = new AppServiceMonitor(this, 'checkout-metrics', {
       pods: checkout,
       portNumber: 9102,
       path: '/prometheus',
@@ -107,6 +108,39 @@ export class FullStackChart extends Chart {
     }));
     stack.addAlertmanager(new AlertmanagerEndpoint({
       discovery: [ServiceDiscovery.staticTargets({ targets: ['alertmanager.monitoring.svc:9093'] })],
+    }));
+
+    // Grafana reads this Prometheus and shows the dashboards of the stack and its integrations;
+    // the admin user and password come from the Secret `grafana-admin`, made outside the app.
+    const grafana = stack.addGrafana({
+      adminCredentials: GrafanaAdminCredentials.fromSecret(kplus.Secret.fromSecretName(this, 'grafana-admin', 'grafana-admin')),
+      anonymousAccess: true,
+    });
+
+    // A dashboard of the checkout application's own metrics.
+    const checkoutJob = `job="${checkoutMetrics.serviceName}"`;
+    grafana.addDashboard(new Dashboard({
+      uid: 'checkout',
+      title: 'Checkout',
+      rows: [new DashboardRow({
+        title: 'Traffic',
+        panels: [
+          DashboardPanel.timeSeries({
+            title: 'Requests',
+            unit: GrafanaUnit.REQUESTS_PER_SECOND,
+            stacked: true,
+            queries: [{ expr: `sum by (code) (rate(http_requests_total{${checkoutJob}}[$__rate_interval]))`, legend: '{{code}}' }],
+          }),
+          DashboardPanel.stat({
+            title: 'Error ratio',
+            unit: GrafanaUnit.PERCENT_UNIT,
+            thresholds: [{ value: 0.01, color: 'orange' }, { value: 0.05, color: 'red' }],
+            queries: [{
+              expr: `sum(rate(http_requests_total{${checkoutJob},code=~"5.."}[$__rate_interval])) / sum(rate(http_requests_total{${checkoutJob}}[$__rate_interval]))`,
+            }],
+          }),
+        ],
+      })],
     }));
 
     this.stack = stack;

@@ -1,6 +1,6 @@
 import { Chart, ChartProps, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { KumaCaBackend, KumaMetricsMesh, KumaPolicyApi, KumaServiceTag, PrometheusStack } from 'cdk8s-prometheus-monitoring';
+import { GrafanaAdminCredentials, KumaCaBackend, KumaMetricsMesh, KumaPolicyApi, KumaServiceTag, PrometheusStack } from 'cdk8s-prometheus-monitoring';
 import { Construct } from 'constructs';
 
 /**
@@ -54,10 +54,16 @@ export class KumaMeshChart extends Chart {
       scrapeInterval: Duration.seconds(5),
       mtls: { backends: [KumaCaBackend.builtin()] },
       secureMetrics: true,
-      grafana: KumaServiceTag.kubernetesService({ serviceName: 'grafana', namespaceName: 'kuma-metrics', portNumber: 80 }),
       prometheusComponents: [
         KumaServiceTag.kubernetesService({ serviceName: 'alertmanager', namespaceName: 'kuma-metrics', portNumber: 9093 }),
       ],
+    });
+
+    // Grafana joins the mesh too, and may query Prometheus: the permission names both by the
+    // service tags of their real Services.
+    this.stack.addGrafana({
+      adminCredentials: GrafanaAdminCredentials.fromSecret(kplus.Secret.fromSecretName(this, 'grafana-admin', 'grafana-admin')),
+      servicePort: 80,
     });
 
     // A workload whose port 5670 is taken: its proxy serves the metrics on :1234/non-standard-path.

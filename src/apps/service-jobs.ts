@@ -7,6 +7,7 @@
 // __scrape_timeout__ and __scheme__ labels, which Prometheus reads per target. An application
 // with relabelings of its own gets a job of its own, so its rules never touch other targets.
 import { KubernetesRole, Relabel, RelabelAction, Scheme, ScrapeJob, ServiceDiscovery } from '../prometheus';
+import { applicationsDashboard } from './dashboard';
 import { fail, formatMillis } from '../prometheus/validate';
 import { PrometheusStack } from '../stack';
 
@@ -116,6 +117,7 @@ export function scrapeServiceEndpoint(stack: PrometheusStack, namespaceName: str
     fail(endpoint.where, 'scrapeTimeout', `must not exceed the scrape interval (${formatMillis(interval)}${endpoint.intervalMs === undefined ? ', the stack\'s' : ''})`,
       formatMillis(endpoint.timeoutMs), 'Set scrapeInterval or shorten the timeout');
   }
+  stack._addDashboard('applications', () => applicationsDashboard(stack.node.path));
   const needsOwnJob = (own.relabelConfigs?.length ?? 0) > 0 || (own.metricRelabelConfigs?.length ?? 0) > 0 || own.honorLabels;
   if (needsOwnJob) {
     const job = new ServiceEndpointsJob(`apps/${namespaceName}/${endpoint.serviceName}`, namespaceName, stack, own);

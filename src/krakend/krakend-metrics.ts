@@ -2,13 +2,13 @@ import { createHash } from 'crypto';
 import { ApiObjectMetadata, Chart, Duration, Names, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { KrakendDashboard } from './dashboard';
-import { krakendDashboard } from './dashboard-panels';
+import { krakendDashboard } from './dashboard';
 import { buildGatewayConfig } from './gateway-config';
 import { KrakendGateways } from './gateways';
 import { KrakendConfig } from './krakend-config';
 import { migrateBlock, migrateConfig } from './opencensus';
 import { KrakendTelemetry } from './telemetry';
+import { Dashboard } from '../grafana/dashboard';
 import { ingressPolicy, peersOf, podsInNamespace, podsInNamespacesLabelled } from '../network-policy';
 import { httpProbe, renderResources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../pod';
 import { KubernetesRole, Relabel, ScrapeJob, ServiceDiscovery } from '../prometheus';
@@ -179,10 +179,10 @@ export class KrakendMetrics extends Construct {
   /** The KrakenD configuration the gateways run with (krakend.json). */
   public readonly configJson: string;
   /**
-   * The dashboard of this job's gateways (requests, status codes, latency, backend latency),
-   * for a Grafana that reads the stack's Prometheus.
+   * The dashboard of this job's gateways (requests, status codes, latency, backend latency).
+   * The stack's Grafana provisions it; add it to another Grafana with `addDashboard()`.
    */
-  public readonly dashboard: KrakendDashboard;
+  public readonly dashboard: Dashboard;
   /**
    * The namespace of the gateway objects.
    *
@@ -363,6 +363,8 @@ export class KrakendMetrics extends Construct {
 
     props.stack?.addScrapeJob(this.scrapeJob);
     this.dashboard = krakendDashboard(this.jobName);
+    const dashboard = this.dashboard;
+    props.stack?._addDashboard(`krakend-${this.jobName}`, () => dashboard);
   }
 }
 

@@ -8,6 +8,7 @@ import { ScrapeJob, ServiceDiscovery } from '../prometheus';
 import { checkDnsLabel, checkHttpPath, checkNonEmpty, checkPort, checkRegex, fail } from '../prometheus/validate';
 import { PrometheusStack } from '../stack';
 import { addWarning } from '../warnings';
+import { kumaDashboard } from './dashboard';
 import { KumaDataplaneDiscovery } from './discovery';
 import {
   KumaAggregateMetrics, KumaApplicationMetricsOptions, KumaEnvoyMetricsOptions, KumaFederationOptions, KumaMetricsTlsMode,
@@ -339,6 +340,8 @@ export class KumaMetricsMesh extends Construct {
       this.prometheusService = KumaServiceTag.fromStack(props.stack);
       this.scrapeJob = (props.discovery ?? KumaDataplaneDiscovery.kumaSd())
         ._attach(this, props.stack, props.jobName ?? 'kuma-dataplanes', props.scrapeInterval);
+      const jobName = this.scrapeJob.jobName;
+      props.stack._addDashboard(`kuma-${jobName}`, () => kumaDashboard(jobName));
     } else {
       const jobProp = props.discovery ? 'discovery' : props.jobName !== undefined ? 'jobName' : props.scrapeInterval ? 'scrapeInterval' : undefined;
       if (jobProp) fail(path, jobProp, 'configures the job added to \'stack\', so it needs a \'stack\'', undefined);
@@ -348,6 +351,11 @@ export class KumaMetricsMesh extends Construct {
       if (legacy) this.destinations.set(tagKey(this.metricsTags), this.metricsTags);
       for (const c of props.prometheusComponents ?? []) this.allowFromPrometheus(c);
       if (props.grafana) this.allowToPrometheus(props.grafana);
+      // The stack's Grafana joins the mesh and may query Prometheus, by its real service tag.
+      this.stack._onGrafana((grafana) => {
+        this.joinMesh(grafana, false);
+        this.allowToPrometheus(KumaServiceTag.fromGrafana(grafana));
+      });
       if (legacy) this.newTrafficPermission('MetricsPermissions', () => this.outboundPermission());
     }
     this.node.addValidation({ validate: () => this.portClashes() });
@@ -694,11 +702,11 @@ export class KumaMetricsMesh extends Construct {
   }
 
   /**
-   * Puts a Prometheus pod in the mesh: the injection and mesh labels, the ServiceAccount token
+   * Puts a pod of the stack (Prometheus or its Grafana) in the mesh: the injection and mesh labels, the ServiceAccount token
    * the sidecar authenticates with and, for the Prometheus that scrapes the proxies, direct
    * access to them (it scrapes each proxy's IP, not a Service).
    */
-  private joinMesh(stack: PrometheusStack, scrapesProxies: boolean): void {
+  private joinMesh(stack: MeshMember, scrapesProxies: boolean): void {
     const current = stack.podMetadata.getLabel(MESH_LABEL);
     if (current !== undefined && current !== this.meshName) {
       fail(this.node.path, 'stack', `is already in the mesh '${current}' (a pod belongs to one mesh)`, stack.node.path);
@@ -743,7 +751,10 @@ export class KumaMetricsMesh extends Construct {
   }
 }
 
-const joinedStacks = new WeakSet<PrometheusStack>();
+const joinedStacks = new WeakSet<MeshMember>();
+
+/** A workload of this library that can join the mesh: a Prometheus stack or its Grafana. */
+type MeshMember = Pick<PrometheusStack, 'node' | 'podMetadata' | 'mountServiceAccountToken'>;
 
 /** The MeshMetric spelling of a TLS mode. */
 function meshMetricTlsMode(mode: KumaMetricsTlsMode): kuma.MeshMetricSpecDefaultBackendsPrometheusTlsMode {

@@ -1,5 +1,6 @@
 import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
+import { Grafana } from '../grafana';
 import { checkDnsLabel, checkNonEmpty, checkPort, fail } from '../prometheus/validate';
 import { PrometheusStack } from '../stack';
 
@@ -68,6 +69,17 @@ export class KumaServiceTag {
       serviceName: stack.serviceName,
       namespaceName: stack.namespaceName,
       portNumber: stack.servicePort,
+    });
+  }
+
+  /**
+   * The tag of a `Grafana`, from its Service name, namespace and port.
+   */
+  public static fromGrafana(grafana: Grafana): KumaServiceTag {
+    return KumaServiceTag.kubernetesService({
+      serviceName: grafana.serviceName,
+      namespaceName: grafana.namespaceName,
+      portNumber: grafana.servicePort,
     });
   }
 

@@ -4,7 +4,7 @@
 // kind, `name` and `mesh` are top-level, and the legacy kinds (Mesh, TrafficPermission,
 // Dataplane) put their spec fields at the top level too, while the policies (MeshMetric,
 // MeshTrafficPermission) keep them under `spec`.
-import type * as Yaml from 'yaml';
+import { toYaml } from '../yaml';
 
 /** One Universal resource. */
 export interface UniversalResource {
@@ -14,12 +14,7 @@ export interface UniversalResource {
   readonly [field: string]: unknown;
 }
 
-let yaml: typeof Yaml | undefined;
-
 /** YAML documents separated by `---`, in the given order. */
 export function toUniversalYaml(resources: UniversalResource[]): string {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  yaml ??= require('yaml') as typeof Yaml;
-  const y = yaml;
-  return resources.map((r) => y.stringify(r, { lineWidth: 0, aliasDuplicateObjects: false })).join('---\n');
+  return resources.map((r) => toYaml(r)).join('---\n');
 }

@@ -1,5 +1,4 @@
 import { Duration } from 'cdk8s';
-import type * as Yaml from 'yaml';
 import { AlertmanagerEndpoint } from './alertmanager';
 import { Credential } from './credential';
 import { RemoteWrite } from './remote-write';
@@ -7,6 +6,7 @@ import { RuleGroup } from './rules';
 import { ScrapeJob } from './scrape-job';
 import { KubernetesWatch } from './service-discovery';
 import { checkLabelMap, fail, formatMillis, millis, promDuration } from './validate';
+import { toYaml as renderYaml } from '../yaml';
 
 /** Prometheus's own defaults, used to check jobs that rely on them. */
 const PROMETHEUS_DEFAULT_INTERVAL = Duration.minutes(1);
@@ -200,7 +200,7 @@ export class PrometheusConfig {
     }
     doc.scrape_configs = this.scrapeJobs.map((j) => j._render());
     if (this.remoteWriteList.length > 0) doc.remote_write = this.remoteWriteList.map((r) => r._render());
-    return toYaml(doc);
+    return renderYaml(doc);
   }
 
   /**
@@ -210,7 +210,7 @@ export class PrometheusConfig {
    */
   public rulesToYaml(): string | undefined {
     if (this.groups.size === 0) return undefined;
-    return toYaml({ groups: this.ruleGroups.map((g) => g._render()) });
+    return renderYaml({ groups: this.ruleGroups.map((g) => g._render()) });
   }
 
   /**
@@ -249,13 +249,4 @@ export class PrometheusConfig {
       ...this.alertmanagerList.flatMap((a) => a._watches()),
     ];
   }
-}
-
-let yaml: typeof Yaml | undefined;
-
-/** Renders YAML; the `yaml` package is loaded on first use, which keeps loading the library cheap. */
-function toYaml(doc: object): string {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  yaml ??= require('yaml') as typeof Yaml;
-  return yaml.stringify(doc, { lineWidth: 0, aliasDuplicateObjects: false });
 }

@@ -1,4 +1,5 @@
 import { Duration } from 'cdk8s';
+import { checkPromQL } from './promql';
 import {
   checkLabelMap, checkMetricName, checkNonEmpty, checkPositiveInteger, compact, fail, promDuration,
 } from './validate';
@@ -63,7 +64,7 @@ export class AlertingRule extends Rule {
     super();
     checkNonEmpty('AlertingRule', 'alert', props.alert);
     const where = `AlertingRule '${props.alert}'`;
-    checkNonEmpty(where, 'expr', props.expr);
+    checkPromQL(where, 'expr', props.expr);
     checkLabelMap(where, 'labels', props.labels);
     checkLabelMap(where, 'annotations', props.annotations);
     this.alert = props.alert;
@@ -113,7 +114,7 @@ export class RecordingRule extends Rule {
     super();
     checkMetricName('RecordingRule', 'record', props.record);
     const where = `RecordingRule '${props.record}'`;
-    checkNonEmpty(where, 'expr', props.expr);
+    checkPromQL(where, 'expr', props.expr);
     checkLabelMap(where, 'labels', props.labels);
     this.record = props.record;
     this.rendered = compact({ record: props.record, expr: props.expr, labels: props.labels });

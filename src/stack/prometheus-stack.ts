@@ -5,8 +5,11 @@ import { Construct } from 'constructs';
 import {
   AlertmanagerEndpoint, KubernetesWatch, PrometheusConfig, RemoteWrite, RuleGroup, ScrapeJob, ServiceDiscovery,
 } from '../prometheus';
+import { prometheusDashboard } from './dashboard';
 import { toQuantity } from './quantity';
-import { ingressPolicy, peersOf } from '../network-policy';
+import { Dashboard } from '../grafana/dashboard';
+import { Grafana, GrafanaOptions } from '../grafana/grafana';
+import { ingressPolicy, peersOf, podsInNamespace } from '../network-policy';
 import { httpProbe, renderResources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../pod';
 import { needsClusterRole, policyRules, watchedNamespaces } from './rbac';
 import { PrometheusStorage } from './storage';
@@ -168,6 +171,12 @@ export interface PrometheusStackProps {
    * @default - none
    */
   readonly alertmanagers?: AlertmanagerEndpoint[];
+  /**
+   * Run Grafana with this stack as its data source (the same as calling `addGrafana()`).
+   *
+   * @default - no Grafana
+   */
+  readonly grafana?: GrafanaOptions;
 }
 
 /**
@@ -207,8 +216,9 @@ export class PrometheusStack extends Construct {
    * annotation). The selector labels are always added.
    */
   public readonly podMetadata: ApiObjectMetadataDefinition;
+  /** The Prometheus container image. */
+  public readonly image: string;
 
-  private readonly image: string;
   private readonly storage: PrometheusStorage;
   private readonly resources: kplus.ContainerResources;
   private readonly args: string[];
@@ -218,6 +228,12 @@ export class PrometheusStack extends Construct {
   private readonly sidecars: kplus.Container[] = [];
   private readonly mounts: Array<{ path: string; volume: kplus.Volume }> = [];
   private tokenRequired = false;
+  /** Who the NetworkPolicy admits besides `allowFrom`; undefined when it admits every source. */
+  private admitted?: kplus.k8s.NetworkPolicyPeer[];
+  private grafanaInstance?: Grafana;
+  private readonly grafanaListeners: Array<(grafana: Grafana) => void> = [];
+  private readonly dashboardSources: Array<{ name: string; produce: () => Dashboard }> = [];
+  private readonly dashboardListeners: Array<(name: string, produce: () => Dashboard) => void> = [];
   /** Labels and annotations of every object (namespace excluded). */
   private readonly commonMetadata: { labels: { [key: string]: string }; annotations?: { [key: string]: string } };
 
@@ -345,8 +361,10 @@ export class PrometheusStack extends Construct {
         fail(path, 'allowFrom', 'must name at least one source (an empty list would block every scrape of Prometheus itself and every query)', []);
       }
       // A published port admits everyone; otherwise, by default, the stack's own namespace.
-      const from = props.allowFrom?.flatMap(peersOf)
+      // The L1 object renders its props at synthesis, so peers admitted later (`_admit`) appear.
+      this.admitted = props.allowFrom?.flatMap(peersOf)
         ?? (publishesNodePort ? undefined : [{ podSelector: {} }]);
+      const from = this.admitted;
       ingressPolicy(this, 'NetworkPolicy', {
         metadata,
         podSelector: { matchLabels: this.selectorLabels },
@@ -364,6 +382,74 @@ export class PrometheusStack extends Construct {
     for (const group of props.ruleGroups ?? []) this.addRuleGroup(group);
     for (const rw of props.remoteWrites ?? []) this.addRemoteWrite(rw);
     for (const am of props.alertmanagers ?? []) this.addAlertmanager(am);
+    this._addDashboard('prometheus', () => prometheusDashboard(this));
+    if (props.grafana) this.addGrafana(props.grafana);
+  }
+
+  /**
+   * The Grafana that reads this stack, once added.
+   *
+   * @default - none
+   */
+  public get grafana(): Grafana | undefined {
+    return this.grafanaInstance;
+  }
+
+  /**
+   * Runs Grafana with this stack as its provisioned data source, and the dashboards of the
+   * stack and of every integration that uses it. Fails if the stack has a Grafana already.
+   */
+  public addGrafana(options: GrafanaOptions): Grafana {
+    if (this.grafanaInstance) {
+      fail(this.node.path, 'grafana', 'is already added (a stack has one Grafana)', this.grafanaInstance.node.path);
+    }
+    const grafana = new Grafana(this, 'Grafana', { ...options, stack: this });
+    this.grafanaInstance = grafana;
+    for (const listener of this.grafanaListeners) listener(grafana);
+    return grafana;
+  }
+
+  /**
+   * Calls `listener` with the stack's Grafana, now if it has one, or when it gets one.
+   *
+   * @internal
+   */
+  public _onGrafana(listener: (grafana: Grafana) => void): void {
+    this.grafanaListeners.push(listener);
+    if (this.grafanaInstance) listener(this.grafanaInstance);
+  }
+
+  /**
+   * Registers a dashboard of an integration, produced at synthesis (so it shows what was
+   * added until then). `name` tells it from the others of the stack.
+   *
+   * @internal
+   */
+  public _addDashboard(name: string, produce: () => Dashboard): void {
+    if (this.dashboardSources.some((d) => d.name === name)) return;
+    this.dashboardSources.push({ name, produce });
+    for (const listener of this.dashboardListeners) listener(name, produce);
+  }
+
+  /**
+   * Calls `listener` with each registered dashboard, those so far and those to come.
+   *
+   * @internal
+   */
+  public _onDashboard(listener: (name: string, produce: () => Dashboard) => void): void {
+    this.dashboardListeners.push(listener);
+    for (const d of this.dashboardSources) listener(d.name, d.produce);
+  }
+
+  /**
+   * Lets the pods with `labels` in `namespace` reach the web port through the stack's
+   * NetworkPolicy (a client such as Grafana).
+   *
+   * @internal
+   */
+  public _admit(namespace: string, labels: { [key: string]: string }): void {
+    if (!this.admitted) return;
+    this.admitted.push(podsInNamespace(namespace, labels));
   }
 
   /** The in-cluster URL of the Prometheus web API (`http://<service>.<namespace>.svc:<port>`). */

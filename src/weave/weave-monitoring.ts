@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { parseTarget } from './addresses';
 import { weaveRuleGroup } from './alerts';
 import { DaemonSetJson, daemonSetPatches, NPC_CONTAINER, ROUTER_CONTAINER, STATUS_ADDR_VARIABLE } from './daemonset-patch';
+import { weaveDashboard } from './dashboard';
 import { kubernetesJob, PodSelection, staticJob } from './scrape-jobs';
 import { WeaveDiscovery } from './weave-discovery';
 import { WeaveStatusAddress } from './weave-status-address';
@@ -225,6 +226,8 @@ export class WeaveMonitoring extends Construct {
     stack.addScrapeJob(this.routerJob);
     if (this.npcJob) stack.addScrapeJob(this.npcJob);
     if (this.ruleGroup) stack.addRuleGroup(this.ruleGroup);
+    const dashboardJobs = { router: this.routerJob.jobName, npc: this.npcJob?.jobName };
+    stack._addDashboard(`weave-${dashboardJobs.router}`, () => weaveDashboard(dashboardJobs.router, dashboardJobs.npc));
   }
 
   /**

@@ -226,10 +226,10 @@ describe('scraping', () => {
     const chart = newChart();
     const gateway = new KrakendMetrics(chart, 'gateway', { jobName: 'edge' });
     expect(gateway.dashboard.uid).toBe('krakend-edge');
-    expect(gateway.dashboard.panels.map((p) => p.title)).toEqual([
+    expect([...new Set(gateway.dashboard.queries.map((q) => q.panelTitle))]).toEqual([
       'Requests', 'Status codes', 'Error ratio', 'Latency', 'Latency by endpoint', 'Backend latency', 'Backend errors',
     ]);
-    for (const q of gateway.dashboard.panels.flatMap((p) => p.queries)) expect(q.expr).toContain('job="edge"');
+    for (const q of gateway.dashboard.queries) expect(q.expr).toContain('job="edge"');
   });
 });
 

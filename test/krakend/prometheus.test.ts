@@ -40,7 +40,7 @@ describe('real Prometheus', () => {
 
         // Rates need two samples: wait for the first panel to answer, then run every query.
         const run = async (expr: string) => (await prometheus.query(expr.replace(/\$__rate_interval/g, '1m'))).result;
-        const queries = metrics.dashboard.panels.flatMap((p) => p.queries.map((q) => ({ panel: p.title, ...q })));
+        const queries = metrics.dashboard.queries.map((q) => ({ panel: q.panelTitle, ...q }));
         await prometheus.waitFor(async () => (await run(queries[0].expr)).length > 0, 30_000, 'a second scrape');
         const results: Record<string, Array<Record<string, string>>> = {};
         for (const q of queries) {

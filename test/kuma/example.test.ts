@@ -26,6 +26,9 @@ describe('examples/kuma-mesh', () => {
     expect(out.objects.map((o) => `${o.kind}/${o.metadata.namespace ?? ''}`)).toEqual([
       'Namespace/',
       'Namespace/', 'ServiceAccount/kuma-metrics', 'ConfigMap/kuma-metrics', 'Deployment/kuma-metrics', 'Service/kuma-metrics', 'NetworkPolicy/kuma-metrics',
+      // Grafana: Service, ServiceAccount, provisioning, Deployment, NetworkPolicy, the Prometheus and Kuma dashboards.
+      'Service/kuma-metrics', 'ServiceAccount/kuma-metrics', 'ConfigMap/kuma-metrics', 'Deployment/kuma-metrics', 'NetworkPolicy/kuma-metrics',
+      'ConfigMap/kuma-metrics', 'ConfigMap/kuma-metrics',
       'Role/kuma-demo', 'RoleBinding/kuma-demo',
       'Mesh/', 'TrafficPermission/', 'TrafficPermission/',
       'Deployment/kuma-demo', 'Deployment/kuma-demo', 'Service/kuma-demo',
@@ -63,10 +66,19 @@ describe('examples/kuma-mesh', () => {
     });
   });
 
+  test('Grafana joins the mesh, with the ServiceAccount token its sidecar needs', () => {
+    const { chart, out } = kumaMesh(KumaPolicyApi.LEGACY);
+    const grafana = findObject(out.objects, 'Deployment', chart.stack.grafana!.deployment.name);
+    expect(grafana.spec.template.metadata.labels).toMatchObject({ 'kuma.io/sidecar-injection': 'enabled', 'kuma.io/mesh': 'default' });
+    expect(grafana.spec.template.spec.automountServiceAccountToken).toBe(true);
+  });
+
   test('the permissions name the real services: Prometheus, the shop, Grafana and the central Prometheus', () => {
     const { chart, out } = kumaMesh(KumaPolicyApi.LEGACY);
     const shopService = findObject(out.objects, 'Service', /shop/).metadata.name;
-    const [access, metrics] = findObjects(out.objects, 'TrafficPermission');
+    const permissions = findObjects(out.objects, 'TrafficPermission');
+    const metrics = permissions.find((p) => /MetricsPermissions/i.test(p.metadata.name))!;
+    const access = permissions.find((p) => /PrometheusAccess/i.test(p.metadata.name))!;
     expect(metrics.spec).toEqual({
       sources: [{ match: { 'kuma.io/service': `${chart.stack.serviceName}_kuma-metrics_svc_80` } }],
       destinations: [
@@ -75,8 +87,9 @@ describe('examples/kuma-mesh', () => {
         { match: { 'kuma.io/service': `${shopService}_kuma-demo_svc_80` } },
       ],
     });
+    const grafana = chart.stack.grafana!;
     expect(access.spec.sources).toEqual([
-      { match: { 'kuma.io/service': 'grafana_kuma-metrics_svc_80' } },
+      { match: { 'kuma.io/service': `${grafana.serviceName}_kuma-metrics_svc_80` } },
       { match: { 'kuma.io/service': `${chart.central.serviceName}_monitoring_svc_9090` } },
     ]);
   });

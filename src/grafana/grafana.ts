@@ -1,0 +1,607 @@
+import { createHash } from 'crypto';
+import { ApiObjectMetadata, ApiObjectMetadataDefinition, Lazy, Names, Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { Dashboard } from './dashboard';
+import { ingressPolicy, peersOf } from '../network-policy';
+import { httpProbe, renderResources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../pod';
+import { checkDnsLabel, checkImage, checkNodePort, checkNonEmpty, checkPort, fail, formatMillis } from '../prometheus/validate';
+import type { PrometheusStack } from '../stack/prometheus-stack';
+import { toQuantity } from '../stack/quantity';
+import { PrometheusStorage } from '../stack/storage';
+import { toYaml } from '../yaml';
+
+const k8s = kplus.k8s;
+
+/** The user and group of the official Grafana image. */
+const GRAFANA_UID = 472;
+const HTTP_PORT = 3000;
+const DATA_DIR = '/var/lib/grafana';
+const PROVISIONING_DIR = '/etc/grafana/provisioning';
+const DASHBOARDS_DIR = '/etc/grafana/dashboards';
+/** The key of the dashboard JSON in each dashboard ConfigMap. */
+const DASHBOARD_KEY = 'dashboard.json';
+/** The API server refuses a ConfigMap over 1 MiB; leave room for the metadata. */
+const CONFIG_MAP_MAX_BYTES = 1_000_000;
+
+/**
+ * Options of `GrafanaAdminCredentials.fromSecret()`.
+ */
+export interface GrafanaAdminSecretOptions {
+  /**
+   * The key of the Secret that holds the admin user name.
+   *
+   * @default 'admin-user'
+   */
+  readonly userKey?: string;
+  /**
+   * The key of the Secret that holds the admin password.
+   *
+   * @default 'admin-password'
+   */
+  readonly passwordKey?: string;
+}
+
+/**
+ * The Grafana admin user and password, always read from a Kubernetes Secret.
+ */
+export class GrafanaAdminCredentials {
+  /**
+   * The user and password in a Secret of Grafana's namespace, such as one made with
+   * `kubectl create secret generic grafana-admin --from-literal=admin-user=admin
+   * --from-literal=admin-password=...` and referenced with `kplus.Secret.fromSecretName()`.
+   *
+   * A Secret whose password this app writes (`stringData`) is refused: the password would be
+   * committed with the manifests in clear text.
+   */
+  public static fromSecret(secret: kplus.ISecret, options: GrafanaAdminSecretOptions = {}): GrafanaAdminCredentials {
+    const where = 'GrafanaAdminCredentials.fromSecret';
+    const userKey = options.userKey ?? 'admin-user';
+    const passwordKey = options.passwordKey ?? 'admin-password';
+    for (const [prop, key] of [['userKey', userKey], ['passwordKey', passwordKey]]) {
+      if (!/^[-._a-zA-Z0-9]+$/.test(key)) fail(where, prop, 'must be a Secret data key (alphanumerics, \'-\', \'_\' or \'.\')', key);
+    }
+    return new GrafanaAdminCredentials(secret, userKey, passwordKey);
+  }
+
+  /** The name of the Secret. */
+  public readonly secretName: string;
+  /** The key of the user name. */
+  public readonly userKey: string;
+  /** The key of the password. */
+  public readonly passwordKey: string;
+  /** @internal */
+  public readonly _secret: kplus.ISecret;
+
+  private constructor(secret: kplus.ISecret, userKey: string, passwordKey: string) {
+    this._secret = secret;
+    this.secretName = secret.name;
+    this.userKey = userKey;
+    this.passwordKey = passwordKey;
+  }
+}
+
+/**
+ * A Grafana plugin installed when Grafana starts.
+ */
+export class GrafanaPlugin {
+  /**
+   * A plugin from the Grafana plugin catalog at a pinned version, such as Kuma's data source
+   * `GrafanaPlugin.of('kumahq-kuma-datasource', '0.1.1')`. Grafana downloads it at start, so
+   * the pod needs egress to grafana.com.
+   */
+  public static of(id: string, version: string): GrafanaPlugin {
+    if (!/^[a-z0-9][a-z0-9-]*[a-z0-9]$/.test(id)) fail('GrafanaPlugin.of', 'id', 'must be a plugin id such as kumahq-kuma-datasource', id);
+    if (!/^\d+\.\d+\.\d+([-+][\w.-]+)?$/.test(version)) {
+      fail('GrafanaPlugin.of', 'version', 'must be a pinned version such as 1.2.3 (an unpinned plugin changes under you)', version);
+    }
+    return new GrafanaPlugin(id, version);
+  }
+
+  /** The plugin id. */
+  public readonly id: string;
+  /** The plugin version. */
+  public readonly version: string;
+
+  private constructor(id: string, version: string) {
+    this.id = id;
+    this.version = version;
+  }
+}
+
+/**
+ * Options of a Grafana for a `PrometheusStack` (`stack.addGrafana()` or the stack's `grafana`
+ * property).
+ */
+export interface GrafanaOptions {
+  /** The admin user and password, from a Secret in Grafana's namespace. */
+  readonly adminCredentials: GrafanaAdminCredentials;
+  /**
+   * Metadata of Grafana's objects: `namespace` places them; labels and annotations are added
+   * to every object.
+   *
+   * @default - the stack's namespace
+   */
+  readonly metadata?: ApiObjectMetadata;
+  /**
+   * The Grafana container image.
+   *
+   * @default 'docker.io/grafana/grafana:12.3.0'
+   */
+  readonly image?: string;
+  /**
+   * The type of Grafana's Service.
+   *
+   * @default kplus.ServiceType.CLUSTER_IP
+   */
+  readonly serviceType?: kplus.ServiceType;
+  /**
+   * The port of the Service.
+   *
+   * @default 3000
+   */
+  readonly servicePort?: number;
+  /**
+   * The node port, for the NodePort and LoadBalancer service types.
+   *
+   * @default - assigned by Kubernetes
+   */
+  readonly nodePort?: number;
+  /**
+   * Create a NetworkPolicy that lets only `allowFrom` reach Grafana.
+   *
+   * @default true
+   */
+  readonly networkPolicy?: boolean;
+  /**
+   * Who may reach Grafana's web port.
+   *
+   * @default - with a NodePort or LoadBalancer Service, every source; with a ClusterIP
+   * Service, the pods of Grafana's namespace
+   */
+  readonly allowFrom?: kplus.INetworkPolicyPeer[];
+  /**
+   * Let visitors who are not logged in view dashboards (as the Viewer role).
+   *
+   * @default false
+   */
+  readonly anonymousAccess?: boolean;
+  /**
+   * Plugins to install at start (before Grafana serves, so provisioning can use them).
+   *
+   * @default - none
+   */
+  readonly plugins?: GrafanaPlugin[];
+  /**
+   * Where Grafana keeps its database (users, preferences, annotations; dashboards and the data
+   * source come from the ConfigMaps, so they survive without it).
+   *
+   * @default PrometheusStorage.emptyDir()
+   */
+  readonly storage?: PrometheusStorage;
+  /**
+   * CPU and memory of the Grafana container.
+   *
+   * @default - requests 100m CPU and 128Mi memory, limit 512Mi memory
+   */
+  readonly resources?: kplus.ContainerResources;
+  /**
+   * Other grafana.ini settings, as `section.option` keys (`'server.root_url'`,
+   * `'auth.generic_oauth.enabled'`); each becomes a `GF_SECTION_OPTION` variable. A password or
+   * secret must be a reference (`$__file{/path}` or `$__env{VAR}`), never the value itself.
+   *
+   * @default - none
+   */
+  readonly settings?: { [key: string]: string };
+  /**
+   * Dashboards to provision besides the integrations'; more can be added with `addDashboard()`.
+   *
+   * @default - none
+   */
+  readonly dashboards?: Dashboard[];
+  /**
+   * Provision the dashboards of the stack and of every integration that uses it (Weave Net,
+   * applications, Kuma, KrakenD).
+   *
+   * @default true
+   */
+  readonly integrationDashboards?: boolean;
+  /**
+   * The uid of the provisioned Prometheus data source, which every dashboard panel names.
+   *
+   * @default 'prometheus'
+   */
+  readonly datasourceUid?: string;
+  /**
+   * The folder the dashboards appear in.
+   *
+   * @default 'Prometheus monitoring'
+   */
+  readonly dashboardFolder?: string;
+}
+
+/**
+ * Properties of a `Grafana`.
+ */
+export interface GrafanaProps extends GrafanaOptions {
+  /** The Prometheus stack Grafana reads from. */
+  readonly stack: PrometheusStack;
+}
+
+/** A dashboard Grafana provisions: given, or produced at synthesis by an integration. */
+interface DashboardSource {
+  readonly configMap: kplus.k8s.KubeConfigMap;
+  readonly produce: () => Dashboard;
+}
+
+/**
+ * Grafana on Kubernetes, reading a `PrometheusStack`, with its data source and dashboards
+ * provisioned from ConfigMaps.
+ *
+ * It creates a ServiceAccount, a ConfigMap with the provisioning files (a Prometheus data
+ * source pointing at the stack's Service, with a stable uid, and a dashboard provider), a
+ * ConfigMap per dashboard, a Deployment (restricted security context, probes on
+ * `/api/health`, the admin credentials from a Secret), a Service and a NetworkPolicy. The
+ * stack's NetworkPolicy admits Grafana.
+ *
+ * Usually made with `stack.addGrafana()`.
+ */
+export class Grafana extends Construct {
+  /** The namespace of Grafana's objects. */
+  public readonly namespaceName: string;
+  /** The name of Grafana's Service. */
+  public readonly serviceName: string;
+  /** The port of the Service. */
+  public readonly servicePort: number;
+  /** The labels that select the Grafana pods. */
+  public readonly selectorLabels: { [key: string]: string };
+  /** The uid of the provisioned Prometheus data source. */
+  public readonly datasourceUid: string;
+  /** The Deployment running Grafana. */
+  public readonly deployment: kplus.k8s.KubeDeployment;
+  /** Labels and annotations of the Grafana pods. The selector labels are always added. */
+  public readonly podMetadata: ApiObjectMetadataDefinition;
+
+  private readonly stack: PrometheusStack;
+  private readonly serviceAccountName: string;
+  private readonly props: GrafanaProps;
+  private readonly image: string;
+  private readonly metadata: ApiObjectMetadata;
+  private readonly provisioning: kplus.k8s.KubeConfigMap;
+  private readonly sources: DashboardSource[] = [];
+  private readonly claimName?: string;
+  private readonly storage: PrometheusStorage;
+  private tokenRequired = false;
+
+  constructor(scope: Construct, id: string, props: GrafanaProps) {
+    super(scope, id);
+    const path = this.node.path;
+    this.stack = props.stack;
+    this.props = props;
+    this.namespaceName = checkDnsLabel(path, 'metadata.namespace', props.metadata?.namespace ?? props.stack.namespaceName);
+    this.image = checkImage(path, 'image', props.image ?? 'docker.io/grafana/grafana:12.3.0', 'Pin a release, such as docker.io/grafana/grafana:12.3.0');
+    this.datasourceUid = props.datasourceUid ?? 'prometheus';
+    if (!/^[a-zA-Z0-9_-]{1,40}$/.test(this.datasourceUid)) {
+      fail(path, 'datasourceUid', 'must be 1 to 40 letters, digits, \'-\' or \'_\'', this.datasourceUid);
+    }
+    if (props.dashboardFolder !== undefined) checkNonEmpty(path, 'dashboardFolder', props.dashboardFolder);
+    this.checkAdminSecret(props.adminCredentials);
+    this.storage = props.storage ?? PrometheusStorage.emptyDir();
+    settingsEnv(path, props.settings ?? {});
+    const plugins = props.plugins ?? [];
+    const pluginIds = plugins.map((p) => p.id);
+    const dupPlugin = pluginIds.find((p, i) => pluginIds.indexOf(p) !== i);
+    if (dupPlugin) fail(path, 'plugins', 'must name each plugin once', dupPlugin);
+
+    this.selectorLabels = {
+      'app.kubernetes.io/name': 'grafana',
+      'app.kubernetes.io/instance': Names.toLabelValue(this),
+    };
+    const labels = { ...props.metadata?.labels, ...this.selectorLabels, 'app.kubernetes.io/component': 'dashboards' };
+    this.metadata = { namespace: this.namespaceName, labels, annotations: props.metadata?.annotations };
+
+    // The Service
+    const serviceType = props.serviceType ?? kplus.ServiceType.CLUSTER_IP;
+    if (serviceType === kplus.ServiceType.EXTERNAL_NAME) fail(path, 'serviceType', 'must be ClusterIP, NodePort or LoadBalancer', serviceType);
+    this.servicePort = checkPort(path, 'servicePort', props.servicePort ?? HTTP_PORT);
+    checkNodePort(path, props.nodePort, serviceType);
+    const service = new k8s.KubeService(this, 'Service', {
+      metadata: this.metadata,
+      spec: {
+        type: serviceType,
+        selector: this.selectorLabels,
+        ports: [{ name: 'http', protocol: 'TCP', port: this.servicePort, targetPort: k8s.IntOrString.fromString('http'), nodePort: props.nodePort }],
+      },
+    });
+    this.serviceName = service.name;
+
+    this.serviceAccountName = new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata: this.metadata }).name;
+    this.provisioning = new k8s.KubeConfigMap(this, 'Provisioning', {
+      metadata: this.metadata,
+      data: Lazy.any({ produce: () => this.provisioningFiles() }),
+    });
+    if (this.storage._newClaim) {
+      this.claimName = new k8s.KubePersistentVolumeClaim(this, 'Storage', {
+        metadata: this.metadata,
+        spec: {
+          accessModes: ['ReadWriteOnce'],
+          storageClassName: this.storage._newClaim.storageClassName,
+          resources: { requests: { storage: k8s.Quantity.fromString(toQuantity(this.storage._newClaim.size)) } },
+        },
+      }).name;
+    } else {
+      this.claimName = this.storage._claimName;
+    }
+
+    this.deployment = new k8s.KubeDeployment(this, 'Resource', {
+      metadata: this.metadata,
+      spec: Lazy.any({ produce: () => this._toKube() }),
+    });
+    this.podMetadata = new ApiObjectMetadataDefinition({ apiObject: this.deployment });
+
+    // Who reaches Grafana; and Grafana must reach Prometheus.
+    const publishes = serviceType !== kplus.ServiceType.CLUSTER_IP;
+    if (props.networkPolicy ?? true) {
+      if (props.allowFrom && props.allowFrom.length === 0) fail(path, 'allowFrom', 'must name at least one source', []);
+      ingressPolicy(this, 'NetworkPolicy', {
+        metadata: this.metadata,
+        podSelector: { matchLabels: this.selectorLabels },
+        rules: [{ from: props.allowFrom?.flatMap(peersOf) ?? (publishes ? undefined : [{ podSelector: {} }]), ports: [HTTP_PORT] }],
+      });
+    }
+    this.stack._admit(this.namespaceName, this.selectorLabels);
+
+    for (const dashboard of props.dashboards ?? []) this.addDashboard(dashboard);
+    if (props.integrationDashboards ?? true) {
+      this.stack._onDashboard((name, produce) => this.provision(`Dashboard-${name}`, produce));
+    }
+    this.node.addValidation({ validate: () => this.duplicateUids() });
+  }
+
+  /** The in-cluster URL of Grafana (`http://<service>.<namespace>.svc:<port>`). */
+  public get url(): string {
+    return `http://${this.serviceName}.${this.namespaceName}.svc:${this.servicePort}`;
+  }
+
+  /**
+   * Provisions a dashboard, in a ConfigMap of its own.
+   *
+   * Fails if a dashboard with the same uid is provisioned already.
+   */
+  public addDashboard(dashboard: Dashboard): void {
+    const taken = this.sources.map((s) => s.produce().uid);
+    if (taken.includes(dashboard.uid)) {
+      fail(this.node.path, 'dashboards', 'must have unique uids (Grafana would show only one of them)', dashboard.uid,
+        'Give the dashboard another uid');
+    }
+    this.provision(`Dashboard-${dashboard.uid}`, () => dashboard);
+  }
+
+  /** The dashboards Grafana provisions, as rendered at synthesis. */
+  public get dashboards(): Dashboard[] {
+    return this.sources.map((s) => s.produce());
+  }
+
+  /**
+   * Mounts the ServiceAccount token in the Grafana pod (for example for a service mesh
+   * sidecar that authenticates with it).
+   */
+  public mountServiceAccountToken(): void {
+    this.tokenRequired = true;
+  }
+
+  /**
+   * The Deployment spec.
+   *
+   * @internal
+   */
+  public _toKube(): kplus.k8s.DeploymentSpec {
+    const props = this.props;
+    const admin = props.adminCredentials;
+    const persistent = this.storage.persistent;
+    const files = this.provisioningFiles();
+    const checksum = createHash('sha256').update(Object.entries(files).map(([k, v]) => `${k}\n${v}`).join('\n')).digest('hex');
+    const pod = this.podMetadata.toJson() ?? {};
+    const env: kplus.k8s.EnvVar[] = [
+      { name: 'GF_SECURITY_ADMIN_USER', valueFrom: { secretKeyRef: { name: admin.secretName, key: admin.userKey } } },
+      { name: 'GF_SECURITY_ADMIN_PASSWORD', valueFrom: { secretKeyRef: { name: admin.secretName, key: admin.passwordKey } } },
+      { name: 'GF_PATHS_PROVISIONING', value: PROVISIONING_DIR },
+      { name: 'GF_PATHS_DATA', value: DATA_DIR },
+      // Logs to stdout only: the root filesystem is read-only.
+      { name: 'GF_LOG_MODE', value: 'console' },
+      // No calls home from inside the cluster.
+      { name: 'GF_ANALYTICS_REPORTING_ENABLED', value: 'false' },
+      { name: 'GF_ANALYTICS_CHECK_FOR_UPDATES', value: 'false' },
+      { name: 'GF_ANALYTICS_CHECK_FOR_PLUGIN_UPDATES', value: 'false' },
+      ...props.anonymousAccess ? [
+        { name: 'GF_AUTH_ANONYMOUS_ENABLED', value: 'true' },
+        { name: 'GF_AUTH_ANONYMOUS_ORG_ROLE', value: 'Viewer' },
+      ] : [],
+      // Installed before Grafana serves (Grafana >= 12.1), so provisioning can use them.
+      ...(props.plugins ?? []).length > 0
+        ? [{ name: 'GF_PLUGINS_PREINSTALL_SYNC', value: props.plugins!.map((p) => `${p.id}@${p.version}`).join(',') }] : [],
+      ...Object.entries(settingsEnv(this.node.path, props.settings ?? {})).map(([name, value]) => ({ name, value })),
+    ];
+    const resources = props.resources ?? {
+      cpu: { request: kplus.Cpu.millis(100) },
+      memory: { request: Size.mebibytes(128), limit: Size.mebibytes(512) },
+    };
+
+    return {
+      replicas: 1,
+      selector: { matchLabels: this.selectorLabels },
+      // SQLite on a ReadWriteOnce volume: one pod at a time.
+      strategy: persistent ? { type: 'Recreate' } : undefined,
+      template: {
+        metadata: {
+          labels: { ...pod.labels, ...this.selectorLabels },
+          annotations: { ...pod.annotations, 'checksum/provisioning': checksum },
+        },
+        spec: {
+          serviceAccountName: this.serviceAccountName,
+          automountServiceAccountToken: this.tokenRequired,
+          securityContext: {
+            ...restrictedPodSecurityContext(GRAFANA_UID, { fsGroup: true }),
+            fsGroupChangePolicy: persistent ? 'OnRootMismatch' : undefined,
+          },
+          containers: [{
+            name: 'grafana',
+            image: this.image,
+            env,
+            ports: [{ name: 'http', containerPort: HTTP_PORT, protocol: 'TCP' }],
+            readinessProbe: httpProbe('/api/health', 'http', { periodSeconds: 10 }),
+            livenessProbe: httpProbe('/api/health', 'http', { periodSeconds: 15, failureThreshold: 5 }),
+            // Database migrations and plugin installs on first start take a while.
+            startupProbe: httpProbe('/api/health', 'http', { periodSeconds: 5, failureThreshold: 60 }),
+            resources: renderResources(resources),
+            securityContext: restrictedContainerSecurityContext(),
+            volumeMounts: [
+              { name: 'provisioning', mountPath: PROVISIONING_DIR, readOnly: true },
+              { name: 'dashboards', mountPath: DASHBOARDS_DIR, readOnly: true },
+              { name: 'data', mountPath: DATA_DIR },
+              { name: 'tmp', mountPath: '/tmp' },
+            ],
+          }],
+          volumes: [
+            {
+              name: 'provisioning',
+              configMap: {
+                name: this.provisioning.name,
+                items: [
+                  { key: 'datasources.yaml', path: 'datasources/datasources.yaml' },
+                  { key: 'dashboards.yaml', path: 'dashboards/dashboards.yaml' },
+                ],
+              },
+            },
+            {
+              name: 'dashboards',
+              projected: {
+                sources: this.sources.map((s) => ({
+                  configMap: { name: s.configMap.name, items: [{ key: DASHBOARD_KEY, path: `${s.configMap.name}.json` }] },
+                })),
+              },
+            },
+            this.claimName
+              ? { name: 'data', persistentVolumeClaim: { claimName: this.claimName } }
+              : { name: 'data', emptyDir: this.storage._sizeLimit ? { sizeLimit: k8s.Quantity.fromString(toQuantity(this.storage._sizeLimit)) } : {} },
+            { name: 'tmp', emptyDir: {} },
+          ],
+        },
+      },
+    };
+  }
+
+  /** A ConfigMap for one dashboard, its JSON rendered at synthesis. */
+  private provision(id: string, produce: () => Dashboard): void {
+    const configMap = new k8s.KubeConfigMap(this, id, {
+      metadata: { ...this.metadata, labels: { ...this.metadata.labels, 'grafana.com/dashboard': '1' } },
+      data: Lazy.any({
+        produce: () => {
+          const dashboard = produce();
+          const json = JSON.stringify(dashboard.toJson(this.datasourceUid), undefined, 2);
+          if (Buffer.byteLength(json) > CONFIG_MAP_MAX_BYTES) {
+            fail(this.node.path, 'dashboards', `must each fit in a ConfigMap (1 MiB); '${dashboard.uid}' has ${Buffer.byteLength(json)} bytes`,
+              dashboard.uid, 'Split it into smaller dashboards');
+          }
+          return { [DASHBOARD_KEY]: json };
+        },
+      }),
+    });
+    this.sources.push({ configMap, produce });
+  }
+
+  /** The data source and dashboard provider files. */
+  private provisioningFiles(): { [file: string]: string } {
+    const stack = this.stack;
+    const version = /:v?(\d+\.\d+\.\d+)$/.exec(stack.image)?.[1];
+    const datasources = {
+      apiVersion: 1,
+      datasources: [{
+        name: 'Prometheus',
+        type: 'prometheus',
+        uid: this.datasourceUid,
+        access: 'proxy',
+        url: stack.url,
+        isDefault: true,
+        editable: false,
+        jsonData: {
+          httpMethod: 'POST',
+          // $__rate_interval is at least four scrape intervals; Grafana must know the interval.
+          timeInterval: formatMillis(stack.config._globalTiming().intervalMs),
+          prometheusType: 'Prometheus',
+          ...version ? { prometheusVersion: version } : {},
+        },
+      }],
+    };
+    const dashboards = {
+      apiVersion: 1,
+      providers: [{
+        name: 'cdk8s-prometheus-monitoring',
+        orgId: 1,
+        folder: this.props.dashboardFolder ?? 'Prometheus monitoring',
+        type: 'file',
+        // The dashboards are code: edits in the UI would be lost at the next synth.
+        disableDeletion: true,
+        allowUiUpdates: false,
+        updateIntervalSeconds: 30,
+        options: { path: DASHBOARDS_DIR, foldersFromFilesStructure: false },
+      }],
+    };
+    return { 'datasources.yaml': toYaml(datasources), 'dashboards.yaml': toYaml(dashboards) };
+  }
+
+  private duplicateUids(): string[] {
+    const uids = this.dashboards.map((d) => d.uid);
+    return [...new Set(uids.filter((u, i) => uids.indexOf(u) !== i))].map((uid) =>
+      `${this.node.path}: 'dashboards' must have unique uids (Grafana would show only one of them), got '${uid}'. Give one of them another uid`);
+  }
+
+  /** The admin password must not be written by this app. */
+  private checkAdminSecret(admin: GrafanaAdminCredentials): void {
+    const secret = admin._secret;
+    if (secret instanceof kplus.Secret && secret.getStringData(admin.passwordKey) !== undefined) {
+      fail(this.node.path, 'adminCredentials', `must not come from a Secret whose password this app writes: '${secret.node.path}' sets `
+        + `'${admin.passwordKey}' in stringData, so the password would be committed in clear text with the manifests`, secret.name,
+      `Create the Secret outside the app (kubectl create secret generic ${secret.name} --from-literal=${admin.userKey}=admin `
+        + `--from-literal=${admin.passwordKey}=...) and pass kplus.Secret.fromSecretName(this, 'GrafanaAdmin', '${secret.name}')`);
+    }
+  }
+}
+
+/** Settings that the construct's own properties own, and which property to use instead. */
+const OWNED_SETTINGS: { [key: string]: string } = {
+  'security.admin_user': 'adminCredentials',
+  'security.admin_password': 'adminCredentials',
+  'security.admin_password__file': 'adminCredentials',
+  'auth.anonymous.enabled': 'anonymousAccess',
+  'auth.anonymous.org_role': 'anonymousAccess',
+  'plugins.preinstall': 'plugins',
+  'plugins.preinstall_sync': 'plugins',
+  'paths.provisioning': '(the provisioning ConfigMap)',
+  'paths.data': 'storage',
+  'server.http_port': 'servicePort',
+};
+
+/** grafana.ini settings as GF_ variables; secrets must be references. */
+function settingsEnv(where: string, settings: { [key: string]: string }): { [name: string]: string } {
+  const env: { [name: string]: string } = {};
+  for (const [key, value] of Object.entries(settings)) {
+    const prop = `settings.${key}`;
+    if (!/^[a-z0-9_]+(\.[a-z0-9_-]+)+$/i.test(key)) {
+      fail(where, 'settings', 'keys must be grafana.ini \'section.option\' names, such as server.root_url', key);
+    }
+    const owner = OWNED_SETTINGS[key.toLowerCase()];
+    if (owner === 'adminCredentials') {
+      fail(where, prop, 'must not be set: the admin user and password come from a Secret, never a literal', '<redacted>',
+        'Use adminCredentials: GrafanaAdminCredentials.fromSecret(...)');
+    }
+    if (owner) fail(where, prop, `is set by the construct; use ${owner}`, value);
+    const secretLike = /(password|secret|secret_key|token|api_key)$/i.test(key);
+    if (secretLike && !/^\$__(file|env)\{[^}]+\}$/.test(value)) {
+      fail(where, prop, 'must be a reference ($__file{/path} or $__env{VAR}), not the secret itself: it would be written into the manifests',
+        '<redacted>', 'Mount the Secret and point at the file, or set the variable from a Secret');
+    }
+    env[`GF_${key.toUpperCase().replace(/[.-]/g, '_')}`] = value;
+  }
+  return env;
+}

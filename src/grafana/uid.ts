@@ -1,0 +1,12 @@
+// Stable dashboard uids for generated dashboards. Not exported from the package.
+import { createHash } from 'crypto';
+
+/**
+ * A dashboard uid that stays the same across synths: a readable prefix and a hash of what
+ * makes the dashboard unique (a construct path, a job name), within Grafana's 40 characters.
+ */
+export function uidFor(prefix: string, unique: string): string {
+  const hash = createHash('sha256').update(unique).digest('hex').slice(0, 8);
+  const slug = prefix.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 31);
+  return `${slug}-${hash}`;
+}

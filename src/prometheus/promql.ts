@@ -1,0 +1,63 @@
+// PromQL syntax checks with Prometheus's own grammar (@prometheus-io/lezer-promql, the parser
+// of the Prometheus web UI). Not exported from the package.
+//
+// The grammar is error-tolerant: it always returns a tree, with error nodes where the input
+// does not parse. It checks syntax only: `rate(up)` (a range function given an instant vector)
+// parses, and only a real Prometheus rejects it; the tests run every generated query there.
+import { fail } from './validate';
+
+interface SyntaxNode { type: { isError: boolean }; from: number }
+interface Tree { iterate(spec: { enter(node: SyntaxNode): boolean | void }): void }
+let parser: { parse(input: string): Tree } | undefined;
+
+/** The grammar, loaded on first use (it is large, and many apps never write a query). */
+function promqlParser(): { parse(input: string): Tree } {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return parser ??= (require('@prometheus-io/lezer-promql') as { parser: { parse(input: string): Tree } }).parser;
+}
+
+/** Where the first syntax error of `expr` is, or undefined when it parses. */
+export function promqlSyntaxError(expr: string): number | undefined {
+  let at: number | undefined;
+  promqlParser().parse(expr).iterate({
+    enter: (node) => {
+      if (at !== undefined) return false;
+      if (node.type.isError) at = node.from;
+      return undefined;
+    },
+  });
+  return at;
+}
+
+/**
+ * Grafana's built-in interval variables, which PromQL does not know. Each is replaced by a
+ * duration of the same length in characters before parsing, so error positions stay right.
+ */
+const GRAFANA_INTERVALS = /\$__(rate_interval|interval|range)\b|\$\{__(rate_interval|interval|range)\}/g;
+
+/**
+ * The expression as Prometheus sees it once Grafana has substituted its built-in interval
+ * variables (`$__rate_interval`, `$__interval`, `$__range`); `interval` is what they become.
+ */
+export function expandGrafanaIntervals(expr: string, interval = '5m'): string {
+  return expr.replace(GRAFANA_INTERVALS, interval);
+}
+
+/**
+ * Fails unless `expr` is PromQL. With `grafana`, Grafana's interval variables are allowed where
+ * a duration goes, and dashboard variables (`$name`) inside label-matcher strings.
+ */
+export function checkPromQL(where: string, prop: string, expr: string, options: { grafana?: boolean } = {}): string {
+  if (expr.trim() === '') fail(where, prop, 'must be a PromQL expression', expr);
+  // Same-length stand-ins keep the reported column that of the original text.
+  const parsed = options.grafana ? expr.replace(GRAFANA_INTERVALS, (m) => `${'9'.repeat(m.length - 1)}s`) : expr;
+  const at = promqlSyntaxError(parsed);
+  if (at !== undefined) {
+    const near = expr.length > 40 ? ` (near '${expr.slice(Math.max(0, at - 12), at + 12)}')` : '';
+    fail(where, prop, `must be a valid PromQL expression; syntax error at column ${at + 1}${near}`, expr,
+      options.grafana && /\$(?!__)/.test(expr)
+        ? 'Dashboard variables ($name) can only stand inside quoted label values, such as {job=~"$job"}'
+        : undefined);
+  }
+  return expr;
+}
