@@ -8,7 +8,7 @@ const path = require('path');
 const root = process.argv[2] ?? 'dist-bindings';
 const classes = [
   'PrometheusStack', 'PrometheusConfig', 'ScrapeJob', 'Relabel', 'ServiceDiscovery', 'RemoteWrite', 'RuleGroup',
-  'AppServiceMonitor', 'WeaveMonitoring', 'KrakendMetrics', 'KumaMetricsMesh',
+  'AppServiceMonitor', 'WeaveMonitoring', 'KrakendMetrics', 'KumaMetricsMesh', 'Grafana', 'Dashboard',
 ];
 const languages = { python: /\.py$/, java: /\.java$/, dotnet: /\.cs$/, go: /\.go$/ };
 

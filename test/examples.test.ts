@@ -113,7 +113,7 @@ describe('examples/full-stack', () => {
         expect(queries).toBeGreaterThan(50);
         // The node exporter's scrapes show in the Prometheus dashboard's panels.
         const targetsUp = dashboards[0].panels.find((p: any) => p.title === 'Targets up').targets[0].expr;
-        expect((await prometheus.query(targetsUp)).result[0].value[1]).not.toBe('0');
+        expect((await prometheus.query(targetsUp)).result[0].value?.[1]).not.toBe('0');
       } finally {
         await prometheus.stop();
       }

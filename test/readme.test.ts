@@ -3,7 +3,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Chart, Duration, Testing } from 'cdk8s';
-import { PrometheusStack, Relabel, RemoteWrite, ScrapeJob, ServiceDiscovery } from '../src';
+import * as kplus from 'cdk8s-plus-28';
+import {
+  Dashboard, DashboardPanel, DashboardRow, GrafanaAdminCredentials, PrometheusStack, Relabel, RemoteWrite, ScrapeJob, ServiceDiscovery,
+} from '../src';
 
 const root = path.join(__dirname, '..');
 const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
@@ -53,6 +56,28 @@ test('every error message in the README is what the code throws', () => {
       discovery: [ServiceDiscovery.staticTargets({ targets: ['localhost:6782'] })],
     })),
     thrown(() => new RemoteWrite({ url: 'mimir.example.com/api/v1/push' })),
+    thrown(() => new Dashboard({
+      uid: 'checkout',
+      title: 'Checkout',
+      rows: [new DashboardRow({ title: 'Traffic', panels: [DashboardPanel.timeSeries({ title: 'Requests', queries: [{ expr: 'sum(rate(http_requests_total[5m])' }] })] })],
+    })),
+    thrown(() => {
+      const chart = new Chart(Testing.app(), 'test');
+      new PrometheusStack(chart, 'prometheus', {
+        grafana: {
+          adminCredentials: GrafanaAdminCredentials.fromSecret(kplus.Secret.fromSecretName(chart, 'admin', 'grafana-admin')),
+          settings: { 'security.admin_password': 'hunter2' },
+        },
+      });
+    }),
+    thrown(() => {
+      const chart = new Chart(Testing.app(), 'test');
+      const stack = new PrometheusStack(chart, 'prometheus');
+      const grafana = stack.addGrafana({ adminCredentials: GrafanaAdminCredentials.fromSecret(kplus.Secret.fromSecretName(chart, 'admin', 'grafana-admin')) });
+      const dashboard = () => new Dashboard({ uid: 'checkout', title: 'Checkout' });
+      grafana.addDashboard(dashboard());
+      grafana.addDashboard(dashboard());
+    }),
   ];
   const errorsBlock = blocks('text')[0];
   expect(lines(errorsBlock)).toEqual(produced);

@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import { checkPromQL } from '../prometheus/promql';
-import { checkNonEmpty, fail, promDuration } from '../prometheus/validate';
+import { checkNonEmpty, fail } from '../prometheus/validate';
 
 /** Grafana lays panels out on a grid 24 units wide. */
 const GRID_WIDTH = 24;
@@ -383,10 +383,13 @@ export class DashboardVariable {
 
   /** The variable's name. */
   public readonly name: string;
+  /** @internal */
+  public readonly _selector?: string;
   private readonly options: LabelValuesVariableOptions;
 
   private constructor(options: LabelValuesVariableOptions) {
     this.name = options.name;
+    this._selector = options.selector;
     this.options = options;
   }
 
@@ -506,8 +509,11 @@ export class Dashboard {
     }
     checkNonEmpty(`Dashboard '${props.uid}'`, 'title', props.title);
     const where = `Dashboard '${props.uid}'`;
-    if (props.refresh) promDuration(where, 'refresh', props.refresh);
-    if (props.timeRange) promDuration(where, 'timeRange', props.timeRange);
+    for (const [prop, d] of [['refresh', props.refresh], ['timeRange', props.timeRange]] as const) {
+      if (d && (d.toMilliseconds() < 1000 || d.toMilliseconds() % 1000 !== 0)) {
+        fail(where, prop, 'must be a whole number of seconds, at least 1', `${d.toMilliseconds()}ms`);
+      }
+    }
     this.uid = props.uid;
     this.title = props.title;
     this.props = props;
@@ -516,11 +522,16 @@ export class Dashboard {
   }
 
   /**
-   * Adds a variable. Fails if one of the same name exists.
+   * Adds a variable. Its selector may use the variables added before it.
+   *
+   * Fails if one of the same name exists.
    */
   public addVariable(variable: DashboardVariable): void {
     if (this.variables.some((v) => v.name === variable.name)) {
       fail(`Dashboard '${this.uid}'`, 'variables', 'must have unique names', variable.name);
+    }
+    if (variable._selector !== undefined) {
+      this.checkVariables(`Dashboard '${this.uid}', variable '${variable.name}'`, 'selector', variable._selector);
     }
     this.variables.push(variable);
   }
@@ -533,23 +544,7 @@ export class Dashboard {
    * `$variable` the dashboard does not have.
    */
   public addRow(row: DashboardRow): void {
-    const titles = new Set(this.rows.flatMap((r) => r.panels.map((p) => p.title)));
-    const variables = new Set(this.variables.map((v) => v.name));
-    for (const panel of row.panels) {
-      const where = `Dashboard '${this.uid}', panel '${panel.title}'`;
-      if (titles.has(panel.title)) fail(`Dashboard '${this.uid}'`, 'panels', 'must have unique titles', panel.title);
-      titles.add(panel.title);
-      panel.queries.forEach((q, i) => {
-        checkPromQL(where, `queries[${i}].expr`, q.expr, { grafana: true });
-        for (const [, braced, plain] of q.expr.matchAll(/\$(?:\{(\w+)\}|(\w+))/g)) {
-          const name = braced ?? plain;
-          if (!name.startsWith('__') && !variables.has(name)) {
-            fail(where, `queries[${i}].expr`, `uses $${name}, which is not a variable of the dashboard`, q.expr,
-              `Add DashboardVariable.labelValues({ name: '${name}', ... }) to the dashboard first`);
-          }
-        }
-      });
-    }
+    this.checkPanels([...this.rows, row]);
     this.rows.push(row);
   }
 
@@ -561,9 +556,10 @@ export class Dashboard {
 
   /**
    * The dashboard JSON (Grafana's classic model), every panel reading the Prometheus
-   * datasource `datasourceUid`.
+   * datasource `datasourceUid`. Panels added to a row after the row was added are checked here.
    */
   public toJson(datasourceUid: string): any {
+    this.checkPanels(this.rows);
     const datasource = { type: 'prometheus', uid: datasourceUid };
     const panels: Array<{ [key: string]: unknown }> = [];
     let id = 1;
@@ -595,11 +591,45 @@ export class Dashboard {
       schemaVersion: Dashboard.SCHEMA_VERSION,
       version: 1,
       timezone: 'browser',
-      refresh: promDuration(this.uid, 'refresh', this.props.refresh ?? Duration.seconds(30)),
-      time: { from: `now-${promDuration(this.uid, 'timeRange', this.props.timeRange ?? Duration.hours(1))}`, to: 'now' },
+      refresh: grafanaDuration(this.props.refresh ?? Duration.seconds(30)),
+      time: { from: `now-${grafanaDuration(this.props.timeRange ?? Duration.hours(1))}`, to: 'now' },
       annotations: { list: [] },
       templating: { list: this.variables.map((v) => v._render(datasource)) },
       panels,
     }));
   }
+
+  /** Titles unique, queries PromQL, and every `$variable` one of the dashboard's. */
+  private checkPanels(rows: DashboardRow[]): void {
+    const titles = new Set<string>();
+    for (const panel of rows.flatMap((r) => r.panels)) {
+      const where = `Dashboard '${this.uid}', panel '${panel.title}'`;
+      if (titles.has(panel.title)) fail(`Dashboard '${this.uid}'`, 'panels', 'must have unique titles', panel.title);
+      titles.add(panel.title);
+      panel.queries.forEach((q, i) => {
+        checkPromQL(where, `queries[${i}].expr`, q.expr, { grafana: true });
+        this.checkVariables(where, `queries[${i}].expr`, q.expr);
+      });
+    }
+  }
+
+  private checkVariables(where: string, prop: string, expr: string): void {
+    // `$name`, `${name}` and `${name:format}`; `$1` (a label_replace group) is not a variable.
+    for (const [, braced, plain] of expr.matchAll(/\$(?:\{([A-Za-z_]\w*)(?::[^}]*)?\}|([A-Za-z_]\w*))/g)) {
+      const name = braced ?? plain;
+      if (!name.startsWith('__') && !this.variables.some((v) => v.name === name)) {
+        fail(where, prop, `uses $${name}, which is not a variable of the dashboard`, expr,
+          `Add DashboardVariable.labelValues({ name: '${name}', ... }) to the dashboard first`);
+      }
+    }
+  }
+}
+
+/** A duration in one unit, as Grafana's time ranges and refresh take it (`90m`, not `1h30m`). */
+function grafanaDuration(duration: Duration): string {
+  const seconds = duration.toSeconds();
+  for (const [unit, size] of [['d', 86_400], ['h', 3_600], ['m', 60]] as const) {
+    if (seconds % size === 0) return `${seconds / size}${unit}`;
+  }
+  return `${seconds}s`;
 }

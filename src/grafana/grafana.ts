@@ -87,7 +87,7 @@ export class GrafanaAdminCredentials {
 export class GrafanaPlugin {
   /**
    * A plugin from the Grafana plugin catalog at a pinned version, such as Kuma's data source
-   * `GrafanaPlugin.of('kumahq-kuma-datasource', '0.1.1')`. Grafana downloads it at start, so
+   * `kumahq-kuma-datasource`. Grafana downloads it at start, so
    * the pod needs egress to grafana.com.
    */
   public static of(id: string, version: string): GrafanaPlugin {
@@ -353,9 +353,11 @@ export class Grafana extends Construct {
 
     for (const dashboard of props.dashboards ?? []) this.addDashboard(dashboard);
     if (props.integrationDashboards ?? true) {
-      this.stack._onDashboard((name, produce) => this.provision(`Dashboard-${name}`, produce));
+      this.stack._onDashboard((name, produce) => this.provision(`Integration-${name}`, produce));
     }
     this.node.addValidation({ validate: () => this.duplicateUids() });
+    // The Secret may get its stringData after this constructor ran.
+    this.node.addValidation({ validate: () => this.checkAdminSecret(props.adminCredentials) });
   }
 
   /** The in-cluster URL of Grafana (`http://<service>.<namespace>.svc:<port>`). */
@@ -557,7 +559,7 @@ export class Grafana extends Construct {
   }
 
   /** The admin password must not be written by this app. */
-  private checkAdminSecret(admin: GrafanaAdminCredentials): void {
+  private checkAdminSecret(admin: GrafanaAdminCredentials): string[] {
     const secret = admin._secret;
     if (secret instanceof kplus.Secret && secret.getStringData(admin.passwordKey) !== undefined) {
       fail(this.node.path, 'adminCredentials', `must not come from a Secret whose password this app writes: '${secret.node.path}' sets `
@@ -565,6 +567,7 @@ export class Grafana extends Construct {
       `Create the Secret outside the app (kubectl create secret generic ${secret.name} --from-literal=${admin.userKey}=admin `
         + `--from-literal=${admin.passwordKey}=...) and pass kplus.Secret.fromSecretName(this, 'GrafanaAdmin', '${secret.name}')`);
     }
+    return [];
   }
 }
 
@@ -579,7 +582,11 @@ const OWNED_SETTINGS: { [key: string]: string } = {
   'plugins.preinstall_sync': 'plugins',
   'paths.provisioning': '(the provisioning ConfigMap)',
   'paths.data': 'storage',
-  'server.http_port': 'servicePort',
+  'server.http_port': '(the container port is 3000; servicePort sets the Service\'s)',
+  'log.mode': '(Grafana logs to the console: the root filesystem is read-only)',
+  'analytics.reporting_enabled': '(off: no calls home from the cluster)',
+  'analytics.check_for_updates': '(off: no calls home from the cluster)',
+  'analytics.check_for_plugin_updates': '(off: no calls home from the cluster)',
 };
 
 /** grafana.ini settings as GF_ variables; secrets must be references. */
@@ -595,13 +602,15 @@ function settingsEnv(where: string, settings: { [key: string]: string }): { [nam
       fail(where, prop, 'must not be set: the admin user and password come from a Secret, never a literal', '<redacted>',
         'Use adminCredentials: GrafanaAdminCredentials.fromSecret(...)');
     }
-    if (owner) fail(where, prop, `is set by the construct; use ${owner}`, value);
+    if (owner) fail(where, prop, `is set by the construct${owner.startsWith('(') ? ` ${owner}` : `; use ${owner}`}`, value);
     const secretLike = /(password|secret|secret_key|token|api_key)$/i.test(key);
     if (secretLike && !/^\$__(file|env)\{[^}]+\}$/.test(value)) {
       fail(where, prop, 'must be a reference ($__file{/path} or $__env{VAR}), not the secret itself: it would be written into the manifests',
         '<redacted>', 'Mount the Secret and point at the file, or set the variable from a Secret');
     }
-    env[`GF_${key.toUpperCase().replace(/[.-]/g, '_')}`] = value;
+    const name = `GF_${key.toUpperCase().replace(/[.-]/g, '_')}`;
+    if (name in env) fail(where, prop, `sets ${name} like another key (keys are not case-sensitive)`, key);
+    env[name] = value;
   }
   return env;
 }

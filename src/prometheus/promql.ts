@@ -6,8 +6,13 @@
 // parses, and only a real Prometheus rejects it; the tests run every generated query there.
 import { fail } from './validate';
 
-interface SyntaxNode { type: { isError: boolean }; from: number }
+interface Node { name: string; from: number; firstChild: Node | null }
+interface SyntaxNode { type: { isError: boolean }; name: string; from: number; node: Node }
 interface Tree { iterate(spec: { enter(node: SyntaxNode): boolean | void }): void }
+
+/** What `offset` and `@` may modify, in Prometheus's parser. */
+const MODIFIABLE = new Set(['VectorSelector', 'MatrixSelector', 'SubqueryExpr']);
+const MODIFIERS = new Set(['OffsetExpr', 'StepInvariantExpr']);
 let parser: { parse(input: string): Tree } | undefined;
 
 /** The grammar, loaded on first use (it is large, and many apps never write a query). */
@@ -16,17 +21,32 @@ function promqlParser(): { parse(input: string): Tree } {
   return parser ??= (require('@prometheus-io/lezer-promql') as { parser: { parse(input: string): Tree } }).parser;
 }
 
-/** Where the first syntax error of `expr` is, or undefined when it parses. */
+/**
+ * Where the first syntax error of `expr` is, or undefined when it parses.
+ *
+ * The grammar accepts `offset` and `@` after any expression; Prometheus's parser only after a
+ * selector or a subquery, each at most once (`sum(up) offset 5m` fails to load), so that is
+ * checked on the tree.
+ */
 export function promqlSyntaxError(expr: string): number | undefined {
   let at: number | undefined;
   promqlParser().parse(expr).iterate({
     enter: (node) => {
       if (at !== undefined) return false;
       if (node.type.isError) at = node.from;
+      else if (MODIFIERS.has(node.name) && !modifiesSelector(node.node)) at = node.from;
       return undefined;
     },
   });
   return at;
+}
+
+/** Whether a modifier applies to a selector or subquery, with at most one modifier of each kind. */
+function modifiesSelector(modifier: Node): boolean {
+  const target = modifier.firstChild;
+  if (!target) return false;
+  if (MODIFIABLE.has(target.name)) return true;
+  return MODIFIERS.has(target.name) && target.name !== modifier.name && MODIFIABLE.has(target.firstChild?.name ?? '');
 }
 
 /**
@@ -54,7 +74,8 @@ export function checkPromQL(where: string, prop: string, expr: string, options: 
   const at = promqlSyntaxError(parsed);
   if (at !== undefined) {
     const near = expr.length > 40 ? ` (near '${expr.slice(Math.max(0, at - 12), at + 12)}')` : '';
-    fail(where, prop, `must be a valid PromQL expression; syntax error at column ${at + 1}${near}`, expr,
+    const position = at >= expr.length ? 'at the end (something is missing)' : `at column ${at + 1}${near}`;
+    fail(where, prop, `must be a valid PromQL expression; syntax error ${position}`, expr,
       options.grafana && /\$(?!__)/.test(expr)
         ? 'Dashboard variables ($name) can only stand inside quoted label values, such as {job=~"$job"}'
         : undefined);
