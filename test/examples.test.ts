@@ -27,7 +27,7 @@ describe('examples/full-stack', () => {
       'ConfigMap/gateway', 'Deployment/gateway', 'Service/gateway', 'NetworkPolicy/gateway', 'Mesh/',
     ]);
     expect(onlyConfig(out).scrape_configs.map((j: any) => j.job_name)).toEqual([
-      'prometheus', 'node-exporter', 'shop', 'apps/shop', 'kube-state-metrics', 'weave', 'weave-npc', 'krakend', 'kuma-dataplanes',
+      'prometheus', 'node-exporter', 'shop', 'apps/shop', 'kube-state-metrics', 'weave', 'weave-npc', 'krakend', 'kuma-dataplanes', 'grafana',
     ]);
     expect(out.objects).toMatchSnapshot();
   });

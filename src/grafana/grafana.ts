@@ -3,8 +3,9 @@ import { ApiObjectMetadata, ApiObjectMetadataDefinition, Lazy, Names, Size } fro
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { Dashboard } from './dashboard';
-import { ingressPolicy, peersOf } from '../network-policy';
+import { ingressPolicy, peersOf, podsInNamespace } from '../network-policy';
 import { httpProbe, renderResources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../pod';
+import { ScrapeJob, ServiceDiscovery } from '../prometheus';
 import { checkDnsLabel, checkImage, checkNodePort, checkNonEmpty, checkPort, fail, formatMillis } from '../prometheus/validate';
 import type { PrometheusStack } from '../stack/prometheus-stack';
 import { toQuantity } from '../stack/quantity';
@@ -207,6 +208,12 @@ export interface GrafanaOptions {
    */
   readonly integrationDashboards?: boolean;
   /**
+   * Let the stack scrape Grafana's own metrics (job `grafana`, through its Service).
+   *
+   * @default true
+   */
+  readonly scrapeMetrics?: boolean;
+  /**
    * The uid of the provisioned Prometheus data source, which every dashboard panel names.
    *
    * @default 'prometheus'
@@ -261,6 +268,12 @@ export class Grafana extends Construct {
   public readonly deployment: kplus.k8s.KubeDeployment;
   /** Labels and annotations of the Grafana pods. The selector labels are always added. */
   public readonly podMetadata: ApiObjectMetadataDefinition;
+  /**
+   * The stack's job that scrapes Grafana's metrics.
+   *
+   * @default - none, with `scrapeMetrics: false`
+   */
+  public readonly scrapeJob?: ScrapeJob;
 
   private readonly stack: PrometheusStack;
   private readonly serviceAccountName: string;
@@ -339,17 +352,31 @@ export class Grafana extends Construct {
     });
     this.podMetadata = new ApiObjectMetadataDefinition({ apiObject: this.deployment });
 
-    // Who reaches Grafana; and Grafana must reach Prometheus.
+    // Who reaches Grafana (and Prometheus, to scrape it); and Grafana must reach Prometheus.
     const publishes = serviceType !== kplus.ServiceType.CLUSTER_IP;
+    const scrapeMetrics = props.scrapeMetrics ?? true;
     if (props.networkPolicy ?? true) {
       if (props.allowFrom && props.allowFrom.length === 0) fail(path, 'allowFrom', 'must name at least one source', []);
+      const from = props.allowFrom?.flatMap(peersOf) ?? (publishes ? undefined : [{ podSelector: {} }]);
+      if (from && scrapeMetrics) from.push(podsInNamespace(this.stack.namespaceName, this.stack.selectorLabels));
       ingressPolicy(this, 'NetworkPolicy', {
         metadata: this.metadata,
         podSelector: { matchLabels: this.selectorLabels },
-        rules: [{ from: props.allowFrom?.flatMap(peersOf) ?? (publishes ? undefined : [{ podSelector: {} }]), ports: [HTTP_PORT] }],
+        rules: [{ from, ports: [HTTP_PORT] }],
       });
     }
     this.stack._admit(this.namespaceName, this.selectorLabels);
+    if (scrapeMetrics) {
+      this.scrapeJob = new ScrapeJob({
+        jobName: 'grafana',
+        discovery: [ServiceDiscovery.staticTargets({ targets: [`${this.serviceName}.${this.namespaceName}.svc:${this.servicePort}`] })],
+      });
+      if (this.stack.config.findScrapeJob('grafana')) {
+        fail(path, 'scrapeMetrics', `adds the job 'grafana', which the stack '${this.stack.node.path}' already has`, true,
+          'Rename that job, or set scrapeMetrics: false');
+      }
+      this.stack.addScrapeJob(this.scrapeJob);
+    }
 
     for (const dashboard of props.dashboards ?? []) this.addDashboard(dashboard);
     if (props.integrationDashboards ?? true) {

@@ -355,6 +355,7 @@ export class KumaMetricsMesh extends Construct {
       this.stack._onGrafana((grafana) => {
         this.joinMesh(grafana, false);
         this.allowToPrometheus(KumaServiceTag.fromGrafana(grafana));
+        if (grafana.scrapeJob) this.allowFromPrometheus(KumaServiceTag.fromGrafana(grafana));
       });
       if (legacy) this.newTrafficPermission('MetricsPermissions', () => this.outboundPermission());
     }

@@ -3,10 +3,10 @@ import * as kplus from 'cdk8s-plus-28';
 import * as YAML from 'yaml';
 import {
   Dashboard, DashboardPanel, DashboardRow, Grafana, GrafanaAdminCredentials, GrafanaOptions, GrafanaPlugin,
-  PrometheusStack, PrometheusStackProps, PrometheusStorage, WeaveMonitoring,
+  PrometheusStack, PrometheusStackProps, PrometheusStorage, ScrapeJob, ServiceDiscovery, WeaveMonitoring,
 } from '../../src';
 import { findObject, findObjects } from '../harness';
-import { expectError, newChart, synthAndCheck } from '../util';
+import { expectError, jobNamed, newChart, onlyConfig, synthAndCheck } from '../util';
 
 const PATH = 'test/prometheus/Grafana';
 const DASHBOARD_LABEL = 'grafana.com/dashboard';
@@ -368,23 +368,40 @@ describe('options', () => {
     expect(grafanaPolicies(objects).map((p) => p.spec.ingress)).toEqual([[{ ports: [{ port: 3000, protocol: 'TCP' }] }]]);
   });
 
-  test('Grafana\'s NetworkPolicy admits its namespace by default, or allowFrom', () => {
-    const closed = synthAndCheck(build().chart).objects;
+  test('Grafana\'s NetworkPolicy admits its namespace by default, or allowFrom, and the Prometheus that scrapes it', () => {
+    const built = build();
+    const closed = synthAndCheck(built.chart).objects;
+    const prometheusPods = {
+      namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': built.stack.namespaceName } },
+      podSelector: { matchLabels: built.stack.selectorLabels },
+    };
     const policy = grafanaPolicies(closed);
     expect(policy).toHaveLength(1);
     expect(policy[0].spec).toEqual({
       podSelector: { matchLabels: grafanaDeployment(closed).spec.selector.matchLabels },
       policyTypes: ['Ingress'],
-      ingress: [{ from: [{ podSelector: {} }], ports: [{ port: 3000, protocol: 'TCP' }] }],
+      ingress: [{ from: [{ podSelector: {} }, prometheusPods], ports: [{ port: 3000, protocol: 'TCP' }] }],
     });
     const chart = newChart();
     const ingress = kplus.Pods.select(chart, 'Ingress', { labels: { app: 'ingress-nginx' }, namespaces: kplus.Namespaces.select(chart, 'IngressNs', { names: ['ingress'] }) });
-    build({ allowFrom: [ingress] }, {}, chart);
+    build({ allowFrom: [ingress], scrapeMetrics: false }, {}, chart);
     expect(grafanaPolicies(synthAndCheck(chart).objects)[0].spec.ingress).toEqual([{
       from: [{ podSelector: { matchLabels: { app: 'ingress-nginx' } }, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress' } } }],
       ports: [{ port: 3000, protocol: 'TCP' }],
     }]);
     expect(grafanaPolicies(synthAndCheck(build({ networkPolicy: false }).chart).objects)).toEqual([]);
+  });
+
+  test('the stack scrapes Grafana through its Service, unless scrapeMetrics is false', () => {
+    const { chart, grafana } = build({ metadata: { namespace: 'grafana' } }, { metadata: { namespace: 'monitoring' } });
+    expect(jobNamed(onlyConfig(synthAndCheck(chart)), 'grafana').static_configs)
+      .toEqual([{ targets: [`${grafana.serviceName}.grafana.svc:3000`] }]);
+    expect(onlyConfig(synthAndCheck(build({ scrapeMetrics: false }).chart)).scrape_configs.map((j: any) => j.job_name)).toEqual(['prometheus']);
+    const taken = newChart();
+    const stack = new PrometheusStack(taken, 'prometheus');
+    stack.addScrapeJob(new ScrapeJob({ jobName: 'grafana', discovery: [ServiceDiscovery.staticTargets({ targets: ['grafana.example.com:3000'] })] }));
+    expectError(() => stack.addGrafana({ adminCredentials: adminOf(taken) }),
+      'test/prometheus/Grafana: \'scrapeMetrics\' adds the job \'grafana\', which the stack \'test/prometheus\' already has, got true. Rename that job, or set scrapeMetrics: false');
   });
 
   test('the stack\'s NetworkPolicy admits the Grafana pods when it has allowFrom', () => {

@@ -41,8 +41,11 @@ describe('examples/kuma-mesh', () => {
     const legacy = kumaMesh(KumaPolicyApi.LEGACY).out.objects;
     const { out } = kumaMesh(KumaPolicyApi.CURRENT);
     expect(kumaObjects(out.objects).map((o) => o.kind)).toEqual([
-      'Mesh', 'MeshMetric', 'MeshTrafficPermission', 'MeshTrafficPermission', 'MeshMetric', 'MeshTrafficPermission',
+      'Mesh', 'MeshMetric', 'MeshTrafficPermission', 'MeshTrafficPermission', 'MeshTrafficPermission', 'MeshMetric', 'MeshTrafficPermission',
     ]);
+    // One of them lets Prometheus scrape Grafana, named by its real service tag.
+    const grafanaTag = `${kumaMesh(KumaPolicyApi.CURRENT).chart.stack.grafana!.serviceName}_kuma-metrics_svc_80`;
+    expect(findObjects(out.objects, 'MeshTrafficPermission').filter((p) => p.spec.targetRef.tags?.['kuma.io/service'] === grafanaTag)).toHaveLength(1);
     const withoutKuma = (objects: any[]) => objects.filter((o) => !String(o.apiVersion).startsWith('kuma.io/'));
     // Only the override annotations move into a MeshMetric.
     const annotations = (objects: any[]) => findObject(objects, 'Deployment', /kuma-tcp-echo/).spec.template.metadata.annotations;
@@ -57,7 +60,7 @@ describe('examples/kuma-mesh', () => {
   test('the mesh\'s Prometheus scrapes the proxies and the shop\'s own metrics; the central one federates', () => {
     const { chart, out } = kumaMesh(KumaPolicyApi.LEGACY);
     const mesh = out.prometheusConfigs[chart.stack.configMapName];
-    expect(mesh.scrape_configs.map((j: any) => j.job_name)).toEqual(['prometheus', 'kuma-dataplanes', 'pods/kuma-demo']);
+    expect(mesh.scrape_configs.map((j: any) => j.job_name)).toEqual(['prometheus', 'kuma-dataplanes', 'grafana', 'pods/kuma-demo']);
     expect(jobNamed(mesh, 'kuma-dataplanes').scrape_interval).toBe('5s');
     const central = out.prometheusConfigs[chart.central.configMapName];
     expect(jobNamed(central, 'kuma-federate-default')).toMatchObject({
@@ -79,15 +82,17 @@ describe('examples/kuma-mesh', () => {
     const permissions = findObjects(out.objects, 'TrafficPermission');
     const metrics = permissions.find((p) => /MetricsPermissions/i.test(p.metadata.name))!;
     const access = permissions.find((p) => /PrometheusAccess/i.test(p.metadata.name))!;
+    const grafana = chart.stack.grafana!;
     expect(metrics.spec).toEqual({
       sources: [{ match: { 'kuma.io/service': `${chart.stack.serviceName}_kuma-metrics_svc_80` } }],
       destinations: [
         { match: { 'kuma.io/service': 'dataplane-metrics' } },
         { match: { 'kuma.io/service': 'alertmanager_kuma-metrics_svc_9093' } },
+        // Prometheus scrapes Grafana's own metrics.
+        { match: { 'kuma.io/service': `${grafana.serviceName}_kuma-metrics_svc_80` } },
         { match: { 'kuma.io/service': `${shopService}_kuma-demo_svc_80` } },
       ],
     });
-    const grafana = chart.stack.grafana!;
     expect(access.spec.sources).toEqual([
       { match: { 'kuma.io/service': `${grafana.serviceName}_kuma-metrics_svc_80` } },
       { match: { 'kuma.io/service': `${chart.central.serviceName}_monitoring_svc_9090` } },
