@@ -92,8 +92,8 @@ describe('examples/full-stack', () => {
         // would send them: the API answers each without error (prometheus.query throws on one).
         const dashboards = provisionedDashboards(out.objects);
         expect(dashboards.map((d) => d.title)).toEqual([
-          'Prometheus (monitoring/' + chart.stack.serviceName + ')', 'Applications', 'Weave Net', 'KrakenD (krakend)',
-          'Kuma data plane proxies', 'Checkout',
+          'Prometheus (monitoring/' + chart.stack.serviceName + ')', 'Applications', 'Weave Net (weave)', 'KrakenD (krakend)',
+          'Kuma data plane proxies (kuma-dataplanes)', 'Checkout',
         ]);
         let queries = 0;
         for (const dashboard of dashboards) {
@@ -112,7 +112,8 @@ describe('examples/full-stack', () => {
         }
         expect(queries).toBeGreaterThan(50);
         // The node exporter's scrapes show in the Prometheus dashboard's panels.
-        const targetsUp = dashboards[0].panels.find((p: any) => p.title === 'Targets up').targets[0].expr;
+        const prometheusDashboard = dashboards.find((d) => d.title.startsWith('Prometheus ('));
+        const targetsUp = prometheusDashboard.panels.find((p: any) => p.title === 'Targets up').targets[0].expr;
         expect((await prometheus.query(targetsUp)).result[0].value?.[1]).not.toBe('0');
       } finally {
         await prometheus.stop();

@@ -1,4 +1,5 @@
 import { Duration } from 'cdk8s';
+import { grafanaDuration } from './uid';
 import { checkPromQL } from '../prometheus/promql';
 import { checkNonEmpty, fail } from '../prometheus/validate';
 
@@ -195,7 +196,8 @@ export class DashboardPanel {
     return new DashboardPanel('stat', props, { width: 6, height: 4, instant: true }, (_defaults, options) => {
       options.reduceOptions = { calcs: ['lastNotNull'], fields: '', values: false };
       options.colorMode = props.colorBackground ? 'background' : 'value';
-      options.graphMode = 'area';
+      // A sparkline needs a range query.
+      options.graphMode = props.queries.every((q) => q.instant ?? true) ? 'none' : 'area';
       options.justifyMode = 'auto';
       options.orientation = 'auto';
       options.textMode = 'auto';
@@ -599,6 +601,15 @@ export class Dashboard {
     }));
   }
 
+  /**
+   * Checks every panel, including those added to a row after the row was added.
+   *
+   * @internal
+   */
+  public _check(): void {
+    this.checkPanels(this.rows);
+  }
+
   /** Titles unique, queries PromQL, and every `$variable` one of the dashboard's. */
   private checkPanels(rows: DashboardRow[]): void {
     const titles = new Set<string>();
@@ -623,13 +634,4 @@ export class Dashboard {
       }
     }
   }
-}
-
-/** A duration in one unit, as Grafana's time ranges and refresh take it (`90m`, not `1h30m`). */
-function grafanaDuration(duration: Duration): string {
-  const seconds = duration.toSeconds();
-  for (const [unit, size] of [['d', 86_400], ['h', 3_600], ['m', 60]] as const) {
-    if (seconds % size === 0) return `${seconds / size}${unit}`;
-  }
-  return `${seconds}s`;
 }

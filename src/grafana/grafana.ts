@@ -1,12 +1,13 @@
 import { createHash } from 'crypto';
-import { ApiObjectMetadata, ApiObjectMetadataDefinition, Lazy, Names, Size } from 'cdk8s';
+import { ApiObjectMetadata, ApiObjectMetadataDefinition, Duration, Lazy, Names, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { Dashboard } from './dashboard';
+import { grafanaDuration } from './uid';
 import { ingressPolicy, peersOf, podsInNamespace } from '../network-policy';
 import { httpProbe, renderResources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../pod';
 import { ScrapeJob, ServiceDiscovery } from '../prometheus';
-import { checkDnsLabel, checkImage, checkNodePort, checkNonEmpty, checkPort, fail, formatMillis } from '../prometheus/validate';
+import { checkDnsLabel, checkImage, checkNodePort, checkNonEmpty, checkPort, fail } from '../prometheus/validate';
 import type { PrometheusStack } from '../stack/prometheus-stack';
 import { toQuantity } from '../stack/quantity';
 import { PrometheusStorage } from '../stack/storage';
@@ -87,26 +88,44 @@ export class GrafanaAdminCredentials {
  */
 export class GrafanaPlugin {
   /**
-   * A plugin from the Grafana plugin catalog at a pinned version, such as Kuma's data source
-   * `kumahq-kuma-datasource`. Grafana downloads it at start, so
-   * the pod needs egress to grafana.com.
+   * A plugin of the Grafana plugin catalog at a pinned version, such as
+   * `GrafanaPlugin.of('grafana-piechart-panel', '1.6.4')`. Grafana downloads it from grafana.com
+   * at start, so the pod needs egress there.
    */
   public static of(id: string, version: string): GrafanaPlugin {
-    if (!/^[a-z0-9][a-z0-9-]*[a-z0-9]$/.test(id)) fail('GrafanaPlugin.of', 'id', 'must be a plugin id such as kumahq-kuma-datasource', id);
-    if (!/^\d+\.\d+\.\d+([-+][\w.-]+)?$/.test(version)) {
-      fail('GrafanaPlugin.of', 'version', 'must be a pinned version such as 1.2.3 (an unpinned plugin changes under you)', version);
+    checkPlugin('GrafanaPlugin.of', id, version);
+    return new GrafanaPlugin(id, version, `${id}@${version}`, false);
+  }
+
+  /**
+   * A plugin that is not in the catalog, downloaded from `url` (a zip archive of the plugin),
+   * such as Kuma's data source from its GitHub release. `unsigned` lets Grafana load a plugin
+   * without a Grafana signature (Kuma's is one).
+   *
+   * @param unsigned whether the plugin is unsigned (allowed explicitly)
+   */
+  public static fromUrl(id: string, version: string, url: string, unsigned?: boolean): GrafanaPlugin {
+    checkPlugin('GrafanaPlugin.fromUrl', id, version);
+    if (!/^https:\/\/[^\s@,]+\.zip$/.test(url)) {
+      fail('GrafanaPlugin.fromUrl', 'url', 'must be an https:// URL of a .zip archive, without \'@\' or \',\'', url);
     }
-    return new GrafanaPlugin(id, version);
+    return new GrafanaPlugin(id, version, `${id}@${version}@${url}`, unsigned ?? false);
   }
 
   /** The plugin id. */
   public readonly id: string;
   /** The plugin version. */
   public readonly version: string;
+  /** Whether Grafana may load it without a signature. */
+  public readonly unsigned: boolean;
+  /** @internal */
+  public readonly _spec: string;
 
-  private constructor(id: string, version: string) {
+  private constructor(id: string, version: string, spec: string, unsigned: boolean) {
     this.id = id;
     this.version = version;
+    this._spec = spec;
+    this.unsigned = unsigned;
   }
 }
 
@@ -290,6 +309,7 @@ export class Grafana extends Construct {
     super(scope, id);
     const path = this.node.path;
     this.stack = props.stack;
+    this.stack._setGrafana(this);
     this.props = props;
     this.namespaceName = checkDnsLabel(path, 'metadata.namespace', props.metadata?.namespace ?? props.stack.namespaceName);
     this.image = checkImage(path, 'image', props.image ?? 'docker.io/grafana/grafana:12.3.0', 'Pin a release, such as docker.io/grafana/grafana:12.3.0');
@@ -298,7 +318,6 @@ export class Grafana extends Construct {
       fail(path, 'datasourceUid', 'must be 1 to 40 letters, digits, \'-\' or \'_\'', this.datasourceUid);
     }
     if (props.dashboardFolder !== undefined) checkNonEmpty(path, 'dashboardFolder', props.dashboardFolder);
-    this.checkAdminSecret(props.adminCredentials);
     this.storage = props.storage ?? PrometheusStorage.emptyDir();
     settingsEnv(path, props.settings ?? {});
     const plugins = props.plugins ?? [];
@@ -382,9 +401,12 @@ export class Grafana extends Construct {
     if (props.integrationDashboards ?? true) {
       this.stack._onDashboard((name, produce) => this.provision(`Integration-${name}`, produce));
     }
-    this.node.addValidation({ validate: () => this.duplicateUids() });
+    this.node.addValidation({ validate: () => [...this.duplicates(), ...this.lateDashboardErrors()] });
     // The Secret may get its stringData after this constructor ran.
-    this.node.addValidation({ validate: () => this.checkAdminSecret(props.adminCredentials) });
+    this.node.addValidation({ validate: () => this.literalPassword(props.adminCredentials) });
+    const early = this.literalPassword(props.adminCredentials);
+    if (early.length > 0) throw new Error(early[0]);
+    this.stack._grafanaReady(this);
   }
 
   /** The in-cluster URL of Grafana (`http://<service>.<namespace>.svc:<port>`). */
@@ -446,9 +468,13 @@ export class Grafana extends Construct {
         { name: 'GF_AUTH_ANONYMOUS_ENABLED', value: 'true' },
         { name: 'GF_AUTH_ANONYMOUS_ORG_ROLE', value: 'Viewer' },
       ] : [],
-      // Installed before Grafana serves (Grafana >= 12.1), so provisioning can use them.
+      // Installed before Grafana serves (Grafana >= 12.1), so provisioning can use them. Without
+      // plugins, Grafana's default app plugins are not downloaded from grafana.com either.
       ...(props.plugins ?? []).length > 0
-        ? [{ name: 'GF_PLUGINS_PREINSTALL_SYNC', value: props.plugins!.map((p) => `${p.id}@${p.version}`).join(',') }] : [],
+        ? [{ name: 'GF_PLUGINS_PREINSTALL_SYNC', value: props.plugins!.map((p) => p._spec).join(',') }]
+        : [{ name: 'GF_PLUGINS_PREINSTALL_DISABLED', value: 'true' }],
+      ...(props.plugins ?? []).some((p) => p.unsigned)
+        ? [{ name: 'GF_PLUGINS_ALLOW_LOADING_UNSIGNED_PLUGINS', value: props.plugins!.filter((p) => p.unsigned).map((p) => p.id).join(',') }] : [],
       ...Object.entries(settingsEnv(this.node.path, props.settings ?? {})).map(([name, value]) => ({ name, value })),
     ];
     const resources = props.resources ?? {
@@ -485,7 +511,9 @@ export class Grafana extends Construct {
             resources: renderResources(resources),
             securityContext: restrictedContainerSecurityContext(),
             volumeMounts: [
-              { name: 'provisioning', mountPath: PROVISIONING_DIR, readOnly: true },
+              // Only the two directories: the image's other provisioning directories stay.
+              { name: 'provisioning', mountPath: `${PROVISIONING_DIR}/datasources`, subPath: 'datasources', readOnly: true },
+              { name: 'provisioning', mountPath: `${PROVISIONING_DIR}/dashboards`, subPath: 'dashboards', readOnly: true },
               { name: 'dashboards', mountPath: DASHBOARDS_DIR, readOnly: true },
               { name: 'data', mountPath: DATA_DIR },
               { name: 'tmp', mountPath: '/tmp' },
@@ -556,7 +584,7 @@ export class Grafana extends Construct {
         jsonData: {
           httpMethod: 'POST',
           // $__rate_interval is at least four scrape intervals; Grafana must know the interval.
-          timeInterval: formatMillis(stack.config._globalTiming().intervalMs),
+          timeInterval: grafanaDuration(Duration.millis(stack.config._globalTiming().intervalMs)),
           prometheusType: 'Prometheus',
           ...version ? { prometheusVersion: version } : {},
         },
@@ -569,8 +597,9 @@ export class Grafana extends Construct {
         orgId: 1,
         folder: this.props.dashboardFolder ?? 'Prometheus monitoring',
         type: 'file',
-        // The dashboards are code: edits in the UI would be lost at the next synth.
-        disableDeletion: true,
+        // The dashboards are code: a dashboard removed from the app is removed from Grafana, and
+        // edits in the UI are refused.
+        disableDeletion: false,
         allowUiUpdates: false,
         updateIntervalSeconds: 30,
         options: { path: DASHBOARDS_DIR, foldersFromFilesStructure: false },
@@ -579,22 +608,45 @@ export class Grafana extends Construct {
     return { 'datasources.yaml': toYaml(datasources), 'dashboards.yaml': toYaml(dashboards) };
   }
 
-  private duplicateUids(): string[] {
-    const uids = this.dashboards.map((d) => d.uid);
-    return [...new Set(uids.filter((u, i) => uids.indexOf(u) !== i))].map((uid) =>
-      `${this.node.path}: 'dashboards' must have unique uids (Grafana would show only one of them), got '${uid}'. Give one of them another uid`);
+  /** Grafana shows one dashboard per uid, and warns about repeated titles in a folder. */
+  private duplicates(): string[] {
+    const dashboards = this.dashboards;
+    const repeated = (values: string[]) => [...new Set(values.filter((v, i) => values.indexOf(v) !== i))];
+    return [
+      ...repeated(dashboards.map((d) => d.uid)).map((uid) =>
+        `${this.node.path}: 'dashboards' must have unique uids (Grafana would show only one of them), got '${uid}'. Give one of them another uid`),
+      ...repeated(dashboards.map((d) => d.title)).map((title) =>
+        `${this.node.path}: 'dashboards' must have unique titles (Grafana refuses a repeated title in a folder), got '${title}'. Give one of them another title`),
+    ];
   }
 
   /** The admin password must not be written by this app. */
-  private checkAdminSecret(admin: GrafanaAdminCredentials): string[] {
+  private literalPassword(admin: GrafanaAdminCredentials): string[] {
     const secret = admin._secret;
-    if (secret instanceof kplus.Secret && secret.getStringData(admin.passwordKey) !== undefined) {
-      fail(this.node.path, 'adminCredentials', `must not come from a Secret whose password this app writes: '${secret.node.path}' sets `
-        + `'${admin.passwordKey}' in stringData, so the password would be committed in clear text with the manifests`, secret.name,
-      `Create the Secret outside the app (kubectl create secret generic ${secret.name} --from-literal=${admin.userKey}=admin `
-        + `--from-literal=${admin.passwordKey}=...) and pass kplus.Secret.fromSecretName(this, 'GrafanaAdmin', '${secret.name}')`);
-    }
-    return [];
+    if (!(secret instanceof kplus.Secret) || secret.getStringData(admin.passwordKey) === undefined) return [];
+    return [`${this.node.path}: 'adminCredentials' must not come from a Secret whose password this app writes: '${secret.node.path}' sets `
+      + `'${admin.passwordKey}' in stringData, so the password would be committed in clear text with the manifests, got '${secret.name}'. `
+      + `Create the Secret outside the app (kubectl create secret generic ${secret.name} --from-literal=${admin.userKey}=admin `
+      + `--from-literal=${admin.passwordKey}=...) and pass kplus.Secret.fromSecretName(this, 'GrafanaAdmin', '${secret.name}')`];
+  }
+
+  /** Dashboards whose rows got panels after they were added are checked here, with the path. */
+  private lateDashboardErrors(): string[] {
+    return this.dashboards.flatMap((d) => {
+      try {
+        d._check();
+        return [];
+      } catch (e) {
+        return [`${this.node.path}: ${(e as Error).message}`];
+      }
+    });
+  }
+}
+
+function checkPlugin(where: string, id: string, version: string): void {
+  if (!/^[a-z0-9][a-z0-9-]*[a-z0-9]$/.test(id)) fail(where, 'id', 'must be a plugin id such as grafana-piechart-panel', id);
+  if (!/^\d+\.\d+\.\d+([-+][\w.-]+)?$/.test(version)) {
+    fail(where, 'version', 'must be a pinned version such as 1.2.3 (an unpinned plugin changes under you)', version);
   }
 }
 
@@ -607,6 +659,8 @@ const OWNED_SETTINGS: { [key: string]: string } = {
   'auth.anonymous.org_role': 'anonymousAccess',
   'plugins.preinstall': 'plugins',
   'plugins.preinstall_sync': 'plugins',
+  'plugins.preinstall_disabled': 'plugins',
+  'plugins.allow_loading_unsigned_plugins': 'plugins',
   'paths.provisioning': '(the provisioning ConfigMap)',
   'paths.data': 'storage',
   'server.http_port': '(the container port is 3000; servicePort sets the Service\'s)',

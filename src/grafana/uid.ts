@@ -1,5 +1,6 @@
 // Stable dashboard uids for generated dashboards. Not exported from the package.
 import { createHash } from 'crypto';
+import { Duration } from 'cdk8s';
 
 /**
  * A dashboard uid that stays the same across synths: a readable prefix and a hash of what
@@ -9,4 +10,13 @@ export function uidFor(prefix: string, unique: string): string {
   const hash = createHash('sha256').update(unique).digest('hex').slice(0, 8);
   const slug = prefix.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 31);
   return `${slug}-${hash}`;
+}
+
+/** A duration in one unit, as Grafana's time ranges, refresh and intervals take it (`90m`, not `1h30m`). */
+export function grafanaDuration(duration: Duration): string {
+  const seconds = duration.toSeconds();
+  for (const [unit, size] of [['d', 86_400], ['h', 3_600], ['m', 60]] as const) {
+    if (seconds % size === 0) return `${seconds / size}${unit}`;
+  }
+  return `${seconds}s`;
 }

@@ -9,14 +9,17 @@ import { uidFor } from '../grafana/uid';
  */
 export function kumaDashboard(jobName: string): Dashboard {
   const proxies = `job="${jobName}",mesh=~"$mesh",service=~"$service"`;
-  // Envoy's admin listener serves the metrics scrape itself; it is not application traffic.
-  const inbound = `${proxies},envoy_http_conn_manager_prefix!="admin"`;
+  // Kuma names the cluster of each inbound `localhost_<port>`; the other clusters are outbound,
+  // except the proxy's own: the control plane connection, the admin API and the access log sink
+  // (the filters of Kuma's own data plane dashboard).
+  const inbound = `${proxies},envoy_cluster_name=~"localhost_.*"`;
+  const outbound = `${proxies},envoy_cluster_name!~"localhost_.*|ads_cluster|kuma_envoy_admin|access_log_sink"`;
   const rate = (metric: string, matchers: string) => `rate(${metric}{${matchers}}[$__rate_interval])`;
   const byService = (expr: string) => `sum by (mesh, service) (${expr})`;
   const legend = '{{mesh}}/{{service}}';
   return new Dashboard({
     uid: uidFor('kuma-dataplanes', jobName),
-    title: 'Kuma data plane proxies',
+    title: `Kuma data plane proxies (${jobName})`,
     description: `Traffic through the Kuma data plane proxies scraped by job ${jobName}, from their Envoy metrics.`,
     tags: ['kuma', 'envoy'],
     variables: [
@@ -48,14 +51,14 @@ export function kumaDashboard(jobName: string): Dashboard {
           DashboardPanel.timeSeries({
             title: 'Requests',
             unit: GrafanaUnit.REQUESTS_PER_SECOND,
-            queries: [{ expr: byService(rate('envoy_http_downstream_rq_total', inbound)), legend }],
+            queries: [{ expr: byService(rate('envoy_cluster_upstream_rq_total', inbound)), legend }],
           }),
           DashboardPanel.timeSeries({
             title: 'Error ratio',
             description: 'The share of responses with a 5xx status.',
             unit: GrafanaUnit.PERCENT_UNIT,
             queries: [{
-              expr: `${byService(rate('envoy_http_downstream_rq_xx', `${inbound},envoy_response_code_class="5"`))} / ${byService(rate('envoy_http_downstream_rq_total', inbound))}`,
+              expr: `${byService(rate('envoy_cluster_upstream_rq_xx', `${inbound},envoy_response_code_class="5"`))} / ${byService(rate('envoy_cluster_upstream_rq_total', inbound))}`,
               legend,
             }],
           }),
@@ -63,7 +66,7 @@ export function kumaDashboard(jobName: string): Dashboard {
             title: 'Latency (99th percentile)',
             unit: GrafanaUnit.MILLISECONDS,
             queries: [{
-              expr: `histogram_quantile(0.99, sum by (le, mesh, service) (${rate('envoy_http_downstream_rq_time_bucket', inbound)}))`,
+              expr: `histogram_quantile(0.99, sum by (le, mesh, service) (${rate('envoy_cluster_upstream_rq_time_bucket', inbound)}))`,
               legend,
             }],
           }),
@@ -75,28 +78,28 @@ export function kumaDashboard(jobName: string): Dashboard {
           DashboardPanel.timeSeries({
             title: 'Upstream requests',
             unit: GrafanaUnit.REQUESTS_PER_SECOND,
-            queries: [{ expr: byService(rate('envoy_cluster_upstream_rq_total', proxies)), legend }],
+            queries: [{ expr: byService(rate('envoy_cluster_upstream_rq_total', outbound)), legend }],
           }),
           DashboardPanel.timeSeries({
             title: 'Upstream failures',
             description: 'Connection failures, timeouts and retries towards other services.',
             unit: GrafanaUnit.OPS_PER_SECOND,
             queries: [
-              { expr: byService(rate('envoy_cluster_upstream_cx_connect_fail', proxies)), legend: `${legend} connect failures` },
-              { expr: byService(rate('envoy_cluster_upstream_rq_timeout', proxies)), legend: `${legend} timeouts` },
-              { expr: byService(rate('envoy_cluster_upstream_rq_retry', proxies)), legend: `${legend} retries` },
+              { expr: byService(rate('envoy_cluster_upstream_cx_connect_fail', outbound)), legend: `${legend} connect failures` },
+              { expr: byService(rate('envoy_cluster_upstream_rq_timeout', outbound)), legend: `${legend} timeouts` },
+              { expr: byService(rate('envoy_cluster_upstream_rq_retry', outbound)), legend: `${legend} retries` },
             ],
           }),
           DashboardPanel.timeSeries({
             title: 'Active connections',
-            queries: [{ expr: byService(`envoy_cluster_upstream_cx_active{${proxies}}`), legend }],
+            queries: [{ expr: byService(`envoy_cluster_upstream_cx_active{${outbound}}`), legend }],
           }),
           DashboardPanel.timeSeries({
             title: 'Bytes',
             unit: GrafanaUnit.BYTES_PER_SECOND,
             queries: [
-              { expr: byService(rate('envoy_cluster_upstream_cx_rx_bytes_total', proxies)), legend: `${legend} received` },
-              { expr: byService(rate('envoy_cluster_upstream_cx_tx_bytes_total', proxies)), legend: `${legend} sent` },
+              { expr: byService(rate('envoy_cluster_upstream_cx_rx_bytes_total', outbound)), legend: `${legend} received` },
+              { expr: byService(rate('envoy_cluster_upstream_cx_tx_bytes_total', outbound)), legend: `${legend} sent` },
             ],
           }),
         ],

@@ -53,15 +53,9 @@ function modifiesSelector(modifier: Node): boolean {
  * Grafana's built-in interval variables, which PromQL does not know. Each is replaced by a
  * duration of the same length in characters before parsing, so error positions stay right.
  */
-const GRAFANA_INTERVALS = /\$__(rate_interval|interval|range)\b|\$\{__(rate_interval|interval|range)\}/g;
-
-/**
- * The expression as Prometheus sees it once Grafana has substituted its built-in interval
- * variables (`$__rate_interval`, `$__interval`, `$__range`); `interval` is what they become.
- */
-export function expandGrafanaIntervals(expr: string, interval = '5m'): string {
-  return expr.replace(GRAFANA_INTERVALS, interval);
-}
+const GRAFANA_INTERVALS = /\$__(rate_interval|interval|range)(?![\w])|\$\{__(rate_interval|interval|range)\}/g;
+/** Grafana's built-in variables that stand for a number (`$__range_s`, `$__interval_ms`). */
+const GRAFANA_NUMBERS = /\$__(rate_interval_ms|interval_ms|range_s|range_ms)\b|\$\{__(rate_interval_ms|interval_ms|range_s|range_ms)\}/g;
 
 /**
  * Fails unless `expr` is PromQL. With `grafana`, Grafana's interval variables are allowed where
@@ -70,7 +64,9 @@ export function expandGrafanaIntervals(expr: string, interval = '5m'): string {
 export function checkPromQL(where: string, prop: string, expr: string, options: { grafana?: boolean } = {}): string {
   if (expr.trim() === '') fail(where, prop, 'must be a PromQL expression', expr);
   // Same-length stand-ins keep the reported column that of the original text.
-  const parsed = options.grafana ? expr.replace(GRAFANA_INTERVALS, (m) => `${'9'.repeat(m.length - 1)}s`) : expr;
+  const parsed = options.grafana
+    ? expr.replace(GRAFANA_NUMBERS, (m) => '9'.repeat(m.length)).replace(GRAFANA_INTERVALS, (m) => `${'9'.repeat(m.length - 1)}s`)
+    : expr;
   const at = promqlSyntaxError(parsed);
   if (at !== undefined) {
     const near = expr.length > 40 ? ` (near '${expr.slice(Math.max(0, at - 12), at + 12)}')` : '';

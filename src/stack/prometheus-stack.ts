@@ -403,10 +403,28 @@ export class PrometheusStack extends Construct {
     if (this.grafanaInstance) {
       fail(this.node.path, 'grafana', 'is already added (a stack has one Grafana)', this.grafanaInstance.node.path);
     }
-    const grafana = new Grafana(this, 'Grafana', { ...options, stack: this });
+    return new Grafana(this, 'Grafana', { ...options, stack: this });
+  }
+
+  /**
+   * Records the stack's Grafana (its constructor calls this), and tells the listeners.
+   *
+   * @internal
+   */
+  public _setGrafana(grafana: Grafana): void {
+    if (this.grafanaInstance) {
+      fail(grafana.node.path, 'stack', 'already has a Grafana (a stack has one)', this.grafanaInstance.node.path);
+    }
     this.grafanaInstance = grafana;
+  }
+
+  /**
+   * Tells the listeners of `_onGrafana` about the stack's Grafana, once it is built.
+   *
+   * @internal
+   */
+  public _grafanaReady(grafana: Grafana): void {
     for (const listener of this.grafanaListeners) listener(grafana);
-    return grafana;
   }
 
   /**

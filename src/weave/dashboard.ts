@@ -77,7 +77,7 @@ export function weaveDashboard(routerJob: string, npcJob: string | undefined): D
   }
   return new Dashboard({
     uid: uidFor('weave-net', routerJob),
-    title: 'Weave Net',
+    title: `Weave Net (${routerJob})`,
     description: `Weave Net routers (job ${routerJob})${npcJob ? ` and network policy controllers (job ${npcJob})` : ''}.`,
     tags: ['weave-net'],
     rows,

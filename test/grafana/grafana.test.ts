@@ -174,7 +174,12 @@ describe('provisioning', () => {
 
   test('mounts the provisioning files where GF_PATHS_PROVISIONING points, in Grafana\'s subdirectories', () => {
     const { objects } = synthAndCheck(build().chart);
-    expect(mountPath(objects, 'provisioning')).toBe(envValue(objects, 'GF_PATHS_PROVISIONING'));
+    // Each subdirectory on its own, so the image's other provisioning directories stay.
+    const dir = envValue(objects, 'GF_PATHS_PROVISIONING');
+    expect(container(objects).volumeMounts.filter((m: any) => m.name === 'provisioning')).toEqual([
+      { name: 'provisioning', mountPath: `${dir}/datasources`, subPath: 'datasources', readOnly: true },
+      { name: 'provisioning', mountPath: `${dir}/dashboards`, subPath: 'dashboards', readOnly: true },
+    ]);
     expect(volume(objects, 'provisioning').configMap).toEqual({
       name: provisioningConfigMap(objects).metadata.name,
       items: [
@@ -315,12 +320,19 @@ describe('options', () => {
     expect(envOf(closed).map((e) => e.name).filter((n) => n.startsWith('GF_AUTH_ANONYMOUS'))).toEqual([]);
   });
 
-  test('plugins are installed at start as id@version', () => {
+  test('plugins are installed at start as id@version, or id@version@url; without plugins, none is downloaded', () => {
+    const kumaUrl = 'https://github.com/kumahq/kuma-grafana-datasource/releases/download/v0.1.1/kumahq-kuma-datasource-0.1.1.zip';
     const { objects } = synthAndCheck(build({
-      plugins: [GrafanaPlugin.of('grafana-clock-panel', '2.1.8'), GrafanaPlugin.of('kumahq-kuma-datasource', '0.1.1')],
+      plugins: [GrafanaPlugin.of('grafana-clock-panel', '2.1.8'), GrafanaPlugin.fromUrl('kumahq-kuma-datasource', '0.1.1', kumaUrl, true)],
     }).chart);
-    expect(envValue(objects, 'GF_PLUGINS_PREINSTALL_SYNC')).toBe('grafana-clock-panel@2.1.8,kumahq-kuma-datasource@0.1.1');
-    expect(envOf(synthAndCheck(build().chart).objects).map((e) => e.name)).not.toContain('GF_PLUGINS_PREINSTALL_SYNC');
+    expect(envValue(objects, 'GF_PLUGINS_PREINSTALL_SYNC')).toBe(`grafana-clock-panel@2.1.8,kumahq-kuma-datasource@0.1.1@${kumaUrl}`);
+    expect(envValue(objects, 'GF_PLUGINS_ALLOW_LOADING_UNSIGNED_PLUGINS')).toBe('kumahq-kuma-datasource');
+    expect(envValue(objects, 'GF_PLUGINS_PREINSTALL_DISABLED')).toBeUndefined();
+    const none = envOf(synthAndCheck(build().chart).objects);
+    expect(none.map((e) => e.name)).not.toContain('GF_PLUGINS_PREINSTALL_SYNC');
+    expect(none.find((e) => e.name === 'GF_PLUGINS_PREINSTALL_DISABLED')?.value).toBe('true');
+    expect(() => GrafanaPlugin.fromUrl('x-panel', '1.0.0', 'http://example.com/x.zip'))
+      .toThrow('GrafanaPlugin.fromUrl: \'url\' must be an https:// URL of a .zip archive, without \'@\' or \',\', got \'http://example.com/x.zip\'');
     expect(GrafanaPlugin.of('my-plugin', '1.0.0-beta.1').version).toBe('1.0.0-beta.1');
   });
 
@@ -558,7 +570,7 @@ describe('fails', () => {
     expectError(() => GrafanaPlugin.of('grafana-clock-panel', 'latest'),
       'GrafanaPlugin.of: \'version\' must be a pinned version such as 1.2.3 (an unpinned plugin changes under you), got \'latest\'');
     expectError(() => GrafanaPlugin.of('grafana-clock-panel', '2.1'), '\'version\' must be a pinned version', 'got \'2.1\'');
-    expectError(() => GrafanaPlugin.of('Grafana Clock', '2.1.8'), 'GrafanaPlugin.of: \'id\' must be a plugin id such as kumahq-kuma-datasource, got \'Grafana Clock\'');
+    expectError(() => GrafanaPlugin.of('Grafana Clock', '2.1.8'), 'GrafanaPlugin.of: \'id\' must be a plugin id such as grafana-piechart-panel, got \'Grafana Clock\'');
   });
 
   test('on a plugin named twice', () => {

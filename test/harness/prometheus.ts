@@ -584,13 +584,13 @@ export async function startNodeExporter(timeoutMs = 15_000): Promise<RunningTarg
 
 /**
  * Serves `body` at `/metrics` (text/plain; version=0.0.4) on a free port of 127.0.0.1;
- * every other path is 404.
+ * every other path is 404. A function body is called on each scrape (counters that grow).
  */
-export async function startMetricsServer(body: string): Promise<RunningTarget> {
+export async function startMetricsServer(body: string | (() => string)): Promise<RunningTarget> {
   const server = http.createServer((req, res) => {
     if ((req.url ?? '').split('?')[0] === '/metrics') {
       res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' });
-      res.end(body);
+      res.end(typeof body === 'string' ? body : body());
     } else {
       res.writeHead(404, { 'Content-Type': 'text/plain' });
       res.end('not found\n');
