@@ -1,9 +1,10 @@
 // WeaveMonitoring's jobs run by a real Prometheus: the relabelling of the discovered jobs over
 // synthetic weave-net pods, and the static job scraping a local endpoint that serves Weave Net
-// router metrics, with the alert rules loaded and evaluated.
+// router metrics, with the alert rules loaded and evaluated and the Grafana dashboard's queries run.
 import { Duration } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
 import * as YAML from 'yaml';
-import { PrometheusStack } from '../../src';
+import { GrafanaAdminCredentials, PrometheusStack } from '../../src';
 import { WeaveDiscovery, WeaveMetrics, WeaveMonitoring } from '../../src/weave';
 import { findObject, relabel, relabelCaseFromJob, RelabelTarget, startMetricsServer, startPrometheus } from '../harness';
 import { jobNamed, newChart, onlyConfig, synthAndCheck } from '../util';
@@ -119,17 +120,24 @@ describe('a real Prometheus', () => {
       `${WeaveMetrics.IPAM_PENDING_CLAIMS} 0`,
       `# TYPE ${WeaveMetrics.IPAM_UNREACHABLE_PERCENTAGE} gauge`,
       `${WeaveMetrics.IPAM_UNREACHABLE_PERCENTAGE} 0`,
+      `# TYPE ${WeaveMetrics.FLOWS} gauge`,
+      `${WeaveMetrics.FLOWS} 5`,
       '',
     ].join('\n'));
     try {
       const chart = newChart();
+      const stack = new PrometheusStack(chart, 'prometheus');
+      const grafana = stack.addGrafana({
+        adminCredentials: GrafanaAdminCredentials.fromSecret(kplus.Secret.fromSecretName(chart, 'Admin', 'grafana-admin')),
+        scrapeMetrics: false,
+      });
       const weave = new WeaveMonitoring(chart, 'weave', {
-        stack: new PrometheusStack(chart, 'prometheus'),
+        stack,
         discovery: WeaveDiscovery.staticTargets({ routerTargets: ['10.0.0.21'] }),
         scrapeInterval: Duration.seconds(1),
       });
       expect(weave.npcJob).toBeUndefined();
-      const data = findObject(synthAndCheck(chart).objects, 'ConfigMap').data;
+      const data = findObject(synthAndCheck(chart).objects, 'ConfigMap', stack.configMapName).data;
       // The only changes: the target is the local endpoint (a Prometheus pod cannot scrape
       // loopback addresses, so the library refuses them), and rules are evaluated every second.
       const config = YAML.parse(data['prometheus.yml']);
@@ -167,6 +175,28 @@ describe('a real Prometheus', () => {
         });
         const rules = await (await fetch(`${prometheus.url}/api/v1/rules`)).json() as any;
         expect(rules.data.groups.map((g: any) => [g.name, g.rules.length, g.rules.every((r: any) => r.health === 'ok')])).toEqual([['weave', 6, true]]);
+
+        // The Grafana dashboard's panels show these figures (rates over 5 one-second scrapes).
+        const dashboard = grafana.dashboards.find((d) => d.title === 'Weave Net (weave)')!;
+        const run = async (expr: string) => (await prometheus.query(expr.replace(/\$__rate_interval/g, '5s'))).result;
+        const rated = dashboard.queries.find((q) => q.panelTitle === 'Connection terminations')!.expr;
+        await prometheus.waitFor(async () => (await run(rated)).length > 0, 30_000, 'two samples for rate()');
+        const figures: Record<string, string[]> = {};
+        for (const q of dashboard.queries) {
+          const series = await run(q.expr);
+          figures[`${q.panelTitle}/${q.legend ?? ''}`] = series.map((r) => r.value![1]);
+        }
+        expect(figures).toEqual({
+          'Routers up/': ['1'],
+          'Established connections/': ['3'],
+          'Unreachable address space/': ['0'],
+          'Addresses in use/': [String(12 / 1048576)],
+          'Connections by state/{{state}}': ['0', '3', '1', '0', '0'],
+          'Connection terminations/{{instance}}': ['0'],
+          'Fast datapath flows/{{instance}}': ['5'],
+          'Pending address requests/allocations': ['2'],
+          'Pending address requests/claims': ['0'],
+        });
       } finally {
         await prometheus.stop();
       }
