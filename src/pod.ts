@@ -1,6 +1,7 @@
 // Pod and container pieces shared by the stack and the integrations. Not exported.
-import { Size } from 'cdk8s';
+import { Chart, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
+import { IConstruct } from 'constructs';
 import { fail } from './prometheus/validate';
 import { toQuantity } from './stack/quantity';
 
@@ -72,4 +73,12 @@ export function podSelectorLabels(where: string, prop: string, pods: kplus.IPodS
       'Use a workload, or kplus.Pods.select(this, \'App\', { labels: { app: \'my-app\' } })');
   }
   return { ...labels };
+}
+
+/**
+ * The namespace an object lands in: the first namespace given (its own metadata, its workload's),
+ * else its chart's, else `default`, as the API server would place it.
+ */
+export function namespaceOf(scope: IConstruct, ...given: Array<string | undefined>): string {
+  return given.find((n) => n !== undefined) ?? Chart.of(scope).namespace ?? 'default';
 }

@@ -1,9 +1,9 @@
-import { ApiObjectMetadata, Chart, Duration } from 'cdk8s';
+import { ApiObjectMetadata, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import * as monitoring from '../imports/monitoring.coreos.com';
 import { ingressPolicy, peersOf, podsInNamespace, podsInNamespacesLabelled } from '../network-policy';
-import { podSelectorLabels } from '../pod';
+import { namespaceOf, podSelectorLabels } from '../pod';
 import { Relabel, Scheme } from '../prometheus';
 import { checkDnsLabel, checkHttpPath, checkNodePort, checkPort, fail, millis, promDuration } from '../prometheus/validate';
 import { PrometheusStack } from '../stack';
@@ -200,7 +200,7 @@ export class AppServiceMonitor extends Construct {
     const selector = podSelectorLabels(path, 'pods', props.pods);
     const workload = props.pods instanceof kplus.AbstractPod ? props.pods : undefined;
     this.namespaceName = checkDnsLabel(path, 'metadata.namespace',
-      props.metadata?.namespace ?? workload?.metadata.namespace ?? Chart.of(this).namespace ?? 'default');
+      namespaceOf(this, props.metadata?.namespace, workload?.metadata.namespace));
     if (workload?.metadata.namespace !== undefined && workload.metadata.namespace !== this.namespaceName) {
       fail(path, 'metadata.namespace', `must be the workload's namespace '${workload.metadata.namespace}' (a Service selects pods of its own namespace only)`,
         this.namespaceName);

@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import { ApiObjectMetadata, Chart, Duration, Names, Size } from 'cdk8s';
+import { ApiObjectMetadata, Duration, Names, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { krakendDashboard } from './dashboard';
@@ -10,7 +10,7 @@ import { migrateBlock, migrateConfig } from './opencensus';
 import { KrakendTelemetry } from './telemetry';
 import { Dashboard } from '../grafana/dashboard';
 import { ingressPolicy, peersOf, podsInNamespace, podsInNamespacesLabelled } from '../network-policy';
-import { httpProbe, renderResources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../pod';
+import { httpProbe, namespaceOf, renderResources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../pod';
 import { KubernetesRole, Relabel, ScrapeJob, ServiceDiscovery } from '../prometheus';
 import { checkDnsLabel, checkLabelMap, checkNonEmpty, checkPort, fail, millis, promDuration } from '../prometheus/validate';
 import { PrometheusStack } from '../stack';
@@ -249,7 +249,7 @@ export class KrakendMetrics extends Construct {
       if (props.metadata?.name !== undefined) {
         fail(path, 'metadata.name', 'is derived from the construct path for each object; it cannot be set', props.metadata.name);
       }
-      const namespace = checkDnsLabel(path, 'metadata.namespace', props.metadata?.namespace ?? Chart.of(this).namespace ?? 'default');
+      const namespace = checkDnsLabel(path, 'metadata.namespace', namespaceOf(this, props.metadata?.namespace));
       const selectorLabels = { 'app.kubernetes.io/name': 'krakend', 'app.kubernetes.io/instance': Names.toLabelValue(this) };
       const metadata = {
         namespace,

@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { PrometheusAnnotations } from '../apps';
 import * as kuma from '../imports/kuma.io';
-import { podMetadata, podSelectorLabels } from '../pod';
+import { namespaceOf, podMetadata, podSelectorLabels } from '../pod';
 import { ScrapeJob, ServiceDiscovery } from '../prometheus';
 import { checkDnsLabel, checkHttpPath, checkNonEmpty, checkPort, checkRegex, fail } from '../prometheus/validate';
 import { PrometheusStack } from '../stack';
@@ -394,7 +394,7 @@ export class KumaMetricsMesh extends Construct {
       if (options.portNumber !== undefined) metadata.addAnnotation(PORT_ANNOTATION, String(options.portNumber));
       if (options.path !== undefined) metadata.addAnnotation(PATH_ANNOTATION, options.path);
     } else {
-      const namespaceName = workload.metadata.namespace ?? Chart.of(workload).namespace ?? 'default';
+      const namespaceName = namespaceOf(workload, workload.metadata.namespace);
       new kuma.MeshMetric(this, `Override-${workload.node.addr.slice(0, 8)}`, {
         metadata: this.policyMetadata(),
         spec: {
@@ -431,7 +431,7 @@ export class KumaMetricsMesh extends Construct {
     PrometheusAnnotations.annotate(workload, { portNumber: options.portNumber, path: options.path, scheme: options.scheme });
     this.workloads.set(workload, { ...state, appPort: options.portNumber });
     if (this.stack) {
-      const namespaceName = workload.metadata.namespace ?? Chart.of(workload).namespace ?? 'default';
+      const namespaceName = namespaceOf(workload, workload.metadata.namespace);
       PrometheusAnnotations.scrapeNamespace(this.stack, namespaceName);
     }
     if (this.secureMetrics) {

@@ -1,6 +1,6 @@
-import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Grafana } from '../grafana';
+import { namespaceOf } from '../pod';
 import { checkDnsLabel, checkNonEmpty, checkPort, fail } from '../prometheus/validate';
 import { PrometheusStack } from '../stack';
 
@@ -56,7 +56,7 @@ export class KumaServiceTag {
     }
     return KumaServiceTag.kubernetesService({
       serviceName: service.name,
-      namespaceName: service.metadata.namespace ?? Chart.of(service).namespace ?? 'default',
+      namespaceName: namespaceOf(service, service.metadata.namespace),
       portNumber: port,
     });
   }

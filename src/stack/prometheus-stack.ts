@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import { ApiObjectMetadata, ApiObjectMetadataDefinition, Chart, Duration, Lazy, Names, Size, SizeRoundingBehavior } from 'cdk8s';
+import { ApiObjectMetadata, ApiObjectMetadataDefinition, Duration, Lazy, Names, Size, SizeRoundingBehavior } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
@@ -10,7 +10,7 @@ import { toQuantity } from './quantity';
 import { Dashboard } from '../grafana/dashboard';
 import { Grafana, GrafanaOptions } from '../grafana/grafana';
 import { ingressPolicy, peersOf, podsInNamespace } from '../network-policy';
-import { httpProbe, renderResources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../pod';
+import { httpProbe, namespaceOf, renderResources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../pod';
 import { needsClusterRole, policyRules, watchedNamespaces } from './rbac';
 import { PrometheusStorage } from './storage';
 import { SECRETS_MOUNT_PATH } from '../prometheus/credential';
@@ -241,7 +241,7 @@ export class PrometheusStack extends Construct {
     super(scope, id);
     const path = this.node.path;
 
-    this.namespaceName = checkDnsLabel(path, 'metadata.namespace', props.metadata?.namespace ?? Chart.of(this).namespace ?? 'default');
+    this.namespaceName = checkDnsLabel(path, 'metadata.namespace', namespaceOf(this, props.metadata?.namespace));
     this.image = props.image ?? 'quay.io/prometheus/prometheus:v3.5.0';
     checkImage(path, 'image', this.image, 'Pin a release, such as quay.io/prometheus/prometheus:v3.5.0');
     this.storage = props.storage ?? PrometheusStorage.emptyDir();
