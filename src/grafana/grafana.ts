@@ -9,7 +9,6 @@ import { httpProbe, renderResources, restrictedContainerSecurityContext, restric
 import { ScrapeJob, ServiceDiscovery } from '../prometheus';
 import { checkDnsLabel, checkImage, checkNodePort, checkNonEmpty, checkPort, fail } from '../prometheus/validate';
 import type { PrometheusStack } from '../stack/prometheus-stack';
-import { toQuantity } from '../stack/quantity';
 import { PrometheusStorage } from '../stack/storage';
 import { toYaml } from '../yaml';
 
@@ -301,7 +300,7 @@ export class Grafana extends Construct {
   private readonly metadata: ApiObjectMetadata;
   private readonly provisioning: kplus.k8s.KubeConfigMap;
   private readonly sources: DashboardSource[] = [];
-  private readonly claimName?: string;
+  private readonly dataVolume: kplus.k8s.Volume;
   private readonly storage: PrometheusStorage;
   private tokenRequired = false;
 
@@ -352,18 +351,7 @@ export class Grafana extends Construct {
       metadata: this.metadata,
       data: Lazy.any({ produce: () => this.provisioningFiles() }),
     });
-    if (this.storage._newClaim) {
-      this.claimName = new k8s.KubePersistentVolumeClaim(this, 'Storage', {
-        metadata: this.metadata,
-        spec: {
-          accessModes: ['ReadWriteOnce'],
-          storageClassName: this.storage._newClaim.storageClassName,
-          resources: { requests: { storage: k8s.Quantity.fromString(toQuantity(this.storage._newClaim.size)) } },
-        },
-      }).name;
-    } else {
-      this.claimName = this.storage._claimName;
-    }
+    this.dataVolume = this.storage._bind(this, this.metadata, 'data');
 
     this.deployment = new k8s.KubeDeployment(this, 'Resource', {
       metadata: this.metadata,
@@ -538,9 +526,7 @@ export class Grafana extends Construct {
                 })),
               },
             },
-            this.claimName
-              ? { name: 'data', persistentVolumeClaim: { claimName: this.claimName } }
-              : { name: 'data', emptyDir: this.storage._sizeLimit ? { sizeLimit: k8s.Quantity.fromString(toQuantity(this.storage._sizeLimit)) } : {} },
+            this.dataVolume,
             { name: 'tmp', emptyDir: {} },
           ],
         },

@@ -6,7 +6,6 @@ import {
   AlertmanagerEndpoint, KubernetesWatch, PrometheusConfig, RemoteWrite, RuleGroup, ScrapeJob, ServiceDiscovery,
 } from '../prometheus';
 import { prometheusDashboard } from './dashboard';
-import { toQuantity } from './quantity';
 import { Dashboard } from '../grafana/dashboard';
 import { Grafana, GrafanaOptions } from '../grafana/grafana';
 import { ingressPolicy, peersOf, podsInNamespace } from '../network-policy';
@@ -222,7 +221,7 @@ export class PrometheusStack extends Construct {
   private readonly storage: PrometheusStorage;
   private readonly resources: kplus.ContainerResources;
   private readonly args: string[];
-  private readonly claimName?: string;
+  private readonly dataVolume: kplus.k8s.Volume;
   private clusterRole?: kplus.k8s.KubeClusterRole;
   private readonly roles = new Map<string, kplus.k8s.KubeRole>();
   private readonly sidecars: kplus.Container[] = [];
@@ -313,19 +312,7 @@ export class PrometheusStack extends Construct {
     });
     this.configMapName = configMap.name;
 
-    if (this.storage._newClaim) {
-      const claim = new k8s.KubePersistentVolumeClaim(this, 'Storage', {
-        metadata,
-        spec: {
-          accessModes: ['ReadWriteOnce'],
-          storageClassName: this.storage._newClaim.storageClassName,
-          resources: { requests: { storage: k8s.Quantity.fromString(toQuantity(this.storage._newClaim.size)) } },
-        },
-      });
-      this.claimName = claim.name;
-    } else {
-      this.claimName = this.storage._claimName;
-    }
+    this.dataVolume = this.storage._bind(this, metadata, 'data');
 
     this.deployment = new k8s.KubeDeployment(this, 'Resource', {
       metadata,
@@ -606,12 +593,7 @@ export class PrometheusStack extends Construct {
           }, ...sidecars],
           volumes: [
             { name: 'config', configMap: { name: this.configMapName } },
-            this.claimName
-              ? { name: 'data', persistentVolumeClaim: { claimName: this.claimName } }
-              : {
-                name: 'data',
-                emptyDir: this.storage._sizeLimit ? { sizeLimit: k8s.Quantity.fromString(toQuantity(this.storage._sizeLimit)) } : {},
-              },
+            this.dataVolume,
             ...secretNames.map((s) => ({ name: secretVolume(s), secret: { secretName: s, defaultMode: 0o440 } })),
             ...extraVolumes.values(),
           ],

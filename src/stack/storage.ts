@@ -1,4 +1,7 @@
-import { Size, SizeRoundingBehavior } from 'cdk8s';
+import { ApiObjectMetadata, Size, SizeRoundingBehavior } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { toQuantity } from './quantity';
 import { fail } from '../prometheus/validate';
 
 /**
@@ -76,6 +79,30 @@ export class PrometheusStorage {
     this._sizeLimit = spec.sizeLimit;
     this._newClaim = spec.newClaim;
     this._claimName = spec.claimName;
+  }
+
+  /**
+   * Creates the new claim, if any, in `scope` (id `Storage`), and returns the volume named
+   * `name` that the pod mounts: the claim, the existing claim, or an emptyDir.
+   *
+   * @internal
+   */
+  public _bind(scope: Construct, metadata: ApiObjectMetadata, name: string): kplus.k8s.Volume {
+    const quantity = (size: Size) => kplus.k8s.Quantity.fromString(toQuantity(size));
+    let claimName = this._claimName;
+    if (this._newClaim) {
+      claimName = new kplus.k8s.KubePersistentVolumeClaim(scope, 'Storage', {
+        metadata,
+        spec: {
+          accessModes: ['ReadWriteOnce'],
+          storageClassName: this._newClaim.storageClassName,
+          resources: { requests: { storage: quantity(this._newClaim.size) } },
+        },
+      }).name;
+    }
+    return claimName
+      ? { name, persistentVolumeClaim: { claimName } }
+      : { name, emptyDir: this._sizeLimit ? { sizeLimit: quantity(this._sizeLimit) } : {} };
   }
 
   /** Whether the data outlives the pod. */
