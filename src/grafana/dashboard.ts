@@ -138,6 +138,14 @@ export interface PanelProps {
    * @default - 8 for time series, 4 for stat panels
    */
   readonly height?: number;
+  /**
+   * The scrape interval of the series the panel shows, when it is not the data source's (the
+   * stack's): Grafana's `$__rate_interval` is at least four of it, so that rates always span
+   * enough samples.
+   *
+   * @default - the dashboard's `minInterval`
+   */
+  readonly minInterval?: Duration;
 }
 
 /**
@@ -169,6 +177,8 @@ interface PanelContext {
   readonly id: number;
   readonly gridPos: { x: number; y: number; w: number; h: number };
   readonly datasource: { type: string; uid: string };
+  /** The dashboard's minimum interval. */
+  readonly minInterval?: Duration;
 }
 
 /**
@@ -231,6 +241,9 @@ export class DashboardPanel {
       fail(where, 'width', `must be a whole number from 1 to ${GRID_WIDTH} (the grid is ${GRID_WIDTH} units wide)`, this.width);
     }
     if (!Number.isInteger(this.height) || this.height < 1) fail(where, 'height', 'must be a positive whole number', this.height);
+    if (props.minInterval && (props.minInterval.toMilliseconds() < 1000 || props.minInterval.toMilliseconds() % 1000 !== 0)) {
+      fail(where, 'minInterval', 'must be a whole number of seconds, at least 1', `${props.minInterval.toMilliseconds()}ms`);
+    }
     if (props.min !== undefined && props.max !== undefined && props.min >= props.max) {
       fail(where, 'max', `must be greater than min (${props.min})`, props.max);
     }
@@ -279,6 +292,7 @@ export class DashboardPanel {
       description: p.description,
       datasource: context.datasource,
       gridPos: context.gridPos,
+      interval: (p.minInterval ?? context.minInterval) && grafanaDuration((p.minInterval ?? context.minInterval)!),
       fieldConfig: { defaults, overrides: [] },
       options,
       targets: this.queries.map((q, i) => {
@@ -454,6 +468,13 @@ export interface DashboardProps {
    */
   readonly timeRange?: Duration;
   /**
+   * The scrape interval of the series the dashboard shows, when it is not the data source's
+   * (see `PanelProps.minInterval`); panels may set their own.
+   *
+   * @default - the data source's (the stack's scrape interval)
+   */
+  readonly minInterval?: Duration;
+  /**
    * Variables the queries use (`$name`).
    *
    * @default - none
@@ -511,7 +532,7 @@ export class Dashboard {
     }
     checkNonEmpty(`Dashboard '${props.uid}'`, 'title', props.title);
     const where = `Dashboard '${props.uid}'`;
-    for (const [prop, d] of [['refresh', props.refresh], ['timeRange', props.timeRange]] as const) {
+    for (const [prop, d] of [['refresh', props.refresh], ['timeRange', props.timeRange], ['minInterval', props.minInterval]] as const) {
       if (d && (d.toMilliseconds() < 1000 || d.toMilliseconds() % 1000 !== 0)) {
         fail(where, prop, 'must be a whole number of seconds, at least 1', `${d.toMilliseconds()}ms`);
       }
@@ -577,7 +598,7 @@ export class Dashboard {
           x = 0;
           lineHeight = 0;
         }
-        panels.push(panel._render({ id: id++, gridPos: { x, y, w: panel.width, h: panel.height }, datasource }));
+        panels.push(panel._render({ id: id++, gridPos: { x, y, w: panel.width, h: panel.height }, datasource, minInterval: this.props.minInterval }));
         x += panel.width;
         lineHeight = Math.max(lineHeight, panel.height);
       }

@@ -1,5 +1,6 @@
 // The dashboard of the KrakenD gateways of one scrape job. Not exported from the package.
 import { createHash } from 'crypto';
+import { Duration } from 'cdk8s';
 import { Dashboard, DashboardPanel, DashboardRow, GrafanaUnit, PanelQuery } from '../grafana/dashboard';
 
 /**
@@ -7,7 +8,7 @@ import { Dashboard, DashboardPanel, DashboardRow, GrafanaUnit, PanelQuery } from
  * `jobName`. The metric names are those of KrakenD's OpenTelemetry integration with the
  * default semantic convention (`http_server_duration_*`, `krakend_backend_duration_*`).
  */
-export function krakendDashboard(jobName: string): Dashboard {
+export function krakendDashboard(jobName: string, scrapeInterval: Duration): Dashboard {
   const job = `job="${jobName.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
   const rate = (metric: string, matchers = '') => `rate(${metric}{${job}${matchers}}[$__rate_interval])`;
   const quantile = (q: number, metric: string, by: string[]) =>
@@ -69,6 +70,7 @@ export function krakendDashboard(jobName: string): Dashboard {
     title: `KrakenD (${jobName})`,
     description: `KrakenD gateways scraped by job ${jobName}.`,
     tags: ['krakend'],
+    minInterval: scrapeInterval,
     rows: [
       new DashboardRow({ title: 'Clients', panels: panels.slice(0, 5) }),
       new DashboardRow({ title: 'Backends', panels: panels.slice(5) }),

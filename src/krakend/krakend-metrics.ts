@@ -362,7 +362,7 @@ export class KrakendMetrics extends Construct {
     }
 
     props.stack?.addScrapeJob(this.scrapeJob);
-    this.dashboard = krakendDashboard(this.jobName);
+    this.dashboard = krakendDashboard(this.jobName, scrapeInterval);
     const dashboard = this.dashboard;
     props.stack?._addDashboard(`krakend-${this.jobName}`, () => dashboard);
   }

@@ -1,4 +1,5 @@
 // The dashboard of the Kuma data plane proxies' Envoy metrics. Not exported from the package.
+import { Duration } from 'cdk8s';
 import { Dashboard, DashboardPanel, DashboardRow, DashboardVariable, GrafanaUnit } from '../grafana/dashboard';
 import { uidFor } from '../grafana/uid';
 
@@ -7,7 +8,7 @@ import { uidFor } from '../grafana/uid';
  * Kuma exposes them: Envoy's names with `envoy_` in front, times in milliseconds), per mesh
  * and service (the `mesh` and `service` labels the discovery sets).
  */
-export function kumaDashboard(jobName: string): Dashboard {
+export function kumaDashboard(jobName: string, scrapeInterval?: Duration): Dashboard {
   const proxies = `job="${jobName}",mesh=~"$mesh",service=~"$service"`;
   // Kuma names the cluster of each inbound `localhost_<port>`; the other clusters are outbound,
   // except the proxy's own: the control plane connection, the admin API and the access log sink
@@ -22,6 +23,7 @@ export function kumaDashboard(jobName: string): Dashboard {
     title: `Kuma data plane proxies (${jobName})`,
     description: `Traffic through the Kuma data plane proxies scraped by job ${jobName}, from their Envoy metrics.`,
     tags: ['kuma', 'envoy'],
+    minInterval: scrapeInterval,
     variables: [
       DashboardVariable.labelValues({ name: 'mesh', label: 'mesh', selector: `up{job="${jobName}"}` }),
       DashboardVariable.labelValues({ name: 'service', label: 'service', selector: `up{job="${jobName}",mesh=~"$mesh"}` }),

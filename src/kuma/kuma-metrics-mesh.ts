@@ -341,7 +341,7 @@ export class KumaMetricsMesh extends Construct {
       this.scrapeJob = (props.discovery ?? KumaDataplaneDiscovery.kumaSd())
         ._attach(this, props.stack, props.jobName ?? 'kuma-dataplanes', props.scrapeInterval);
       const jobName = this.scrapeJob.jobName;
-      props.stack._addDashboard(`kuma-${jobName}`, () => kumaDashboard(jobName));
+      props.stack._addDashboard(`kuma-${jobName}`, () => kumaDashboard(jobName, props.scrapeInterval));
     } else {
       const jobProp = props.discovery ? 'discovery' : props.jobName !== undefined ? 'jobName' : props.scrapeInterval ? 'scrapeInterval' : undefined;
       if (jobProp) fail(path, jobProp, 'configures the job added to \'stack\', so it needs a \'stack\'', undefined);

@@ -1,10 +1,11 @@
 // The dashboard of Weave Net's router and network policy controller. Not exported from the package.
+import { Duration } from 'cdk8s';
 import { WeaveConnectionState, WeaveMetrics } from './weave-metrics';
 import { Dashboard, DashboardPanel, DashboardRow, GrafanaUnit } from '../grafana/dashboard';
 import { uidFor } from '../grafana/uid';
 
 /** Router health, address space and connections; blocked connections when weave-npc is scraped. */
-export function weaveDashboard(routerJob: string, npcJob: string | undefined): Dashboard {
+export function weaveDashboard(routerJob: string, npcJob: string | undefined, scrapeInterval: Duration): Dashboard {
   const router = `job="${routerJob}"`;
   const m = WeaveMetrics;
   const rows = [
@@ -80,6 +81,7 @@ export function weaveDashboard(routerJob: string, npcJob: string | undefined): D
     title: `Weave Net (${routerJob})`,
     description: `Weave Net routers (job ${routerJob})${npcJob ? ` and network policy controllers (job ${npcJob})` : ''}.`,
     tags: ['weave-net'],
+    minInterval: scrapeInterval,
     rows,
   });
 }

@@ -227,7 +227,7 @@ export class WeaveMonitoring extends Construct {
     if (this.npcJob) stack.addScrapeJob(this.npcJob);
     if (this.ruleGroup) stack.addRuleGroup(this.ruleGroup);
     const dashboardJobs = { router: this.routerJob.jobName, npc: this.npcJob?.jobName };
-    stack._addDashboard(`weave-${dashboardJobs.router}`, () => weaveDashboard(dashboardJobs.router, dashboardJobs.npc));
+    stack._addDashboard(`weave-${dashboardJobs.router}`, () => weaveDashboard(dashboardJobs.router, dashboardJobs.npc, this.scrapeInterval));
   }
 
   /**

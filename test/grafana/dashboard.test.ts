@@ -298,6 +298,28 @@ describe('dashboard JSON', () => {
   });
 });
 
+describe('minimum interval', () => {
+  test('a job scraped at its own interval sets the panels\' interval, which $__rate_interval is four of at least', () => {
+    const json = new Dashboard({
+      uid: 'd',
+      title: 'D',
+      minInterval: Duration.minutes(1),
+      rows: [new DashboardRow({
+        title: 'R',
+        panels: [
+          DashboardPanel.timeSeries({ title: 'Inherits', queries: [{ expr: 'rate(x_total[$__rate_interval])' }] }),
+          DashboardPanel.timeSeries({ title: 'Own', minInterval: Duration.seconds(90), queries: [{ expr: 'up' }] }),
+        ],
+      })],
+    }).toJson(DS);
+    expect(json.panels.filter((p: any) => p.type !== 'row').map((p: any) => [p.title, p.interval])).toEqual([['Inherits', '1m'], ['Own', '90s']]);
+    const plain = new Dashboard({ uid: 'e', title: 'E', rows: [new DashboardRow({ title: 'R', panels: [DashboardPanel.stat({ title: 'S', queries: [{ expr: 'up' }] })] })] });
+    expect(plain.toJson(DS).panels[1].interval).toBeUndefined();
+    expectError(() => DashboardPanel.stat({ title: 'S', minInterval: Duration.millis(500), queries: [{ expr: 'up' }] }),
+      'Panel \'S\': \'minInterval\' must be a whole number of seconds, at least 1, got \'500ms\'');
+  });
+});
+
 describe('queries', () => {
   test('accept Grafana\'s interval variables where a range goes', () => {
     const d = withQueries([], 'rate(up[$__rate_interval])', 'rate(up[${__interval}])', 'increase(up[$__range])',
