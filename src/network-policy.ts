@@ -7,6 +7,7 @@
 import { ApiObjectMetadata } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { fail } from './prometheus/validate';
 
 const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
@@ -73,4 +74,15 @@ export function ingressPolicy(scope: Construct, id: string, options: IngressPoli
       })),
     },
   });
+}
+
+/**
+ * Who may reach a web port (Prometheus, Grafana): `allowFrom` when given (never empty: `why`
+ * says what an empty list would block); by default every source for a port published on the
+ * nodes, and the pods of its own namespace for a ClusterIP Service. Undefined admits everyone.
+ */
+export function webClients(where: string, allowFrom: kplus.INetworkPolicyPeer[] | undefined, serviceType: kplus.ServiceType,
+  why: string): kplus.k8s.NetworkPolicyPeer[] | undefined {
+  if (allowFrom && allowFrom.length === 0) fail(where, 'allowFrom', `must name at least one source (${why})`, []);
+  return allowFrom?.flatMap(peersOf) ?? (serviceType === kplus.ServiceType.CLUSTER_IP ? [{ podSelector: {} }] : undefined);
 }

@@ -5,7 +5,7 @@ import * as monitoring from '../imports/monitoring.coreos.com';
 import { ingressPolicy, peersOf, podsInNamespace, podsInNamespacesLabelled } from '../network-policy';
 import { namespaceOf, podSelectorLabels } from '../pod';
 import { Relabel, Scheme } from '../prometheus';
-import { checkDnsLabel, checkHttpPath, checkNodePort, checkPort, fail, millis, promDuration } from '../prometheus/validate';
+import { checkDnsLabel, checkHttpPath, checkPort, checkServiceType, fail, millis, promDuration } from '../prometheus/validate';
 import { PrometheusStack } from '../stack';
 import { addWarning } from '../warnings';
 import { MultiprocessMetrics } from './multiprocess';
@@ -192,10 +192,7 @@ export class AppServiceMonitor extends Construct {
       fail(path, 'scrapeTimeout', `must not exceed 'scrapeInterval' (${interval})`, timeout);
     }
     const serviceType = props.serviceType ?? kplus.ServiceType.CLUSTER_IP;
-    if (serviceType === kplus.ServiceType.EXTERNAL_NAME) {
-      fail(path, 'serviceType', 'must be ClusterIP, NodePort or LoadBalancer', serviceType);
-    }
-    checkNodePort(path, props.nodePort, serviceType);
+    checkServiceType(path, serviceType, props.nodePort);
 
     const selector = podSelectorLabels(path, 'pods', props.pods);
     const workload = props.pods instanceof kplus.AbstractPod ? props.pods : undefined;

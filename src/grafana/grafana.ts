@@ -4,10 +4,10 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { Dashboard } from './dashboard';
 import { grafanaDuration } from './uid';
-import { ingressPolicy, peersOf, podsInNamespace } from '../network-policy';
+import { ingressPolicy, podsInNamespace, webClients } from '../network-policy';
 import { httpProbe, renderResources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../pod';
 import { ScrapeJob, ServiceDiscovery } from '../prometheus';
-import { checkDnsLabel, checkImage, checkNodePort, checkNonEmpty, checkPort, fail } from '../prometheus/validate';
+import { checkDnsLabel, checkImage, checkNonEmpty, checkPort, checkServiceType, fail } from '../prometheus/validate';
 import type { PrometheusStack } from '../stack/prometheus-stack';
 import { PrometheusStorage } from '../stack/storage';
 import { toYaml } from '../yaml';
@@ -333,9 +333,8 @@ export class Grafana extends Construct {
 
     // The Service
     const serviceType = props.serviceType ?? kplus.ServiceType.CLUSTER_IP;
-    if (serviceType === kplus.ServiceType.EXTERNAL_NAME) fail(path, 'serviceType', 'must be ClusterIP, NodePort or LoadBalancer', serviceType);
     this.servicePort = checkPort(path, 'servicePort', props.servicePort ?? HTTP_PORT);
-    checkNodePort(path, props.nodePort, serviceType);
+    checkServiceType(path, serviceType, props.nodePort);
     const service = new k8s.KubeService(this, 'Service', {
       metadata: this.metadata,
       spec: {
@@ -360,11 +359,9 @@ export class Grafana extends Construct {
     this.podMetadata = new ApiObjectMetadataDefinition({ apiObject: this.deployment });
 
     // Who reaches Grafana (and Prometheus, to scrape it); and Grafana must reach Prometheus.
-    const publishes = serviceType !== kplus.ServiceType.CLUSTER_IP;
     const scrapeMetrics = props.scrapeMetrics ?? true;
     if (props.networkPolicy ?? true) {
-      if (props.allowFrom && props.allowFrom.length === 0) fail(path, 'allowFrom', 'must name at least one source', []);
-      const from = props.allowFrom?.flatMap(peersOf) ?? (publishes ? undefined : [{ podSelector: {} }]);
+      const from = webClients(path, props.allowFrom, serviceType, 'an empty list would block every visitor');
       if (from && scrapeMetrics) from.push(podsInNamespace(this.stack.namespaceName, this.stack.selectorLabels));
       ingressPolicy(this, 'NetworkPolicy', {
         metadata: this.metadata,

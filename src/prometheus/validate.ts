@@ -202,8 +202,12 @@ export function checkImage(where: string, prop: string, image: string, fix?: str
   return image;
 }
 
-/** A node port, and only on a Service type that publishes one. */
-export function checkNodePort(where: string, nodePort: number | undefined, serviceType: string): void {
+/**
+ * A Service type that selects pods (not ExternalName), and a node port only on a type that
+ * publishes one.
+ */
+export function checkServiceType(where: string, serviceType: string, nodePort: number | undefined): void {
+  if (serviceType === 'ExternalName') fail(where, 'serviceType', 'must be ClusterIP, NodePort or LoadBalancer', serviceType);
   if (nodePort === undefined) return;
   if (serviceType !== 'NodePort' && serviceType !== 'LoadBalancer') {
     fail(where, 'nodePort', `is only valid with a NodePort or LoadBalancer serviceType (serviceType is ${serviceType})`, nodePort);

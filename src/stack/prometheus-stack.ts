@@ -8,12 +8,12 @@ import {
 import { prometheusDashboard } from './dashboard';
 import { Dashboard } from '../grafana/dashboard';
 import { Grafana, GrafanaOptions } from '../grafana/grafana';
-import { ingressPolicy, peersOf, podsInNamespace } from '../network-policy';
+import { ingressPolicy, podsInNamespace, webClients } from '../network-policy';
 import { httpProbe, namespaceOf, renderResources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../pod';
 import { needsClusterRole, policyRules, watchedNamespaces } from './rbac';
 import { PrometheusStorage } from './storage';
 import { SECRETS_MOUNT_PATH } from '../prometheus/credential';
-import { checkAbsolutePath, checkDnsLabel, checkImage, checkLabelMap, checkNodePort, checkPort, fail, promDuration } from '../prometheus/validate';
+import { checkAbsolutePath, checkDnsLabel, checkImage, checkLabelMap, checkPort, checkServiceType, fail, promDuration } from '../prometheus/validate';
 import { addWarning } from '../warnings';
 
 const k8s = kplus.k8s;
@@ -252,13 +252,10 @@ export class PrometheusStack extends Construct {
 
     // The service
     this.serviceType = props.serviceType ?? kplus.ServiceType.NODE_PORT;
-    if (this.serviceType === kplus.ServiceType.EXTERNAL_NAME) {
-      fail(path, 'serviceType', 'must be ClusterIP, NodePort or LoadBalancer', this.serviceType);
-    }
     this.servicePort = checkPort(path, 'servicePort', props.servicePort ?? WEB_PORT);
     const publishesNodePort = this.serviceType !== kplus.ServiceType.CLUSTER_IP;
     const nodePort = props.nodePort ?? (this.serviceType === kplus.ServiceType.NODE_PORT ? 30900 : undefined);
-    checkNodePort(path, nodePort, this.serviceType);
+    checkServiceType(path, this.serviceType, nodePort);
 
     // The server flags. The lifecycle API is off by default where anyone could reach it.
     const openToAll = publishesNodePort && !props.allowFrom;
@@ -344,13 +341,9 @@ export class PrometheusStack extends Construct {
     this.serviceName = service.name;
 
     if (props.networkPolicy ?? true) {
-      if (props.allowFrom && props.allowFrom.length === 0) {
-        fail(path, 'allowFrom', 'must name at least one source (an empty list would block every scrape of Prometheus itself and every query)', []);
-      }
-      // A published port admits everyone; otherwise, by default, the stack's own namespace.
       // The L1 object renders its props at synthesis, so peers admitted later (`_admit`) appear.
-      this.admitted = props.allowFrom?.flatMap(peersOf)
-        ?? (publishesNodePort ? undefined : [{ podSelector: {} }]);
+      this.admitted = webClients(path, props.allowFrom, this.serviceType,
+        'an empty list would block every scrape of Prometheus itself and every query');
       const from = this.admitted;
       ingressPolicy(this, 'NetworkPolicy', {
         metadata,

@@ -599,6 +599,6 @@ describe('fails', () => {
   });
 
   test('on an empty allowFrom', () => {
-    expectError(() => build({ allowFrom: [] }), `${PATH}: 'allowFrom' must name at least one source, got []`);
+    expectError(() => build({ allowFrom: [] }), `${PATH}: 'allowFrom' must name at least one source (an empty list would block every visitor), got []`);
   });
 });
