@@ -32,6 +32,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   devDeps: [
     '@types/node@^20',
     'cdk8s-plus-28@2.5.6',
+    // An app on a newer cdk8s-plus uses the library: the compatibility test compiles one against it.
+    'cdk8s-plus-33@2.5.57',
     'kubernetes-models@4.5.1',
     '@kubernetes-models/prometheus-operator@4.4.4',
     'ajv@^8.17.0',
