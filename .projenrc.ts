@@ -154,12 +154,16 @@ project.addTask('bench', {
 project.addPackageIgnore('/bench/');
 
 project.addTask('synth:example', {
-  description: 'Synthesize the bundled example app into examples/full-stack/dist',
-  exec: runExample('full-stack'),
+  description: 'Synthesize the bundled example app into examples/full-stack/dist, and say what was written',
+  steps: [{ exec: runExample('full-stack') }, { exec: 'node scripts/summarize-manifests.cjs examples/full-stack/dist' }],
 });
 project.addTask('synth:examples', {
   description: 'Synthesize every example into examples/*/dist',
-  steps: ['full-stack', 'app-metrics', 'weave-net', 'krakend', 'kuma-mesh', 'prometheus-config'].map((name) => ({ exec: runExample(name) })),
+  steps: [
+    ...['full-stack', 'app-metrics', 'weave-net', 'krakend', 'kuma-mesh', 'prometheus-config'].map((name) => ({ exec: runExample(name) })),
+    // The README's first example is a whole main.ts: synthesized where it is, into its own dist/.
+    { exec: 'ts-node -r tsconfig-paths/register main.ts', cwd: 'examples/quick-start', env: { TS_NODE_PROJECT: '../../test/tsconfig.json' } },
+  ],
 });
 
 project.synth();

@@ -1,8 +1,12 @@
 // What a new user gets: the tarball `npm pack` makes, installed with cdk8s, cdk8s-plus-28 and
 // constructs into a fresh cdk8s TypeScript app, compiles against its own typings and, run by the
-// real `cdk8s synth`, turns the README's first example into manifests that pass the validators.
-// Offline: npm installs from its cache only (`npm ci` of this repo fills it), through a proxy that
-// refuses every connection. Needs lib/ and .jsii, which `npx projen compile` (and so the build) writes.
+// real `cdk8s synth`, turns the README's first example, pasted as it stands, into manifests that
+// pass the validators.
+// Needs nothing but what this repository installs: the peers are packed from node_modules, every
+// dependency of the app is a `file:` tarball, npm runs offline with an empty cache of its own, and
+// any connection it tried would go to a closed port. So it passes the same on a new machine, after
+// `npm cache clean`, and on a warm cache. Needs lib/ and .jsii, which `npx projen compile` (and so
+// the build) writes.
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -11,14 +15,16 @@ import { checkConfig, findObject, findObjects, makeTempDir, removeTempDir, valid
 
 const root = path.join(__dirname, '..');
 const NAME = 'cdk8s-prometheus-monitoring';
+const PEERS = ['cdk8s', 'cdk8s-plus-28', 'constructs'];
 const cli = path.join(root, 'node_modules', '.bin', 'cdk8s');
 const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+// The tsconfig that `cdk8s init typescript-app` writes (cdk8s-cli's templates/typescript-app/tsconfig.json),
+// read from the cdk8s-cli devDependency: strict, noUnusedLocals, and the libraries' typings checked.
+const initTsconfig = path.join(root, 'node_modules', 'cdk8s-cli', 'templates', 'typescript-app', 'tsconfig.json');
 
 /** The environment of a user's shell: none of the variables npm sets for this repo's scripts. */
 const userEnv: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env)
-  .filter(([k]) => !/^(npm_package_|npm_lifecycle_|npm_config_local_prefix$|INIT_CWD$)/.test(k)));
-/** npm with no network: any connection goes to a closed port, and fails at once. */
-const offlineNpmEnv = { ...userEnv, npm_config_proxy: 'http://127.0.0.1:9', npm_config_https_proxy: 'http://127.0.0.1:9', npm_config_fetch_retries: '0' };
+  .filter(([k]) => !/^(npm_package_|npm_lifecycle_|npm_config_|INIT_CWD$)/i.test(k)));
 
 /** Runs a command and returns its stdout and stderr; throws with both when it fails. */
 function run(cmd: string, args: string[], cwd: string, env = userEnv): string {
@@ -30,46 +36,11 @@ function run(cmd: string, args: string[], cwd: string, env = userEnv): string {
   return output;
 }
 
-/** The README's first TypeScript block: an excerpt of a chart's constructor (see readme.test.ts). */
+/** The README's first TypeScript block: a whole main.ts, taken as it stands. */
 function firstReadmeExample(): string {
-  const m = /```ts\n([\s\S]*?)```/.exec(fs.readFileSync(path.join(root, 'README.md'), 'utf8'));
+  const m = /```ts[^\n]*\n([\s\S]*?)```/.exec(fs.readFileSync(path.join(root, 'README.md'), 'utf8'));
   if (!m) throw new Error('README.md has no ```ts block');
   return m[1];
-}
-
-/**
- * A main.ts as a user writes it around the pasted block: the block in a Chart's constructor,
- * the usual cdk8s imports, and an import for each capitalized name the block uses that one of
- * `exports` (module -> its exports, searched in order) has.
- */
-function appSource(block: string, exports: Record<string, string[]>): string {
-  const code = block.replace(/\/\/.*$|\/\*[\s\S]*?\*\/|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|`(?:[^`\\]|\\.)*`/gm, ' ');
-  const used = new Set(code.match(/(?<![\w$.])[A-Z][\w$]*/g) ?? []);
-  const names: Record<string, Set<string>> = Object.fromEntries(Object.keys(exports).map((m) => [m, new Set<string>()]));
-  ['App', 'Chart', 'ChartProps'].forEach((n) => names.cdk8s.add(n));
-  names.constructs.add('Construct');
-  for (const name of used) {
-    const from = Object.keys(exports).find((m) => exports[m].includes(name));
-    if (from) names[from].add(name);
-  }
-  if (names[NAME].size === 0) throw new Error(`the README's first example uses nothing of ${NAME}:\n${block}`);
-  const imports = Object.entries(names).map(([m, n]) => `import { ${[...n].sort().join(', ')} } from '${m}';`);
-  return [
-    ...imports,
-    "import * as kplus from 'cdk8s-plus-28';",
-    '',
-    'export class ReadmeChart extends Chart {',
-    '  constructor(scope: Construct, id: string, props: ChartProps = {}) {',
-    '    super(scope, id, props);',
-    ...block.trimEnd().split('\n').map((l) => (l === '' ? l : `    ${l}`)),
-    '  }',
-    '}',
-    '',
-    'const app = new App();',
-    "new ReadmeChart(app, 'readme');",
-    'app.synth();',
-    '',
-  ].join('\n');
 }
 
 const rootPkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
@@ -78,6 +49,7 @@ const version = (dir: string, pkg: string) => JSON.parse(fs.readFileSync(path.jo
 let packDir: string;
 let app: string;
 let installLog: string;
+let mainTs: string;
 let installed: string;
 let resolved: string;
 let bundledResolved: Record<string, string>;
@@ -89,58 +61,61 @@ beforeAll(() => {
   }
   packDir = makeTempDir('package-install-pack-');
   app = fs.realpathSync(makeTempDir('package-install-app-'));
+  // npm with no network and an empty cache of its own: any connection goes to a closed port and fails at once.
+  const npmEnv = {
+    ...userEnv,
+    npm_config_cache: makeTempDir('package-install-cache-'),
+    npm_config_offline: 'true',
+    npm_config_proxy: 'http://127.0.0.1:9',
+    npm_config_https_proxy: 'http://127.0.0.1:9',
+    npm_config_fetch_retries: '0',
+    npm_config_update_notifier: 'false',
+  };
 
-  // 1. The tarball, as `npm publish` would upload it.
-  run('npm', ['pack', '--ignore-scripts', '--pack-destination', packDir], root);
-  const tarballs = fs.readdirSync(packDir).filter((f) => f.endsWith('.tgz'));
-  expect(tarballs).toHaveLength(1);
+  // 1. The tarball, as `npm publish` would upload it, and the peers as their own tarballs, packed from
+  // node_modules (their bundled dependencies included), so the app needs no registry at all.
+  const pack = (dir: string) => {
+    const before = new Set(fs.readdirSync(packDir));
+    run('npm', ['pack', '--ignore-scripts', '--pack-destination', packDir, dir], root, npmEnv);
+    const made = fs.readdirSync(packDir).filter((f) => f.endsWith('.tgz') && !before.has(f));
+    expect(made).toHaveLength(1);
+    return `file:${path.join(packDir, made[0])}`;
+  };
+  const dependencies: Record<string, string> = { [NAME]: pack('./') };
+  for (const peer of PEERS) dependencies[peer] = pack(`./node_modules/${peer}`);
 
-  // 2. A fresh cdk8s TypeScript app that depends on it and on the versions of the peers this repo tests with.
-  const dependencies: Record<string, string> = { [NAME]: `file:${path.join(packDir, tarballs[0])}` };
-  for (const peer of ['cdk8s', 'cdk8s-plus-28', 'constructs']) dependencies[peer] = version(root, peer);
+  // 2. A fresh cdk8s TypeScript app that depends on them, with the files `cdk8s init typescript-app`
+  // writes, except that the CLI runs the compiled main.js (the app has no ts-node).
   fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'readme-app', version: '0.0.0', private: true, dependencies }, null, 2));
   fs.writeFileSync(path.join(app, 'cdk8s.yaml'), 'language: typescript\napp: node main.js\n');
-  fs.writeFileSync(path.join(app, 'tsconfig.json'), JSON.stringify({
-    // strict, and the libraries' .d.ts files checked too (no skipLibCheck); no @types/node needed
-    compilerOptions: { target: 'ES2020', module: 'commonjs', lib: ['es2020'], strict: true, skipLibCheck: false, types: [] },
-    files: ['main.ts'],
-  }, null, 2));
+  const tsconfig = JSON.parse(fs.readFileSync(initTsconfig, 'utf8'));
+  tsconfig.include = ['main.ts'];
+  fs.writeFileSync(path.join(app, 'tsconfig.json'), JSON.stringify(tsconfig, null, 2));
 
-  // 3. Installed from npm's cache only; `--loglevel http` logs where each request was answered from.
-  try {
-    installLog = run('npm', ['install', '--offline', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel', 'http'], app, offlineNpmEnv);
-  } catch (e) {
-    throw new Error(`${(e as Error).message}\nnpm could not install from its cache alone. A package missing there shows as ENOTCACHED, or as `
-      + "ERESOLVE 'Found: <name>@undefined'; `npm ci` in this repo caches what the app needs (package-lock.json has no `resolved` "
-      + 'URLs, so npm ci fetches, and caches, the registry metadata of every package too).');
-  }
+  // 3. Installed offline; `--loglevel http` logs every request and where it was answered from.
+  installLog = run('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel', 'http'], app, npmEnv);
   installed = path.join(app, 'node_modules', NAME);
 
   // 4. What the app sees of the package, from a plain Node.js in the app (not through jest's module mapping);
   // the bundled dependencies are loaded too: the README example does not need all of them.
   const probe = JSON.parse(run('node', ['-e', `
-    const mods = ['cdk8s', 'constructs', '${NAME}'];
     const pkgDir = require('path').dirname(require.resolve('${NAME}/package.json'));
     const load = (dep) => { const file = require.resolve(dep, { paths: [pkgDir] }); require(file); return file; };
     console.log(JSON.stringify({
       resolved: require.resolve('${NAME}'),
-      exports: Object.fromEntries(mods.map((m) => [m, Object.keys(require(m))])),
       bundled: Object.fromEntries(${JSON.stringify(rootPkg.bundledDependencies)}.map((d) => [d, load(d)])),
     }));`], app));
   resolved = probe.resolved;
   bundledResolved = probe.bundled;
 
-  // 5. The README's first example pasted into a chart, compiled with this repo's TypeScript, synthesized by the CLI.
-  fs.writeFileSync(path.join(app, 'main.ts'), appSource(firstReadmeExample(), probe.exports));
-  try {
-    run('node', [tsc, '-p', '.'], app);
-  } catch (e) {
-    throw new Error(`${(e as Error).message}\n--- main.ts ---\n${fs.readFileSync(path.join(app, 'main.ts'), 'utf8')}`);
-  }
+  // 5. The README's first example as main.ts, word for word, compiled with this repo's TypeScript, synthesized by the CLI.
+  mainTs = firstReadmeExample();
+  fs.writeFileSync(path.join(app, 'main.ts'), mainTs);
+  run('node', [tsc, '-p', '.'], app);
   // --no-check-upgrade: otherwise the CLI asks registry.npmjs.org for its latest version
   run(cli, ['synth', '--no-check-upgrade'], app);
   const manifests = fs.readdirSync(path.join(app, 'dist')).filter((f) => f.endsWith('.k8s.yaml'));
-  expect(manifests).toEqual(['readme.k8s.yaml']);
+  expect(manifests).toEqual(['monitoring.k8s.yaml']);
   objects = YAML.parseAllDocuments(fs.readFileSync(path.join(app, 'dist', manifests[0]), 'utf8'))
     .map((d) => d.toJS()).filter((o) => o !== null);
 }, 240_000);
@@ -150,10 +125,20 @@ afterAll(() => {
   if (packDir) removeTempDir(packDir);
 });
 
-test('npm installs offline: every request is answered from its cache, none goes to the network', () => {
-  const fetches = installLog.split('\n').filter((l) => l.startsWith('npm http fetch'));
-  expect(fetches.length).toBeGreaterThan(0);
-  for (const l of fetches) expect(l).toMatch(/^npm http fetch GET 200 \S+ \d+ms \(cache (hit|stale)\)$/);
+test('npm installs every dependency from the packed tarballs: no registry request, on an empty cache', () => {
+  const requests = installLog.split('\n').filter((l) => /^npm http /.test(l));
+  expect(requests.length).toBeGreaterThanOrEqual(1 + PEERS.length);
+  for (const l of requests) expect(l).toMatch(/^npm http cache \S+@file:\S+\.tgz \d+ms/);
+  expect(installLog).not.toMatch(/npm http fetch/);
+  for (const peer of PEERS) expect(version(app, peer)).toBe(version(root, peer));
+});
+
+test("the app's main.ts is the README's first example as it stands, with its imports, App and Chart", () => {
+  expect(mainTs).toMatch(/^import .* from 'cdk8s';$/m);
+  expect(mainTs).toMatch(new RegExp(`^import .* from '${NAME}';$`, 'm'));
+  expect(mainTs).toMatch(/new App\(/);
+  expect(mainTs).toMatch(/new Chart\(/);
+  expect(mainTs).toMatch(/app\.synth\(\);\s*$/);
 });
 
 test('the app uses the packed package: the compiled library, its jsii assembly and its bundled dependencies', () => {
@@ -188,6 +173,8 @@ test('cdk8s synth writes what the README example describes: a Prometheus server 
   ]));
 
   const configYaml = configMaps[0].data['prometheus.yml'];
-  expect(YAML.parse(configYaml).global.external_labels).toEqual({ cluster: 'demo' });
+  const config = YAML.parse(configYaml);
+  expect(config.global.external_labels).toEqual({ cluster: 'demo' });
+  expect(config.scrape_configs.map((j: any) => j.job_name)).toEqual(['prometheus', 'edge-hosts']);
   checkConfig(configYaml);
 });
