@@ -12,7 +12,7 @@ const root = path.join(__dirname, '..');
 const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
 
 function blocks(lang: string): string[] {
-  const re = new RegExp('```' + lang + '\\n([\\s\\S]*?)```', 'g');
+  const re = new RegExp('```' + lang + '(?: [^\\n]*)?\\n([\\s\\S]*?)```', 'g');
   return [...readme.matchAll(re)].map((m) => m[1]);
 }
 
