@@ -11,9 +11,19 @@ import {
 const root = path.join(__dirname, '..');
 const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
 
+interface Block {
+  /** The words after the language on the opening fence, such as `fixture=quick-start`. */
+  readonly info: string;
+  readonly code: string;
+}
+
 function blocks(lang: string): string[] {
-  const re = new RegExp('```' + lang + '(?: [^\\n]*)?\\n([\\s\\S]*?)```', 'g');
-  return [...readme.matchAll(re)].map((m) => m[1]);
+  return fencedBlocks(lang).map((b) => b.code);
+}
+
+function fencedBlocks(lang: string): Block[] {
+  const re = new RegExp('```' + lang + '(?: ([^\\n]*))?\\n([\\s\\S]*?)```', 'g');
+  return [...readme.matchAll(re)].map((m) => ({ info: m[1] ?? '', code: m[2] }));
 }
 
 function exampleFiles(dir = path.join(root, 'examples')): string[] {
@@ -25,12 +35,56 @@ function exampleFiles(dir = path.join(root, 'examples')): string[] {
 }
 
 const lines = (text: string) => text.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+const codeLines = (text: string) => lines(text).filter((l) => !l.startsWith('//') || l === '/// here');
 
-test.each(blocks('ts').map((b, i) => [i, b]))('TypeScript block %i is an excerpt of an example', (_, block) => {
-  const wanted = lines(block as string).join('\n');
-  const sources = exampleFiles().map((f) => lines(fs.readFileSync(f, 'utf8')).join('\n'));
-  expect(sources.some((s) => s.includes(wanted))).toBe(true);
+/** The names a TypeScript source imports, as `module: name`, and its other lines. */
+function splitImports(source: string): { imports: Set<string>; rest: string } {
+  const imports = new Set<string>();
+  const rest = source.replace(/^import\s+(?:\{([^}]*)\}|\* as (\w+))\s+from\s+'([^']+)';\n?/gm, (_, names: string | undefined, star: string | undefined, from: string) => {
+    for (const name of (names ?? `* as ${star}`).split(',').map((n) => n.trim()).filter((n) => n !== '')) imports.add(`${from}: ${name}`);
+    return '';
+  });
+  return { imports, rest };
+}
+
+const examples = exampleFiles().map((file) => ({ file, ...splitImports(fs.readFileSync(file, 'utf8')) }));
+
+test.each(fencedBlocks('ts').map((b, i) => [i, b]))('TypeScript block %i is an excerpt of an example, imports included', (_, block) => {
+  const { imports, rest } = splitImports((block as Block).code);
+  const wanted = lines(rest).join('\n');
+  const sources = examples.filter((e) => lines(e.rest).join('\n').includes(wanted));
+  expect(sources.map((e) => path.relative(root, e.file))).not.toEqual([]);
+  // An example that has these lines imports what the block imports, from the same modules.
+  expect(sources.some((e) => [...imports].every((i) => e.imports.has(i)))).toBe(true);
 });
+
+test.each(fencedBlocks('ts').map((b, i) => [i, b]))('TypeScript block %i is a whole program or says which sample it extends', (_, block) => {
+  const { info, code } = block as Block;
+  if (/\bnofixture\b/.test(info)) {
+    // A whole main.ts: its imports, the App, a Chart, and the synth.
+    expect(code).toMatch(/^import /m);
+    expect(code).toMatch(/new App\(/);
+    expect(code).toMatch(/new Chart\(/);
+    expect(code).toMatch(/app\.synth\(\);\s*$/);
+  } else {
+    // An addition to an earlier sample, which rosetta compiles in place of the fixture's `/// here`.
+    expect(info).toMatch(/^fixture=[\w-]+$/);
+    expect(fs.existsSync(path.join(root, 'rosetta', `${info.slice('fixture='.length)}.ts-fixture`))).toBe(true);
+  }
+});
+
+test.each(fs.readdirSync(path.join(root, 'rosetta')).filter((f) => f.endsWith('.ts-fixture')).map((f) => [f]))(
+  'the rosetta fixture %s is an example program with a `/// here` before its synth',
+  (fixtureFile) => {
+    const fixture = fs.readFileSync(path.join(root, 'rosetta', fixtureFile), 'utf8');
+    const from = /^\/\/ .*\((examples\/[\w/-]+\.ts)\)/m.exec(fixture);
+    expect(from).not.toBeNull();
+    const program = fs.readFileSync(path.join(root, from![1]), 'utf8');
+    expect(codeLines(fixture)).toContain('/// here');
+    expect(codeLines(fixture).filter((l) => l !== '/// here')).toEqual(codeLines(program));
+    expect(codeLines(fixture).slice(-2)).toEqual(['/// here', 'app.synth();']);
+  },
+);
 
 test('the README has TypeScript examples', () => {
   expect(blocks('ts').length).toBeGreaterThanOrEqual(5);
