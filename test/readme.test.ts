@@ -136,3 +136,13 @@ test('every error message in the README is what the code throws', () => {
   const errorsBlock = blocks('text')[0];
   expect(lines(errorsBlock)).toEqual(produced);
 });
+
+test("CI runs the Quick start's test command as it stands", () => {
+  const quickStart = readme.slice(readme.indexOf('## Quick start'), readme.indexOf('\n## ', readme.indexOf('## Quick start') + 1));
+  const commands = [...quickStart.matchAll(/```sh\n([^\n]+)\n```/g)].map((m) => m[1]);
+  expect(commands).toHaveLength(2);
+  const ci = fs.readFileSync(path.join(root, '.ci', 'run'), 'utf8').split('\n');
+  expect(ci).toContain(commands[1]);
+  // and on a fresh machine: an empty npm cache of its own
+  expect(ci.join('\n')).toMatch(/npm_config_cache="\$\(mktemp -d\)"\nexport npm_config_cache/);
+});
