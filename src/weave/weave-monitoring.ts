@@ -2,7 +2,7 @@ import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { parseTarget } from './addresses';
 import { weaveRuleGroup } from './alerts';
-import { DaemonSetJson, daemonSetPatches, NPC_CONTAINER, ROUTER_CONTAINER, STATUS_ADDR_VARIABLE } from './daemonset-patch';
+import { DaemonSetJson, daemonSetPatches, METRICS_ADDR_VARIABLE, NPC_CONTAINER, ROUTER_CONTAINER, STATUS_ADDR_VARIABLE } from './daemonset-patch';
 import { weaveDashboard } from './dashboard';
 import { kubernetesJob, PodSelection, staticJob } from './scrape-jobs';
 import { WeaveDiscovery } from './weave-discovery';
@@ -36,7 +36,8 @@ export interface WeaveMonitoringProps {
    */
   readonly scrapeInterval?: Duration;
   /**
-   * The port of the router metrics endpoint (the port of `WEAVE_STATUS_ADDR`).
+   * The port of the router metrics endpoint: the port of `WEAVE_METRICS_ADDR` in the weave-net
+   * DaemonSet (weave-kube), or of `WEAVE_STATUS_ADDR` on a `weave launch` host.
    *
    * @default 6782
    */
@@ -69,9 +70,11 @@ export interface WeaveMonitoringProps {
    */
   readonly npcJobName?: string;
   /**
-   * Add the alerting rules (a rule group named after the router job): router down, router
-   * isolated, peer connections failing, IPAM allocations or claims stuck, address space
-   * owned by unreachable peers, and weave-npc blocking connections at a high rate.
+   * Add the alerting rules (a rule group named after the router job): no router found, router
+   * down, router isolated, peer connections failing or stuck, connections flapping, IPAM
+   * allocations or claims stuck, address space owned by unreachable peers, routers that
+   * disagree about it (IPAM split brain), fast datapath without flows, and weave-npc blocking
+   * connections at a high rate or failing to enforce policies (the README lists them).
    *
    * @default true
    */
@@ -90,6 +93,14 @@ export interface WeaveMonitoringProps {
    * @default 1
    */
   readonly blockedConnectionsPerSecond?: number;
+  /**
+   * The number of fast datapath flows (`weave_flows`) of all the routers together below which
+   * `WeaveNetFastDpFlowsLow` fires. How many flows are normal depends on the traffic of the
+   * cluster, so there is no default (kube-prometheus's weave-net addon uses 15000).
+   *
+   * @default - no WeaveNetFastDpFlowsLow alert
+   */
+  readonly fastDpFlowsMinimum?: number;
 }
 
 /**
@@ -103,9 +114,9 @@ export interface WeaveMonitoringProps {
  * creates no Kubernetes object of its own.
  *
  * The routers must publish their metrics where Prometheus can reach them:
- * `patchDaemonSet()` sets `WEAVE_STATUS_ADDR` (and weave-npc's `--metrics-addr`) on a
- * weave-net DaemonSet included in the chart, and `launchEnvironment()` gives the setting for
- * `weave launch` hosts.
+ * `patchDaemonSet()` sets `WEAVE_METRICS_ADDR` (and weave-npc's `--metrics-addr`) on a
+ * weave-net DaemonSet included in the chart, and `launchEnvironment()` gives the
+ * `WEAVE_STATUS_ADDR` setting for `weave launch` hosts.
  *
  * @see https://github.com/weaveworks/weave/blob/master/site/tasks/manage/metrics.md
  */
@@ -168,6 +179,10 @@ export class WeaveMonitoring extends Construct {
     if (!Number.isFinite(blockedConnectionsPerSecond) || blockedConnectionsPerSecond < 0) {
       fail(path, 'blockedConnectionsPerSecond', 'must be a number of connections per second, 0 or more', blockedConnectionsPerSecond);
     }
+    const fastDpFlowsMinimum = props.fastDpFlowsMinimum;
+    if (fastDpFlowsMinimum !== undefined && (!Number.isInteger(fastDpFlowsMinimum) || fastDpFlowsMinimum < 1)) {
+      fail(path, 'fastDpFlowsMinimum', 'must be a whole number of flows, 1 or more', fastDpFlowsMinimum);
+    }
 
     this.discovery = props.discovery ?? WeaveDiscovery.kubernetes();
     let npcJob: ScrapeJob | undefined;
@@ -220,6 +235,7 @@ export class WeaveMonitoring extends Construct {
         npcJob: this.npcJob?.jobName,
         ipamUnreachablePercent,
         blockedConnectionsPerSecond,
+        fastDpFlowsMinimum,
       });
     }
 
@@ -232,9 +248,15 @@ export class WeaveMonitoring extends Construct {
 
   /**
    * Publishes the metrics endpoints of a weave-net DaemonSet on `address`, with JSON patches:
-   * `WEAVE_STATUS_ADDR=<address>:<routerPort>` in its `weave` container and
+   * `WEAVE_METRICS_ADDR=<address>:<routerPort>` in its `weave` container and
    * `--metrics-addr=<address>:<npcPort>` in its `weave-npc` container (when it has one),
    * replacing earlier values.
+   *
+   * weave-kube's launch.sh passes `WEAVE_METRICS_ADDR` (default `0.0.0.0:6782`) to the router
+   * as `--metrics-addr`, a listener that serves `/metrics` only. `WEAVE_STATUS_ADDR` is the
+   * `weave launch` setting: in weave-kube it adds a second listener, for the status API and
+   * the metrics, so a `WEAVE_STATUS_ADDR` on the router port in the `weave` container is
+   * refused (the router would exit with "address already in use").
    *
    * Use it on the DaemonSet of weave's manifest included in the chart
    * (`new Include(chart, 'weave-net', { url })`) after its containers are defined. With the
@@ -269,7 +291,8 @@ export class WeaveMonitoring extends Construct {
     }
     const { patches, npcPatched } = daemonSetPatches(where, json, addr, this.routerPort, this.npcPort);
     if (addr.listensOnAllInterfaces) {
-      this.warnAllInterfaces(`${STATUS_ADDR_VARIABLE}=${addr.withPort(this.routerPort)}${npcPatched ? ` and weave-npc --metrics-addr=${addr.withPort(this.npcPort)}` : ''}`);
+      this.warnAllInterfaces(`${METRICS_ADDR_VARIABLE}=${addr.withPort(this.routerPort)}${npcPatched ? ` and weave-npc --metrics-addr=${addr.withPort(this.npcPort)}` : ''}`,
+        'the Weave Net metrics');
     }
     daemonSet.addJsonPatch(...patches);
   }
@@ -278,6 +301,11 @@ export class WeaveMonitoring extends Construct {
    * The environment setting that publishes the router metrics of a host started with
    * `weave launch` on `address` at `routerPort`, such as `WEAVE_STATUS_ADDR=10.0.0.21:6782`:
    * run `WEAVE_STATUS_ADDR=10.0.0.21:6782 weave launch` on that host.
+   *
+   * The `weave` script serves the status API (read-only) and the metrics on
+   * `WEAVE_STATUS_ADDR`, by default `127.0.0.1:6782`, so that address publishes both. This is
+   * not for the weave-net DaemonSet, whose variable is `WEAVE_METRICS_ADDR` (see
+   * `patchDaemonSet()`).
    *
    * @param address a fixed IP (`WeaveStatusAddress.ip()`), or every interface
    * (`WeaveStatusAddress.allInterfaces()`, which prints a warning at synthesis)
@@ -288,7 +316,7 @@ export class WeaveMonitoring extends Construct {
         + 'a Kubernetes pod', address.host, 'Use WeaveStatusAddress.ip(), or patchDaemonSet() for the weave-net DaemonSet');
     }
     const setting = `${STATUS_ADDR_VARIABLE}=${address.withPort(this.routerPort)}`;
-    if (address.listensOnAllInterfaces) this.warnAllInterfaces(setting);
+    if (address.listensOnAllInterfaces) this.warnAllInterfaces(setting, 'the Weave Net status API and metrics');
     return setting;
   }
 
@@ -299,8 +327,8 @@ export class WeaveMonitoring extends Construct {
     return [...new Set(targets.map((t, i) => parseTarget(this.node.path, `${prop}[${i}]`, t, defaultPort)))];
   }
 
-  private warnAllInterfaces(setting: string): void {
-    const message = `Setting ${setting} publishes the Weave Net metrics on every interface of the host, which may expose them to `
+  private warnAllInterfaces(setting: string, what: string): void {
+    const message = `Setting ${setting} publishes ${what} on every interface of the host, which may expose them to `
       + 'the public internet: no NetworkPolicy applies to the host network. Prefer WeaveStatusAddress.nodeIp() (DaemonSet) '
       + 'or WeaveStatusAddress.ip() (weave launch), or firewall the ports.';
     addWarning(this, message);
