@@ -43,8 +43,10 @@ export function weaveRuleGroup(o: AlertOptions): RuleGroup {
   const job = `job=${str(o.routerJob)}`;
   const up = `up{${job}}`;
   /** The number of connections of each router in the given states (a regex of `WeaveConnectionState` values). */
-  const connections = (...states: string[]) =>
-    `sum without (state, type, encryption) (${WeaveMetrics.CONNECTIONS}{${job},state=~${str(states.join('|'))}})`;
+  const connections = (...states: string[]) => {
+    const state = states.length === 1 ? `state=${str(states[0])}` : `state=~${str(states.join('|'))}`;
+    return `sum without (state, type, encryption) (${WeaveMetrics.CONNECTIONS}{${job},${state}})`;
+  };
   const labels = (severity: string, jobLabel = o.routerJob) => ({ severity, job: jobLabel });
   const rules = [
     new AlertingRule({

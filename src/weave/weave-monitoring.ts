@@ -14,6 +14,11 @@ import { addWarning } from '../warnings';
 
 /** Kubernetes label keys: an optional DNS-subdomain prefix and a name of at most 63 characters. */
 const LABEL_KEY = /^(?:(?=.{1,253}\/)[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*\/)?(?=.{1,63}$)[A-Za-z0-9](?:[-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+/**
+ * The router's own listeners (weave 2.8.1 prog/weave-kube/launch.sh and the weave script):
+ * the mesh on 6783 (every interface) and the control API on 127.0.0.1:6784.
+ */
+const WEAVE_OWN_PORTS = [6783, 6784];
 const LABEL_VALUE = /^(?=.{1,63}$)[A-Za-z0-9](?:[-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 
 /**
@@ -45,6 +50,7 @@ export interface WeaveMonitoringProps {
   /**
    * The port of the network policy controller's metrics endpoint (the port of weave-npc's
    * `--metrics-addr`). Must differ from `routerPort`: both run in the host network of each node.
+   * Neither may be 6783 or 6784, where the router listens for its mesh and control API.
    *
    * @default 6781
    */
@@ -156,6 +162,11 @@ export class WeaveMonitoring extends Construct {
     if (this.npcPort === this.routerPort) {
       fail(path, 'npcPort', `must differ from 'routerPort' (${this.routerPort}): the router and weave-npc share each host's network`,
         this.npcPort);
+    }
+    for (const [prop, port] of [['routerPort', this.routerPort], ['npcPort', this.npcPort]] as const) {
+      if (WEAVE_OWN_PORTS.includes(port)) {
+        fail(path, prop, 'must not be 6783 or 6784, where the Weave Net router listens for its mesh and its control API', port);
+      }
     }
 
     this.scrapeInterval = props.scrapeInterval ?? Duration.seconds(15);
