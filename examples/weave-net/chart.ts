@@ -31,7 +31,9 @@ export class WeaveNetChart extends Chart {
     // discovered with a Role in kube-system only, and the alerts.
     const weave = new WeaveMonitoring(this, 'weave', { stack });
 
-    // Weave's own manifest, with the metrics published on each node's IP rather than 0.0.0.0.
+    // Weave's own manifest (weave-net.yaml, from weave's v2.8.1 release asset
+    // weave-daemonset-k8s-1.11.yaml: see its header), with the metrics published on each
+    // node's IP rather than 0.0.0.0 (WEAVE_METRICS_ADDR and weave-npc's --metrics-addr).
     const weaveNet = new Include(this, 'weave-net', { url: path.join(__dirname, 'weave-net.yaml') });
     const daemonSet = weaveNet.node.findChild('weave-net-daemonset-kube-system') as ApiObject;
     weave.patchDaemonSet(daemonSet, WeaveStatusAddress.nodeIp());

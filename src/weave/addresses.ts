@@ -1,4 +1,4 @@
-// Addresses of Weave Net endpoints: static scrape targets and the IPs WEAVE_STATUS_ADDR binds to.
+// Addresses of Weave Net endpoints: static scrape targets and the IPs the router and weave-npc bind to.
 // Not exported from the package.
 import { isIPv4, isIPv6 } from 'net';
 import { fail } from '../prometheus/validate';
@@ -62,7 +62,7 @@ export function parseTarget(where: string, prop: string, target: string, default
   if (port < 1 || port > 65535) fail(where, prop, 'must have a port in 1-65535', target);
   if (isLoopbackIp(host) || /^localhost$|\.localhost$/i.test(host)) {
     fail(where, prop, 'must not be a loopback address: Prometheus runs in a pod, where localhost is the pod itself', target,
-      'Use the address of the Weave Net host, and publish its metrics there with WEAVE_STATUS_ADDR (see WeaveStatusAddress)');
+      'Use the address of the Weave Net host, and publish its metrics there (WEAVE_STATUS_ADDR for weave launch, WEAVE_METRICS_ADDR for weave-kube; see WeaveStatusAddress)');
   }
   if (isUnspecifiedIp(host)) {
     fail(where, prop, 'must be an address Prometheus can connect to, not the unspecified address', target);

@@ -4,10 +4,18 @@ import { WeaveConnectionState, WeaveMetrics } from './weave-metrics';
 import { Dashboard, DashboardPanel, DashboardRow, GrafanaUnit } from '../grafana/dashboard';
 import { uidFor } from '../grafana/uid';
 
-/** Router health, address space and connections; blocked connections when weave-npc is scraped. */
+/**
+ * Router health, address space and connections; blocked connections and policy errors when
+ * weave-npc is scraped.
+ *
+ * `weave_connections` has a series per state, type and encryption, and none for a state
+ * without connections (weave 2.8.1 `prog/weaver/metrics.go`): counts are sums over type and
+ * encryption, and `or` supplies the 0 that the router does not report.
+ */
 export function weaveDashboard(routerJob: string, npcJob: string | undefined, scrapeInterval: Duration): Dashboard {
   const router = `job="${routerJob}"`;
   const m = WeaveMetrics;
+  const established = `${m.CONNECTIONS}{${router},state="${WeaveConnectionState.ESTABLISHED}"}`;
   const rows = [
     new DashboardRow({
       title: 'Routers',
@@ -15,8 +23,8 @@ export function weaveDashboard(routerJob: string, npcJob: string | undefined, sc
         DashboardPanel.stat({ title: 'Routers up', queries: [{ expr: `sum(up{${router}})` }] }),
         DashboardPanel.stat({
           title: 'Established connections',
-          description: 'Peer-to-peer connections that carry traffic, over every router.',
-          queries: [{ expr: `sum(${m.CONNECTIONS}{${router},state="${WeaveConnectionState.ESTABLISHED}"})` }],
+          description: 'Peer-to-peer connections that carry traffic, summed over every router (so each one counts at both ends).',
+          queries: [{ expr: `sum(${established}) or vector(0)` }],
         }),
         DashboardPanel.stat({
           title: 'Unreachable address space',
@@ -33,8 +41,17 @@ export function weaveDashboard(routerJob: string, npcJob: string | undefined, sc
         }),
         DashboardPanel.timeSeries({
           title: 'Connections by state',
+          description: 'Over every router, whatever the overlay (fastdp, sleeve) and encryption.',
           queries: [{ expr: `sum by (state) (${m.CONNECTIONS}{${router}})`, legend: '{{state}}' }],
           stacked: true,
+        }),
+        DashboardPanel.timeSeries({
+          title: 'Established connections per router',
+          description: 'A router at 0 while others run is isolated: pods on its host cannot reach other hosts.',
+          queries: [{
+            expr: `sum by (instance) (${established}) or sum by (instance) (up{${router}} == 1) * 0`,
+            legend: '{{instance}}',
+          }],
         }),
         DashboardPanel.timeSeries({
           title: 'Connection terminations',
@@ -71,6 +88,16 @@ export function weaveDashboard(routerJob: string, npcJob: string | undefined, sc
           queries: [{
             expr: `sum by (protocol, dport) (rate(${m.NPC_BLOCKED_CONNECTIONS_TOTAL}{${npc}}[$__rate_interval]))`,
             legend: '{{protocol}}/{{dport}}',
+          }],
+        }),
+        DashboardPanel.timeSeries({
+          title: 'Policy enforcement errors',
+          description: 'Errors of weave-npc while applying namespaces, pods and NetworkPolicies; the weave-npc logs give each one.',
+          unit: GrafanaUnit.OPS_PER_SECOND,
+          width: 24,
+          queries: [{
+            expr: `sum by (instance) (rate(${m.NPC_POLICY_ENFORCEMENT_ERRORS}{${npc}}[$__rate_interval]))`,
+            legend: '{{instance}}',
           }],
         }),
       ],

@@ -2,7 +2,7 @@ import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { parseTarget } from './addresses';
 import { weaveRuleGroup } from './alerts';
-import { DaemonSetJson, daemonSetPatches, NPC_CONTAINER, ROUTER_CONTAINER, STATUS_ADDR_VARIABLE } from './daemonset-patch';
+import { DaemonSetJson, daemonSetPatches, METRICS_ADDR_VARIABLE, NPC_CONTAINER, ROUTER_CONTAINER, STATUS_ADDR_VARIABLE } from './daemonset-patch';
 import { weaveDashboard } from './dashboard';
 import { kubernetesJob, PodSelection, staticJob } from './scrape-jobs';
 import { WeaveDiscovery } from './weave-discovery';
@@ -14,6 +14,11 @@ import { addWarning } from '../warnings';
 
 /** Kubernetes label keys: an optional DNS-subdomain prefix and a name of at most 63 characters. */
 const LABEL_KEY = /^(?:(?=.{1,253}\/)[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*\/)?(?=.{1,63}$)[A-Za-z0-9](?:[-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+/**
+ * The router's own listeners (weave 2.8.1 prog/weave-kube/launch.sh and the weave script):
+ * the mesh on 6783 (every interface) and the control API on 127.0.0.1:6784.
+ */
+const WEAVE_OWN_PORTS = [6783, 6784];
 const LABEL_VALUE = /^(?=.{1,63}$)[A-Za-z0-9](?:[-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 
 /**
@@ -36,7 +41,8 @@ export interface WeaveMonitoringProps {
    */
   readonly scrapeInterval?: Duration;
   /**
-   * The port of the router metrics endpoint (the port of `WEAVE_STATUS_ADDR`).
+   * The port of the router metrics endpoint: the port of `WEAVE_METRICS_ADDR` in the weave-net
+   * DaemonSet (weave-kube), or of `WEAVE_STATUS_ADDR` on a `weave launch` host.
    *
    * @default 6782
    */
@@ -44,6 +50,7 @@ export interface WeaveMonitoringProps {
   /**
    * The port of the network policy controller's metrics endpoint (the port of weave-npc's
    * `--metrics-addr`). Must differ from `routerPort`: both run in the host network of each node.
+   * Neither may be 6783 or 6784, where the router listens for its mesh and control API.
    *
    * @default 6781
    */
@@ -69,9 +76,11 @@ export interface WeaveMonitoringProps {
    */
   readonly npcJobName?: string;
   /**
-   * Add the alerting rules (a rule group named after the router job): router down, router
-   * isolated, peer connections failing, IPAM allocations or claims stuck, address space
-   * owned by unreachable peers, and weave-npc blocking connections at a high rate.
+   * Add the alerting rules (a rule group named after the router job): no router found, router
+   * down, router isolated, peer connections failing or stuck, connections flapping, IPAM
+   * allocations or claims stuck, address space owned by unreachable peers, routers that
+   * disagree about it (IPAM split brain), fast datapath without flows, and weave-npc blocking
+   * connections at a high rate or failing to enforce policies (the README lists them).
    *
    * @default true
    */
@@ -90,6 +99,14 @@ export interface WeaveMonitoringProps {
    * @default 1
    */
   readonly blockedConnectionsPerSecond?: number;
+  /**
+   * The number of fast datapath flows (`weave_flows`) of all the routers together below which
+   * `WeaveNetFastDpFlowsLow` fires. How many flows are normal depends on the traffic of the
+   * cluster, so there is no default (kube-prometheus's weave-net addon uses 15000).
+   *
+   * @default - no WeaveNetFastDpFlowsLow alert
+   */
+  readonly fastDpFlowsMinimum?: number;
 }
 
 /**
@@ -103,9 +120,9 @@ export interface WeaveMonitoringProps {
  * creates no Kubernetes object of its own.
  *
  * The routers must publish their metrics where Prometheus can reach them:
- * `patchDaemonSet()` sets `WEAVE_STATUS_ADDR` (and weave-npc's `--metrics-addr`) on a
- * weave-net DaemonSet included in the chart, and `launchEnvironment()` gives the setting for
- * `weave launch` hosts.
+ * `patchDaemonSet()` sets `WEAVE_METRICS_ADDR` (and weave-npc's `--metrics-addr`) on a
+ * weave-net DaemonSet included in the chart, and `launchEnvironment()` gives the
+ * `WEAVE_STATUS_ADDR` setting for `weave launch` hosts.
  *
  * @see https://github.com/weaveworks/weave/blob/master/site/tasks/manage/metrics.md
  */
@@ -146,6 +163,11 @@ export class WeaveMonitoring extends Construct {
       fail(path, 'npcPort', `must differ from 'routerPort' (${this.routerPort}): the router and weave-npc share each host's network`,
         this.npcPort);
     }
+    for (const [prop, port] of [['routerPort', this.routerPort], ['npcPort', this.npcPort]] as const) {
+      if (WEAVE_OWN_PORTS.includes(port)) {
+        fail(path, prop, 'must not be 6783 or 6784, where the Weave Net router listens for its mesh and its control API', port);
+      }
+    }
 
     this.scrapeInterval = props.scrapeInterval ?? Duration.seconds(15);
     promDuration(path, 'scrapeInterval', this.scrapeInterval);
@@ -167,6 +189,10 @@ export class WeaveMonitoring extends Construct {
     const blockedConnectionsPerSecond = props.blockedConnectionsPerSecond ?? 1;
     if (!Number.isFinite(blockedConnectionsPerSecond) || blockedConnectionsPerSecond < 0) {
       fail(path, 'blockedConnectionsPerSecond', 'must be a number of connections per second, 0 or more', blockedConnectionsPerSecond);
+    }
+    const fastDpFlowsMinimum = props.fastDpFlowsMinimum;
+    if (fastDpFlowsMinimum !== undefined && (!Number.isInteger(fastDpFlowsMinimum) || fastDpFlowsMinimum < 1)) {
+      fail(path, 'fastDpFlowsMinimum', 'must be a whole number of flows, 1 or more', fastDpFlowsMinimum);
     }
 
     this.discovery = props.discovery ?? WeaveDiscovery.kubernetes();
@@ -220,6 +246,7 @@ export class WeaveMonitoring extends Construct {
         npcJob: this.npcJob?.jobName,
         ipamUnreachablePercent,
         blockedConnectionsPerSecond,
+        fastDpFlowsMinimum,
       });
     }
 
@@ -232,9 +259,15 @@ export class WeaveMonitoring extends Construct {
 
   /**
    * Publishes the metrics endpoints of a weave-net DaemonSet on `address`, with JSON patches:
-   * `WEAVE_STATUS_ADDR=<address>:<routerPort>` in its `weave` container and
+   * `WEAVE_METRICS_ADDR=<address>:<routerPort>` in its `weave` container and
    * `--metrics-addr=<address>:<npcPort>` in its `weave-npc` container (when it has one),
    * replacing earlier values.
+   *
+   * weave-kube's launch.sh passes `WEAVE_METRICS_ADDR` (default `0.0.0.0:6782`) to the router
+   * as `--metrics-addr`, a listener that serves `/metrics` only. `WEAVE_STATUS_ADDR` is the
+   * `weave launch` setting: in weave-kube it adds a second listener, for the status API and
+   * the metrics, so a `WEAVE_STATUS_ADDR` on the router port in the `weave` container is
+   * refused (the router would exit with "address already in use").
    *
    * Use it on the DaemonSet of weave's manifest included in the chart
    * (`new Include(chart, 'weave-net', { url })`) after its containers are defined. With the
@@ -269,7 +302,8 @@ export class WeaveMonitoring extends Construct {
     }
     const { patches, npcPatched } = daemonSetPatches(where, json, addr, this.routerPort, this.npcPort);
     if (addr.listensOnAllInterfaces) {
-      this.warnAllInterfaces(`${STATUS_ADDR_VARIABLE}=${addr.withPort(this.routerPort)}${npcPatched ? ` and weave-npc --metrics-addr=${addr.withPort(this.npcPort)}` : ''}`);
+      this.warnAllInterfaces(`${METRICS_ADDR_VARIABLE}=${addr.withPort(this.routerPort)}${npcPatched ? ` and weave-npc --metrics-addr=${addr.withPort(this.npcPort)}` : ''}`,
+        'the Weave Net metrics');
     }
     daemonSet.addJsonPatch(...patches);
   }
@@ -278,6 +312,11 @@ export class WeaveMonitoring extends Construct {
    * The environment setting that publishes the router metrics of a host started with
    * `weave launch` on `address` at `routerPort`, such as `WEAVE_STATUS_ADDR=10.0.0.21:6782`:
    * run `WEAVE_STATUS_ADDR=10.0.0.21:6782 weave launch` on that host.
+   *
+   * The `weave` script serves the status API (read-only) and the metrics on
+   * `WEAVE_STATUS_ADDR`, by default `127.0.0.1:6782`, so that address publishes both. This is
+   * not for the weave-net DaemonSet, whose variable is `WEAVE_METRICS_ADDR` (see
+   * `patchDaemonSet()`).
    *
    * @param address a fixed IP (`WeaveStatusAddress.ip()`), or every interface
    * (`WeaveStatusAddress.allInterfaces()`, which prints a warning at synthesis)
@@ -288,7 +327,7 @@ export class WeaveMonitoring extends Construct {
         + 'a Kubernetes pod', address.host, 'Use WeaveStatusAddress.ip(), or patchDaemonSet() for the weave-net DaemonSet');
     }
     const setting = `${STATUS_ADDR_VARIABLE}=${address.withPort(this.routerPort)}`;
-    if (address.listensOnAllInterfaces) this.warnAllInterfaces(setting);
+    if (address.listensOnAllInterfaces) this.warnAllInterfaces(setting, 'the Weave Net status API and metrics');
     return setting;
   }
 
@@ -299,8 +338,8 @@ export class WeaveMonitoring extends Construct {
     return [...new Set(targets.map((t, i) => parseTarget(this.node.path, `${prop}[${i}]`, t, defaultPort)))];
   }
 
-  private warnAllInterfaces(setting: string): void {
-    const message = `Setting ${setting} publishes the Weave Net metrics on every interface of the host, which may expose them to `
+  private warnAllInterfaces(setting: string, what: string): void {
+    const message = `Setting ${setting} publishes ${what} on every interface of the host, which may expose them to `
       + 'the public internet: no NetworkPolicy applies to the host network. Prefer WeaveStatusAddress.nodeIp() (DaemonSet) '
       + 'or WeaveStatusAddress.ip() (weave launch), or firewall the ports.';
     addWarning(this, message);

@@ -26,15 +26,21 @@ export interface WeaveNodeIpOptions {
 }
 
 /**
- * The address the Weave Net router serves its metrics on (`WEAVE_STATUS_ADDR=X.X.X.X:PORT`),
- * and likewise the network policy controller (`--metrics-addr`).
+ * The address the Weave Net router serves its metrics on, and likewise the network policy
+ * controller (`--metrics-addr`).
+ *
+ * The router's setting depends on how it runs. In the weave-net DaemonSet (weave-kube) it is
+ * `WEAVE_METRICS_ADDR=X.X.X.X:PORT`, a listener for the metrics only
+ * (`WeaveMonitoring.patchDaemonSet()`). On a host started with `weave launch` it is
+ * `WEAVE_STATUS_ADDR=X.X.X.X:PORT`, which serves the status API and the metrics
+ * (`WeaveMonitoring.launchEnvironment()`).
  *
  * The port is not part of it: `WeaveMonitoring` adds its `routerPort` / `npcPort`, so the
  * address the endpoint listens on and the address Prometheus scrapes cannot disagree.
  *
- * `weave launch` listens on the local interface only; weave-kube (the weave-net DaemonSet)
- * listens on `0.0.0.0:6782` and weave-npc on `:6781`, that is on every interface of the node,
- * and a NetworkPolicy cannot protect them because the pods use the host network.
+ * `weave launch` listens on the local interface only (`127.0.0.1:6782`); weave-kube listens on
+ * `0.0.0.0:6782` and weave-npc on `:6781`, that is on every interface of the node, and a
+ * NetworkPolicy cannot protect them because the pods use the host network.
  *
  * @see https://github.com/weaveworks/weave/blob/master/site/tasks/manage/metrics.md
  */
@@ -63,6 +69,8 @@ export class WeaveStatusAddress {
    * A fixed IP address of the host, such as its address on the network Prometheus scrapes
    * from: `WEAVE_STATUS_ADDR=10.0.0.21:6782` before `weave launch`.
    *
+   * Only for `WeaveMonitoring.launchEnvironment()`: a fixed IP exists on one node only.
+   *
    * @param address an IPv4 or IPv6 address (IPv6 with or without brackets)
    */
   public static ip(address: string): WeaveStatusAddress {
@@ -82,12 +90,12 @@ export class WeaveStatusAddress {
   }
 
   /**
-   * Every interface (`0.0.0.0`), as the Weave Net documentation allows and weave-kube does by
-   * default.
+   * Every interface (`0.0.0.0`), as weave-kube does by default (`WEAVE_METRICS_ADDR` unset)
+   * and the Weave Net documentation allows for `weave launch` (`WEAVE_STATUS_ADDR=0.0.0.0:6782`).
    *
-   * Be aware that this may expose the metrics to the public internet: the router runs in the
-   * host network, where no NetworkPolicy applies. `WeaveMonitoring` prints a warning at
-   * synthesis when it is used.
+   * Be aware that this may expose the metrics to the public internet (with `weave launch`, the
+   * status API too): the router runs in the host network, where no NetworkPolicy applies.
+   * `WeaveMonitoring` prints a warning at synthesis when it is used.
    */
   public static allInterfaces(): WeaveStatusAddress {
     return new WeaveStatusAddress('0.0.0.0', false, true);
@@ -109,7 +117,7 @@ export class WeaveStatusAddress {
     this.listensOnAllInterfaces = listensOnAllInterfaces;
   }
 
-  /** The address with a port: the value of `WEAVE_STATUS_ADDR` or `--metrics-addr`. */
+  /** The address with a port: the value of `WEAVE_METRICS_ADDR`, `WEAVE_STATUS_ADDR` or `--metrics-addr`. */
   public withPort(port: number): string {
     checkPort('WeaveStatusAddress.withPort', 'port', port);
     return `${this.host}:${port}`;

@@ -1,6 +1,9 @@
 // The examples/weave-net app, synthesized and checked like any chart.
+import * as fs from 'fs';
+import * as path from 'path';
 import { Testing } from 'cdk8s';
 import * as YAML from 'yaml';
+import { clashes, listeners } from './weave-kube';
 import { WeaveNetChart } from '../../examples/weave-net/chart';
 import { findObject, findObjects, testRules } from '../harness';
 import { jobNamed, onlyConfig, synthAndCheck } from '../util';
@@ -54,10 +57,31 @@ describe('examples/weave-net', () => {
     const [weave, npc] = ds.spec.template.spec.containers;
     expect(weave.env.slice(-2)).toEqual([
       { name: 'WEAVE_NODE_IP', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'status.hostIP' } } },
-      { name: 'WEAVE_STATUS_ADDR', value: '$(WEAVE_NODE_IP):6782' },
+      { name: 'WEAVE_METRICS_ADDR', value: '$(WEAVE_NODE_IP):6782' },
     ]);
+    expect(weave.env.map((e: any) => e.name)).not.toContain('WEAVE_STATUS_ADDR');
     expect(npc.args).toEqual(['--metrics-addr=$(WEAVE_NODE_IP):6781']);
     expect(ds.spec.template.spec.hostNetwork).toBe(true);
+    const all = listeners(ds.spec.template.spec, { ip: '10.0.1.5', name: 'node-1' });
+    expect(clashes(all)).toEqual([]);
+    expect(all.filter((l) => l.flag === '--metrics-addr').map((l) => `${l.container} ${l.host}:${l.port}`)).toEqual([
+      'weave 10.0.1.5:6782', 'weave-npc 10.0.1.5:6781',
+    ]);
+  });
+
+  test('weave-net.yaml is weave 2.8.1\'s release DaemonSet, but for fully qualified images and empty or default fields', () => {
+    const example = YAML.parseAllDocuments(fs.readFileSync(path.join(__dirname, '..', '..', 'examples', 'weave-net', 'weave-net.yaml'), 'utf8'))
+      .map((d) => d.toJSON()).find((o) => o.kind === 'DaemonSet');
+    const upstream = YAML.parse(fs.readFileSync(path.join(__dirname, 'fixtures', 'weave-daemonset-k8s-1.11.yaml'), 'utf8')).items[0];
+    const pod = upstream.spec.template.spec;
+    for (const c of [...pod.initContainers, ...pod.containers]) {
+      c.image = `docker.io/${c.image}`;
+      if (c.env === null) delete c.env;
+      for (const m of c.volumeMounts) if (m.readOnly === false) delete m.readOnly;
+    }
+    expect(pod.securityContext).toEqual({ seLinuxOptions: {} });
+    delete pod.securityContext;
+    expect(example).toEqual(upstream);
   });
 
   test('the weave launch hosts get their WEAVE_STATUS_ADDR settings', () => {
@@ -84,8 +108,11 @@ describe('examples/weave-net', () => {
 
   test('each WeaveMonitoring alerts on its own jobs', () => {
     const rules = YAML.parse(findObject(weaveNet().out.objects, 'ConfigMap').data['rules.yml']);
-    expect(rules.groups.map((g: any) => [g.name, g.rules.length])).toEqual([['weave', 8], ['weave-hosts', 6]]);
-    expect(rules.groups[1].rules[0]).toMatchObject({ expr: 'up{job="weave-hosts"} == 0', labels: { severity: 'critical', job: 'weave-hosts' } });
+    // weave: 11 router alerts, 2 weave-npc alerts and the custom rule; weave-hosts: no weave-npc.
+    expect(rules.groups.map((g: any) => [g.name, g.rules.length])).toEqual([['weave', 14], ['weave-hosts', 11]]);
+    expect(rules.groups[1].rules.find((r: any) => r.alert === 'WeaveNetRouterDown'))
+      .toMatchObject({ expr: 'up{job="weave-hosts"} == 0', labels: { severity: 'critical', job: 'weave-hosts' } });
+    for (const rule of rules.groups[1].rules) expect(rule.expr).not.toMatch(/job="weave"/);
   });
 
   test('the custom rule built from the metric constants fires when the address space fills up, and not before', () => {

@@ -4,6 +4,7 @@
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import * as YAML from 'yaml';
+import { connectionExposition, established, unreached } from './weave-collector';
 import { GrafanaAdminCredentials, PrometheusStack } from '../../src';
 import { WeaveDiscovery, WeaveMetrics, WeaveMonitoring } from '../../src/weave';
 import { findObject, relabel, relabelCaseFromJob, RelabelTarget, startMetricsServer, startPrometheus } from '../harness';
@@ -100,14 +101,11 @@ describe('a real Prometheus', () => {
   });
 
   test.concurrent('scrapes router metrics with the static job and evaluates the alerts on them', async () => {
+    // A router with 3 established fastdp peers and one it fails to reach; weave_connections as
+    // weave 2.8.1's collector writes it (weave-collector.ts), the other metrics as in
+    // prog/weaver/metrics.go (names, labels and types).
     const exporter = await startMetricsServer([
-      `# HELP ${WeaveMetrics.CONNECTIONS} Number of peer-to-peer connections.`,
-      `# TYPE ${WeaveMetrics.CONNECTIONS} gauge`,
-      `${WeaveMetrics.CONNECTIONS}{state="connecting"} 0`,
-      `${WeaveMetrics.CONNECTIONS}{state="established"} 3`,
-      `${WeaveMetrics.CONNECTIONS}{state="failed"} 1`,
-      `${WeaveMetrics.CONNECTIONS}{state="pending"} 0`,
-      `${WeaveMetrics.CONNECTIONS}{state="retrying"} 0`,
+      ...connectionExposition([...established(3), ...unreached(1, 'failed')]),
       `# TYPE ${WeaveMetrics.CONNECTION_TERMINATIONS_TOTAL} counter`,
       `${WeaveMetrics.CONNECTION_TERMINATIONS_TOTAL} 7`,
       `# TYPE ${WeaveMetrics.IPS} gauge`,
@@ -118,6 +116,8 @@ describe('a real Prometheus', () => {
       `${WeaveMetrics.IPAM_PENDING_ALLOCATES} 2`,
       `# TYPE ${WeaveMetrics.IPAM_PENDING_CLAIMS} gauge`,
       `${WeaveMetrics.IPAM_PENDING_CLAIMS} 0`,
+      `# TYPE ${WeaveMetrics.IPAM_UNREACHABLE_COUNT} gauge`,
+      `${WeaveMetrics.IPAM_UNREACHABLE_COUNT} 0`,
       `# TYPE ${WeaveMetrics.IPAM_UNREACHABLE_PERCENTAGE} gauge`,
       `${WeaveMetrics.IPAM_UNREACHABLE_PERCENTAGE} 0`,
       `# TYPE ${WeaveMetrics.FLOWS} gauge`,
@@ -147,14 +147,16 @@ describe('a real Prometheus', () => {
       config.global.evaluation_interval = '1s';
       const prometheus = await startPrometheus(YAML.stringify(config), { extraFiles: { 'rules.yml': data['rules.yml'] } });
       try {
-        const established = await prometheus.waitFor(async () => {
+        const scraped = await prometheus.waitFor(async () => {
           const r = await prometheus.query(`${WeaveMetrics.CONNECTIONS}{state="established"}`);
           return r.result.length > 0 ? r.result : undefined;
         }, 30_000, 'weave_connections scraped');
-        expect(established).toEqual([{
-          metric: { __name__: 'weave_connections', instance: exporter.address, job: 'weave', state: 'established' },
-          value: [expect.any(Number), '3'],
-        }]);
+        const connection = { __name__: 'weave_connections', instance: exporter.address, job: 'weave', state: 'established', type: 'fastdp' };
+        expect(scraped).toHaveLength(2);
+        expect(scraped).toEqual(expect.arrayContaining([
+          { metric: { ...connection, encryption: 'yes' }, value: [expect.any(Number), '0'] },
+          { metric: connection, value: [expect.any(Number), '3'] }, // encryption="" is no label at all
+        ]));
         const up = await prometheus.query('up{job="weave"}');
         expect(up.result.map((s) => s.value?.[1])).toEqual(['1']);
 
@@ -174,7 +176,7 @@ describe('a real Prometheus', () => {
           severity: 'warning',
         });
         const rules = await (await fetch(`${prometheus.url}/api/v1/rules`)).json() as any;
-        expect(rules.data.groups.map((g: any) => [g.name, g.rules.length, g.rules.every((r: any) => r.health === 'ok')])).toEqual([['weave', 6, true]]);
+        expect(rules.data.groups.map((g: any) => [g.name, g.rules.length, g.rules.every((r: any) => r.health === 'ok')])).toEqual([['weave', 11, true]]);
 
         // The Grafana dashboard's panels show these figures (rates over 5 one-second scrapes).
         const dashboard = grafana.dashboards.find((d) => d.title === 'Weave Net (weave)')!;
@@ -191,7 +193,8 @@ describe('a real Prometheus', () => {
           'Established connections/': ['3'],
           'Unreachable address space/': ['0'],
           'Addresses in use/': [String(12 / 1048576)],
-          'Connections by state/{{state}}': ['0', '3', '1', '0', '0'],
+          'Connections by state/{{state}}': ['3', '1'],
+          'Established connections per router/{{instance}}': ['3'],
           'Connection terminations/{{instance}}': ['0'],
           'Fast datapath flows/{{instance}}': ['5'],
           'Pending address requests/allocations': ['2'],

@@ -19,10 +19,13 @@ const ROUTER_RELABELS = (port: number, namespace = 'kube-system') => [
   { source_labels: ['__meta_kubernetes_pod_name'], target_label: 'pod', action: 'replace' },
 ];
 
-const ALL_ALERTS = [
-  'WeaveNetRouterDown', 'WeaveNetRouterIsolated', 'WeaveNetPeerConnectionsFailing', 'WeaveNetIpamPendingAllocates',
-  'WeaveNetIpamPendingClaims', 'WeaveNetIpamUnreachableSpace', 'WeaveNetBlockedConnectionsHigh',
+const NPC_ALERTS = ['WeaveNetBlockedConnectionsHigh', 'WeaveNetPolicyEnforcementErrors'];
+const ROUTER_ALERTS = [
+  'WeaveNetRouterAbsent', 'WeaveNetRouterDown', 'WeaveNetRouterIsolated', 'WeaveNetPeerConnectionsFailing',
+  'WeaveNetPeerConnectionsStuck', 'WeaveNetConnectionTerminationsHigh', 'WeaveNetIpamPendingAllocates',
+  'WeaveNetIpamPendingClaims', 'WeaveNetIpamUnreachableSpace', 'WeaveNetIpamSplitBrain', 'WeaveNetFastDpFlowsOff',
 ];
+const ALL_ALERTS = [...ROUTER_ALERTS, ...NPC_ALERTS];
 
 /** A chart with a stack and a WeaveMonitoring with the given props. */
 function build(props: Partial<WeaveMonitoringProps> = {}) {
@@ -201,7 +204,7 @@ describe('props', () => {
   test('discovery without npcTargets: no weave-npc job and no blocked-connections alert', () => {
     const { chart, weave } = build({ discovery: WeaveDiscovery.staticTargets({ routerTargets: ['10.0.0.21'] }) });
     expect(weave.npcJob).toBeUndefined();
-    expect(alertNames(rules(chart))).toEqual(ALL_ALERTS.filter((a) => a !== 'WeaveNetBlockedConnectionsHigh'));
+    expect(alertNames(rules(chart))).toEqual(ROUTER_ALERTS);
   });
 
   test('discovery.npcTargets: a weave-npc job at those targets, port 6781 by default', () => {
@@ -235,7 +238,7 @@ describe('props', () => {
     expect(weave.npcJob).toBeUndefined();
     const out = synthAndCheck(chart);
     expect(jobNames(onlyConfig(out))).toEqual(['prometheus', 'weave']);
-    expect(alertNames(YAML.parse(findObject(out.objects, 'ConfigMap').data['rules.yml']).groups)).not.toContain('WeaveNetBlockedConnectionsHigh');
+    expect(alertNames(YAML.parse(findObject(out.objects, 'ConfigMap').data['rules.yml']).groups)).toEqual(ROUTER_ALERTS);
   });
 
   test('routerJobName and npcJobName: the job names, the alerts\' selectors and the group name', () => {
@@ -245,8 +248,9 @@ describe('props', () => {
     const groups = YAML.parse(findObject(out.objects, 'ConfigMap').data['rules.yml']).groups;
     expect(groups.map((g: any) => g.name)).toEqual(['weave-router']);
     const exprs = groups[0].rules.map((r: any) => r.expr);
-    expect(exprs[0]).toBe('up{job="weave-router"} == 0');
-    expect(exprs[exprs.length - 1]).toContain('weavenpc_blocked_connections_total{job="weave-policy"}');
+    expect(exprs.slice(0, 2)).toEqual(['absent(up{job="weave-router"})', 'up{job="weave-router"} == 0']);
+    expect(exprs.slice(-2).map((e: string) => /\{job="[^"]+"\}/.exec(e)?.[0])).toEqual(['{job="weave-policy"}', '{job="weave-policy"}']);
+    expect(exprs.filter((e: string) => e.includes('weave-router')).length).toBe(ROUTER_ALERTS.length);
   });
 
   test('alerts: false adds no rule group', () => {
@@ -269,6 +273,13 @@ describe('props', () => {
     expect(rule.expr).toBe('sum without (protocol, dport) (rate(weavenpc_blocked_connections_total{job="weave-npc"}[5m])) > 0.5');
   });
 
+  test('fastDpFlowsMinimum adds WeaveNetFastDpFlowsLow over the job\'s flows', () => {
+    const { chart } = build({ fastDpFlowsMinimum: 15000 });
+    const rule = rules(chart)[0].rules.find((r: any) => r.alert === 'WeaveNetFastDpFlowsLow');
+    expect(rule.expr).toBe('sum by (job) (weave_flows{job="weave"}) < 15000');
+    expect(alertNames(rules(build().chart))).not.toContain('WeaveNetFastDpFlowsLow');
+  });
+
   test('the rule group takes more rules', () => {
     const { chart, weave } = build();
     weave.ruleGroup!.addRule(new AlertingRule({
@@ -288,20 +299,44 @@ describe('props', () => {
     });
     const groups = rules(chart);
     expect(groups.map((g: any) => g.name)).toEqual(['weave', 'weave-hosts']);
-    expect(groups[1].rules[0].expr).toBe('up{job="weave-hosts"} == 0');
+    expect(groups[1].rules.find((r: any) => r.alert === 'WeaveNetRouterDown').expr).toBe('up{job="weave-hosts"} == 0');
   });
 });
 
 describe('metric names', () => {
-  test('are the names the router and weave-npc expose', () => {
-    expect(WeaveMetrics.ROUTER_METRICS).toEqual([
-      'weave_connections', 'weave_connection_terminations_total', 'weave_ips', 'weave_max_ips', 'weave_dns_entries',
-      'weave_flows', 'weave_ipam_pending_allocates', 'weave_ipam_pending_claims', 'weave_ipam_unreachable_count',
-      'weave_ipam_unreachable_percentage',
-    ]);
-    expect(WeaveMetrics.NPC_BLOCKED_CONNECTIONS_TOTAL).toBe('weavenpc_blocked_connections_total');
+  // The names, labels and states of weave 2.8.1, parsed from its source (see the fixture's header).
+  const UPSTREAM = YAML.parse(fs.readFileSync(path.join(__dirname, 'fixtures', 'weave-metrics-v2.8.1.yaml'), 'utf8'));
+  const upstreamNames = (list: any[]) => list.map((m: any) => m.name);
+
+  test('are the names the router exposes (prog/weaver/metrics.go), each once', () => {
+    expect([...WeaveMetrics.ROUTER_METRICS].sort()).toEqual(upstreamNames(UPSTREAM.router).sort());
+    expect(new Set(WeaveMetrics.ROUTER_METRICS).size).toBe(WeaveMetrics.ROUTER_METRICS.length);
+  });
+
+  test('are the names weave-npc exposes (npc/metrics/metrics.go)', () => {
+    expect(WeaveMetrics.NPC_METRICS).toEqual(upstreamNames(UPSTREAM.npc));
+    expect(WeaveMetrics.NPC_BLOCKED_CONNECTIONS_TOTAL).toBe(UPSTREAM.npc[0].name);
+    expect(WeaveMetrics.NPC_POLICY_ENFORCEMENT_ERRORS).toBe(UPSTREAM.npc[1].name);
+  });
+
+  test('each constant names an upstream metric of the kind and labels its documentation gives', () => {
+    const byName = new Map<string, any>([...UPSTREAM.router, ...UPSTREAM.npc].map((m: any) => [m.name, m]));
+    const constants = Object.entries(WeaveMetrics).filter(([, v]) => typeof v === 'string') as Array<[string, string]>;
+    for (const [key, name] of constants) {
+      expect([key, byName.has(name)]).toEqual([key, true]);
+    }
+    // The labels the docs (and the rules) rely on.
+    expect(byName.get(WeaveMetrics.CONNECTIONS).labels).toEqual(['state', 'type', 'encryption']);
+    expect(byName.get(WeaveMetrics.IPS).labels).toEqual(['state']);
+    expect(byName.get(WeaveMetrics.NPC_BLOCKED_CONNECTIONS_TOTAL).labels).toEqual(['protocol', 'dport']);
+    expect(byName.get(WeaveMetrics.CONNECTION_TERMINATIONS_TOTAL).kind).toBe('counter');
+    expect(byName.get(WeaveMetrics.NPC_POLICY_ENFORCEMENT_ERRORS).kind).toBe('counter');
+    expect(byName.get(WeaveMetrics.FLOWS).kind).toBe('gauge');
+  });
+
+  test('the connection states are the ones weave_connections is emitted for (prog/weaver/http.go allConnectionStates)', () => {
     expect([WeaveConnectionState.ESTABLISHED, WeaveConnectionState.PENDING, WeaveConnectionState.RETRYING,
-      WeaveConnectionState.FAILED, WeaveConnectionState.CONNECTING]).toEqual(['established', 'pending', 'retrying', 'failed', 'connecting']);
+      WeaveConnectionState.FAILED, WeaveConnectionState.CONNECTING]).toEqual(UPSTREAM.connectionStates);
   });
 
   test('build rules that promtool accepts', () => {
@@ -328,7 +363,7 @@ describe('patchDaemonSet', () => {
       { name: 'INIT_CONTAINER', value: 'true' },
       { name: 'HOSTNAME', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'spec.nodeName' } } },
       nodeIp,
-      { name: 'WEAVE_STATUS_ADDR', value: '$(WEAVE_NODE_IP):6782' },
+      { name: 'WEAVE_METRICS_ADDR', value: '$(WEAVE_NODE_IP):6782' },
     ]);
     expect(container(out, 'weave-npc').env).toEqual([
       { name: 'HOSTNAME', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'spec.nodeName' } } },
@@ -342,7 +377,7 @@ describe('patchDaemonSet', () => {
     const { chart, weave } = build();
     weave.patchDaemonSet(addDaemonSet(chart), WeaveStatusAddress.nodeIp({ ipFamily: WeaveIpFamily.IPV6 }));
     const out = findObject(synthAndCheck(chart).objects, 'DaemonSet');
-    expect(container(out, 'weave').env.at(-1)).toEqual({ name: 'WEAVE_STATUS_ADDR', value: '[$(WEAVE_NODE_IP)]:6782' });
+    expect(container(out, 'weave').env.at(-1)).toEqual({ name: 'WEAVE_METRICS_ADDR', value: '[$(WEAVE_NODE_IP)]:6782' });
     expect(container(out, 'weave-npc').args).toEqual(['--metrics-addr=[$(WEAVE_NODE_IP)]:6781']);
   });
 
@@ -357,13 +392,13 @@ describe('patchDaemonSet', () => {
   test('replaces earlier settings, so the node IP is defined before its use', () => {
     const { chart, weave } = build();
     const ds = addDaemonSet(chart, (d) => {
-      container(d, 'weave').env.unshift({ name: 'WEAVE_STATUS_ADDR', value: '0.0.0.0:6782' });
+      container(d, 'weave').env.unshift({ name: 'WEAVE_METRICS_ADDR', value: '0.0.0.0:6782' });
       container(d, 'weave-npc').args = ['--log-level=info', '--metrics-addr', ':6781', '--metrics-addr=:9999', '--allow-mcast'];
     });
     weave.patchDaemonSet(ds);
     const out = findObject(synthAndCheck(chart).objects, 'DaemonSet');
-    expect(container(out, 'weave').env.map((e: any) => e.name)).toEqual(['INIT_CONTAINER', 'HOSTNAME', 'WEAVE_NODE_IP', 'WEAVE_STATUS_ADDR']);
-    expect(container(out, 'weave').env.filter((e: any) => e.name === 'WEAVE_STATUS_ADDR')).toEqual([{ name: 'WEAVE_STATUS_ADDR', value: '$(WEAVE_NODE_IP):6782' }]);
+    expect(container(out, 'weave').env.map((e: any) => e.name)).toEqual(['INIT_CONTAINER', 'HOSTNAME', 'WEAVE_NODE_IP', 'WEAVE_METRICS_ADDR']);
+    expect(container(out, 'weave').env.filter((e: any) => e.name === 'WEAVE_METRICS_ADDR')).toEqual([{ name: 'WEAVE_METRICS_ADDR', value: '$(WEAVE_NODE_IP):6782' }]);
     expect(container(out, 'weave-npc').args).toEqual(['--log-level=info', '--allow-mcast', '--metrics-addr=$(WEAVE_NODE_IP):6781']);
   });
 
@@ -375,7 +410,7 @@ describe('patchDaemonSet', () => {
     weave.patchDaemonSet(ds);
     const out = findObject(synthAndCheck(chart).objects, 'DaemonSet');
     expect(out.spec.template.spec.containers.map((c: any) => c.name)).toEqual(['weave']);
-    expect(container(out, 'weave').env.at(-1)).toEqual({ name: 'WEAVE_STATUS_ADDR', value: '$(WEAVE_NODE_IP):6782' });
+    expect(container(out, 'weave').env.at(-1)).toEqual({ name: 'WEAVE_METRICS_ADDR', value: '$(WEAVE_NODE_IP):6782' });
   });
 
   test('allInterfaces listens on 0.0.0.0 and warns once, at synthesis', () => {
@@ -385,11 +420,11 @@ describe('patchDaemonSet', () => {
       weave.patchDaemonSet(addDaemonSet(chart), WeaveStatusAddress.allInterfaces());
       expect(warn).not.toHaveBeenCalled();
       const out = findObject(synthAndCheck(chart).objects, 'DaemonSet');
-      expect(container(out, 'weave').env.at(-1)).toEqual({ name: 'WEAVE_STATUS_ADDR', value: '0.0.0.0:6782' });
+      expect(container(out, 'weave').env.at(-1)).toEqual({ name: 'WEAVE_METRICS_ADDR', value: '0.0.0.0:6782' });
       expect(container(out, 'weave').env.map((e: any) => e.name)).not.toContain('WEAVE_NODE_IP');
       expect(container(out, 'weave-npc').args).toEqual(['--metrics-addr=0.0.0.0:6781']);
       expect(warn).toHaveBeenCalledTimes(1);
-      expect(warn.mock.calls[0][0]).toBe('[WARNING] test/weave: Setting WEAVE_STATUS_ADDR=0.0.0.0:6782 and weave-npc --metrics-addr=0.0.0.0:6781 '
+      expect(warn.mock.calls[0][0]).toBe('[WARNING] test/weave: Setting WEAVE_METRICS_ADDR=0.0.0.0:6782 and weave-npc --metrics-addr=0.0.0.0:6781 '
         + 'publishes the Weave Net metrics on every interface of the host, which may expose them to the public internet: no '
         + 'NetworkPolicy applies to the host network. Prefer WeaveStatusAddress.nodeIp() (DaemonSet) or WeaveStatusAddress.ip() '
         + '(weave launch), or firewall the ports.');
@@ -429,7 +464,7 @@ describe('launchEnvironment', () => {
       expect(weave.launchEnvironment(WeaveStatusAddress.allInterfaces())).toBe('WEAVE_STATUS_ADDR=0.0.0.0:6782');
       synthAndCheck(chart);
       expect(warn).toHaveBeenCalledTimes(1);
-      expect(warn.mock.calls[0][0]).toMatch(/^\[WARNING\] test\/weave: Setting WEAVE_STATUS_ADDR=0\.0\.0\.0:6782 publishes the Weave Net metrics on every interface .* public internet/);
+      expect(warn.mock.calls[0][0]).toMatch(/^\[WARNING\] test\/weave: Setting WEAVE_STATUS_ADDR=0\.0\.0\.0:6782 publishes the Weave Net status API and metrics on every interface .* public internet/);
     } finally {
       warn.mockRestore();
     }
@@ -568,6 +603,10 @@ describe('bad input', () => {
 
   test.each([100, -1, Number.NaN])('fails on an unreachable-space threshold outside 0-100 (%p)', (percent) => {
     expectError(() => build({ ipamUnreachablePercent: percent }), "test/weave: 'ipamUnreachablePercent' must be a percentage in 0-100", `got ${JSON.stringify(percent)}`);
+  });
+
+  test.each([0, 1.5, -3])('fails on a fast datapath flow minimum that is not a whole number from 1 (%p)', (minimum) => {
+    expectError(() => build({ fastDpFlowsMinimum: minimum }), "test/weave: 'fastDpFlowsMinimum' must be a whole number of flows, 1 or more", `got ${minimum}`);
   });
 
   test('fails on a negative blocked-connections threshold', () => {
