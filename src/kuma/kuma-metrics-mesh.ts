@@ -6,6 +6,7 @@ import * as kuma from '../imports/kuma.io';
 import { namespaceOf, podMetadata } from '../pod';
 import { ScrapeJob, ServiceDiscovery } from '../prometheus';
 import { KumaMtlsMode } from './ca-backend';
+import { addControlPlaneJob } from './control-plane';
 import { checkDnsLabel, checkHttpPath, checkNonEmpty, checkPort, checkRegex, fail } from '../prometheus/validate';
 import { parseVersion, Version, versionAtLeast } from '../prometheus/version';
 import { PrometheusStack } from '../stack';
@@ -67,11 +68,20 @@ export interface KumaMetricsMeshProps {
   readonly kumaVersion?: string;
   /**
    * The namespace of the control plane, where MeshMetric and MeshTrafficPermission policies
-   * are created (`KumaPolicyApi.CURRENT`).
+   * are created (`KumaPolicyApi.CURRENT`) and whose control plane `scrapeControlPlane` scrapes.
    *
    * @default 'kuma-system'
    */
   readonly kumaNamespace?: string;
+  /**
+   * Scrape the control plane's own metrics too (job `kuma-control-plane`: every replica of the
+   * `kuma-control-plane` Service on its `diagnostics` port 5680, `/metrics`), as the Prometheus of
+   * `kumactl install observability` did through the Service's `prometheus.io/scrape` annotation.
+   * Needs `stack`; the stack gets a Role to read the EndpointSlices in `kumaNamespace`.
+   *
+   * @default false
+   */
+  readonly scrapeControlPlane?: boolean;
   /**
    * The name of the Prometheus metrics backend (`metrics.enabledBackend`).
    *
@@ -263,7 +273,7 @@ export class KumaMetricsMesh extends Construct {
         this.policyApi, 'Use KumaPolicyApi.LEGACY');
     }
     this.kumaNamespace = checkDnsLabel(path, 'kumaNamespace', props.kumaNamespace ?? 'kuma-system');
-    if (props.kumaNamespace !== undefined && this.policyApi !== KumaPolicyApi.CURRENT) {
+    if (props.kumaNamespace !== undefined && this.policyApi !== KumaPolicyApi.CURRENT && !props.scrapeControlPlane) {
       fail(path, 'kumaNamespace', 'only places the policies of KumaPolicyApi.CURRENT (the legacy Mesh and TrafficPermissions are cluster-scoped)',
         props.kumaNamespace);
     }
@@ -375,8 +385,10 @@ export class KumaMetricsMesh extends Construct {
         ._attach(this, props.stack, props.jobName ?? 'kuma-dataplanes', this.version, props.scrapeInterval);
       const jobName = this.scrapeJob.jobName;
       props.stack._addDashboard(`kuma-${jobName}`, () => kumaDashboard(jobName, props.scrapeInterval));
+      if (props.scrapeControlPlane) addControlPlaneJob(props.stack, this.kumaNamespace, props.scrapeInterval);
     } else {
-      const jobProp = props.discovery ? 'discovery' : props.jobName !== undefined ? 'jobName' : props.scrapeInterval ? 'scrapeInterval' : undefined;
+      const jobProp = props.discovery ? 'discovery' : props.jobName !== undefined ? 'jobName' : props.scrapeInterval ? 'scrapeInterval'
+        : props.scrapeControlPlane ? 'scrapeControlPlane' : undefined;
       if (jobProp) fail(path, jobProp, 'configures the job added to \'stack\', so it needs a \'stack\'', undefined);
     }
     if (this.secureMetrics && this.stack) {
