@@ -3,8 +3,9 @@ import { KumaDataplaneDiscovery, KumaMetricsMesh, PrometheusStack } from 'cdk8s-
 import { Construct } from 'constructs';
 
 /**
- * A Prometheus older than 2.29, which has no `kuma_sd_configs`: kuma-prometheus-sd runs beside it
- * in its pod and writes the proxies to a file that Prometheus reads with `file_sd_configs`.
+ * A Prometheus older than 2.29, which has no `kuma_sd_configs`, with a Kuma control plane older
+ * than 2.7, which still serves MADS over gRPC: kuma-prometheus-sd runs beside Prometheus in its
+ * pod and writes the proxies to a file that Prometheus reads with `file_sd_configs`.
  */
 export class OlderPrometheusChart extends Chart {
   constructor(scope: Construct, id: string, props: ChartProps = {}) {
@@ -16,6 +17,7 @@ export class OlderPrometheusChart extends Chart {
     });
     new KumaMetricsMesh(this, 'kuma', {
       stack,
+      kumaVersion: '2.6',
       discovery: KumaDataplaneDiscovery.kumaPrometheusSd({
         controlPlaneAddress: 'grpc://kuma-control-plane.kuma-system:5676',
       }),

@@ -3,9 +3,12 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { PrometheusAnnotations } from '../apps';
 import * as kuma from '../imports/kuma.io';
-import { namespaceOf, podMetadata, podSelectorLabels } from '../pod';
+import { namespaceOf, podMetadata } from '../pod';
 import { ScrapeJob, ServiceDiscovery } from '../prometheus';
+import { KumaMtlsMode } from './ca-backend';
+import { addControlPlaneJob } from './control-plane';
 import { checkDnsLabel, checkHttpPath, checkNonEmpty, checkPort, checkRegex, fail } from '../prometheus/validate';
+import { parseVersion, Version, versionAtLeast } from '../prometheus/version';
 import { PrometheusStack } from '../stack';
 import { addWarning } from '../warnings';
 import { kumaDashboard } from './dashboard';
@@ -25,6 +28,17 @@ const PORT_ANNOTATION = 'prometheus.metrics.kuma.io/port';
 const PATH_ANNOTATION = 'prometheus.metrics.kuma.io/path';
 const SERVICE_TAG = 'kuma.io/service';
 const MESH_LABEL = 'kuma.io/mesh';
+/** The label Kuma gives a Kubernetes data plane proxy with its pod's namespace. */
+const NAMESPACE_LABEL = 'k8s.kuma.io/namespace';
+/** Kuma releases that changed what the current API can say (kumahq/kuma, at these tags). */
+const KUMA = {
+  /** MeshMetric (pkg/plugins/policies/meshmetric). */
+  meshMetric: parseVersion('2.6')!,
+  /** `sidecar.profiles`; without it the proxy serves the Basic profile (app/kuma-dp/pkg/dataplane/metrics/profiles.go). */
+  profiles: parseVersion('2.7')!,
+  /** `targetRef.kind: Dataplane` with `labels`, which 2.12 asks for instead of a top-level MeshSubset (api/common/v1alpha1/targetref.go). */
+  dataplaneTargetRef: parseVersion('2.10')!,
+};
 
 /**
  * Properties of a `KumaMetricsMesh`.
@@ -44,12 +58,30 @@ export interface KumaMetricsMeshProps {
    */
   readonly policyApi?: KumaPolicyApi;
   /**
+   * The version of the Kuma control plane, `major.minor` or `major.minor.patch` (such as
+   * '2.6' or '2.12.14'). It decides what the output may use: MeshMetric needs 2.6, its
+   * `sidecar.profiles` 2.7, policies target `Dataplane` labels from 2.10 (a top-level
+   * `MeshSubset` before), and kuma-prometheus-sd cannot reach 2.7 or newer.
+   *
+   * @default '2.12'
+   */
+  readonly kumaVersion?: string;
+  /**
    * The namespace of the control plane, where MeshMetric and MeshTrafficPermission policies
-   * are created (`KumaPolicyApi.CURRENT`).
+   * are created (`KumaPolicyApi.CURRENT`) and whose control plane `scrapeControlPlane` scrapes.
    *
    * @default 'kuma-system'
    */
   readonly kumaNamespace?: string;
+  /**
+   * Scrape the control plane's own metrics too (job `kuma-control-plane`: every replica of the
+   * `kuma-control-plane` Service on its `diagnostics` port 5680, `/metrics`), as the Prometheus of
+   * `kumactl install observability` did through the Service's `prometheus.io/scrape` annotation.
+   * Needs `stack`; the stack gets a Role to read the EndpointSlices in `kumaNamespace`.
+   *
+   * @default false
+   */
+  readonly scrapeControlPlane?: boolean;
   /**
    * The name of the Prometheus metrics backend (`metrics.enabledBackend`).
    *
@@ -173,6 +205,8 @@ export class KumaMetricsMesh extends Construct {
   public readonly meshName: string;
   /** The Kuma API the configuration is written in. */
   public readonly policyApi: KumaPolicyApi;
+  /** The version of the Kuma control plane the output is written for. */
+  public readonly kumaVersion: string;
   /** The port the proxies serve their metrics on. */
   public readonly metricsPort: number;
   /** The HTTP path of the proxies' metrics. */
@@ -199,6 +233,7 @@ export class KumaMetricsMesh extends Construct {
   public readonly prometheusService?: KumaServiceTag;
 
   private readonly stack?: PrometheusStack;
+  private readonly version: Version;
   private readonly kumaNamespace: string;
   private readonly backendName: string;
   private readonly metricsTags: { [tag: string]: string };
@@ -229,8 +264,16 @@ export class KumaMetricsMesh extends Construct {
     }
     chartMeshes.set(this.meshName, path);
     this.policyApi = props.policyApi ?? KumaPolicyApi.LEGACY;
+    this.kumaVersion = props.kumaVersion ?? '2.12';
+    const version = /^\d+\.\d+(\.\d+)?$/.test(this.kumaVersion) ? parseVersion(this.kumaVersion) : undefined;
+    if (!version) fail(path, 'kumaVersion', 'must be a Kuma release as major.minor or major.minor.patch, such as 2.12', this.kumaVersion);
+    this.version = version;
+    if (this.policyApi === KumaPolicyApi.CURRENT && !versionAtLeast(version, KUMA.meshMetric)) {
+      fail(path, 'policyApi', `CURRENT writes MeshMetric policies, which Kuma ${this.kumaVersion} ('kumaVersion') does not have (they came in 2.6)`,
+        this.policyApi, 'Use KumaPolicyApi.LEGACY');
+    }
     this.kumaNamespace = checkDnsLabel(path, 'kumaNamespace', props.kumaNamespace ?? 'kuma-system');
-    if (props.kumaNamespace !== undefined && this.policyApi !== KumaPolicyApi.CURRENT) {
+    if (props.kumaNamespace !== undefined && this.policyApi !== KumaPolicyApi.CURRENT && !props.scrapeControlPlane) {
       fail(path, 'kumaNamespace', 'only places the policies of KumaPolicyApi.CURRENT (the legacy Mesh and TrafficPermissions are cluster-scoped)',
         props.kumaNamespace);
     }
@@ -339,11 +382,13 @@ export class KumaMetricsMesh extends Construct {
       this.stack = props.stack;
       this.prometheusService = KumaServiceTag.fromStack(props.stack);
       this.scrapeJob = (props.discovery ?? KumaDataplaneDiscovery.kumaSd())
-        ._attach(this, props.stack, props.jobName ?? 'kuma-dataplanes', props.scrapeInterval);
+        ._attach(this, props.stack, props.jobName ?? 'kuma-dataplanes', this.version, props.scrapeInterval);
       const jobName = this.scrapeJob.jobName;
       props.stack._addDashboard(`kuma-${jobName}`, () => kumaDashboard(jobName, props.scrapeInterval));
+      if (props.scrapeControlPlane) addControlPlaneJob(props.stack, this.kumaNamespace, props.scrapeInterval);
     } else {
-      const jobProp = props.discovery ? 'discovery' : props.jobName !== undefined ? 'jobName' : props.scrapeInterval ? 'scrapeInterval' : undefined;
+      const jobProp = props.discovery ? 'discovery' : props.jobName !== undefined ? 'jobName' : props.scrapeInterval ? 'scrapeInterval'
+        : props.scrapeControlPlane ? 'scrapeControlPlane' : undefined;
       if (jobProp) fail(path, jobProp, 'configures the job added to \'stack\', so it needs a \'stack\'', undefined);
     }
     if (this.secureMetrics && this.stack) {
@@ -394,14 +439,11 @@ export class KumaMetricsMesh extends Construct {
       if (options.portNumber !== undefined) metadata.addAnnotation(PORT_ANNOTATION, String(options.portNumber));
       if (options.path !== undefined) metadata.addAnnotation(PATH_ANNOTATION, options.path);
     } else {
-      const namespaceName = namespaceOf(workload, workload.metadata.namespace);
+      const pods = { ...selectorLabels(where, workload), [NAMESPACE_LABEL]: namespaceOf(workload, workload.metadata.namespace) };
       new kuma.MeshMetric(this, `Override-${workload.node.addr.slice(0, 8)}`, {
         metadata: this.policyMetadata(),
         spec: {
-          targetRef: {
-            kind: kuma.MeshMetricSpecTargetRefKind.MESH_SUBSET,
-            tags: { ...podSelectorLabels(where, 'workload', workload), 'k8s.kuma.io/namespace': namespaceName },
-          },
+          targetRef: this.dataplanesTargetRef(kuma.MeshMetricSpecTargetRefKind, pods),
           default: { backends: [this.prometheusBackend(options.portNumber, options.path)] },
         },
       });
@@ -487,7 +529,8 @@ export class KumaMetricsMesh extends Construct {
         metadata: this.policyMetadata(),
         spec: Lazy.any({
           produce: (): kuma.MeshTrafficPermissionSpec => ({
-            targetRef: { kind: kuma.MeshTrafficPermissionSpecTargetRefKind.MESH_SUBSET, tags: this.prometheusMatch() },
+            targetRef: this.dataplanesTargetRef(kuma.MeshTrafficPermissionSpecTargetRefKind,
+              { ...this.stack!.selectorLabels, [NAMESPACE_LABEL]: this.stack!.namespaceName }),
             from: [...this.sources.values()].map((s) => ({
               targetRef: { kind: kuma.MeshTrafficPermissionSpecFromTargetRefKind.MESH_SUBSET, tags: { [SERVICE_TAG]: s.value } },
               default: { action: kuma.MeshTrafficPermissionSpecFromDefaultAction.ALLOW },
@@ -643,7 +686,13 @@ export class KumaMetricsMesh extends Construct {
     return {
       targetRef: { kind: kuma.MeshMetricSpecTargetRefKind.MESH },
       default: compactObject({
-        sidecar: { includeUnused: !(this.envoy?.usedOnly ?? false) },
+        sidecar: {
+          // Without profiles a proxy serves the Basic profile, a subset of Envoy's stats; the
+          // legacy backend serves them all.
+          profiles: versionAtLeast(this.version, KUMA.profiles)
+            ? { appendProfiles: [{ name: kuma.MeshMetricSpecDefaultSidecarProfilesAppendProfilesName.ALL }] } : undefined,
+          includeUnused: !(this.envoy?.usedOnly ?? false),
+        },
         applications: applications.length ? applications : undefined,
         backends: [this.prometheusBackend()],
       }),
@@ -670,6 +719,17 @@ export class KumaMetricsMesh extends Construct {
         tls: { mode: meshMetricTlsMode(mode) },
       },
     };
+  }
+
+  /**
+   * The top-level `targetRef` of a policy for the data plane proxies with these labels (the pod
+   * labels and `k8s.kuma.io/namespace` Kuma copies onto each Kubernetes Dataplane):
+   * `Dataplane` with `labels` from Kuma 2.10, a `MeshSubset` with the same tags before.
+   */
+  private dataplanesTargetRef<K>(kinds: { DATAPLANE: K; MESH_SUBSET: K }, labels: { [key: string]: string }) {
+    return versionAtLeast(this.version, KUMA.dataplaneTargetRef)
+      ? { kind: kinds.DATAPLANE, labels }
+      : { kind: kinds.MESH_SUBSET, tags: labels };
   }
 
   /** Metadata of a current-API policy: in the control plane's namespace, labelled with the mesh. */
@@ -717,6 +777,10 @@ export class KumaMetricsMesh extends Construct {
     // The sidecar must originate mTLS to each proxy's IP, as `kumactl install observability`
     // configures its own Prometheus.
     if (scrapesProxies) stack.podMetadata.addAnnotation('kuma.io/direct-access-services', '*');
+    // kumactl's observability Prometheus had a ClusterIP Service: a strict-mTLS sidecar refuses clients outside the mesh.
+    if (stack instanceof PrometheusStack && this.strictMtls()) {
+      stack._joinStrictMtlsMesh(`joins the Kuma mesh '${this.meshName}' (${this.node.path}) with STRICT mTLS`);
+    }
     if (joinedStacks.has(stack)) return;
     joinedStacks.add(stack);
     // kuma-dp authenticates to the control plane with the pod's ServiceAccount token, which the
@@ -725,6 +789,12 @@ export class KumaMetricsMesh extends Construct {
     addWarning(stack, `joins the Kuma mesh '${this.meshName}' (${this.node.path}): its pod gets a kuma-dp sidecar, which reads the `
       + 'ServiceAccount token (now mounted), and, unless the Kuma CNI is installed, a kuma-init container that needs the NET_ADMIN and '
       + 'NET_RAW capabilities, which a namespace enforcing the restricted Pod Security Standard rejects.');
+  }
+
+  /** Whether the mesh's mTLS refuses plaintext (STRICT, Kuma's default mode of a CA backend). */
+  private strictMtls(): boolean {
+    const backend = this.mtls?.backends.find((b) => b.name === this.mtls!.enabledBackend);
+    return backend !== undefined && (backend.mode ?? KumaMtlsMode.STRICT) === KumaMtlsMode.STRICT;
   }
 
   private checkAggregate(a: KumaAggregateMetrics, i: number): KumaAggregateMetrics {
@@ -776,6 +846,23 @@ function clusterScoped<T extends ApiObject>(obj: T): T {
 
 function tagKey(tags: { [tag: string]: string }): string {
   return JSON.stringify(Object.entries(tags).sort());
+}
+
+/**
+ * The labels that select a workload's pods: a Deployment's (StatefulSet's, ...) own selector,
+ * or a Pod's labels. Kuma copies a pod's labels onto its Dataplane, so a policy that targets
+ * them reaches exactly the workload's proxies.
+ */
+function selectorLabels(where: string, workload: kplus.AbstractPod): { [key: string]: string } {
+  const selector = workload as { matchLabels?: { [key: string]: string }; matchExpressions?: unknown[] };
+  if (selector.matchExpressions?.length) {
+    fail(where, 'workload', 'must select its pods by labels only (a Kuma policy targets proxies by labels)', selector.matchExpressions);
+  }
+  const labels = selector.matchLabels ?? podMetadata(workload).toJson().labels ?? {};
+  if (Object.keys(labels).length === 0) {
+    fail(where, 'workload', 'must select its pods by at least one label (no label would target every proxy of the mesh)', labels);
+  }
+  return { ...labels };
 }
 
 /** The ports the containers of a workload declare. */

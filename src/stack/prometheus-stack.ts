@@ -102,7 +102,10 @@ export interface PrometheusStackProps {
   /**
    * The type of the Service in front of Prometheus.
    *
-   * @default kplus.ServiceType.NODE_PORT
+   * @default - kplus.ServiceType.NODE_PORT; ClusterIP once the Prometheus pod joins a service
+   * mesh with strict mTLS (`KumaMetricsMesh` with `secureMetrics`), whose sidecar refuses
+   * clients from outside the mesh. The NetworkPolicy and the lifecycle API keep the NodePort
+   * defaults then: the mesh's permissions decide who may connect.
    */
   readonly serviceType?: kplus.ServiceType;
   /**
@@ -198,8 +201,6 @@ export class PrometheusStack extends Construct {
   public readonly serviceName: string;
   /** The port of the Service. */
   public readonly servicePort: number;
-  /** The type of the Service. */
-  public readonly serviceType: kplus.ServiceType;
   /** The name of the ServiceAccount Prometheus runs as. */
   public readonly serviceAccountName: string;
   /** The name of the ConfigMap holding prometheus.yml. */
@@ -218,6 +219,12 @@ export class PrometheusStack extends Construct {
   /** The Prometheus container image. */
   public readonly image: string;
 
+  /** The Service type asked for, or the NodePort default. */
+  private readonly requestedServiceType: kplus.ServiceType;
+  /** Whether the user chose the Service type (`serviceType` or `nodePort`). */
+  private readonly serviceTypeExplicit: boolean;
+  /** Set when the pod joins a strict-mTLS mesh and the Service type was left to its default. */
+  private clusterIpInMesh = false;
   private readonly storage: PrometheusStorage;
   private readonly resources: kplus.ContainerResources;
   private readonly args: string[];
@@ -251,11 +258,12 @@ export class PrometheusStack extends Construct {
     checkLabelMap(path, 'externalLabels', props.externalLabels);
 
     // The service
-    this.serviceType = props.serviceType ?? kplus.ServiceType.NODE_PORT;
+    const serviceType = this.requestedServiceType = props.serviceType ?? kplus.ServiceType.NODE_PORT;
+    this.serviceTypeExplicit = props.serviceType !== undefined || props.nodePort !== undefined;
     this.servicePort = checkPort(path, 'servicePort', props.servicePort ?? WEB_PORT);
-    const publishesNodePort = this.serviceType !== kplus.ServiceType.CLUSTER_IP;
-    const nodePort = props.nodePort ?? (this.serviceType === kplus.ServiceType.NODE_PORT ? 30900 : undefined);
-    checkServiceType(path, this.serviceType, nodePort);
+    const publishesNodePort = serviceType !== kplus.ServiceType.CLUSTER_IP;
+    const nodePort = props.nodePort ?? (serviceType === kplus.ServiceType.NODE_PORT ? 30900 : undefined);
+    checkServiceType(path, serviceType, nodePort);
 
     // The server flags. The lifecycle API is off by default where anyone could reach it.
     const openToAll = publishesNodePort && !props.allowFrom;
@@ -270,7 +278,7 @@ export class PrometheusStack extends Construct {
       ...lifecycleApi ? ['--web.enable-lifecycle'] : [],
     ];
     if (props.lifecycleApi && openToAll) {
-      addWarning(this, `the lifecycle API (--web.enable-lifecycle) is on and the ${this.serviceType} Service admits every source: anyone who `
+      addWarning(this, `the lifecycle API (--web.enable-lifecycle) is on and the ${serviceType} Service admits every source: anyone who `
         + 'reaches a node can POST /-/quit. Set allowFrom to the clients that need Prometheus, or leave lifecycleApi unset.');
     }
 
@@ -324,25 +332,28 @@ export class PrometheusStack extends Construct {
         .map((g) => `${path}: rule group '${g.name}' must contain at least one rule, got none. Pass 'rules' or call addRule()`),
     });
 
+    // Rendered at synthesis: a mesh the pod joins later may change the default type.
     const service = new k8s.KubeService(this, 'Service', {
       metadata,
-      spec: {
-        type: this.serviceType,
-        selector: this.selectorLabels,
-        ports: [{
-          name: 'web',
-          protocol: 'TCP',
-          port: this.servicePort,
-          targetPort: k8s.IntOrString.fromString('web'),
-          nodePort,
-        }],
-      },
+      spec: Lazy.any({
+        produce: (): kplus.k8s.ServiceSpec => ({
+          type: this.serviceType,
+          selector: this.selectorLabels,
+          ports: [{
+            name: 'web',
+            protocol: 'TCP',
+            port: this.servicePort,
+            targetPort: k8s.IntOrString.fromString('web'),
+            nodePort: this.clusterIpInMesh ? undefined : nodePort,
+          }],
+        }),
+      }),
     });
     this.serviceName = service.name;
 
     if (props.networkPolicy ?? true) {
       // The L1 object renders its props at synthesis, so peers admitted later (`_admit`) appear.
-      this.admitted = webClients(path, props.allowFrom, this.serviceType,
+      this.admitted = webClients(path, props.allowFrom, serviceType,
         'an empty list would block every scrape of Prometheus itself and every query');
       const from = this.admitted;
       ingressPolicy(this, 'NetworkPolicy', {
@@ -364,6 +375,29 @@ export class PrometheusStack extends Construct {
     for (const am of props.alertmanagers ?? []) this.addAlertmanager(am);
     this._addDashboard('prometheus', () => prometheusDashboard(this));
     if (props.grafana) this.addGrafana(props.grafana);
+  }
+
+  /** The type of the Service. */
+  public get serviceType(): kplus.ServiceType {
+    return this.clusterIpInMesh ? kplus.ServiceType.CLUSTER_IP : this.requestedServiceType;
+  }
+
+  /**
+   * Tells the stack that its pod joins a service mesh with strict mTLS, where the sidecar
+   * refuses every client outside the mesh, so a node port is unreachable: the Service then
+   * defaults to ClusterIP. A NodePort or LoadBalancer the user asked for stays, with a warning.
+   * `why` names the mesh and who joined the pod to it.
+   *
+   * @internal
+   */
+  public _joinStrictMtlsMesh(why: string): void {
+    if (!this.serviceTypeExplicit) {
+      this.clusterIpInMesh = true;
+    } else if (this.requestedServiceType !== kplus.ServiceType.CLUSTER_IP) {
+      addWarning(this, `the pod ${why}, whose sidecar accepts only mTLS from the mesh's proxies: the ${this.requestedServiceType} `
+        + 'Service you asked for is unreachable from outside the mesh (a browser, a client without a sidecar). Leave serviceType and '
+        + 'nodePort unset for a ClusterIP Service, and reach Prometheus from inside the mesh (Grafana in the mesh) or with kubectl port-forward.');
+    }
   }
 
   /**

@@ -28,7 +28,7 @@ describe('MeshMetric', () => {
       spec: {
         targetRef: { kind: 'Mesh' },
         default: {
-          sidecar: { includeUnused: true },
+          sidecar: { includeUnused: true, profiles: { appendProfiles: [{ name: 'All' }] } },
           backends: [{ type: 'Prometheus', prometheus: { port: 5670, path: '/metrics', tls: { mode: 'ActiveMTLSBackend' } } }],
         },
       },
@@ -59,7 +59,7 @@ describe('MeshMetric', () => {
       envoy: { usedOnly: true },
     });
     expect(only(synthKuma(chart).objects, 'MeshMetric').spec.default).toEqual({
-      sidecar: { includeUnused: false },
+      sidecar: { includeUnused: false, profiles: { appendProfiles: [{ name: 'All' }] } },
       applications: [{ name: 'app', port: 8888, path: '/metrics/prometheus', address: '127.0.0.1' }],
       backends: [{ type: 'Prometheus', prometheus: { port: 5680, path: '/stats', tls: { mode: 'ProvidedTLS' } } }],
     });
@@ -74,21 +74,93 @@ describe('MeshMetric', () => {
     expect(only(objects, 'MeshMetric').spec.default.backends[0].prometheus.tls).toEqual({ mode: 'Disabled' });
   });
 
-  test('overrideWorkload: a MeshMetric for the workload\'s proxies, selected by its pod labels and namespace', () => {
+  test('overrideWorkload: a MeshMetric for the workload\'s proxies, targeted by the Dataplane labels of its pods', () => {
     const chart = newChart();
     const mesh = new KumaMetricsMesh(chart, 'kuma', currentApi);
     const echo = workload(chart, 'kuma-tcp-echo', 8000);
     mesh.overrideWorkload(echo, { portNumber: 1234, path: '/non-standard-path' });
     const { objects } = synthKuma(chart);
-    const override = findObjects(objects, 'MeshMetric').find((m) => m.spec.targetRef.kind === 'MeshSubset');
-    const pod = findObject(objects, 'Deployment').spec.template;
-    const { 'k8s.kuma.io/namespace': namespace, ...labels } = override.spec.targetRef.tags;
+    const override = overrideOf(objects);
+    const deployment = findObject(objects, 'Deployment');
+    const pod = deployment.spec.template;
+    const { 'k8s.kuma.io/namespace': namespace, ...labels } = override.spec.targetRef.labels;
+    expect(override.spec.targetRef).not.toHaveProperty('tags');
     expect(namespace).toBe('kuma-demo');
+    // The Deployment's own selector, which its pods (and so their Dataplanes) carry.
+    expect(labels).toEqual(deployment.spec.selector.matchLabels);
     expect(selectorMatches({ matchLabels: labels }, pod.metadata.labels)).toBe(true);
     expect(override.spec.default).toEqual({
       backends: [{ type: 'Prometheus', prometheus: { port: 1234, path: '/non-standard-path', tls: { mode: 'ActiveMTLSBackend' } } }],
     });
     expect(pod.metadata.annotations ?? {}).not.toHaveProperty(['prometheus.metrics.kuma.io/port']);
+  });
+});
+
+describe('Kuma 2.12 targets proxies by Dataplane labels', () => {
+  // from kumahq/kuma v2.12.14 pkg/plugins/policies/core/jsonpatch/validators/validator.go
+  // (TopLevelTargetRefDeprecations, used by meshmetric/api/v1alpha1/deprecated.go and
+  // meshtrafficpermission/api/v1alpha1/deprecated.go): these top-level kinds are deprecated.
+  const DEPRECATED_TOP_LEVEL = ['MeshService', 'MeshServiceSubset', 'MeshSubset'];
+
+  test('no policy whose proxies this library knows uses a deprecated top-level targetRef', () => {
+    const chart = newChart();
+    const stack = meshPrometheus(chart);
+    const mesh = new KumaMetricsMesh(chart, 'kuma', { ...currentApi, stack, mtls: ca, secureMetrics: true, grafana: KumaServiceTag.custom('grafana') });
+    mesh.overrideWorkload(workload(chart, 'echo', 8000), { portNumber: 1234 });
+    const objects = synthKuma(chart).objects;
+    const policies = [...findObjects(objects, 'MeshMetric'), findObject(objects, 'MeshTrafficPermission')];
+    expect(policies.map((p) => p.spec.targetRef.kind).sort()).toEqual(['Dataplane', 'Dataplane', 'Mesh']);
+    expect(policies.filter((p) => DEPRECATED_TOP_LEVEL.includes(p.spec.targetRef.kind))).toEqual([]);
+    // Prometheus's own permission targets its pods: the stack's selector labels and namespace.
+    const access = findObject(objects, 'MeshTrafficPermission');
+    expect(access.spec.targetRef.labels).toEqual({ ...stack.selectorLabels, 'k8s.kuma.io/namespace': 'kuma-metrics' });
+    const pod = findObject(objects, 'Deployment', stack.deployment.name).spec.template.metadata.labels;
+    expect(selectorMatches({ matchLabels: stack.selectorLabels }, pod)).toBe(true);
+  });
+
+  test('a workload that selects its pods by its own labels is targeted by them', () => {
+    const chart = newChart();
+    const mesh = new KumaMetricsMesh(chart, 'kuma', currentApi);
+    const echo = new kplus.Deployment(chart, 'echo', {
+      metadata: { namespace: 'kuma-demo' },
+      select: false,
+      podMetadata: { labels: { app: 'echo', tier: 'backend' } },
+      containers: [{ image: 'registry.example.com/app:1.0.0', portNumber: 8000 }],
+    });
+    echo.select(kplus.LabelSelector.of({ labels: { app: 'echo' } }));
+    mesh.overrideWorkload(echo, { portNumber: 1234 });
+    const objects = synthKuma(chart).objects;
+    expect(overrideOf(objects).spec.targetRef.labels).toEqual({ 'app': 'echo', 'k8s.kuma.io/namespace': 'kuma-demo' });
+    expect(findObject(objects, 'Deployment').spec.selector.matchLabels).toEqual({ app: 'echo' });
+  });
+
+  test('fails on a workload that selects its pods by expressions', () => {
+    const chart = newChart();
+    const mesh = new KumaMetricsMesh(chart, 'kuma', currentApi);
+    const echo = workload(chart, 'echo', 8000);
+    echo.select(kplus.LabelSelector.of({ expressions: [kplus.LabelExpression.in('tier', ['a', 'b'])] }));
+    expect(() => mesh.overrideWorkload(echo, { portNumber: 1234 }))
+      .toThrow("test/echo: 'workload' must select its pods by labels only (a Kuma policy targets proxies by labels), "
+        + 'got [{"key":"tier","operator":"In","values":["a","b"]}]');
+  });
+
+  test('before Kuma 2.10 (no Dataplane targetRef) a MeshSubset with the same tags, and before 2.7 no profile', () => {
+    const chart = newChart();
+    const mesh = new KumaMetricsMesh(chart, 'kuma', { ...currentApi, kumaVersion: '2.6' });
+    mesh.overrideWorkload(workload(chart, 'echo', 8000), { portNumber: 1234 });
+    const objects = synthKuma(chart).objects;
+    const override = findObjects(objects, 'MeshMetric').find((m) => m.spec.targetRef.kind === 'MeshSubset');
+    expect(Object.keys(override.spec.targetRef.tags).sort()).toEqual(['cdk8s.io/metadata.addr', 'k8s.kuma.io/namespace']);
+    const meshWide = findObjects(objects, 'MeshMetric').find((m) => m.spec.targetRef.kind === 'Mesh');
+    expect(meshWide.spec.default.sidecar).toEqual({ includeUnused: true });
+  });
+
+  test('fails on the current API before Kuma 2.6, and on a version that is not one', () => {
+    expect(() => new KumaMetricsMesh(newChart(), 'kuma', { ...currentApi, kumaVersion: '2.5' }))
+      .toThrow("test/kuma: 'policyApi' CURRENT writes MeshMetric policies, which Kuma 2.5 ('kumaVersion') does not have (they came in 2.6), "
+        + "got 'current'. Use KumaPolicyApi.LEGACY");
+    expect(() => new KumaMetricsMesh(newChart(), 'kuma', { kumaVersion: 'v2.12' }))
+      .toThrow("test/kuma: 'kumaVersion' must be a Kuma release as major.minor or major.minor.patch, such as 2.12, got 'v2.12'");
   });
 });
 
@@ -111,7 +183,7 @@ describe('MeshTrafficPermission', () => {
       targetRef: { kind: 'MeshSubset', tags: { 'kuma.io/service': 'prometheus-pushgateway_kuma-metrics_svc_9091' } },
       from: [{ targetRef: { kind: 'MeshSubset', tags: prometheus }, default: { action: 'Allow' } }],
     }, {
-      targetRef: { kind: 'MeshSubset', tags: prometheus },
+      targetRef: { kind: 'Dataplane', labels: { ...stack.selectorLabels, 'k8s.kuma.io/namespace': 'kuma-metrics' } },
       from: [{ targetRef: { kind: 'MeshSubset', tags: { 'kuma.io/service': 'grafana_kuma-metrics_svc_80' } }, default: { action: 'Allow' } }],
     }]);
   });
@@ -133,6 +205,8 @@ interface Intent {
   /** The TLS mode after Kuma's defaulting, in MeshMetric spelling. */
   readonly tls: string;
   readonly usedOnly: boolean;
+  /** Whether the proxies serve every Envoy stat. */
+  readonly allStats: boolean;
   readonly applications: unknown[];
   /** "source -> destination" service pairs that may talk, sorted. */
   readonly permissions: string[];
@@ -156,10 +230,22 @@ function legacyIntent(objects: any[]): Intent {
     path: conf.path,
     tls: capitalize(conf.tls?.mode ?? (conf.skipMTLS ? 'disabled' : 'activeMTLSBackend')),
     usedOnly: conf.envoy?.usedOnly ?? false,
+    allStats: conf.envoy?.filterRegex === undefined,
     applications: (conf.aggregate ?? []).filter((a: any) => a.enabled !== false)
       .map((a: any) => ({ name: a.name, port: a.port, path: a.path ?? '/metrics', address: a.address })),
     permissions: permissions.sort(),
   };
+}
+
+/**
+ * The service a top-level targetRef stands for: its `kuma.io/service` tag, or for Dataplane
+ * labels the Prometheus of the case (the only pods the library targets by labels here).
+ */
+let prometheusLabels: { labels: Record<string, string>; service: string } | undefined;
+function serviceOf(targetRef: any): string {
+  if (targetRef.kind === 'MeshSubset') return targetRef.tags['kuma.io/service'];
+  expect(targetRef.labels).toEqual(prometheusLabels?.labels);
+  return prometheusLabels!.service;
 }
 
 /** What the current objects mean, with the CRD defaults applied. */
@@ -168,13 +254,16 @@ function currentIntent(objects: any[]): Intent {
   const prometheus = meshMetric.backends.find((b: any) => b.type === 'Prometheus').prometheus;
   const permissions = findObjects(objects, 'MeshTrafficPermission').flatMap((mtp) => mtp.spec.from
     .filter((f: any) => f.default.action === 'Allow')
-    .map((f: any) => `${f.targetRef.tags['kuma.io/service']} -> ${mtp.spec.targetRef.tags['kuma.io/service']}`));
+    .map((f: any) => `${f.targetRef.tags['kuma.io/service']} -> ${serviceOf(mtp.spec.targetRef)}`));
   return {
     mtls: findObjects(objects, 'Mesh')[0]?.spec.mtls,
     port: prometheus.port ?? 5670,
     path: prometheus.path ?? '/metrics',
     tls: prometheus.tls?.mode ?? 'Disabled',
     usedOnly: !(meshMetric.sidecar?.includeUnused ?? false),
+    // from kumahq/kuma v2.12.14 app/kuma-dp/pkg/dataplane/metrics/profiles.go: without
+    // appendProfiles the proxy serves the Basic profile; only All is every stat, as the legacy backend serves.
+    allStats: (meshMetric.sidecar?.profiles?.appendProfiles ?? []).some((p: any) => p.name === 'All'),
     applications: (meshMetric.applications ?? []).map((a: any) => ({ name: a.name, port: a.port, path: a.path ?? '/metrics', address: a.address })),
     permissions: permissions.sort(),
   };
@@ -183,7 +272,9 @@ function currentIntent(objects: any[]): Intent {
 function synthBoth(props: (chart: Chart) => KumaMetricsMeshProps, extend?: (mesh: KumaMetricsMesh, chart: Chart) => void) {
   return [KumaPolicyApi.LEGACY, KumaPolicyApi.CURRENT].map((policyApi) => {
     const chart = newChart();
-    const mesh = new KumaMetricsMesh(chart, 'kuma', { ...props(chart), policyApi });
+    const p = props(chart);
+    if (p.stack) prometheusLabels = { labels: { ...p.stack.selectorLabels, 'k8s.kuma.io/namespace': p.stack.namespaceName }, service: KumaServiceTag.fromStack(p.stack).value };
+    const mesh = new KumaMetricsMesh(chart, 'kuma', { ...p, policyApi });
     extend?.(mesh, chart);
     return synthKuma(chart).objects;
   });
@@ -236,12 +327,12 @@ describe('legacy and current describe the same thing', () => {
       return synthKuma(chart).objects;
     });
     const annotations = findObject(legacy, 'Deployment').spec.template.metadata.annotations;
-    const override = findObjects(current, 'MeshMetric').find((m) => m.spec.targetRef.kind === 'MeshSubset');
+    const override = overrideOf(current);
     const prometheus = override.spec.default.backends[0].prometheus;
     expect([Number(annotations['prometheus.metrics.kuma.io/port']), annotations['prometheus.metrics.kuma.io/path']])
       .toEqual([prometheus.port, prometheus.path]);
     const pods = findObject(current, 'Deployment').spec.template.metadata.labels;
-    const { 'k8s.kuma.io/namespace': _, ...podTags } = override.spec.targetRef.tags;
+    const { 'k8s.kuma.io/namespace': _, ...podTags } = override.spec.targetRef.labels;
     expect(selectorMatches({ matchLabels: podTags }, pods)).toBe(true);
     expect(findObject(legacy, 'Deployment').spec.template.metadata.labels).toEqual(pods);
   });
@@ -259,7 +350,18 @@ describe('legacy and current describe the same thing', () => {
     const mesh = new KumaMetricsMesh(chart, 'kuma', currentApi);
     const pod = new kplus.Pod(chart, 'pod', { metadata: { namespace: 'jobs' }, containers: [{ image: 'registry.example.com/app:1.0.0' }] });
     mesh.overrideWorkload(pod, { portNumber: 1234 });
-    const override = findObjects(synthKuma(chart).objects, 'MeshMetric').find((m) => m.spec.targetRef.kind === 'MeshSubset');
-    expect(override.spec.targetRef.tags['k8s.kuma.io/namespace']).toBe('jobs');
+    const objects = synthKuma(chart).objects;
+    const override = overrideOf(objects);
+    expect(override.spec.targetRef.labels['k8s.kuma.io/namespace']).toBe('jobs');
+    // A Pod has no selector: its own labels stand for it.
+    const { 'k8s.kuma.io/namespace': _, ...labels } = override.spec.targetRef.labels;
+    expect(labels).toEqual(findObject(objects, 'Pod').metadata.labels);
   });
 });
+
+/** The MeshMetric of a workload override (the one not for the whole mesh). */
+function overrideOf(objects: any[]): any {
+  const overrides = findObjects(objects, 'MeshMetric').filter((m) => m.spec.targetRef.kind === 'Dataplane');
+  expect(overrides).toHaveLength(1);
+  return overrides[0];
+}

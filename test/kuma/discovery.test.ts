@@ -11,17 +11,43 @@ import { meshPrometheus, synthKuma } from './helpers';
 
 interface Proxy {
   readonly mesh: string;
+  /** The Dataplane's name: `<pod>.<namespace>` on Kubernetes. */
   readonly dataplane: string;
   readonly service: string;
   readonly address: string;
   readonly path?: string;
   /** The proxy's tags (inbound tags, pod labels). */
   readonly tags: Record<string, string>;
+  /** The Dataplane's name extensions: the pod's name and namespace on Kubernetes. */
+  readonly kubernetes?: { readonly name: string; readonly namespace: string };
 }
 
 const sanitize = (name: string) => name.replace(/[^a-zA-Z0-9_]/g, '_');
 
-/** A target as kuma_sd yields it (Prometheus's convertKumaV1MonitoringAssignment). */
+/**
+ * The labels of a MonitoringAssignment target of the legacy metrics backend.
+ * from kumahq/kuma v2.12.14 pkg/mads/util.go (DataplaneLabels): each tag, sanitized, with its
+ * first value, and its plural with every value as `,v1,v2,`; then the name extensions
+ * `k8s.kuma.io/name` and `k8s.kuma.io/namespace` (pkg/plugins/common/k8s/names.go), sanitized.
+ */
+function madsLabels(p: Proxy): Record<string, string> {
+  const labels: Record<string, string> = {};
+  for (const [k, v] of Object.entries(p.tags)) {
+    labels[sanitize(k)] = v;
+    labels[sanitize(`${k}s`)] = `,${v},`;
+  }
+  if (p.kubernetes) {
+    labels.k8s_kuma_io_name = p.kubernetes.name;
+    labels.k8s_kuma_io_namespace = p.kubernetes.namespace;
+  }
+  return labels;
+}
+
+/**
+ * A target as kuma_sd yields it.
+ * from prometheus/prometheus v3.5.0 discovery/xds/kuma.go (convertKumaV1MonitoringAssignment,
+ * convertKumaUserLabels): the assignment's labels under `__meta_kuma_label_`.
+ */
 function kumaSdTarget(p: Proxy): RelabelTarget {
   const labels: Record<string, string> = {
     __meta_kuma_mesh: p.mesh,
@@ -31,13 +57,18 @@ function kumaSdTarget(p: Proxy): RelabelTarget {
     __scheme__: 'http',
     __metrics_path__: p.path ?? '/metrics',
   };
-  for (const [k, v] of Object.entries(p.tags)) labels[`__meta_kuma_label_${sanitize(k)}`] = v;
+  for (const [k, v] of Object.entries(madsLabels(p))) labels[`__meta_kuma_label_${k}`] = v;
   return { address: p.address, labels };
 }
 
-/** The same proxy as kuma-prometheus-sd writes it to its file_sd file (its v1 Converter). */
+/**
+ * The same proxy as kuma-prometheus-sd writes it to its file_sd file.
+ * from kumahq/kuma 1.8.8 app/kuma-prometheus-sd/pkg/discovery/xds/v1/converter.go (Convert):
+ * the labels as they are, `mesh`, `service`, `dataplane`, `instance`, and `job` set to the service.
+ */
 function kumaPrometheusSdTarget(p: Proxy): RelabelTarget {
   const labels: Record<string, string> = {
+    ...madsLabels(p),
     mesh: p.mesh,
     service: p.service,
     dataplane: p.dataplane,
@@ -46,7 +77,6 @@ function kumaPrometheusSdTarget(p: Proxy): RelabelTarget {
     __scheme__: 'http',
     __metrics_path__: p.path ?? '/metrics',
   };
-  for (const [k, v] of Object.entries(p.tags)) labels[sanitize(k)] = v;
   return { address: p.address, labels };
 }
 
@@ -62,6 +92,7 @@ const PROXIES: Proxy[] = [{
     'app': 'web',
     'version': 'v2',
   },
+  kubernetes: { name: 'web-7d4f9c-xk2lp', namespace: 'kuma-demo' },
 }, {
   // A proxy whose metrics were moved with the prometheus.metrics.kuma.io annotations.
   mesh: 'payments',
@@ -70,6 +101,14 @@ const PROXIES: Proxy[] = [{
   address: '10.0.1.9:1234',
   path: '/non-standard-path',
   tags: { 'kuma.io/service': 'kuma-tcp-echo_kuma-demo_svc_8000', 'app': 'kuma-tcp-echo' },
+  kubernetes: { name: 'kuma-tcp-echo-5b8d-q9wz', namespace: 'kuma-demo' },
+}, {
+  // A Universal proxy: no name extensions, so no pod or namespace.
+  mesh: 'default',
+  dataplane: 'backend-01',
+  service: 'backend',
+  address: '192.168.0.10:5670',
+  tags: { 'kuma.io/service': 'backend' },
 }];
 
 function kumaSdJob() {
@@ -90,6 +129,8 @@ describe('kuma_sd (Prometheus >= 2.29)', () => {
         { source_labels: ['__meta_kuma_dataplane'], regex: '(.*)', target_label: 'dataplane', action: 'replace' },
         { source_labels: ['__meta_kuma_service'], regex: '(.*)', target_label: 'service', action: 'replace' },
         { regex: '__meta_kuma_label_(.+)', action: 'labelmap' },
+        { source_labels: ['k8s_kuma_io_name'], regex: '(.+)', target_label: 'pod', action: 'replace' },
+        { source_labels: ['k8s_kuma_io_namespace'], regex: '(.+)', target_label: 'namespace', action: 'replace' },
       ],
     });
   });
@@ -141,17 +182,37 @@ describe('kuma_sd (Prometheus >= 2.29)', () => {
         + "of every mesh of the control plane), got 'kuma_sd'. Give both meshes the same discovery and scrapeInterval, or another jobName");
   });
 
+  test('fails on a Prometheus image older than 2.29, which has no kuma_sd_configs', () => {
+    const chart = newChart();
+    const stack = new PrometheusStack(chart, 'prometheus', { image: 'quay.io/prometheus/prometheus:v2.26.0' });
+    expect(() => new KumaMetricsMesh(chart, 'kuma', { stack }))
+      .toThrow("test/kuma: 'stack.image' must be Prometheus 2.29 or newer for kuma_sd_configs (KumaDataplaneDiscovery.kumaSd()), "
+        + "got 'quay.io/prometheus/prometheus:v2.26.0'. Use a newer Prometheus image, or, with a Kuma control plane older than 2.7, "
+        + 'KumaDataplaneDiscovery.kumaPrometheusSd()');
+  });
+
+  test.each([
+    ['the first release with kuma_sd', 'quay.io/prometheus/prometheus:v2.29.0'],
+    ['a tag that is no version (taken for a current release)', 'quay.io/prometheus/prometheus:main'],
+    ['a digest only', `quay.io/prometheus/prometheus@sha256:${'a'.repeat(64)}`],
+    ['a registry with a port', 'registry.local:5000/prometheus:v3.5.0'],
+  ])('accepts %s', (_, image) => {
+    const chart = newChart();
+    new KumaMetricsMesh(chart, 'kuma', { stack: new PrometheusStack(chart, 'prometheus', { image }) });
+    expect(jobNamed(onlyConfig(synthKuma(chart)), 'kuma-dataplanes')).toHaveProperty('kuma_sd_configs');
+  });
+
   test('fails on a MADS server that is not a URL', () => {
     expect(() => KumaDataplaneDiscovery.kumaSd({ server: 'kuma-control-plane:5676' }))
       .toThrow("ServiceDiscovery.kuma: 'server' must use the http or https scheme, got 'kuma-control-plane:5676'");
   });
 });
 
-describe('kuma-prometheus-sd (Prometheus < 2.29)', () => {
+describe('kuma-prometheus-sd (Prometheus < 2.29, Kuma < 2.7)', () => {
   function sidecarSetup(discovery = KumaDataplaneDiscovery.kumaPrometheusSd()) {
     const chart = newChart();
     const stack = meshPrometheus(chart);
-    new KumaMetricsMesh(chart, 'kuma', { stack, discovery });
+    new KumaMetricsMesh(chart, 'kuma', { stack, discovery, kumaVersion: '2.6' });
     const out = synthKuma(chart);
     return { stack, out, pod: findObject(out.objects, 'Deployment').spec.template.spec };
   }
@@ -160,7 +221,25 @@ describe('kuma-prometheus-sd (Prometheus < 2.29)', () => {
     expect(jobNamed(onlyConfig(sidecarSetup().out), 'kuma-dataplanes')).toEqual({
       job_name: 'kuma-dataplanes',
       file_sd_configs: [{ files: ['/var/run/kuma-prometheus-sd/kuma.file_sd.json'] }],
+      relabel_configs: [
+        // kuma-prometheus-sd names the job after the service; the job and the dashboard want the job's name.
+        { target_label: 'job', replacement: 'kuma-dataplanes', action: 'replace' },
+        { source_labels: ['k8s_kuma_io_name'], regex: '(.+)', target_label: 'pod', action: 'replace' },
+        { source_labels: ['k8s_kuma_io_namespace'], regex: '(.+)', target_label: 'namespace', action: 'replace' },
+      ],
     });
+  });
+
+  test('fails with Kuma 2.7 or newer (the default 2.12), which no longer serves MADS over gRPC', () => {
+    const chart = newChart();
+    expect(() => new KumaMetricsMesh(chart, 'kuma', { stack: meshPrometheus(chart), discovery: KumaDataplaneDiscovery.kumaPrometheusSd() }))
+      .toThrow("test/kuma: 'discovery' cannot be kuma-prometheus-sd with Kuma 2.12.0 ('kumaVersion'): it speaks only MADS over gRPC, "
+        + "which Kuma 2.7 removed, got 'KumaDataplaneDiscovery.kumaPrometheusSd()'. Use KumaDataplaneDiscovery.kumaSd() with Prometheus "
+        + "2.29 or newer, or set kumaVersion to the control plane's version if it is older than 2.7");
+    const chart27 = newChart();
+    expect(() => new KumaMetricsMesh(chart27, 'kuma', {
+      stack: meshPrometheus(chart27), kumaVersion: '2.7.0', discovery: KumaDataplaneDiscovery.kumaPrometheusSd(),
+    })).toThrow(/'discovery' cannot be kuma-prometheus-sd with Kuma 2\.7\.0/);
   });
 
   test('kuma-prometheus-sd runs beside Prometheus, restricted, and writes to a volume Prometheus reads', () => {
@@ -168,7 +247,7 @@ describe('kuma-prometheus-sd (Prometheus < 2.29)', () => {
     expect(pod.containers.map((c: any) => c.name)).toEqual(['prometheus', 'kuma-prometheus-sd']);
     expect(pod.containers[1]).toEqual({
       name: 'kuma-prometheus-sd',
-      image: 'docker.io/kumahq/kuma-prometheus-sd:1.4.1',
+      image: 'docker.io/kumahq/kuma-prometheus-sd:1.8.8',
       imagePullPolicy: 'IfNotPresent',
       args: ['run', '--cp-address=grpc://kuma-control-plane.kuma-system:5676', '--output-file=/var/run/kuma-prometheus-sd/kuma.file_sd.json'],
       resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '64Mi' } },
@@ -205,8 +284,8 @@ describe('kuma-prometheus-sd (Prometheus < 2.29)', () => {
   test('two meshes on one stack share one sidecar', () => {
     const chart = newChart();
     const stack = meshPrometheus(chart);
-    new KumaMetricsMesh(chart, 'a', { meshName: 'a', stack, discovery: KumaDataplaneDiscovery.kumaPrometheusSd() });
-    new KumaMetricsMesh(chart, 'b', { meshName: 'b', stack, discovery: KumaDataplaneDiscovery.kumaPrometheusSd() });
+    new KumaMetricsMesh(chart, 'a', { meshName: 'a', stack, kumaVersion: '2.6', discovery: KumaDataplaneDiscovery.kumaPrometheusSd() });
+    new KumaMetricsMesh(chart, 'b', { meshName: 'b', stack, kumaVersion: '2.6', discovery: KumaDataplaneDiscovery.kumaPrometheusSd() });
     const pod = findObject(synthKuma(chart).objects, 'Deployment').spec.template.spec;
     expect(pod.containers.map((c: any) => c.name)).toEqual(['prometheus', 'kuma-prometheus-sd']);
   });
@@ -216,23 +295,24 @@ describe('kuma-prometheus-sd (Prometheus < 2.29)', () => {
       .toThrow("KumaDataplaneDiscovery.kumaPrometheusSd: 'image' must be an image reference with a tag or digest, got 'kumahq/kuma-prometheus-sd'");
   });
 
-  test('fails on a control plane address without a scheme', () => {
-    expect(() => KumaDataplaneDiscovery.kumaPrometheusSd({ controlPlaneAddress: 'kuma-control-plane:5676' }))
-      .toThrow("KumaDataplaneDiscovery.kumaPrometheusSd: 'controlPlaneAddress' must be grpc://, grpcs://, http:// or https:// followed by host[:port], got 'kuma-control-plane:5676'");
+  test.each(['kuma-control-plane:5676', 'http://kuma-control-plane:5676'])('fails on a control plane address that is not gRPC: %s', (address) => {
+    // from kumahq/kuma 1.8.8 pkg/config/app/kuma-prometheus-sd/config.go: "URL must start with grpc:// or grpcs://"
+    expect(() => KumaDataplaneDiscovery.kumaPrometheusSd({ controlPlaneAddress: address }))
+      .toThrow(`KumaDataplaneDiscovery.kumaPrometheusSd: 'controlPlaneAddress' must be grpc:// or grpcs:// followed by host[:port] (kuma-prometheus-sd speaks gRPC only), got '${address}'`);
   });
 
   test('fails when the stack already has a kuma-prometheus-sd container', () => {
     const chart = newChart();
     const stack = meshPrometheus(chart);
     stack.addContainer({ name: 'kuma-prometheus-sd', image: 'registry.example.com/other:1.0.0' });
-    expect(() => new KumaMetricsMesh(chart, 'kuma', { stack, discovery: KumaDataplaneDiscovery.kumaPrometheusSd() }))
+    expect(() => new KumaMetricsMesh(chart, 'kuma', { stack, kumaVersion: '2.6', discovery: KumaDataplaneDiscovery.kumaPrometheusSd() }))
       .toThrow("test/prometheus: 'container.name' must be unique in the Prometheus pod, got 'kuma-prometheus-sd'");
   });
 });
 
-test('in a real Prometheus: both discoveries give each proxy the same mesh, dataplane, service and tag labels; federation scrapes /federate', async () => {
+test('in a real Prometheus: both discoveries give each proxy the same job, mesh, dataplane, service, pod, namespace and tag labels; federation scrapes /federate', async () => {
   const fileChart = newChart();
-  new KumaMetricsMesh(fileChart, 'kuma', { stack: meshPrometheus(fileChart), discovery: KumaDataplaneDiscovery.kumaPrometheusSd() });
+  new KumaMetricsMesh(fileChart, 'kuma', { stack: meshPrometheus(fileChart), kumaVersion: '2.6', discovery: KumaDataplaneDiscovery.kumaPrometheusSd() });
   const fileJob = jobNamed(onlyConfig(synthKuma(fileChart)), 'kuma-dataplanes');
 
   const fedChart = newChart();
@@ -247,27 +327,39 @@ test('in a real Prometheus: both discoveries give each proxy the same mesh, data
     relabelCaseFromJob(fedJob, [{ address: fedJob.static_configs[0].targets[0], labels: {} }]),
   ]);
 
-  expect(kumaSd.targets.map((t) => t.kept)).toEqual([true, true]);
+  expect(kumaSd.targets.map((t) => t.kept)).toEqual([true, true, true]);
   expect(kumaSd.kept[0]).toEqual({
     instance: 'web-7d4f9c-xk2lp.kuma-demo',
     job: 'kuma-dataplanes',
     mesh: 'default',
     dataplane: 'web-7d4f9c-xk2lp.kuma-demo',
     service: 'web_kuma-demo_svc_80',
+    pod: 'web-7d4f9c-xk2lp',
+    namespace: 'kuma-demo',
     kuma_io_service: 'web_kuma-demo_svc_80',
+    kuma_io_services: ',web_kuma-demo_svc_80,',
     kuma_io_protocol: 'http',
+    kuma_io_protocols: ',http,',
+    k8s_kuma_io_name: 'web-7d4f9c-xk2lp',
     k8s_kuma_io_namespace: 'kuma-demo',
+    k8s_kuma_io_namespaces: ',kuma-demo,',
     app: 'web',
+    apps: ',web,',
     version: 'v2',
+    versions: ',v2,',
   });
   // The port and path the control plane announces for each proxy are kept.
-  expect(kumaSd.targets.map((t) => t.scrapeUrl)).toEqual(['http://10.0.1.5:5670/metrics', 'http://10.0.1.9:1234/non-standard-path']);
-  expect(kumaSd.targets[1].labels).toMatchObject({ mesh: 'payments', app: 'kuma-tcp-echo' });
+  expect(kumaSd.targets.map((t) => t.scrapeUrl))
+    .toEqual(['http://10.0.1.5:5670/metrics', 'http://10.0.1.9:1234/non-standard-path', 'http://192.168.0.10:5670/metrics']);
+  expect(kumaSd.targets[1].labels).toMatchObject({ mesh: 'payments', app: 'kuma-tcp-echo', pod: 'kuma-tcp-echo-5b8d-q9wz', namespace: 'kuma-demo' });
+  // A Universal proxy has no pod and no namespace.
+  expect(Object.keys(kumaSd.kept[2])).not.toEqual(expect.arrayContaining(['pod']));
+  expect(Object.keys(kumaSd.kept[2])).not.toEqual(expect.arrayContaining(['namespace']));
 
-  // kuma-prometheus-sd's file: the same labels, except that it names the job after the service.
-  const withoutJob = ({ job, ...rest }: Record<string, string>) => rest;
-  expect(fileSd.kept.map(withoutJob)).toEqual(kumaSd.kept.map(withoutJob));
-  expect(fileSd.kept.map((l) => l.job)).toEqual(['web_kuma-demo_svc_80', 'kuma-tcp-echo_kuma-demo_svc_8000']);
+  // kuma-prometheus-sd's file gives the same labels, job included (it names the job after the
+  // service; the relabelling sets it back, which the Kuma dashboard's job="kuma-dataplanes" needs).
+  expect(fileSd.kept).toEqual(kumaSd.kept);
+  expect(fileSd.kept.map((l) => l.job)).toEqual(['kuma-dataplanes', 'kuma-dataplanes', 'kuma-dataplanes']);
   expect(fileSd.targets.map((t) => t.scrapeUrl)).toEqual(kumaSd.targets.map((t) => t.scrapeUrl));
 
   expect(federation.targets[0].scrapeUrl)

@@ -3,7 +3,7 @@
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { PrometheusStack } from '../../src';
-import { KumaCaBackend, KumaMetricsMesh, KumaServiceTag } from '../../src/kuma';
+import { KumaCaBackend, KumaMetricsMesh, KumaMtlsMode, KumaServiceTag } from '../../src/kuma';
 import { warningsOf } from '../../src/warnings';
 import { findObject, findObjects } from '../harness';
 import { jobNamed, newChart } from '../util';
@@ -241,5 +241,59 @@ describe('federation', () => {
     const mesh = new KumaMetricsMesh(chart, 'kuma', { stack: meshPrometheus(chart) });
     expect(() => mesh.federateTo(new PrometheusStack(chart, 'central'), { match: ['mesh="default"'] }))
       .toThrow("test/kuma: 'match[0]' must be a series selector such as {mesh=\"default\"} or up{job=\"x\"}, got 'mesh=\"default\"'");
+  });
+});
+
+describe('the stack\'s Service inside a strict-mTLS mesh', () => {
+  // A strict-mTLS sidecar accepts only mTLS from the mesh's proxies (Mode STRICT, the default of
+  // a CA backend: kuma-proto mesh.proto CertificateAuthorityBackend.Mode), so a node port is
+  // unreachable from outside the mesh; kumactl's Prometheus had a ClusterIP Service
+  // (kumahq/kuma v2.12.14 app/kumactl/data/install/k8s/metrics/prometheus/server.yaml).
+  const serviceOf = (out: { objects: any[] }, stack: PrometheusStack) => findObject(out.objects, 'Service', stack.serviceName).spec;
+
+  test('a stack left at its default becomes ClusterIP, without a node port, whenever the mesh is created', () => {
+    const chart = newChart();
+    const stack = new PrometheusStack(chart, 'prometheus', { metadata: { namespace: 'kuma-metrics' } });
+    expect(stack.serviceType).toBe(kplus.ServiceType.NODE_PORT);
+    new KumaMetricsMesh(chart, 'kuma', { stack, mtls: ca, secureMetrics: true });
+    expect(stack.serviceType).toBe(kplus.ServiceType.CLUSTER_IP);
+    const out = synthKuma(chart);
+    expect(serviceOf(out, stack)).toEqual({
+      type: 'ClusterIP',
+      selector: stack.selectorLabels,
+      ports: [{ name: 'web', protocol: 'TCP', port: 9090, targetPort: 'web' }],
+    });
+    expect(warningsOf(chart).filter((w) => /Service you asked for/.test(w))).toEqual([]);
+  });
+
+  test('the central Prometheus of a federation joins the mesh too, and becomes ClusterIP', () => {
+    const chart = newChart();
+    const central = new PrometheusStack(chart, 'central', { metadata: { namespace: 'monitoring' } });
+    new KumaMetricsMesh(chart, 'kuma', { stack: meshPrometheus(chart), mtls: ca, secureMetrics: true }).federateTo(central);
+    expect(serviceOf(synthKuma(chart), central).type).toBe('ClusterIP');
+  });
+
+  test('a NodePort asked for explicitly stays, with a warning that says why it is unreachable', () => {
+    const chart = newChart();
+    const stack = new PrometheusStack(chart, 'prometheus', { metadata: { namespace: 'kuma-metrics' }, nodePort: 30901 });
+    new KumaMetricsMesh(chart, 'kuma', { stack, mtls: ca, secureMetrics: true });
+    expect(serviceOf(synthKuma(chart), stack)).toMatchObject({ type: 'NodePort', ports: [expect.objectContaining({ nodePort: 30901 })] });
+    expect(warningsOf(chart)).toContainEqual("test/prometheus: the pod joins the Kuma mesh 'default' (test/kuma) with STRICT mTLS, whose "
+      + "sidecar accepts only mTLS from the mesh's proxies: the NodePort Service you asked for is unreachable from outside the mesh (a "
+      + 'browser, a client without a sidecar). Leave serviceType and nodePort unset for a ClusterIP Service, and reach Prometheus from '
+      + 'inside the mesh (Grafana in the mesh) or with kubectl port-forward.');
+  });
+
+  test('a PERMISSIVE mesh, or metrics not secured, keep the NodePort default', () => {
+    for (const props of [
+      { mtls: { backends: [KumaCaBackend.builtin({ mode: KumaMtlsMode.PERMISSIVE })] }, secureMetrics: true },
+      { mtls: ca },
+    ]) {
+      const chart = newChart();
+      const stack = new PrometheusStack(chart, 'prometheus', { metadata: { namespace: 'kuma-metrics' } });
+      new KumaMetricsMesh(chart, 'kuma', { stack, ...props });
+      expect(serviceOf(synthKuma(chart), stack)).toMatchObject({ type: 'NodePort', ports: [expect.objectContaining({ nodePort: 30900 })] });
+      expect(warningsOf(chart).filter((w) => /Service you asked for/.test(w))).toEqual([]);
+    }
   });
 });
