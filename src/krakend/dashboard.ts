@@ -48,7 +48,8 @@ export function krakendDashboard(jobName: string, scrapeInterval: Duration, sema
   const backendRoute = '{{krakend_endpoint_route}} → {{http_request_method}} {{http_route}}';
   const backendBy = ['krakend_endpoint_route', 'http_request_method', 'http_route'];
 
-  const series = (p: { title: string; description: string; unit: GrafanaUnit; queries: PanelQuery[]; stacked?: boolean }) => DashboardPanel.timeSeries(p);
+  const series = (p: { title: string; description: string; unit: GrafanaUnit; queries: PanelQuery[]; stacked?: boolean }) =>
+    DashboardPanel.timeSeries(p);
   const stat = (p: { title: string; description: string; unit: GrafanaUnit; expr: string; thresholds?: Array<{ value: number; color: string }> }) =>
     DashboardPanel.stat({ title: p.title, description: p.description, unit: p.unit, thresholds: p.thresholds, queries: [{ expr: p.expr }] });
 
