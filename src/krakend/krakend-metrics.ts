@@ -179,8 +179,10 @@ export class KrakendMetrics extends Construct {
   /** The KrakenD configuration the gateways run with (krakend.json). */
   public readonly configJson: string;
   /**
-   * The dashboard of this job's gateways (requests, status codes, latency, backend latency).
-   * The stack's Grafana provisions it; add it to another Grafana with `addDashboard()`.
+   * The dashboard of this job's gateways, per gateway and endpoint: requests, status codes and
+   * latency to clients, the proxy stage, each backend, and the round trip to each backend host.
+   * Its metric names follow the configuration's `layers.global.semantic_convention`. The stack's
+   * Grafana provisions it; add it to another Grafana with `addDashboard()`.
    */
   public readonly dashboard: Dashboard;
   /**
