@@ -14,13 +14,22 @@ export const KRAKEND_DEFAULT_EXPORTER_PORT = 9090;
 export const DEFAULT_HEALTH_PATH = '/__health';
 
 const USER_BLOCK = `config.extra_config${childPath('', OTEL_KEY)}`;
-const PROMETHEUS_EXPORTER_KEYS = new Set(['name', 'port', 'listen_ip', 'process_metrics', 'go_metrics', 'disable_metrics']);
+/**
+ * The keys of a Prometheus exporter: those krakend-otel v0.13.0 (KrakenD 2.12.1) reads
+ * (`config/config.go`), and `listen_ip`, the schema's name for `host`, which that release ignores.
+ */
+const PROMETHEUS_EXPORTER_KEYS = new Set(['name', 'port', 'host', 'listen_ip', 'process_metrics', 'go_metrics', 'disable_metrics']);
+/** The values of `layers.global.semantic_convention` KrakenD knows. */
+const SEMANTIC_CONVENTIONS = ['', '1.27'];
 
 /** The Prometheus exporter that is scraped. */
 export interface ScrapedExporter {
   readonly name: string;
   readonly port: number;
+  /** The address it listens on (its `host`, without brackets), when it is not every interface. */
   readonly listenIp?: string;
+  /** The property that sets the listen address, for error messages. */
+  readonly listenProp: string;
   /** The property it came from, for error messages. */
   readonly source: string;
 }
@@ -32,6 +41,8 @@ export interface GatewayConfig {
   readonly exporter: ScrapedExporter;
   /** The health endpoint, or undefined when the configuration disables it. */
   readonly healthPath?: string;
+  /** `layers.global.semantic_convention` of the merged block: '' or '1.27'. */
+  readonly semanticConvention: string;
 }
 
 /**
@@ -80,12 +91,19 @@ export function buildGatewayConfig(where: string, config: KrakendConfig, telemet
       'Set disableMetrics (disable_metrics) on the others, or remove them');
   }
   const { e: chosen, source } = enabled[0];
+  const host = chosen.host as string | undefined;
   const exporter: ScrapedExporter = {
     name: chosen.name as string,
     port: (chosen.port as number | undefined) ?? KRAKEND_DEFAULT_EXPORTER_PORT,
-    listenIp: chosen.listen_ip as string | undefined,
+    listenIp: host === undefined || host === '' ? undefined : host.replace(/^\[(.*)\]$/, '$1'),
+    listenProp: source.startsWith('telemetry') ? `${source}.listenIp` : `${source}.host`,
     source,
   };
+  const global = isObject(merged.layers) && isObject(merged.layers.global) ? merged.layers.global : {};
+  const semanticConvention = global.semantic_convention ?? '';
+  if (typeof semanticConvention !== 'string' || !SEMANTIC_CONVENTIONS.includes(semanticConvention)) {
+    fail(where, `${USER_BLOCK}.layers.global.semantic_convention`, 'must be \'\' (the original metric names) or \'1.27\'', semanticConvention);
+  }
 
   // The API port: the prop, else the configuration's, else KrakenD's default; always written.
   if (apiPortProp !== undefined && config.port !== undefined && apiPortProp !== config.port) {
@@ -111,7 +129,7 @@ export function buildGatewayConfig(where: string, config: KrakendConfig, telemet
   }
   out.port = apiPort;
   out.extra_config = outExtra;
-  return { json: out, apiPort, exporter, healthPath };
+  return { json: out, apiPort, exporter, healthPath, semanticConvention };
 }
 
 /** The exporters of the user's own block, checked against KrakenD's v2.x schema. */
@@ -132,9 +150,6 @@ function checkUserBlock(where: string, block: JsonObject): JsonObject[] {
       fail(where, `${prop}.name`, 'is required: KrakenD identifies exporters by name', e.name ?? '');
     }
     for (const key of Object.keys(e)) {
-      if (key === 'host') {
-        fail(where, `${prop}.host`, 'is not a setting of the Prometheus exporter (KrakenD\'s schema rejects it)', e.host, 'Use \'listen_ip\'');
-      }
       if (!PROMETHEUS_EXPORTER_KEYS.has(key) && !COMMENT_KEY.test(key)) {
         fail(where, `${prop}.${key}`, `is not a setting of the Prometheus exporter (${[...PROMETHEUS_EXPORTER_KEYS].join(', ')})`, e[key]);
       }
@@ -142,8 +157,24 @@ function checkUserBlock(where: string, block: JsonObject): JsonObject[] {
     if (e.port !== undefined && (!Number.isInteger(e.port) || (e.port as number) < 1 || (e.port as number) > 65535)) {
       fail(where, `${prop}.port`, 'must be a port number in 1-65535 (an integer; 0 picks a random port nobody can scrape)', e.port);
     }
+    // krakend-otel v0.13.0 (KrakenD 2.12.1) listens on `host:port` and has no `listen_ip`
+    // (config/config.go, exporter/prometheus/prometheus.go): a listen_ip is ignored.
     if (e.listen_ip !== undefined && (typeof e.listen_ip !== 'string' || (e.listen_ip !== '' && isIP(e.listen_ip) === 0))) {
       fail(where, `${prop}.listen_ip`, 'must be an IPv4 or IPv6 address', e.listen_ip);
+    }
+    if (typeof e.listen_ip === 'string' && !['', '0.0.0.0', '::'].includes(e.listen_ip)) {
+      fail(where, `${prop}.listen_ip`, 'is ignored by KrakenD 2.12 (its exporter reads \'host\'), so the exporter would listen on every interface', e.listen_ip,
+        `Write "host": "${isIP(e.listen_ip) === 6 ? `[${e.listen_ip}]` : e.listen_ip}" instead, or leave it out to listen on every interface`);
+    }
+    if (e.host !== undefined) {
+      const bare = typeof e.host === 'string' ? e.host.replace(/^\[(.*)\]$/, '$1') : undefined;
+      if (typeof e.host === 'string' && isIP(e.host) === 6) {
+        fail(where, `${prop}.host`, 'must have an IPv6 address in brackets: KrakenD listens on host:port, and without brackets the exporter never starts', e.host,
+          `Write "[${e.host}]"`);
+      }
+      if (bare === undefined || (e.host !== '' && isIP(bare) === 0) || (bare !== e.host && isIP(bare) !== 6)) {
+        fail(where, `${prop}.host`, 'must be an IPv4 address, an IPv6 address in brackets, or \'\' (every interface)', e.host);
+      }
     }
     for (const flag of ['process_metrics', 'go_metrics', 'disable_metrics']) {
       if (e[flag] !== undefined && typeof e[flag] !== 'boolean') fail(where, `${prop}.${flag}`, 'must be a boolean', e[flag]);

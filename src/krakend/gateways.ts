@@ -1,5 +1,5 @@
 import * as kplus from 'cdk8s-plus-28';
-import { checkImage, checkNonEmpty, checkPositiveInteger, fail } from '../prometheus/validate';
+import { checkImage, checkNonEmpty, checkPositiveInteger, checkScrapeHost, fail } from '../prometheus/validate';
 
 /**
  * Options of `KrakendGateways.deploy()`.
@@ -30,8 +30,10 @@ export interface KrakendDeployOptions {
  */
 export interface KrakendExternalOptions {
   /**
-   * The gateways, as `host` or `host:port` (such as `krakend1` or `krakend1:9091`). A target
-   * without a port gets the exporter port; a target with a port must use it.
+   * The gateways, as `host` or `host:port` (such as `krakend1` or `krakend1:9091`; IPv6
+   * addresses in brackets with a port). A target without a port gets the exporter port; a
+   * target with a port must use it. Loopback addresses (`localhost`, `127.0.0.1`, `::1`) are
+   * refused: Prometheus runs in a pod, where they reach Prometheus itself, not a gateway.
    */
   readonly targets: string[];
 }
@@ -63,8 +65,8 @@ export class KrakendGateways {
   public static external(options: KrakendExternalOptions): KrakendGateways {
     const where = 'KrakendGateways.external';
     if (options.targets.length === 0) fail(where, 'targets', 'must list at least one gateway', []);
-    options.targets.forEach((t, i) => checkNonEmpty(where, `targets[${i}]`, t));
-    return new KrakendGateways(undefined, [...options.targets]);
+    const targets = options.targets.map((t, i) => parseTarget(where, `targets[${i}]`, t));
+    return new KrakendGateways(undefined, targets);
   }
 
   /**
@@ -74,14 +76,43 @@ export class KrakendGateways {
    */
   public readonly _deploy?: { readonly replicas: number; readonly image: string; readonly resources?: kplus.ContainerResources };
   /**
-   * The addresses, for external gateways.
+   * The addresses, for external gateways: the host (IPv6 in brackets) and the port, if given.
    *
    * @internal
    */
-  public readonly _targets?: string[];
+  public readonly _targets?: ExternalTarget[];
 
-  private constructor(deploy?: KrakendGateways['_deploy'], targets?: string[]) {
+  private constructor(deploy?: KrakendGateways['_deploy'], targets?: ExternalTarget[]) {
     this._deploy = deploy;
     this._targets = targets;
   }
+}
+
+/** A parsed external target. */
+interface ExternalTarget {
+  /** What the user wrote, for error messages. */
+  readonly text: string;
+  /** The host, IPv6 addresses in brackets. */
+  readonly host: string;
+  readonly port?: number;
+  /** The property it came from. */
+  readonly prop: string;
+}
+
+/** `host`, `host:port`, a bare IPv6 address or `[IPv6]:port`, with a host Prometheus can reach. */
+function parseTarget(where: string, prop: string, target: string): ExternalTarget {
+  checkNonEmpty(where, prop, target);
+  let host: string;
+  let port: string | undefined;
+  const m = target.match(/^(\[[0-9a-fA-F:.]+\]|[^:\s[\]/]+)(?::(\d+))?$/);
+  if (m) {
+    [, host, port] = m;
+  } else if (/^[0-9a-fA-F:.]+$/.test(target) && target.includes(':')) {
+    host = `[${target}]`;
+  } else {
+    return fail(where, prop, 'must be host or host:port (IPv6 addresses in brackets), without a scheme or path', target);
+  }
+  checkScrapeHost(where, prop, host.replace(/^\[(.*)\]$/, '$1'), target,
+    'Use the gateway\'s address as Prometheus\'s pod sees it (a DNS name or an IP of the gateway\'s host)');
+  return { text: target, host, port: port === undefined ? undefined : Number(port), prop };
 }

@@ -179,8 +179,10 @@ export class KrakendMetrics extends Construct {
   /** The KrakenD configuration the gateways run with (krakend.json). */
   public readonly configJson: string;
   /**
-   * The dashboard of this job's gateways (requests, status codes, latency, backend latency).
-   * The stack's Grafana provisions it; add it to another Grafana with `addDashboard()`.
+   * The dashboard of this job's gateways, per gateway and endpoint: requests, status codes and
+   * latency to clients, the proxy stage, each backend, and the round trip to each backend host.
+   * Its metric names follow the configuration's `layers.global.semantic_convention`. The stack's
+   * Grafana provisions it; add it to another Grafana with `addDashboard()`.
    */
   public readonly dashboard: Dashboard;
   /**
@@ -241,7 +243,7 @@ export class KrakendMetrics extends Construct {
       const deploy = gateways._deploy;
       const listenIp = gw.exporter.listenIp;
       if (listenIp !== undefined && !['', '0.0.0.0', '::'].includes(listenIp)) {
-        fail(path, `${gw.exporter.source}.listenIp`, 'must listen on every interface (0.0.0.0 or ::) for Prometheus to reach the pods', listenIp);
+        fail(path, gw.exporter.listenProp, 'must listen on every interface (0.0.0.0 or ::) for Prometheus to reach the pods', listenIp);
       }
       if (gw.healthPath === undefined) {
         fail(path, 'config.extra_config.router.disable_health', 'must not be true: the probes of the gateway pods use the health endpoint', true);
@@ -354,7 +356,13 @@ export class KrakendMetrics extends Construct {
       if (props.metricsAllowFrom !== undefined) {
         fail(path, 'metricsAllowFrom', 'applies to deployed gateways only (gateways are external)', `${props.metricsAllowFrom.length} peer(s)`);
       }
-      const targets = gateways._targets!.map((t, i) => withExporterPort(path, `gateways.targets[${i}]`, t, this.exporterPort, gw.exporter.source));
+      const targets = gateways._targets!.map((t) => {
+        if (t.port !== undefined && t.port !== this.exporterPort) {
+          fail(path, `gateways.${t.prop}`, `must use the exporter port ${this.exporterPort} (${gw.exporter.source}.port) or no port`, t.text,
+            `Write '${t.host}' or '${t.host}:${this.exporterPort}'`);
+        }
+        return `${t.host}:${this.exporterPort}`;
+      });
       this.scrapeJob = new ScrapeJob({
         ...timing,
         discovery: [ServiceDiscovery.staticTargets({ targets, labels: Object.keys(targetLabels).length > 0 ? targetLabels : undefined })],
@@ -362,21 +370,8 @@ export class KrakendMetrics extends Construct {
     }
 
     props.stack?.addScrapeJob(this.scrapeJob);
-    this.dashboard = krakendDashboard(this.jobName, scrapeInterval);
+    this.dashboard = krakendDashboard(this.jobName, scrapeInterval, gw.semanticConvention);
     const dashboard = this.dashboard;
     props.stack?._addDashboard(`krakend-${this.jobName}`, () => dashboard);
   }
-}
-
-/** `host` or `host:port` (IPv6 in brackets) as `host:<exporter port>`; another port is an error. */
-function withExporterPort(where: string, prop: string, target: string, port: number, source: string): string {
-  const m = target.match(/^(\[[0-9a-fA-F:.]+\]|[^:\s[\]/]+)(?::(\d+))?$/);
-  if (!m) {
-    if (/^[0-9a-fA-F:.]+$/.test(target) && target.includes(':')) return `[${target}]:${port}`;
-    return fail(where, prop, 'must be host or host:port (IPv6 addresses in brackets), without a scheme or path', target);
-  }
-  if (m[2] !== undefined && Number(m[2]) !== port) {
-    fail(where, prop, `must use the exporter port ${port} (${source}.port) or no port`, target, `Write '${m[1]}' or '${m[1]}:${port}'`);
-  }
-  return `${m[1]}:${port}`;
 }

@@ -20,9 +20,16 @@ export interface KrakendPrometheusExporterOptions {
    */
   readonly port?: number;
   /**
-   * The address the exporter listens on (`listen_ip`), IPv4 or IPv6.
+   * The address the exporter listens on, IPv4 or IPv6.
    *
-   * @default - every interface
+   * Written as `host` (IPv6 in brackets), the key KrakenD 2.12.1 reads: its OpenTelemetry
+   * integration (krakend-otel v0.13.0) listens on `host:port`. KrakenD's JSON schema names this
+   * setting `listen_ip` and rejects `host`, but that release ignores `listen_ip` and would listen
+   * on every interface. So a configuration with `listenIp` works but fails
+   * `krakend check --lint`; leave it out (every interface) to keep it lint-clean. Deployed
+   * gateways must listen on every interface anyway, for Prometheus to reach the pods.
+   *
+   * @default - every interface (no key is written)
    */
   readonly listenIp?: string;
   /**
@@ -85,6 +92,31 @@ export interface KrakendGlobalLayerOptions {
    * @default - none
    */
   readonly tracesStaticAttributes?: { [key: string]: string };
+  /**
+   * The names of the HTTP metrics (`semantic_convention`). The dashboard follows it.
+   *
+   * @default KrakendSemanticConvention.ORIGINAL
+   */
+  readonly semanticConvention?: KrakendSemanticConvention;
+}
+
+/**
+ * The OpenTelemetry semantic convention KrakenD names its HTTP metrics after
+ * (`layers.global.semantic_convention`).
+ *
+ * @see https://www.krakend.io/docs/telemetry/opentelemetry/
+ */
+export enum KrakendSemanticConvention {
+  /**
+   * The names from before 1.27: `http_server_duration`, `http_client_duration` (no unit suffix).
+   * KrakenD's default.
+   */
+  ORIGINAL = '',
+  /**
+   * The names of semantic convention 1.27: `http_server_request_duration_seconds`,
+   * `http_client_request_duration_seconds`.
+   */
+  V1_27 = '1.27',
 }
 
 /**
@@ -398,7 +430,7 @@ export class KrakendTelemetry {
         prometheus: exporters.map((e) => compact({
           name: e.name,
           port: e.port ?? KrakendTelemetry.DEFAULT_EXPORTER_PORT,
-          listen_ip: e.listenIp,
+          host: e.listenIp && exporterHost(e.listenIp),
           process_metrics: e.processMetrics ?? true,
           go_metrics: e.goMetrics ?? true,
           disable_metrics: e.disableMetrics,
@@ -412,6 +444,7 @@ export class KrakendTelemetry {
           report_headers: p.globalLayer.reportHeaders,
           metrics_static_attributes: attributes(p.globalLayer.metricsStaticAttributes),
           traces_static_attributes: attributes(p.globalLayer.tracesStaticAttributes),
+          semantic_convention: p.globalLayer.semanticConvention,
         }),
         proxy: p.proxyLayer && compact({
           disable_metrics: p.proxyLayer.disableMetrics,
@@ -450,6 +483,14 @@ function reportingSeconds(where: string, period: Duration): number {
     fail(where, 'metricReportingPeriod', 'must be a positive whole number of seconds', period.toHumanString());
   }
   return seconds;
+}
+
+/**
+ * A listen address as the exporter's `host`: KrakenD listens on `host:port`, so an IPv6 address
+ * needs brackets (`[::1]:9091`; `::1:9091` does not parse and the exporter never starts).
+ */
+function exporterHost(ip: string): string {
+  return isIP(ip) === 6 ? `[${ip}]` : ip;
 }
 
 /** `{ k: v }` as KrakenD's `[{ key, value }]` list. */

@@ -3,6 +3,7 @@
 // Messages follow STYLE.md: `<where>: '<prop>' <constraint>, got <value>` plus the fix when
 // there is one. `<where>` is a construct path when a construct received the value, otherwise
 // the model object (`ScrapeJob 'weave'`, `Relabel.replace`).
+import { isIPv4, isIPv6 } from 'net';
 import { Duration } from 'cdk8s';
 
 type Re2 = { compile(pattern: string): { groupCount(): number; namedGroups(): { [name: string]: number } } };
@@ -241,6 +242,44 @@ export function checkDnsLabel(where: string, prop: string, name: string): string
     fail(where, prop, 'must be a DNS-1123 label (lowercase alphanumerics and \'-\', at most 63 characters)', name);
   }
   return name;
+}
+
+/** Whether an IP literal (IPv6 without brackets) is a loopback address. */
+export function isLoopbackIp(ip: string): boolean {
+  if (isIPv4(ip)) return ip.startsWith('127.');
+  if (!isIPv6(ip)) return false;
+  const lower = ip.toLowerCase();
+  if (expandIpv6(lower) === '0000:0000:0000:0000:0000:0000:0000:0001') return true;
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(lower);
+  return mapped !== null && mapped[1].startsWith('127.');
+}
+
+/** Whether an IP literal is the unspecified address (0.0.0.0 or ::). */
+export function isUnspecifiedIp(ip: string): boolean {
+  if (isIPv4(ip)) return ip === '0.0.0.0';
+  return isIPv6(ip) && /^[0:]+$/.test(ip);
+}
+
+function expandIpv6(ip: string): string {
+  const [head, tail] = ip.includes('::') ? ip.split('::') : [ip, undefined];
+  const h = head === '' ? [] : head.split(':');
+  const t = tail === undefined || tail === '' ? [] : tail.split(':');
+  const groups = tail === undefined ? h : [...h, ...Array(8 - h.length - t.length).fill('0'), ...t];
+  return groups.map((g) => g.padStart(4, '0')).join(':');
+}
+
+/**
+ * The host of a static scrape target (an IP literal without brackets, or a DNS name) must be
+ * reachable from a Prometheus pod: not loopback (`localhost`, 127.0.0.0/8, ::1), which in the
+ * pod is Prometheus itself, and not the unspecified address. `fix` says what to write instead.
+ */
+export function checkScrapeHost(where: string, prop: string, host: string, target: string, fix: string): void {
+  if (isLoopbackIp(host) || /^localhost$|\.localhost$/i.test(host)) {
+    fail(where, prop, 'must not be a loopback address: Prometheus runs in a pod, where localhost is the pod itself', target, fix);
+  }
+  if (isUnspecifiedIp(host)) {
+    fail(where, prop, 'must be an address Prometheus can connect to, not the unspecified address', target);
+  }
 }
 
 /** Drops undefined values and empty arrays/maps, so rendered YAML only has what is set. */

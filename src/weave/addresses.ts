@@ -1,34 +1,12 @@
 // Addresses of Weave Net endpoints: static scrape targets and the IPs the router and weave-npc bind to.
 // Not exported from the package.
 import { isIPv4, isIPv6 } from 'net';
-import { fail } from '../prometheus/validate';
+import { checkScrapeHost, fail } from '../prometheus/validate';
 
 /** A DNS host name (RFC 1123 labels, no trailing dot). */
 const HOST_NAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 
-/** Whether an IP literal (IPv6 without brackets) is a loopback address. */
-export function isLoopbackIp(ip: string): boolean {
-  if (isIPv4(ip)) return ip.startsWith('127.');
-  if (!isIPv6(ip)) return false;
-  const lower = ip.toLowerCase();
-  if (expandIpv6(lower) === '0000:0000:0000:0000:0000:0000:0000:0001') return true;
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(lower);
-  return mapped !== null && mapped[1].startsWith('127.');
-}
-
-/** Whether an IP literal is the unspecified address (0.0.0.0 or ::). */
-export function isUnspecifiedIp(ip: string): boolean {
-  if (isIPv4(ip)) return ip === '0.0.0.0';
-  return isIPv6(ip) && /^[0:]+$/.test(ip);
-}
-
-function expandIpv6(ip: string): string {
-  const [head, tail] = ip.includes('::') ? ip.split('::') : [ip, undefined];
-  const h = head === '' ? [] : head.split(':');
-  const t = tail === undefined || tail === '' ? [] : tail.split(':');
-  const groups = tail === undefined ? h : [...h, ...Array(8 - h.length - t.length).fill('0'), ...t];
-  return groups.map((g) => g.padStart(4, '0')).join(':');
-}
+export { isLoopbackIp, isUnspecifiedIp } from '../prometheus/validate';
 
 /**
  * Parses a static scrape target (`host`, `host:port`, an IPv6 address, `[IPv6]:port`) into
@@ -60,12 +38,7 @@ export function parseTarget(where: string, prop: string, target: string, default
   }
   const port = portText === undefined ? defaultPort : Number(portText);
   if (port < 1 || port > 65535) fail(where, prop, 'must have a port in 1-65535', target);
-  if (isLoopbackIp(host) || /^localhost$|\.localhost$/i.test(host)) {
-    fail(where, prop, 'must not be a loopback address: Prometheus runs in a pod, where localhost is the pod itself', target,
-      'Use the address of the Weave Net host, and publish its metrics there (WEAVE_STATUS_ADDR for weave launch, WEAVE_METRICS_ADDR for weave-kube; see WeaveStatusAddress)');
-  }
-  if (isUnspecifiedIp(host)) {
-    fail(where, prop, 'must be an address Prometheus can connect to, not the unspecified address', target);
-  }
+  checkScrapeHost(where, prop, host, target,
+    'Use the address of the Weave Net host, and publish its metrics there (WEAVE_STATUS_ADDR for weave launch, WEAVE_METRICS_ADDR for weave-kube; see WeaveStatusAddress)');
   return `${isIPv6(host) ? `[${host}]` : host}:${port}`;
 }

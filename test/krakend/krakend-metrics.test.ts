@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { expectError, gatewayConfig } from './helpers';
 import { expectValidKrakendConfig } from './krakend-schema';
 import { PrometheusStack } from '../../src';
-import { KrakendConfig, KrakendGateways, KrakendMetrics, KrakendTelemetry } from '../../src/krakend';
+import { KrakendConfig, KrakendGateways, KrakendMetrics, KrakendSemanticConvention, KrakendTelemetry } from '../../src/krakend';
 import { findObject, findObjects } from '../harness';
 import { jobNamed, newChart, onlyConfig, synthAndCheck } from '../util';
 
@@ -227,9 +227,33 @@ describe('scraping', () => {
     const gateway = new KrakendMetrics(chart, 'gateway', { jobName: 'edge' });
     expect(gateway.dashboard.uid).toBe('krakend-edge');
     expect([...new Set(gateway.dashboard.queries.map((q) => q.panelTitle))]).toEqual([
-      'Requests', 'Status codes', 'Error ratio', 'Latency', 'Latency by endpoint', 'Backend latency', 'Backend errors',
+      'Gateways up', 'Requests', '5xx ratio', 'Latency (p95)',
+      'Requests by endpoint', 'Status codes', '5xx ratio by endpoint', 'Latency', 'Latency by endpoint (p95)', 'Response size by endpoint',
+      'Proxy latency by endpoint (p95)', 'Proxy errors by endpoint', 'Incomplete responses by endpoint',
+      'Backend latency (p95)', 'Backend errors',
+      'Backend requests by host and status', 'Backend host latency (p95)', 'Backend requests without response',
     ]);
-    for (const q of gateway.dashboard.queries) expect(q.expr).toContain('job="edge"');
+    for (const q of gateway.dashboard.queries) expect(q.expr).toContain('job="edge",instance=~"$instance"');
+  });
+
+  test('the dashboard follows the semantic convention, from the typed telemetry or the configuration', () => {
+    const metricsOf = (g: KrakendMetrics) => [...new Set(g.dashboard.queries.flatMap((q) => q.expr.match(/\bhttp_\w+/g) ?? []))].sort();
+    const original = new KrakendMetrics(newChart(), 'gateway');
+    expect(metricsOf(original)).toEqual([
+      'http_client_duration_bucket', 'http_client_duration_count', 'http_request_method', 'http_response_status_code', 'http_route',
+      'http_server_duration_bucket', 'http_server_duration_count', 'http_server_response_size_count', 'http_server_response_size_sum',
+    ]);
+    const typed = new KrakendMetrics(newChart(), 'gateway', { telemetry: new KrakendTelemetry({ globalLayer: { semanticConvention: KrakendSemanticConvention.V1_27 } }) });
+    const fromConfig = new KrakendMetrics(newChart(), 'gateway', {
+      config: KrakendConfig.fromObject({ version: 3, extra_config: { 'telemetry/opentelemetry': { layers: { global: { semantic_convention: '1.27' } } } } }),
+    });
+    expect(metricsOf(typed)).toEqual([
+      'http_client_request_duration_seconds_bucket', 'http_client_request_duration_seconds_count', 'http_request_method', 'http_response_status_code', 'http_route',
+      'http_server_request_duration_seconds_bucket', 'http_server_request_duration_seconds_count',
+      'http_server_response_body_size_bytes_count', 'http_server_response_body_size_bytes_sum',
+    ]);
+    expect(fromConfig.dashboard.queries).toEqual(typed.dashboard.queries);
+    expect(JSON.parse(typed.configJson).extra_config['telemetry/opentelemetry'].layers).toEqual({ global: { semantic_convention: '1.27' } });
   });
 });
 
@@ -472,10 +496,55 @@ describe('validation', () => {
     }), '.exporters.prometheus[0].name\' is required');
   });
 
-  test('fails on `host` in a Prometheus exporter, which the schema rejects', () => {
+  // krakend-otel v0.13.0 (KrakenD 2.12.1) config/config.go reads `host` and has no `listen_ip`;
+  // exporter/prometheus/prometheus.go listens on fmt.Sprintf("%s:%d", host, port).
+  test('keeps a configuration exporter\'s `host`, the key KrakenD 2.12.1 reads', () => {
+    const chart = newChart();
+    const gateway = new KrakendMetrics(chart, 'gateway', {
+      gateways: KrakendGateways.external({ targets: ['10.0.0.5'] }),
+      config: KrakendConfig.fromObject({ version: 3, extra_config: { 'telemetry/opentelemetry': { exporters: { prometheus: [{ name: 'p', port: 9091, host: '10.0.0.5' }] } } } }),
+    });
+    expect(JSON.parse(gateway.configJson).extra_config['telemetry/opentelemetry'].exporters.prometheus).toEqual([{ name: 'p', port: 9091, host: '10.0.0.5' }]);
+  });
+
+  test('fails on a configuration exporter `host` with an IPv6 address without brackets, on which the exporter never starts', () => {
     expectError(() => new KrakendMetrics(newChart(), 'gateway', {
-      config: KrakendConfig.fromObject({ version: 3, extra_config: { 'telemetry/opentelemetry': { exporters: { prometheus: [{ name: 'p', host: '0.0.0.0' }] } } } }),
-    }), '.exporters.prometheus[0].host\' is not a setting of the Prometheus exporter', "Use 'listen_ip'");
+      gateways: KrakendGateways.external({ targets: ['10.0.0.5'] }),
+      config: KrakendConfig.fromObject({ version: 3, extra_config: { 'telemetry/opentelemetry': { exporters: { prometheus: [{ name: 'p', host: '2001:db8::5' }] } } } }),
+    }), ".exporters.prometheus[0].host' must have an IPv6 address in brackets", 'Write "[2001:db8::5]"');
+  });
+
+  test('fails on a configuration exporter `host` that is not an IP', () => {
+    expectError(() => new KrakendMetrics(newChart(), 'gateway', {
+      config: KrakendConfig.fromObject({ version: 3, extra_config: { 'telemetry/opentelemetry': { exporters: { prometheus: [{ name: 'p', host: 'gateway.local' }] } } } }),
+    }), ".exporters.prometheus[0].host' must be an IPv4 address, an IPv6 address in brackets, or '' (every interface), got 'gateway.local'");
+  });
+
+  test('fails on a configuration exporter `listen_ip` that KrakenD 2.12.1 would ignore', () => {
+    expectError(() => new KrakendMetrics(newChart(), 'gateway', {
+      gateways: KrakendGateways.external({ targets: ['10.0.0.5'] }),
+      config: KrakendConfig.fromObject({ version: 3, extra_config: { 'telemetry/opentelemetry': { exporters: { prometheus: [{ name: 'p', listen_ip: '::1' }] } } } }),
+    }), ".exporters.prometheus[0].listen_ip' is ignored by KrakenD 2.12 (its exporter reads 'host'), so the exporter would listen on every interface, got '::1'",
+    'Write "host": "[::1]" instead');
+  });
+
+  test('accepts a configuration exporter `listen_ip` of every interface, which changes nothing', () => {
+    const gateway = new KrakendMetrics(newChart(), 'gateway', {
+      config: KrakendConfig.fromObject({ version: 3, extra_config: { 'telemetry/opentelemetry': { exporters: { prometheus: [{ name: 'p', port: 9091, listen_ip: '0.0.0.0' }] } } } }),
+    });
+    expect(gateway.exporterPort).toBe(9091);
+  });
+
+  test('fails when a deployed gateway\'s configuration exporter `host` is one address', () => {
+    expectError(() => new KrakendMetrics(newChart(), 'gateway', {
+      config: KrakendConfig.fromObject({ version: 3, extra_config: { 'telemetry/opentelemetry': { exporters: { prometheus: [{ name: 'p', host: '[::1]' }] } } } }),
+    }), '\'config.extra_config["telemetry/opentelemetry"].exporters.prometheus[0].host\' must listen on every interface', "got '::1'");
+  });
+
+  test('fails on a semantic_convention KrakenD does not know', () => {
+    expectError(() => new KrakendMetrics(newChart(), 'gateway', {
+      config: KrakendConfig.fromObject({ version: 3, extra_config: { 'telemetry/opentelemetry': { layers: { global: { semantic_convention: '1.29' } } } } }),
+    }), '\'config.extra_config["telemetry/opentelemetry"].layers.global.semantic_convention\' must be \'\' (the original metric names) or \'1.27\', got \'1.29\'');
   });
 
   test('fails on an unknown setting of a Prometheus exporter', () => {
@@ -552,7 +621,19 @@ describe('validation', () => {
   });
 
   test('fails on an external target with a scheme', () => {
-    expectError(() => new KrakendMetrics(newChart(), 'gateway', { gateways: external(['http://krakend1:9091']) }), "'gateways.targets[0]' must be host or host:port");
+    expectError(() => external(['http://krakend1:9091']), "KrakendGateways.external: 'targets[0]' must be host or host:port");
+  });
+
+  // Inside the Prometheus pod these reach Prometheus itself (seeds/004: "you cannot use
+  // `localhost` as a target because the Prometheus container does not run inside the KrakenD container").
+  test.each(['localhost', 'localhost:9091', 'api.localhost', '127.0.0.1', '127.1.2.3:9091', '::1', '[::1]:9091', '::ffff:127.0.0.1', '0:0:0:0:0:0:0:1'])(
+    'fails on the loopback target %s', (target) => {
+      expectError(() => external(['krakend1', target]),
+        "KrakendGateways.external: 'targets[1]' must not be a loopback address: Prometheus runs in a pod, where localhost is the pod itself", `got '${target}'`);
+    });
+
+  test.each(['0.0.0.0', '[::]:9091'])('fails on the unspecified address %s as a target', (target) => {
+    expectError(() => external([target]), "KrakendGateways.external: 'targets[0]' must be an address Prometheus can connect to, not the unspecified address");
   });
 
   test('fails on no external targets', () => {

@@ -2,8 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Duration } from 'cdk8s';
 import { expectError } from './helpers';
-import { expectValidKrakendConfig, krakendConfigProblems } from './krakend-schema';
-import { KrakendConfig, KrakendTelemetry } from '../../src/krakend';
+import { expectValidKrakendConfig, jsonFieldPaths, KRAKEND_OTEL_FIELDS, krakendConfigProblems, schemaFieldPaths } from './krakend-schema';
+import { KrakendConfig, KrakendSemanticConvention, KrakendTelemetry } from '../../src/krakend';
 import { withTempDir } from '../harness';
 
 /** The block inside a krakend.json, checked against the v2.x rules. */
@@ -50,16 +50,66 @@ describe('KrakendTelemetry', () => {
     expect(block(new KrakendTelemetry({ skipPaths: [''] })).skip_paths).toEqual(['']);
   });
 
-  test('every exporter setting', () => {
-    expect(block(new KrakendTelemetry({
+  test('every exporter setting; the listen address as `host`, the key KrakenD 2.12.1 reads', () => {
+    const json = new KrakendTelemetry({
       prometheusExporters: [
         { name: 'private', port: 9092, listenIp: '::1', processMetrics: false, goMetrics: false, disableMetrics: true },
+        { name: 'lan', port: 9094, listenIp: '10.0.0.5' },
         { name: 'public', port: 9093 },
       ],
-    })).exporters.prometheus).toEqual([
-      { name: 'private', port: 9092, listen_ip: '::1', process_metrics: false, go_metrics: false, disable_metrics: true },
+    }).toJson();
+    // krakend-otel v0.13.0 exporter/prometheus/prometheus.go listens on fmt.Sprintf("%s:%d", host, port):
+    // an IPv6 address needs brackets.
+    expect(json.exporters.prometheus).toEqual([
+      { name: 'private', port: 9092, host: '[::1]', process_metrics: false, go_metrics: false, disable_metrics: true },
+      { name: 'lan', port: 9094, host: '10.0.0.5', process_metrics: true, go_metrics: true },
       { name: 'public', port: 9093, process_metrics: true, go_metrics: true },
     ]);
+    // The schema's only objection: `host`, which it calls `listen_ip` (ignored by that release).
+    expect(krakendConfigProblems({ version: 3, extra_config: { 'telemetry/opentelemetry': json } })).toEqual([
+      "/extra_config/telemetry~1opentelemetry/exporters/prometheus/0: must NOT have additional properties 'host'",
+      "/extra_config/telemetry~1opentelemetry/exporters/prometheus/1: must NOT have additional properties 'host'",
+    ]);
+  });
+
+  test('every key written is one KrakenD 2.12.1 reads, and one its schema allows except the exporter\'s `host`', () => {
+    const attrs = { a: 'b' };
+    const json = new KrakendTelemetry({
+      serviceName: 'gw',
+      serviceVersion: '1.0.0',
+      deployEnv: 'production',
+      metricReportingPeriod: Duration.seconds(10),
+      traceSampleRate: 0.5,
+      skipPaths: ['/__health'],
+      prometheusExporters: [{ name: 'p', port: 9091, listenIp: '10.0.0.5', processMetrics: true, goMetrics: true, disableMetrics: false }],
+      globalLayer: {
+        disableMetrics: false,
+        disableTraces: false,
+        disablePropagation: false,
+        reportHeaders: true,
+        metricsStaticAttributes: attrs,
+        tracesStaticAttributes: attrs,
+        semanticConvention: KrakendSemanticConvention.V1_27,
+      },
+      proxyLayer: { disableMetrics: false, disableTraces: false, reportHeaders: true, metricsStaticAttributes: attrs, tracesStaticAttributes: attrs },
+      backendLayer: {
+        metrics: { disableStage: false, roundTrip: true, readPayload: true, detailedConnection: true, staticAttributes: attrs },
+        traces: { disableStage: false, roundTrip: true, readPayload: true, detailedConnection: true, reportHeaders: true, staticAttributes: attrs },
+      },
+    }).toJson();
+    const written = jsonFieldPaths(json);
+    // Everything KrakenD reads is written, but OTLP exporters and the skipped headers.
+    expect(KRAKEND_OTEL_FIELDS.filter((p) => !written.includes(p))).toEqual([
+      'exporters.otlp',
+      ...['name', 'host', 'port', 'use_http', 'disable_metrics', 'disable_traces', 'custom_metric_reporting_period'].map((k) => `exporters.otlp[].${k}`),
+      'layers.global.skip_headers', 'layers.proxy.skip_headers', 'layers.backend.traces.skip_headers',
+    ]);
+    expect(written.filter((p) => !KRAKEND_OTEL_FIELDS.includes(p))).toEqual([]);
+    const schema = schemaFieldPaths();
+    expect(written.filter((p) => !schema.includes(p))).toEqual(['exporters.prometheus[].host']);
+    // The other way round: what the schema calls the listen address, the code does not read.
+    expect(schema.filter((p) => p.startsWith('exporters.prometheus[].') && !KRAKEND_OTEL_FIELDS.includes(p)))
+      .toEqual(['exporters.prometheus[].listen_ip', 'exporters.prometheus[].custom_metric_reporting_period']);
   });
 
   test('globalLayer', () => {
@@ -82,6 +132,13 @@ describe('KrakendTelemetry', () => {
         traces_static_attributes: [{ key: 'team', value: 'api' }],
       },
     });
+  });
+
+  test('globalLayer.semanticConvention', () => {
+    expect(block(new KrakendTelemetry({ globalLayer: { semanticConvention: KrakendSemanticConvention.V1_27 } })).layers)
+      .toEqual({ global: { semantic_convention: '1.27' } });
+    expect(block(new KrakendTelemetry({ globalLayer: { semanticConvention: KrakendSemanticConvention.ORIGINAL } })).layers)
+      .toEqual({ global: { semantic_convention: '' } });
   });
 
   test('proxyLayer (the key is `proxy`, not OpenCensus\'s `pipe`)', () => {
@@ -194,7 +251,7 @@ describe('KrakendConfig', () => {
   });
 });
 
-describe('the KrakenD v2.x schema rules used by these tests', () => {
+describe('the KrakenD v2.12 schema rules used by these tests', () => {
   const withBlock = (b: object) => ({ version: 3, extra_config: { 'telemetry/opentelemetry': b } });
   const valid = { exporters: { prometheus: [{ name: 'p', port: 9091 }] } };
 
