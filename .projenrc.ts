@@ -157,11 +157,11 @@ project.addTask('synth:example', {
   description: 'Synthesize the bundled example app into examples/full-stack/dist, and say what was written',
   steps: [{ exec: runExample('full-stack') }, { exec: 'node scripts/summarize-manifests.cjs examples/full-stack/dist' }],
 });
-const readmePrograms = ['quick-start', 'prometheus-server'];
+const readmePrograms = ['quick-start', 'prometheus-server', 'weave-net', 'krakend'];
 project.addTask('synth:examples', {
   description: 'Synthesize every example into examples/*/dist',
   steps: [
-    ...['full-stack', 'app-metrics', 'weave-net', 'krakend', 'kuma-mesh', 'prometheus-config'].map((name) => ({ exec: runExample(name) })),
+    ...['full-stack', 'app-metrics', 'kuma-mesh', 'prometheus-config'].map((name) => ({ exec: runExample(name) })),
     // The README's programs are whole main.ts files, synthesized where they are, each into its own dist/.
     ...readmePrograms.map((name) => ({
       exec: 'ts-node -r tsconfig-paths/register main.ts',

@@ -30,7 +30,11 @@ function tool(cmd) {
 }
 
 const snake = (name) => name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
-const declared = (ts) => new Set([...ts.matchAll(/\b(?:const|let|var|function|class)\s+([A-Za-z_$][\w$]*)/g)].map((m) => snake(m[1])));
+/** The names a TypeScript source declares (as Python names) or imports. */
+const declared = (ts) => new Set([
+  ...[...ts.matchAll(/\b(?:const|let|var|function|class)\s+([A-Za-z_$][\w$]*)/g)].map((m) => snake(m[1])),
+  ...[...ts.matchAll(/^import\s+\{([^}]*)\}\s+from/gm)].flatMap((m) => m[1].split(',').map((n) => n.trim()).filter((n) => n !== '')),
+]);
 
 function where(snippet) {
   const loc = snippet.location;

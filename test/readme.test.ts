@@ -73,16 +73,24 @@ test.each(fencedBlocks('ts').map((b, i) => [i, b]))('TypeScript block %i is a wh
   }
 });
 
+const quickStart = fs.readFileSync(path.join(root, 'examples', 'quick-start', 'main.ts'), 'utf8');
+
 test.each(fs.readdirSync(path.join(root, 'rosetta')).filter((f) => f.endsWith('.ts-fixture')).map((f) => [f]))(
-  'the rosetta fixture %s is an example program with a `/// here` before its synth',
+  'the rosetta fixture %s is the first example plus lines the README shows, with the place of the sample before its synth',
   (fixtureFile) => {
-    const fixture = fs.readFileSync(path.join(root, 'rosetta', fixtureFile), 'utf8');
-    const from = /^\/\/ .*\((examples\/[\w/-]+\.ts)\)/m.exec(fixture);
-    expect(from).not.toBeNull();
-    const program = fs.readFileSync(path.join(root, from![1]), 'utf8');
-    expect(codeLines(fixture)).toContain('/// here');
-    expect(codeLines(fixture).filter((l) => l !== '/// here')).toEqual(codeLines(program));
-    expect(codeLines(fixture).slice(-2)).toEqual(['/// here', 'app.synth();']);
+    const fixture = splitImports(fs.readFileSync(path.join(root, 'rosetta', fixtureFile), 'utf8'));
+    const first = splitImports(quickStart);
+    const shown = new Set(fencedBlocks('ts').flatMap((b) => codeLines(splitImports(b.code).rest)));
+    const shownImports = new Set(fencedBlocks('ts').flatMap((b) => [...splitImports(b.code).imports]));
+    const code = codeLines(fixture.rest).filter((l) => !/^declare const (console|process):/.test(l));
+    const firstCode = codeLines(first.rest);
+    // Besides what Node.js declares (rosetta compiles without @types/node): the first example,
+    // its synth last, and before that the sample's place...
+    expect(code.slice(0, firstCode.length - 1)).toEqual(firstCode.slice(0, -1));
+    expect(code.slice(-2)).toEqual(['/// here', 'app.synth();']);
+    // ...after lines that README samples show, and imports that they or the first example make.
+    for (const line of code.slice(firstCode.length - 1, -2)) expect(shown).toContain(line);
+    for (const name of fixture.imports) expect(first.imports.has(name) || shownImports.has(name)).toBe(true);
   },
 );
 

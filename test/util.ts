@@ -1,8 +1,10 @@
 // Synthesizes a chart and runs every output through the real validators: the Kubernetes
 // schemas (strict), promtool for each prometheus.yml and rule file. Tests of every construct use it.
+import * as fs from 'fs';
+import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
-import { checkConfig, findObjects, validateManifests } from './harness';
+import { checkConfig, findObjects, makeTempDir, removeTempDir, validateManifests } from './harness';
 
 export interface Synthesized {
   /** Every object of the chart, in output order. */
@@ -13,7 +15,45 @@ export interface Synthesized {
 
 /** Synthesizes the chart, validates every object and checks each prometheus.yml and rule file with promtool. */
 export function synthAndCheck(chart: Chart): Synthesized {
-  const objects = Testing.synth(chart);
+  return checkObjects(Testing.synth(chart));
+}
+
+/** A program under examples/ run as a user runs it, checked like a chart. */
+export interface ProgramRun extends Synthesized {
+  /** What the program printed with console.log, line by line. */
+  readonly printed: string[];
+}
+
+/**
+ * Runs examples/<name>/main.ts in this process as `cdk8s synth` would: in its own directory,
+ * writing into a temporary directory (CDK8S_OUTDIR), and checks what it wrote like `synthAndCheck`.
+ */
+export function runExampleProgram(name: string): ProgramRun {
+  const dir = path.join(__dirname, '..', 'examples', name);
+  const outdir = makeTempDir('example-program-');
+  const saved = { cwd: process.cwd(), outdir: process.env.CDK8S_OUTDIR, log: console.log };
+  const printed: string[] = [];
+  try {
+    process.chdir(dir);
+    process.env.CDK8S_OUTDIR = outdir;
+    console.log = (...args: unknown[]) => { printed.push(args.join(' ')); };
+    jest.isolateModules(() => require(path.join(dir, 'main.ts')));
+    const manifests = fs.readdirSync(outdir).filter((f) => f.endsWith('.k8s.yaml')).sort();
+    if (manifests.length === 0) throw new Error(`examples/${name}/main.ts wrote no manifest`);
+    const objects = manifests.flatMap((f) => YAML.parseAllDocuments(fs.readFileSync(path.join(outdir, f), 'utf8'))
+      .map((d) => d.toJS()).filter((o) => o !== null));
+    return { ...checkObjects(objects), printed };
+  } finally {
+    console.log = saved.log;
+    process.chdir(saved.cwd);
+    if (saved.outdir === undefined) delete process.env.CDK8S_OUTDIR;
+    else process.env.CDK8S_OUTDIR = saved.outdir;
+    removeTempDir(outdir);
+  }
+}
+
+/** Validates every object and checks each prometheus.yml and rule file with promtool. */
+export function checkObjects(objects: any[]): Synthesized {
   validateManifests(objects);
   const prometheusConfigs: { [configMap: string]: any } = {};
   for (const cm of findObjects(objects, 'ConfigMap')) {

@@ -1,16 +1,14 @@
-// examples/krakend, synthesized and checked like any chart.
+// The examples/krakend program, run as it stands and checked like any chart.
 import * as fs from 'fs';
 import * as path from 'path';
-import { Testing } from 'cdk8s';
 import { gatewayConfig } from './helpers';
 import { expectValidKrakendConfig } from './krakend-schema';
-import { KrakendChart } from '../../examples/krakend/chart';
 import { findObject, findObjects } from '../harness';
-import { jobNamed, onlyConfig, synthAndCheck } from '../util';
+import { jobNamed, onlyConfig, runExampleProgram } from '../util';
 
 function example() {
-  const chart = new KrakendChart(Testing.app(), 'krakend');
-  return { chart, out: synthAndCheck(chart) };
+  const out = runExampleProgram('krakend');
+  return { out };
 }
 
 describe('examples/krakend', () => {
@@ -37,12 +35,13 @@ describe('examples/krakend', () => {
   });
 
   test('the deployed gateways run three replicas, discovered in their namespace with the same label', () => {
-    const { out, chart } = example();
+    const { out } = example();
     const job = jobNamed(onlyConfig(out), 'krakend');
     expect(job.kubernetes_sd_configs[0].namespaces).toEqual({ names: ['gateway'] });
     expect(job.relabel_configs).toContainEqual({ target_label: 'app', replacement: 'kotel_example', action: 'replace' });
     expect(findObject(out.objects, 'Deployment', /gateway/).spec.replicas).toBe(3);
-    expect(chart.gateway.exporterPort).toBe(9091);
+    const service = findObject(out.objects, 'Service', /gateway/);
+    expect(service.spec.ports).toContainEqual(expect.objectContaining({ name: 'metrics', port: 9091 }));
   });
 
   test('the deployed gateways run the user\'s krakend.json with the document\'s telemetry, valid for KrakenD 2.x', () => {
@@ -60,8 +59,10 @@ describe('examples/krakend', () => {
   });
 
   test('the external gateways get the migrated configuration, on the port they are scraped at', () => {
-    const { chart } = example();
-    const config = JSON.parse(chart.composeGateways.configJson);
+    const { out } = example();
+    // The program prints the krakend.json of the external gateways.
+    expect(out.printed).toHaveLength(1);
+    const config = JSON.parse(out.printed[0]);
     expectValidKrakendConfig(config);
     expect(config.extra_config).toEqual({
       'telemetry/opentelemetry': { metric_reporting_period: 0, exporters: { prometheus: [{ port: 9091, name: 'krakend' }] } },
