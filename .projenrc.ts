@@ -161,7 +161,7 @@ const readmePrograms = ['quick-start', 'prometheus-server', 'weave-net', 'kraken
 project.addTask('synth:examples', {
   description: 'Synthesize every example into examples/*/dist',
   steps: [
-    ...['full-stack', 'app-metrics', 'kuma-mesh', 'prometheus-config'].map((name) => ({ exec: runExample(name) })),
+    ...['full-stack', 'app-metrics', 'kuma-mesh'].map((name) => ({ exec: runExample(name) })),
     // The README's programs are whole main.ts files, synthesized where they are, each into its own dist/.
     ...readmePrograms.map((name) => ({
       exec: 'ts-node -r tsconfig-paths/register main.ts',

@@ -27,8 +27,9 @@ export interface ProgramRun extends Synthesized {
 /**
  * Runs examples/<name>/main.ts in this process as `cdk8s synth` would: in its own directory,
  * writing into a temporary directory (CDK8S_OUTDIR), and checks what it wrote like `synthAndCheck`.
+ * `manifests: false` is for a program that writes none (it prints what it makes).
  */
-export function runExampleProgram(name: string): ProgramRun {
+export function runExampleProgram(name: string, options: { manifests?: boolean } = {}): ProgramRun {
   const dir = path.join(__dirname, '..', 'examples', name);
   const outdir = makeTempDir('example-program-');
   const saved = { cwd: process.cwd(), outdir: process.env.CDK8S_OUTDIR, log: console.log };
@@ -39,7 +40,9 @@ export function runExampleProgram(name: string): ProgramRun {
     console.log = (...args: unknown[]) => { printed.push(args.join(' ')); };
     jest.isolateModules(() => require(path.join(dir, 'main.ts')));
     const manifests = fs.readdirSync(outdir).filter((f) => f.endsWith('.k8s.yaml')).sort();
-    if (manifests.length === 0) throw new Error(`examples/${name}/main.ts wrote no manifest`);
+    if ((manifests.length > 0) !== (options.manifests ?? true)) {
+      throw new Error(`examples/${name}/main.ts wrote ${manifests.length} manifests`);
+    }
     const objects = manifests.flatMap((f) => YAML.parseAllDocuments(fs.readFileSync(path.join(outdir, f), 'utf8'))
       .map((d) => d.toJS()).filter((o) => o !== null));
     return { ...checkObjects(objects), printed };
