@@ -8,6 +8,7 @@ import { ingressPolicy, podsInNamespace, webClients } from '../network-policy';
 import { httpProbe, renderResources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../pod';
 import { ScrapeJob, ServiceDiscovery } from '../prometheus';
 import { checkDnsLabel, checkImage, checkNonEmpty, checkPort, checkServiceType, fail } from '../prometheus/validate';
+import { parsePrometheusVersion } from '../prometheus/version';
 import type { PrometheusStack } from '../stack/prometheus-stack';
 import { PrometheusStorage } from '../stack/storage';
 import { toYaml } from '../yaml';
@@ -553,7 +554,8 @@ export class Grafana extends Construct {
   /** The data source and dashboard provider files. */
   private provisioningFiles(): { [file: string]: string } {
     const stack = this.stack;
-    const version = /:v?(\d+\.\d+\.\d+)$/.exec(stack.image)?.[1];
+    const parsed = parsePrometheusVersion(stack.image);
+    const version = parsed && `${parsed.major}.${parsed.minor}.${parsed.patch}`;
     const datasources = {
       apiVersion: 1,
       datasources: [{
