@@ -52,7 +52,9 @@ export const CONFIG_GATES: VersionGate[] = [
   { field: new RegExp(`${KUBERNETES_SD}\\.attach_metadata$`), since: '2.35.0', source: KUBERNETES_GO('v2.35.0') },
   // 2.35 attaches node metadata to the pod role only; endpoints and endpointslice follow in 2.37.
   {
-    field: new RegExp(`${KUBERNETES_SD}\\.attach_metadata$`), since: '2.37.0', source: KUBERNETES_GO('v2.37.0'),
+    field: new RegExp(`${KUBERNETES_SD}\\.attach_metadata$`),
+    since: '2.37.0',
+    source: KUBERNETES_GO('v2.37.0'),
     when: (sd) => sd.role === 'endpoints' || sd.role === 'endpointslice',
   },
   { field: new RegExp(`${SD_OWNER}\\.kuma_sd_configs$`), since: '2.29.0', source: 'prometheus/prometheus v2.29.0 discovery/xds/kuma.go' },
@@ -68,7 +70,8 @@ export const RULE_GATES: VersionGate[] = [
 
 /** Server flags, by name (without the value). */
 export const FLAG_GATES: VersionGate[] = [
-  ...['config.file', 'storage.tsdb.path', 'web.listen-address', 'web.enable-lifecycle'].map((flag) => ({
+  // --config.file and --web.listen-address are 1.x flags too (Go's flag package takes -- as well).
+  ...['storage.tsdb.path', 'web.enable-lifecycle'].map((flag) => ({
     field: new RegExp(`^--${flag.replace(/\./g, '\\.')}$`), since: '2.0.0', source: 'prometheus/prometheus v2.0.0 cmd/prometheus/main.go',
   })),
   ...['storage.tsdb.retention.time', 'storage.tsdb.retention.size'].map((flag) => ({
