@@ -94,6 +94,7 @@ export class PrometheusConfig {
   private readonly remoteWriteList: RemoteWrite[] = [];
   private readonly alertmanagerList: AlertmanagerEndpoint[] = [];
   private readonly watchListeners: Array<(watches: KubernetesWatch[]) => void> = [];
+  private readonly warningListeners: Array<(warning: string) => void> = [];
   /** The Prometheus the configuration is for; on its own, the newest supported release. */
   private target: { image?: string; version: PrometheusVersion } = { version: LATEST_PROMETHEUS };
 
@@ -138,6 +139,7 @@ export class PrometheusConfig {
     }
     this.jobs.set(job.jobName, job);
     this.watchListeners.forEach((listener) => listener(job._watches()));
+    this.warn(job._cleartextAuth());
   }
 
   /** Adds a rule group. Fails if a group of the same name exists. */
@@ -160,12 +162,14 @@ export class PrometheusConfig {
         'Give them different names or settings, or add it once');
     }
     this.remoteWriteList.push(remoteWrite);
+    this.warn(remoteWrite._cleartextAuth());
   }
 
   /** Adds a set of Alertmanagers to send alerts to. */
   public addAlertmanager(endpoint: AlertmanagerEndpoint): void {
     this.alertmanagerList.push(endpoint);
     this.watchListeners.forEach((listener) => listener(endpoint._watches()));
+    this.warn(endpoint._cleartextAuth());
   }
 
   /** The scrape jobs, in the order they were added (a copy). */
@@ -276,6 +280,20 @@ export class PrometheusConfig {
    */
   public _onWatch(listener: (watches: KubernetesWatch[]) => void): void {
     this.watchListeners.push(listener);
+  }
+
+  /**
+   * Calls `listener` with the advice about each scrape job, remote write or Alertmanager added
+   * from now on (credentials over plain HTTP), so an owner can warn however it was added.
+   *
+   * @internal
+   */
+  public _onWarning(listener: (warning: string) => void): void {
+    this.warningListeners.push(listener);
+  }
+
+  private warn(warning: string | undefined): void {
+    if (warning) this.warningListeners.forEach((listener) => listener(warning));
   }
 
   /**

@@ -327,6 +327,7 @@ export class PrometheusStack extends Construct {
     this.podMetadata = new ApiObjectMetadataDefinition({ apiObject: this.deployment });
     // However a job reaches the configuration (here or through `config`), its discovery gets RBAC.
     this.config._onWatch((watches) => this.grantDiscovery(watches));
+    this.config._onWarning((warning) => addWarning(this, warning));
     // Rules can be added to a group after it was added, so this is checked once the app is built.
     this.node.addValidation({
       validate: () => this.config.ruleGroups.filter((g) => g.rules.length === 0)
