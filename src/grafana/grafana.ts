@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import { Dashboard } from './dashboard';
 import { grafanaDuration } from './uid';
 import { ingressPolicy, podsInNamespace, webClients } from '../network-policy';
+import { checkNodePortsAcrossApp } from '../node-ports';
 import { httpProbe, renderResources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../pod';
 import { ScrapeJob, ServiceDiscovery } from '../prometheus';
 import { checkDnsLabel, checkImage, checkNonEmpty, checkPort, checkServiceType, fail } from '../prometheus/validate';
@@ -336,6 +337,7 @@ export class Grafana extends Construct {
     const serviceType = props.serviceType ?? kplus.ServiceType.CLUSTER_IP;
     this.servicePort = checkPort(path, 'servicePort', props.servicePort ?? HTTP_PORT);
     checkServiceType(path, serviceType, props.nodePort);
+    checkNodePortsAcrossApp(this);
     const service = new k8s.KubeService(this, 'Service', {
       metadata: this.metadata,
       spec: {

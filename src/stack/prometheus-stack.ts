@@ -9,6 +9,7 @@ import { prometheusDashboard } from './dashboard';
 import { Dashboard } from '../grafana/dashboard';
 import { Grafana, GrafanaOptions } from '../grafana/grafana';
 import { ingressPolicy, podsInNamespace, webClients } from '../network-policy';
+import { checkNodePortsAcrossApp } from '../node-ports';
 import { httpProbe, namespaceOf, renderResources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../pod';
 import { needsClusterRole, policyRules, watchedNamespaces } from './rbac';
 import { PrometheusStorage } from './storage';
@@ -351,6 +352,7 @@ export class PrometheusStack extends Construct {
       },
     });
     this.serviceName = service.name;
+    checkNodePortsAcrossApp(this);
 
     if (props.networkPolicy ?? true) {
       // The L1 object renders its props at synthesis, so peers admitted later (`_admit`) appear.

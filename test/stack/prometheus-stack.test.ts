@@ -1,7 +1,7 @@
-import { Duration, Size, Testing } from 'cdk8s';
+import { ApiObject, Chart, Duration, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
-  AlertmanagerEndpoint, Authentication, Credential, KubernetesRole, PrometheusStack, PrometheusStorage,
+  AlertmanagerEndpoint, Authentication, Credential, GrafanaAdminCredentials, KubernetesRole, PrometheusStack, PrometheusStorage,
   RecordingRule, RemoteWrite, RuleGroup, Scheme, ScrapeJob, ServiceDiscovery,
 } from '../../src';
 import { warningsOf } from '../../src/warnings';
@@ -548,5 +548,64 @@ describe('credentials', () => {
       discovery: [ServiceDiscovery.staticTargets({ targets: ['app:443'] })],
     }));
     expect(warningsOf(stack)).toEqual([]);
+  });
+});
+
+describe('node ports across the App', () => {
+  const NODE_PORT_FIX = 'Give one of them another `nodePort`, or make it ClusterIP';
+
+  test('a single stack keeps the seed\'s NodePort 30900', () => {
+    const chart = newChart();
+    new PrometheusStack(chart, 'prometheus');
+    expect(findObject(synthAndCheck(chart).objects, 'Service').spec.ports[0].nodePort).toBe(30900);
+  });
+
+  test('a central and a federated stack in two charts of one App both on 30900 fail with both paths and the fix', () => {
+    const app = Testing.app();
+    const central = new Chart(app, 'central');
+    const federated = new Chart(app, 'federated');
+    new PrometheusStack(central, 'prometheus');
+    new PrometheusStack(federated, 'prometheus');
+    expectError(() => Testing.synth(central),
+      "federated/prometheus/Service: 'nodePort' must be unique in the cluster (central/prometheus/Service takes it too), got 30900", NODE_PORT_FIX);
+  });
+
+  test('another nodePort or a ClusterIP Service resolves it', () => {
+    const app = Testing.app();
+    const central = new Chart(app, 'central');
+    new PrometheusStack(central, 'prometheus');
+    new PrometheusStack(new Chart(app, 'federated'), 'prometheus', { nodePort: 30901 });
+    new PrometheusStack(new Chart(app, 'edge'), 'prometheus', { serviceType: kplus.ServiceType.CLUSTER_IP });
+    expect(() => Testing.synth(central)).not.toThrow();
+  });
+
+  test('Grafana on 30900 clashes with a default stack', () => {
+    const chart = newChart();
+    const stack = new PrometheusStack(chart, 'prometheus');
+    stack.addGrafana({
+      adminCredentials: GrafanaAdminCredentials.fromSecret(kplus.Secret.fromSecretName(chart, 'Admin', 'grafana-admin')),
+      serviceType: kplus.ServiceType.NODE_PORT,
+      nodePort: 30900,
+    });
+    expectError(() => Testing.synth(chart),
+      "test/prometheus/Grafana/Service: 'nodePort' must be unique in the cluster (test/prometheus/Service takes it too), got 30900");
+  });
+
+  test('Services that are not the library\'s count too (a kplus Service, a raw ApiObject)', () => {
+    const chart = newChart();
+    new PrometheusStack(chart, 'prometheus');
+    new ApiObject(chart, 'Legacy', {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'legacy' },
+      spec: { type: 'NodePort', selector: { app: 'legacy' }, ports: [{ port: 80, nodePort: 30900 }] },
+    });
+    expectError(() => Testing.synth(chart), "test/Legacy: 'nodePort' must be unique in the cluster (test/prometheus/Service takes it too), got 30900");
+
+    const other = newChart();
+    new PrometheusStack(other, 'prometheus');
+    const svc = new kplus.Service(other, 'App', { type: kplus.ServiceType.NODE_PORT, ports: [{ port: 80, nodePort: 30900 }] });
+    svc.selectLabel('app', 'x');
+    expectError(() => Testing.synth(other), "test/App/Resource: 'nodePort' must be unique in the cluster (test/prometheus/Service takes it too), got 30900");
   });
 });
