@@ -3,6 +3,7 @@ import { ApiObjectMetadata, ApiObjectMetadataDefinition, Duration, Lazy, Names, 
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { Dashboard } from './dashboard';
+import { iniSectionOf, nearestIniKey } from './ini-sections';
 import { grafanaDuration } from './uid';
 import { ingressPolicy, podsInNamespace, webClients } from '../network-policy';
 import { checkNodePortsAcrossApp } from '../node-ports';
@@ -208,8 +209,10 @@ export interface GrafanaOptions {
   readonly resources?: kplus.ContainerResources;
   /**
    * Other grafana.ini settings, as `section.option` keys (`'server.root_url'`,
-   * `'auth.generic_oauth.enabled'`); each becomes a `GF_SECTION_OPTION` variable. A password or
-   * secret must be a reference (`$__file{/path}` or `$__env{VAR}`), never the value itself.
+   * `'auth.generic_oauth.enabled'`); each becomes a `GF_SECTION_OPTION` variable. The section
+   * must be one of grafana.ini's (Grafana ignores a variable for any other), so a typo such as
+   * `'aut.anonymous.enabled'` fails with the nearest section. A password or secret must be a
+   * reference (`$__file{/path}` or `$__env{VAR}`), never the value itself.
    *
    * @default - none
    */
@@ -672,6 +675,11 @@ function settingsEnv(where: string, settings: { [key: string]: string }): { [nam
     }
     if (owner) fail(where, prop, `is set by the construct${owner.startsWith('(') ? ` ${owner}` : `; use ${owner}`}`, value);
     const secretLike = /(password|secret|secret_key|token|api_key)$/i.test(key);
+    if (!iniSectionOf(key)) {
+      const nearest = nearestIniKey(key);
+      fail(where, prop, `must be in a grafana.ini section Grafana knows: GF_${key.toUpperCase().replace(/[.-]/g, '_')} would be ignored`,
+        secretLike ? '<redacted>' : value, `Did you mean '${nearest.key}' (section [${nearest.section}])?`);
+    }
     if (secretLike && !/^\$__(file|env)\{[^}]+\}$/.test(value)) {
       fail(where, prop, 'must be a reference ($__file{/path} or $__env{VAR}), not the secret itself: it would be written into the manifests',
         '<redacted>', 'Mount the Secret and point at the file, or set the variable from a Secret');
