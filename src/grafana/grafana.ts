@@ -3,11 +3,14 @@ import { ApiObjectMetadata, ApiObjectMetadataDefinition, Duration, Lazy, Names, 
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { Dashboard } from './dashboard';
+import { iniSectionOf, nearestIniKey } from './ini-sections';
 import { grafanaDuration } from './uid';
 import { ingressPolicy, podsInNamespace, webClients } from '../network-policy';
+import { checkNodePortsAcrossApp } from '../node-ports';
 import { httpProbe, renderResources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../pod';
 import { ScrapeJob, ServiceDiscovery } from '../prometheus';
 import { checkDnsLabel, checkImage, checkNonEmpty, checkPort, checkServiceType, fail } from '../prometheus/validate';
+import { imageVersion } from '../prometheus/version';
 import type { PrometheusStack } from '../stack/prometheus-stack';
 import { PrometheusStorage } from '../stack/storage';
 import { toYaml } from '../yaml';
@@ -206,8 +209,10 @@ export interface GrafanaOptions {
   readonly resources?: kplus.ContainerResources;
   /**
    * Other grafana.ini settings, as `section.option` keys (`'server.root_url'`,
-   * `'auth.generic_oauth.enabled'`); each becomes a `GF_SECTION_OPTION` variable. A password or
-   * secret must be a reference (`$__file{/path}` or `$__env{VAR}`), never the value itself.
+   * `'auth.generic_oauth.enabled'`); each becomes a `GF_SECTION_OPTION` variable. The section
+   * must be one of grafana.ini's (Grafana ignores a variable for any other), so a typo such as
+   * `'aut.anonymous.enabled'` fails with the nearest section. A password or secret must be a
+   * reference (`$__file{/path}` or `$__env{VAR}`), never the value itself.
    *
    * @default - none
    */
@@ -335,6 +340,7 @@ export class Grafana extends Construct {
     const serviceType = props.serviceType ?? kplus.ServiceType.CLUSTER_IP;
     this.servicePort = checkPort(path, 'servicePort', props.servicePort ?? HTTP_PORT);
     checkServiceType(path, serviceType, props.nodePort);
+    checkNodePortsAcrossApp(this);
     const service = new k8s.KubeService(this, 'Service', {
       metadata: this.metadata,
       spec: {
@@ -553,7 +559,8 @@ export class Grafana extends Construct {
   /** The data source and dashboard provider files. */
   private provisioningFiles(): { [file: string]: string } {
     const stack = this.stack;
-    const version = /:v?(\d+\.\d+\.\d+)$/.exec(stack.image)?.[1];
+    const parsed = imageVersion(stack.image);
+    const version = parsed && `${parsed.major}.${parsed.minor}.${parsed.patch}`;
     const datasources = {
       apiVersion: 1,
       datasources: [{
@@ -668,6 +675,11 @@ function settingsEnv(where: string, settings: { [key: string]: string }): { [nam
     }
     if (owner) fail(where, prop, `is set by the construct${owner.startsWith('(') ? ` ${owner}` : `; use ${owner}`}`, value);
     const secretLike = /(password|secret|secret_key|token|api_key)$/i.test(key);
+    if (!iniSectionOf(key)) {
+      const nearest = nearestIniKey(key);
+      fail(where, prop, `must be in a grafana.ini section Grafana knows: GF_${key.toUpperCase().replace(/[.-]/g, '_')} would be ignored`,
+        secretLike ? '<redacted>' : value, `Did you mean '${nearest.key}' (section [${nearest.section}])?`);
+    }
     if (secretLike && !/^\$__(file|env)\{[^}]+\}$/.test(value)) {
       fail(where, prop, 'must be a reference ($__file{/path} or $__env{VAR}), not the secret itself: it would be written into the manifests',
         '<redacted>', 'Mount the Secret and point at the file, or set the variable from a Secret');

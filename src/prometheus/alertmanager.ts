@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import { Authentication, Credential, TlsOptions } from './credential';
-import { httpClientCredentials, renderHttpClient } from './http-client';
+import { cleartextAuthWarning, httpClientCredentials, renderHttpClient } from './http-client';
 import { Relabel } from './relabel';
 import { Scheme } from './scrape-job';
 import { KubernetesWatch, ServiceDiscovery } from './service-discovery';
@@ -83,6 +83,11 @@ export class AlertmanagerEndpoint {
   /** @internal */
   public _credentials(): Credential[] {
     return httpClientCredentials(this.props);
+  }
+
+  /** @internal */
+  public _cleartextAuth(): string | undefined {
+    return cleartextAuthWarning('the Alertmanager endpoint', this.props, (this.props.scheme ?? Scheme.HTTP) === Scheme.HTTP);
   }
 
   /** @internal */

@@ -70,8 +70,14 @@ export class Credential {
  * Basic authentication with the password read from a file.
  */
 export interface BasicAuthOptions {
-  /** The user name. */
-  readonly username: string;
+  /**
+   * The user name. Prometheus accepts basic auth without one and sends an empty user name
+   * (prometheus/common config/http_config.go `BasicAuth`), as hosted stores that take a token
+   * as the password expect.
+   *
+   * @default - no user name
+   */
+  readonly username?: string;
   /** The password, read from a file or a Secret. */
   readonly password: Credential;
 }
@@ -125,8 +131,13 @@ export interface OAuth2Options {
 export class Authentication {
   /** Basic authentication (`basic_auth` with `password_file`). */
   public static basic(options: BasicAuthOptions): Authentication {
-    checkNonEmpty('Authentication.basic', 'username', options.username);
-    return new Authentication('basic_auth', { username: options.username, password_file: options.password.path }, [options.password]);
+    const where = 'Authentication.basic';
+    if (options.username !== undefined && typeof options.username !== 'string') {
+      fail(where, 'username', 'must be a string', options.username);
+    }
+    checkCredential(where, 'password', options.password);
+    return new Authentication('basic_auth', compact({ username: options.username || undefined, password_file: options.password.path }),
+      [options.password]);
   }
 
   /** An `Authorization` header (`authorization` with `credentials_file`), a bearer token by default. */
@@ -138,6 +149,7 @@ export class Authentication {
     if (type.toLowerCase() === 'basic') {
       fail('Authentication.authorization', 'credentialsType', 'must not be Basic', type, 'Use Authentication.basic()');
     }
+    checkCredential('Authentication.authorization', 'credentials', options.credentials);
     return new Authentication('authorization', { type, credentials_file: options.credentials.path }, [options.credentials]);
   }
 
@@ -145,6 +157,7 @@ export class Authentication {
   public static oauth2(options: OAuth2Options): Authentication {
     checkNonEmpty('Authentication.oauth2', 'clientId', options.clientId);
     checkUrl('Authentication.oauth2', 'tokenUrl', options.tokenUrl);
+    checkCredential('Authentication.oauth2', 'clientSecret', options.clientSecret);
     return new Authentication('oauth2', compact({
       client_id: options.clientId,
       client_secret_file: options.clientSecret.path,
@@ -167,6 +180,28 @@ export class Authentication {
   /** @internal */
   public _credentials(): Credential[] {
     return [...this.credentials];
+  }
+
+  /**
+   * What the client sends with every request: `basic auth`, `an Authorization header` or
+   * `an OAuth 2.0 token`.
+   *
+   * @internal
+   */
+  public _describe(): string {
+    return this.key === 'basic_auth' ? 'basic auth' : this.key === 'authorization' ? 'an Authorization header' : 'an OAuth 2.0 token';
+  }
+}
+
+/**
+ * A secret must be a Credential (a file): from JavaScript, or copied from a prometheus.yml such
+ * as `basic_auth: { password: <token> }`, a plain string would otherwise vanish from the output.
+ */
+function checkCredential(where: string, prop: string, value: unknown): void {
+  if (!(value instanceof Credential)) {
+    fail(where, prop, 'must be a Credential read from a file (secrets are never written into prometheus.yml)',
+      typeof value === 'string' ? '<redacted>' : value,
+      'Use Credential.fromSecret(secretName, key), or Credential.fromFile(path)');
   }
 }
 

@@ -36,6 +36,16 @@ export function renderHttpClient(where: string, settings: HttpClientSettings): {
   });
 }
 
+/**
+ * A warning when the client sends credentials over plain HTTP, where anyone on the network path
+ * reads them.
+ */
+export function cleartextAuthWarning(what: string, settings: HttpClientSettings, plainHttp: boolean): string | undefined {
+  if (!settings.auth || !plainHttp) return undefined;
+  return `${what} sends ${settings.auth._describe()} over plain http://: anyone on the network path can read the credentials. `
+    + 'Use https (Scheme.HTTPS, or an https:// URL), with tls if the server\'s certificate needs a CA';
+}
+
 /** The files an HTTP client reads its secrets from. */
 export function httpClientCredentials(settings: HttpClientSettings): Credential[] {
   return [...(settings.auth?._credentials() ?? []), ...tlsCredentials(settings.tls)];

@@ -6,6 +6,8 @@ import { RuleGroup } from './rules';
 import { ScrapeJob } from './scrape-job';
 import { KubernetesWatch } from './service-discovery';
 import { checkLabelMap, fail, formatMillis, millis, promDuration } from './validate';
+import { imageVersion, Version } from './version';
+import { CONFIG_GATES, gatedFields, LATEST_PROMETHEUS, RULE_GATES, versionProblems } from './version-gates';
 import { toYaml as renderYaml } from '../yaml';
 
 /** Prometheus's own defaults, used to check jobs that rely on them. */
@@ -61,14 +63,18 @@ export interface PrometheusConfigProps {
  */
 export class PrometheusConfig {
   /**
-   * A configuration owned by a construct, whose errors name the construct's path.
+   * A configuration owned by a construct, whose errors name the construct's path, for the
+   * Prometheus that `image` runs (its tag gives the version; a tag that names none counts as
+   * the newest supported release).
    *
    * @internal
    */
-  public static _create(where: string, props: PrometheusConfigProps): PrometheusConfig {
+  public static _create(where: string, props: PrometheusConfigProps, image?: string): PrometheusConfig {
     PrometheusConfig.creatingFor = where;
     try {
-      return new PrometheusConfig(props);
+      const config = new PrometheusConfig(props);
+      if (image !== undefined) config.target = { image, version: imageVersion(image) ?? LATEST_PROMETHEUS };
+      return config;
     } finally {
       PrometheusConfig.creatingFor = undefined;
     }
@@ -88,6 +94,9 @@ export class PrometheusConfig {
   private readonly remoteWriteList: RemoteWrite[] = [];
   private readonly alertmanagerList: AlertmanagerEndpoint[] = [];
   private readonly watchListeners: Array<(watches: KubernetesWatch[]) => void> = [];
+  private readonly warningListeners: Array<(warning: string) => void> = [];
+  /** The Prometheus the configuration is for; on its own, the newest supported release. */
+  private target: { image?: string; version: Version } = { version: LATEST_PROMETHEUS };
 
   constructor(props: PrometheusConfigProps = {}) {
     const where = PrometheusConfig.creatingFor ?? 'PrometheusConfig';
@@ -130,6 +139,7 @@ export class PrometheusConfig {
     }
     this.jobs.set(job.jobName, job);
     this.watchListeners.forEach((listener) => listener(job._watches()));
+    this.warn(job._cleartextAuth());
   }
 
   /** Adds a rule group. Fails if a group of the same name exists. */
@@ -152,12 +162,14 @@ export class PrometheusConfig {
         'Give them different names or settings, or add it once');
     }
     this.remoteWriteList.push(remoteWrite);
+    this.warn(remoteWrite._cleartextAuth());
   }
 
   /** Adds a set of Alertmanagers to send alerts to. */
   public addAlertmanager(endpoint: AlertmanagerEndpoint): void {
     this.alertmanagerList.push(endpoint);
     this.watchListeners.forEach((listener) => listener(endpoint._watches()));
+    this.warn(endpoint._cleartextAuth());
   }
 
   /** The scrape jobs, in the order they were added (a copy). */
@@ -189,18 +201,14 @@ export class PrometheusConfig {
     return this.jobs.get(jobName);
   }
 
-  /** Renders prometheus.yml. */
+  /**
+   * Renders prometheus.yml.
+   *
+   * Fails if a field needs a newer Prometheus than the one the configuration is for.
+   */
   public toYaml(): string {
-    const global = Object.fromEntries(Object.entries(this.global).filter(([, v]) => v !== undefined));
-    const doc: { [key: string]: unknown } = {};
-    if (Object.keys(global).length > 0) doc.global = global;
-    if (this.groups.size > 0) doc.rule_files = [this.ruleFile];
-    if (this.alertmanagerList.length > 0) {
-      doc.alerting = { alertmanagers: this.alertmanagerList.map((a) => a._render()) };
-    }
-    doc.scrape_configs = this.scrapeJobs.map((j) => j._render());
-    if (this.remoteWriteList.length > 0) doc.remote_write = this.remoteWriteList.map((r) => r._render());
-    return renderYaml(doc);
+    this.checkVersion();
+    return renderYaml(this.document());
   }
 
   /**
@@ -210,7 +218,43 @@ export class PrometheusConfig {
    */
   public rulesToYaml(): string | undefined {
     if (this.groups.size === 0) return undefined;
-    return renderYaml({ groups: this.ruleGroups.map((g) => g._render()) });
+    this.checkVersion();
+    return renderYaml(this.rulesDocument());
+  }
+
+  /**
+   * The fields of prometheus.yml and the rule file that the target Prometheus lacks, one
+   * message each.
+   *
+   * @internal
+   */
+  public _versionProblems(): string[] {
+    // An empty rule group is reported by its owner; it has no fields to check.
+    const groups = { groups: this.ruleGroups.filter((g) => g.rules.length > 0).map((g) => g._render()) };
+    const fields = [...gatedFields(this.document(), CONFIG_GATES), ...gatedFields(groups, RULE_GATES)];
+    return versionProblems(this.where, this.target.image, this.target.version, fields);
+  }
+
+  private checkVersion(): void {
+    const problems = this._versionProblems();
+    if (problems.length > 0) throw new Error(problems.join('\n'));
+  }
+
+  private rulesDocument(): { [key: string]: unknown } {
+    return { groups: this.ruleGroups.map((g) => g._render()) };
+  }
+
+  private document(): { [key: string]: unknown } {
+    const global = Object.fromEntries(Object.entries(this.global).filter(([, v]) => v !== undefined));
+    const doc: { [key: string]: unknown } = {};
+    if (Object.keys(global).length > 0) doc.global = global;
+    if (this.groups.size > 0) doc.rule_files = [this.ruleFile];
+    if (this.alertmanagerList.length > 0) {
+      doc.alerting = { alertmanagers: this.alertmanagerList.map((a) => a._render()) };
+    }
+    doc.scrape_configs = this.scrapeJobs.map((j) => j._render());
+    if (this.remoteWriteList.length > 0) doc.remote_write = this.remoteWriteList.map((r) => r._render());
+    return doc;
   }
 
   /**
@@ -236,6 +280,20 @@ export class PrometheusConfig {
    */
   public _onWatch(listener: (watches: KubernetesWatch[]) => void): void {
     this.watchListeners.push(listener);
+  }
+
+  /**
+   * Calls `listener` with the advice about each scrape job, remote write or Alertmanager added
+   * from now on (credentials over plain HTTP), so an owner can warn however it was added.
+   *
+   * @internal
+   */
+  public _onWarning(listener: (warning: string) => void): void {
+    this.warningListeners.push(listener);
+  }
+
+  private warn(warning: string | undefined): void {
+    if (warning) this.warningListeners.forEach((listener) => listener(warning));
   }
 
   /**

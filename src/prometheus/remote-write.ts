@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import { Authentication, Credential, TlsOptions } from './credential';
-import { httpClientCredentials, renderHttpClient } from './http-client';
+import { cleartextAuthWarning, httpClientCredentials, renderHttpClient } from './http-client';
 import { Relabel } from './relabel';
 import { checkNonEmpty, checkPositiveInteger, checkUrl, compact, fail, millis, promDuration, redactUrl } from './validate';
 
@@ -195,6 +195,15 @@ export class RemoteWrite {
    */
   public _credentials(): Credential[] {
     return httpClientCredentials(this.props);
+  }
+
+  /**
+   * A warning when the remote write sends credentials over plain HTTP.
+   *
+   * @internal
+   */
+  public _cleartextAuth(): string | undefined {
+    return cleartextAuthWarning(`remote write '${this.name ?? redactUrl(this.url)}'`, this.props, /^http:/i.test(this.url));
   }
 
   /**

@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import { Authentication, Credential, TlsOptions } from './credential';
-import { httpClientCredentials, renderHttpClient } from './http-client';
+import { cleartextAuthWarning, httpClientCredentials, renderHttpClient } from './http-client';
 import { Relabel } from './relabel';
 import { KubernetesWatch, ServiceDiscovery } from './service-discovery';
 import {
@@ -217,6 +217,15 @@ export class ScrapeJob {
    */
   public _credentials(): Credential[] {
     return httpClientCredentials(this.props);
+  }
+
+  /**
+   * A warning when the job sends credentials over plain HTTP.
+   *
+   * @internal
+   */
+  public _cleartextAuth(): string | undefined {
+    return cleartextAuthWarning(`scrape job '${this.jobName}'`, this.props, (this.props.scheme ?? Scheme.HTTP) === Scheme.HTTP);
   }
 
   /**

@@ -17,8 +17,13 @@ function RE2JS(): Re2 {
 
 /** Throws the library's standard error. */
 export function fail(where: string, prop: string, constraint: string, value: unknown, fix?: string): never {
+  throw new Error(problem(where, prop, constraint, value, fix));
+}
+
+/** The library's standard error message, for validations that report several at once. */
+export function problem(where: string, prop: string, constraint: string, value: unknown, fix?: string): string {
   const got = typeof value === 'string' ? `'${value}'` : JSON.stringify(value);
-  throw new Error(`${where}: '${prop}' ${constraint}, got ${got}${fix ? `. ${fix}` : ''}`);
+  return `${where}: '${prop}' ${constraint}, got ${got}${fix ? `. ${fix}` : ''}`;
 }
 
 /** Legacy Prometheus label names: valid on every Prometheus 2.x and 3.x. */

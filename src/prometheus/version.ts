@@ -53,3 +53,8 @@ export function imageAtLeast(image: string, minimum: string): boolean {
 export function formatVersion(version: Version): string {
   return `${version.major}.${version.minor}.${version.patch}`;
 }
+
+/** Whether `version` is `minimum` (such as `'2.55.0'`) or newer. */
+export function atLeast(version: Version, minimum: string): boolean {
+  return versionAtLeast(version, parseVersion(minimum)!);
+}

@@ -9,11 +9,14 @@ import { prometheusDashboard } from './dashboard';
 import { Dashboard } from '../grafana/dashboard';
 import { Grafana, GrafanaOptions } from '../grafana/grafana';
 import { ingressPolicy, podsInNamespace, webClients } from '../network-policy';
+import { checkNodePortsAcrossApp } from '../node-ports';
 import { httpProbe, namespaceOf, renderResources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../pod';
 import { needsClusterRole, policyRules, watchedNamespaces } from './rbac';
 import { PrometheusStorage } from './storage';
 import { SECRETS_MOUNT_PATH } from '../prometheus/credential';
 import { checkAbsolutePath, checkDnsLabel, checkImage, checkLabelMap, checkPort, checkServiceType, fail, promDuration } from '../prometheus/validate';
+import { imageVersion } from '../prometheus/version';
+import { gatedFlags, LATEST_PROMETHEUS, versionProblems } from '../prometheus/version-gates';
 import { addWarning } from '../warnings';
 
 const k8s = kplus.k8s;
@@ -45,6 +48,11 @@ export interface PrometheusStackProps {
   readonly createNamespace?: boolean;
   /**
    * The Prometheus container image; a 2.x or 3.x release (the flags are 2.x/3.x style).
+   *
+   * Its tag (`v2.55.1`, `2.55.1`, `v3.5.0-rc.0`, `v3.5.0@sha256:...`) tells the Prometheus
+   * version: a flag or field that the version lacks fails synthesis, naming the version it
+   * needs. A digest-only reference or a tag that is no version (`latest`) counts as the newest
+   * supported release (3.5.0).
    *
    * @default 'quay.io/prometheus/prometheus:v3.5.0'
    */
@@ -277,6 +285,8 @@ export class PrometheusStack extends Construct {
       `--web.listen-address=:${WEB_PORT}`,
       ...lifecycleApi ? ['--web.enable-lifecycle'] : [],
     ];
+    const flagProblems = versionProblems(path, this.image, imageVersion(this.image) ?? LATEST_PROMETHEUS, gatedFlags(this.args));
+    if (flagProblems.length > 0) throw new Error(flagProblems.join('\n'));
     if (props.lifecycleApi && openToAll) {
       addWarning(this, `the lifecycle API (--web.enable-lifecycle) is on and the ${serviceType} Service admits every source: anyone who `
         + 'reaches a node can POST /-/quit. Set allowFrom to the clients that need Prometheus, or leave lifecycleApi unset.');
@@ -287,7 +297,7 @@ export class PrometheusStack extends Construct {
       scrapeTimeout: props.scrapeTimeout ?? Duration.seconds(10),
       evaluationInterval: props.evaluationInterval ?? Duration.seconds(15),
       externalLabels: props.externalLabels,
-    });
+    }, this.image);
 
     this.selectorLabels = {
       'app.kubernetes.io/name': 'prometheus',
@@ -326,11 +336,14 @@ export class PrometheusStack extends Construct {
     this.podMetadata = new ApiObjectMetadataDefinition({ apiObject: this.deployment });
     // However a job reaches the configuration (here or through `config`), its discovery gets RBAC.
     this.config._onWatch((watches) => this.grantDiscovery(watches));
+    this.config._onWarning((warning) => addWarning(this, warning));
     // Rules can be added to a group after it was added, so this is checked once the app is built.
     this.node.addValidation({
       validate: () => this.config.ruleGroups.filter((g) => g.rules.length === 0)
         .map((g) => `${path}: rule group '${g.name}' must contain at least one rule, got none. Pass 'rules' or call addRule()`),
     });
+    // Fields are checked against the image's version once every job and rule is added.
+    this.node.addValidation({ validate: () => this.config._versionProblems() });
 
     // Rendered at synthesis: a mesh the pod joins later may change the default type.
     const service = new k8s.KubeService(this, 'Service', {
@@ -350,6 +363,7 @@ export class PrometheusStack extends Construct {
       }),
     });
     this.serviceName = service.name;
+    checkNodePortsAcrossApp(this);
 
     if (props.networkPolicy ?? true) {
       // The L1 object renders its props at synthesis, so peers admitted later (`_admit`) appear.

@@ -560,6 +560,13 @@ describe('fails', () => {
     expectError(() => build({ settings: { 'log.mode': 'file' } }), '\'settings.log.mode\'');
   });
 
+  test('on a settings key whose section Grafana does not have, such as the typo aut.anonymous.enabled', () => {
+    expectError(() => build({ settings: { 'aut.anonymous.enabled': 'true' } }),
+      `${PATH}: 'settings.aut.anonymous.enabled' must be in a grafana.ini section Grafana knows: GF_AUT_ANONYMOUS_ENABLED would be ignored, `
+      + 'got \'true\'. Did you mean \'auth.anonymous.enabled\' (section [auth.anonymous])?');
+    expectError(() => build({ settings: { 'smpt.password': '$__file{/etc/smtp/password}' } }), "got '<redacted>'", "Did you mean 'smtp.password'");
+  });
+
   test('on a settings key that is not section.option', () => {
     expectError(() => build({ settings: { root_url: 'https://g.example.com/' } }),
       `${PATH}: 'settings' keys must be grafana.ini 'section.option' names, such as server.root_url, got 'root_url'`);

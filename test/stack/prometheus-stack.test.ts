@@ -1,12 +1,12 @@
-import { Duration, Size, Testing } from 'cdk8s';
+import { ApiObject, Chart, Duration, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
-  AlertmanagerEndpoint, Authentication, Credential, KubernetesRole, PrometheusStack, PrometheusStorage,
-  RecordingRule, RemoteWrite, RuleGroup, ScrapeJob, ServiceDiscovery,
+  AlertmanagerEndpoint, Authentication, Credential, GrafanaAdminCredentials, KubernetesRole, PrometheusStack, PrometheusStorage,
+  RecordingRule, RemoteWrite, RuleGroup, Scheme, ScrapeJob, ServiceDiscovery,
 } from '../../src';
 import { warningsOf } from '../../src/warnings';
 import { findObject, findObjects } from '../harness';
-import { jobNamed, newChart, onlyConfig, synthAndCheck } from '../util';
+import { expectError, jobNamed, newChart, onlyConfig, synthAndCheck } from '../util';
 
 const kinds = (objects: any[]) => objects.map((o) => o.kind);
 const podSpec = (objects: any[]) => findObject(objects, 'Deployment').spec.template.spec;
@@ -493,5 +493,119 @@ describe('review fixes', () => {
   test('fails on a claim of zero size and on a claim name Kubernetes rejects', () => {
     expect(() => PrometheusStorage.persistentVolumeClaim({ size: Size.gibibytes(0) })).toThrow(/'size' must be at least 1 MiB, got '0 KiB'/);
     expect(() => PrometheusStorage.existingClaim('My Claim')).toThrow(/'claimName' must be a DNS-1123 subdomain .*got 'My Claim'/);
+  });
+});
+
+describe('credentials', () => {
+  // The seed's (000) remote_write fragment: `basic_auth` with only a password, the token inline.
+  test('the seed\'s basic auth without a user name: no username in prometheus.yml, the token from a Secret, accepted by promtool', () => {
+    const chart = newChart();
+    const stack = new PrometheusStack(chart, 'prometheus');
+    stack.addRemoteWrite(new RemoteWrite({
+      url: 'https://frontend.dev.weave.works/api/prom/push',
+      auth: Authentication.basic({ password: Credential.fromSecret('weave-cloud', 'token') }),
+    }));
+    const config = onlyConfig(synthAndCheck(chart));
+    expect(config.remote_write[0].basic_auth).toEqual({ password_file: '/etc/prometheus/secrets/weave-cloud/token' });
+    expect(warningsOf(stack)).toEqual([]);
+  });
+
+  test('from JavaScript, the seed\'s fragment as written fails with the fix instead of a TypeError', () => {
+    const seed = { password: '<WEAVE_CLOUD_TOKEN>' } as any;
+    expectError(() => Authentication.basic(seed), "Authentication.basic: 'password' must be a Credential read from a file",
+      "got '<redacted>'", 'Use Credential.fromSecret(secretName, key)');
+    expectError(() => Authentication.authorization({ credentials: 'token' as any }), "Authentication.authorization: 'credentials' must be a Credential");
+  });
+
+  test('warns when basic auth or a token goes over plain http (remote write, scrape job, Alertmanager)', () => {
+    const chart = newChart();
+    const stack = new PrometheusStack(chart, 'prometheus');
+    const token = Credential.fromSecret('creds', 'token');
+    stack.addRemoteWrite(new RemoteWrite({ url: 'http://frontend.dev.weave.works/api/prom/push', auth: Authentication.basic({ password: token }) }));
+    stack.config.addScrapeJob(new ScrapeJob({
+      jobName: 'app', auth: Authentication.authorization({ credentials: token }), discovery: [ServiceDiscovery.staticTargets({ targets: ['app:80'] })],
+    }));
+    stack.addAlertmanager(new AlertmanagerEndpoint({
+      auth: Authentication.basic({ username: 'am', password: token }), discovery: [ServiceDiscovery.staticTargets({ targets: ['am:9093'] })],
+    }));
+    expect(warningsOf(stack)).toEqual([
+      expect.stringMatching(/^test\/prometheus: remote write 'http:\/\/frontend\.dev\.weave\.works\/api\/prom\/push' sends basic auth over plain http:\/\/: .* Use https/),
+      expect.stringMatching(/^test\/prometheus: scrape job 'app' sends an Authorization header over plain http:\/\//),
+      expect.stringMatching(/^test\/prometheus: the Alertmanager endpoint sends basic auth over plain http:\/\//),
+    ]);
+    synthAndCheck(chart);
+  });
+
+  test('no warning over https, or without credentials', () => {
+    const chart = newChart();
+    const stack = new PrometheusStack(chart, 'prometheus');
+    stack.addRemoteWrite(new RemoteWrite({ url: 'https://mimir.example.com/push', auth: Authentication.basic({ password: Credential.fromSecret('c', 't') }) }));
+    stack.addRemoteWrite(new RemoteWrite({ url: 'http://mimir.monitoring.svc/push' }));
+    stack.addScrapeJob(new ScrapeJob({
+      jobName: 'tls',
+      scheme: Scheme.HTTPS,
+      auth: Authentication.authorization({ credentials: Credential.fromSecret('c', 't') }),
+      discovery: [ServiceDiscovery.staticTargets({ targets: ['app:443'] })],
+    }));
+    expect(warningsOf(stack)).toEqual([]);
+  });
+});
+
+describe('node ports across the App', () => {
+  const NODE_PORT_FIX = 'Give one of them another `nodePort`, or make it ClusterIP';
+
+  test('a single stack keeps the seed\'s NodePort 30900', () => {
+    const chart = newChart();
+    new PrometheusStack(chart, 'prometheus');
+    expect(findObject(synthAndCheck(chart).objects, 'Service').spec.ports[0].nodePort).toBe(30900);
+  });
+
+  test('a central and a federated stack in two charts of one App both on 30900 fail with both paths and the fix', () => {
+    const app = Testing.app();
+    const central = new Chart(app, 'central');
+    const federated = new Chart(app, 'federated');
+    new PrometheusStack(central, 'prometheus');
+    new PrometheusStack(federated, 'prometheus');
+    expectError(() => Testing.synth(central),
+      "federated/prometheus/Service: 'nodePort' must be unique in the cluster (central/prometheus/Service takes it too), got 30900", NODE_PORT_FIX);
+  });
+
+  test('another nodePort or a ClusterIP Service resolves it', () => {
+    const app = Testing.app();
+    const central = new Chart(app, 'central');
+    new PrometheusStack(central, 'prometheus');
+    new PrometheusStack(new Chart(app, 'federated'), 'prometheus', { nodePort: 30901 });
+    new PrometheusStack(new Chart(app, 'edge'), 'prometheus', { serviceType: kplus.ServiceType.CLUSTER_IP });
+    expect(() => Testing.synth(central)).not.toThrow();
+  });
+
+  test('Grafana on 30900 clashes with a default stack', () => {
+    const chart = newChart();
+    const stack = new PrometheusStack(chart, 'prometheus');
+    stack.addGrafana({
+      adminCredentials: GrafanaAdminCredentials.fromSecret(kplus.Secret.fromSecretName(chart, 'Admin', 'grafana-admin')),
+      serviceType: kplus.ServiceType.NODE_PORT,
+      nodePort: 30900,
+    });
+    expectError(() => Testing.synth(chart),
+      "test/prometheus/Grafana/Service: 'nodePort' must be unique in the cluster (test/prometheus/Service takes it too), got 30900");
+  });
+
+  test('Services that are not the library\'s count too (a kplus Service, a raw ApiObject)', () => {
+    const chart = newChart();
+    new PrometheusStack(chart, 'prometheus');
+    new ApiObject(chart, 'Legacy', {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'legacy' },
+      spec: { type: 'NodePort', selector: { app: 'legacy' }, ports: [{ port: 80, nodePort: 30900 }] },
+    });
+    expectError(() => Testing.synth(chart), "test/Legacy: 'nodePort' must be unique in the cluster (test/prometheus/Service takes it too), got 30900");
+
+    const other = newChart();
+    new PrometheusStack(other, 'prometheus');
+    const svc = new kplus.Service(other, 'App', { type: kplus.ServiceType.NODE_PORT, ports: [{ port: 80, nodePort: 30900 }] });
+    svc.selectLabel('app', 'x');
+    expectError(() => Testing.synth(other), "test/App/Resource: 'nodePort' must be unique in the cluster (test/prometheus/Service takes it too), got 30900");
   });
 });

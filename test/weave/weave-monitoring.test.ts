@@ -151,7 +151,8 @@ describe('zero config', () => {
 describe('props', () => {
   test('stack: the jobs go to the given stack only', () => {
     const chart = newChart();
-    const other = new PrometheusStack(chart, 'other', { metadata: { namespace: 'other' } });
+    // Another nodePort: two Services cannot both take the default 30900.
+    const other = new PrometheusStack(chart, 'other', { metadata: { namespace: 'other' }, nodePort: 30901 });
     const stack = new PrometheusStack(chart, 'prometheus', { metadata: { namespace: 'monitoring' } });
     new WeaveMonitoring(chart, 'weave', { stack });
     const configs = synthAndCheck(chart).prometheusConfigs;
