@@ -43,7 +43,8 @@ describe('without a stack (prometheus-operator)', () => {
     const svc = findObject(objects, 'Service');
     expect(sm.apiVersion).toBe('monitoring.coreos.com/v1');
     expect(selectorMatches(sm.spec.selector, svc.metadata.labels)).toBe(true);
-    expect(sm.spec.selector.matchLabels).toEqual({ 'app': 'my-app', 'app.kubernetes.io/component': 'metrics' });
+    // A label of this Service only: another Service of the same pods is not selected (see operator.test.ts).
+    expect(sm.spec.selector.matchLabels).toEqual({ 'cdk8s-prometheus-monitoring/service': svc.metadata.name });
     expect(sm.spec.endpoints).toEqual([{ port: svc.spec.ports[0].name, interval: '15s' }]);
     expect(sm.metadata.namespace).toBe(svc.metadata.namespace);
   });
@@ -267,27 +268,46 @@ describe('with a stack (no prometheus-operator)', () => {
 });
 
 describe('prometheus.io annotations', () => {
-  test('annotates the pods and adds the namespace\'s annotation job on the stack', () => {
+  test('annotates the pods for a Prometheus that honours the annotations', () => {
     const chart = newChart();
-    const stack = new PrometheusStack(chart, 'prometheus');
     const web = webDeployment(chart);
-    new AppServiceMonitor(chart, 'web-metrics', { pods: web, portNumber: 8000, path: '/prometheus', prometheusAnnotations: true, stack });
+    new AppServiceMonitor(chart, 'web-metrics', { pods: web, portNumber: 8000, path: '/prometheus', prometheusAnnotations: true });
     const out = synthAndCheck(chart);
     expect(findObject(out.objects, 'Deployment', web.name).spec.template.metadata.annotations).toEqual({
       'prometheus.io/scrape': 'true', 'prometheus.io/port': '8000', 'prometheus.io/path': '/prometheus',
     });
-    expect(jobNamed(onlyConfig(out), 'pods/shop').kubernetes_sd_configs).toEqual([{ role: 'pod', namespaces: { names: ['shop'] } }]);
+    expect(warningsOf(chart)).toEqual([]);
+  });
+
+  test('fails with a stack: the annotation job would scrape the app with other labels and without its settings', () => {
+    const chart = newChart();
+    const stack = new PrometheusStack(chart, 'prometheus');
+    expectError(() => new AppServiceMonitor(chart, 'web-metrics', {
+      pods: webDeployment(chart), portNumber: 8000, prometheusAnnotations: true, stack, scrapeInterval: Duration.seconds(30),
+    }), 'test/web-metrics', "'prometheusAnnotations'", "'stack'", 'got true', 'Drop prometheusAnnotations');
+  });
+
+  test('warns that settings the annotations cannot carry reach only the ServiceMonitor', () => {
+    const chart = newChart();
+    new AppServiceMonitor(chart, 'web-metrics', {
+      pods: webDeployment(chart),
+      portNumber: 8000,
+      prometheusAnnotations: true,
+      scrapeInterval: Duration.seconds(30),
+      metricRelabelConfigs: [Relabel.drop({ sourceLabels: ['__name__'], regex: 'go_.*' })],
+    });
+    expect(warningsOf(chart)).toEqual([expect.stringMatching(/^test\/web-metrics: the prometheus\.io annotations .* ignores scrapeInterval, metricRelabelConfigs, /)]);
   });
 });
 
 describe('pre-forking servers', () => {
-  test('multiprocess python mounts a shared emptyDir and points the client at it', () => {
+  test('multiprocess python mounts the container\'s own directory of an emptyDir and points the client at it', () => {
     const chart = newChart();
     const web = webDeployment(chart);
     new AppServiceMonitor(chart, 'web-metrics', { pods: web, portNumber: 8000, preforkingServer: true, multiprocess: MultiprocessMetrics.python() });
     const pod = findObject(synthAndCheck(chart).objects, 'Deployment').spec.template.spec;
     expect(pod.volumes).toContainEqual({ name: 'prometheus-multiproc', emptyDir: {} });
-    expect(pod.containers[0].volumeMounts).toContainEqual({ name: 'prometheus-multiproc', mountPath: '/tmp/prometheus-multiproc' });
+    expect(pod.containers[0].volumeMounts).toContainEqual({ name: 'prometheus-multiproc', mountPath: '/tmp/prometheus-multiproc', subPath: pod.containers[0].name });
     expect(pod.containers[0].env).toEqual(expect.arrayContaining([
       { name: 'PROMETHEUS_MULTIPROC_DIR', value: '/tmp/prometheus-multiproc' },
       { name: 'prometheus_multiproc_dir', value: '/tmp/prometheus-multiproc' },
@@ -456,16 +476,9 @@ describe('review fixes', () => {
       .toThrow(/test\/m: 'scrapeTimeout' must not exceed the scrape interval \(15s, the stack's\), got '30s'/);
   });
 
-  test('with annotations and a stack, the pods are scraped once, through the annotation job', () => {
-    const chart = newChart();
-    const stack = new PrometheusStack(chart, 'prometheus');
-    new AppServiceMonitor(chart, 'web-metrics', { pods: webDeployment(chart), portNumber: 8000, prometheusAnnotations: true, stack });
-    expect(onlyConfig(synthAndCheck(chart)).scrape_configs.map((j: any) => j.job_name)).toEqual(['prometheus', 'pods/shop']);
-  });
-
   test('fails on a namespace other than the workload\'s', () => {
     const chart = newChart();
     expect(() => new AppServiceMonitor(chart, 'm', { pods: webDeployment(chart, 'shop'), portNumber: 8000, metadata: { namespace: 'other' } }))
-      .toThrow(/test\/m: 'metadata.namespace' must be the workload's namespace 'shop'.*got 'other'/);
+      .toThrow(/test\/m: 'metadata.namespace' must be the namespace of 'pods', 'shop'.*got 'other'/);
   });
 });
