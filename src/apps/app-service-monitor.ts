@@ -327,10 +327,8 @@ export class AppServiceMonitor extends Construct {
           'Drop prometheusAnnotations (the stack already scrapes the application), or drop stack and let the Prometheus that honours the annotations scrape it');
       }
       PrometheusAnnotations.annotate(workload, { portNumber: props.portNumber, path: props.path, scheme: props.scheme });
-      const ignored = Object.entries({
-        scrapeInterval: props.scrapeInterval, scrapeTimeout: props.scrapeTimeout, relabelConfigs: props.relabelConfigs,
-        metricRelabelConfigs: props.metricRelabelConfigs, honorLabels: props.honorLabels,
-      }).filter(([, v]) => v !== undefined).map(([k]) => k);
+      const ignored = (['scrapeInterval', 'scrapeTimeout', 'relabelConfigs', 'metricRelabelConfigs', 'honorLabels'] as const)
+        .filter((prop) => props[prop] !== undefined);
       if (ignored.length > 0) {
         addWarning(this, `the prometheus.io annotations carry the port, path and scheme only: a Prometheus that scrapes the pods through them ignores ${ignored.join(', ')}, which only the ServiceMonitor carries.`);
       }
