@@ -76,6 +76,25 @@ export function podSelectorLabels(where: string, prop: string, pods: kplus.IPodS
 }
 
 /**
+ * The one namespace that a workload's (or a selector's) pods are in, when it names one: a
+ * workload's own namespace, or the single name of `Pods.select(..., { namespaces })`.
+ * Fails on selectors that span namespaces (by label, several names, `Namespaces.all()`),
+ * which a Service, selecting pods of its own namespace only, cannot follow.
+ */
+export function podSelectorNamespace(where: string, prop: string, pods: kplus.IPodSelector): string | undefined {
+  const namespaces = pods.toPodSelectorConfig().namespaces;
+  if (!namespaces) return undefined;
+  const byLabels = namespaces.labelSelector !== undefined && !namespaces.labelSelector.isEmpty();
+  const names = namespaces.names ?? [];
+  if (byLabels || names.length !== 1) {
+    fail(where, prop, 'must select pods of one named namespace (a Service selects pods of its own namespace only)',
+      byLabels ? namespaces.labelSelector!._toKube() : names.length === 0 ? 'every namespace' : names,
+      'Select the pods with kplus.Namespaces.select(this, \'Ns\', { names: [\'<namespace>\'] }), or pass the workload');
+  }
+  return names[0];
+}
+
+/**
  * The namespace an object lands in: the first namespace given (its own metadata, its workload's),
  * else its chart's, else `default`, as the API server would place it.
  */

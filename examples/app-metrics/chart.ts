@@ -1,7 +1,7 @@
 import { Chart, ChartProps, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
-  AppServiceMonitor, MultiprocessMetrics, PlatformExporters, PrometheusStack,
+  AppServiceMonitor, MultiprocessMetrics, NamespaceIngress, PlatformExporters, PrometheusStack,
 } from 'cdk8s-prometheus-monitoring';
 import { Construct } from 'constructs';
 
@@ -35,9 +35,13 @@ export class AppMetricsChart extends Chart {
     new AppServiceMonitor(this, 'reference-app-metrics', {
       pods: app,
       portNumber: 8000,
+      // The Service name is the `job` label of every series: named, it survives a renamed construct.
+      metadata: { name: 'reference-app' },
       scrapeInterval: Duration.seconds(15),
       serviceMonitorLabels: { release: 'prometheus-operator' },
       stack,
+      // The platform denies ingress from other namespaces: the policy only adds the scrape.
+      namespaceIngress: NamespaceIngress.DEFAULT_DENY,
       preforkingServer: true,
       multiprocess: MultiprocessMetrics.python(),
     });

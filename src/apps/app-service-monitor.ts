@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import * as monitoring from '../imports/monitoring.coreos.com';
 import { ingressPolicy, peersOf, podsInNamespace, podsInNamespacesLabelled } from '../network-policy';
-import { namespaceOf, podSelectorLabels } from '../pod';
+import { namespaceOf, podSelectorLabels, podSelectorNamespace } from '../pod';
 import { Relabel, Scheme } from '../prometheus';
 import { checkDnsLabel, checkHttpPath, checkPort, checkServiceType, fail, millis, promDuration } from '../prometheus/validate';
 import { PrometheusStack } from '../stack';
@@ -19,6 +19,8 @@ export interface AppServiceMonitorProps {
   /**
    * The application's pods: a kplus workload (`kplus.Deployment`, `kplus.StatefulSet`, ...)
    * or a label selector (`kplus.Pods.select(this, 'App', { labels: { app: 'my-app' } })`).
+   * A selector that names one namespace places the objects there; one that spans namespaces
+   * is refused (a Service selects pods of its own namespace only).
    */
   readonly pods: kplus.IPodSelector;
   /** The container port that serves the metrics. */
@@ -61,9 +63,17 @@ export interface AppServiceMonitorProps {
    */
   readonly scheme?: Scheme;
   /**
-   * Metadata of the created objects: `namespace` (the application's namespace) and labels.
+   * Metadata of the created objects: `name`, `namespace` (the application's namespace), labels
+   * and annotations.
    *
-   * @default - the namespace of the workload when `pods` is one, else the chart's, else 'default'
+   * `name` names the Service, the ServiceMonitor and the NetworkPolicy. The Service name is
+   * the `job` label of every series of the application, whether prometheus-operator or the
+   * `stack` scrapes it: give a name, so that alerts and dashboards keyed on `job` survive a
+   * change of construct id. It must be a DNS-1035 label (what the API server requires of a
+   * Service name).
+   *
+   * @default - names generated from the construct path; the namespace of `pods` when it names
+   * one (a workload's namespace, or a selector's single namespace), else the chart's, else 'default'
    */
   readonly metadata?: ApiObjectMetadata;
   /**
@@ -113,9 +123,24 @@ export interface AppServiceMonitorProps {
   /**
    * Create a NetworkPolicy that lets `allowFrom` reach the metrics port of the pods.
    *
-   * @default true
+   * @default - true, unless `namespaceIngress` is `NamespaceIngress.ALLOW_ALL`
    */
   readonly networkPolicy?: boolean;
+  /**
+   * What the application's namespace does with ingress that no policy of this construct
+   * names, which decides whether a NetworkPolicy is created.
+   *
+   * A NetworkPolicy that selects pods isolates them: they then accept only what some policy
+   * admits. `DEFAULT_DENY` (the namespace's own policies already isolate the pods and admit
+   * the application's clients) gets a policy that adds the scrape. `ALLOW_ALL` (the namespace
+   * has no policy for the pods) gets none: Prometheus can already connect, and a policy would
+   * cut every other client of the pods, on every port, the metrics port included.
+   *
+   * @default - NamespaceIngress.DEFAULT_DENY, the Cloud Platform guide's model; synthesis warns
+   * when the workload declares container ports other than the metrics port, which the policy
+   * would cut in a namespace that admits all ingress
+   */
+  readonly namespaceIngress?: NamespaceIngress;
   /**
    * Who may scrape the metrics port.
    *
@@ -131,8 +156,11 @@ export interface AppServiceMonitorProps {
    */
   readonly stack?: PrometheusStack;
   /**
-   * Also add the `prometheus.io/*` annotations to the pods (`pods` must then be a workload)
-   * and, on `stack`, the job that honours them in the application's namespace.
+   * Also add the `prometheus.io/*` annotations to the pods (`pods` must then be a workload),
+   * for a Prometheus outside this library that scrapes annotated pods (the Prometheus helm
+   * chart's `kubernetes-pods` job). The annotations carry the port, path and scheme only.
+   * Refused with a `stack`, which scrapes the Service with the ServiceMonitor's labels and
+   * settings.
    *
    * @default false
    */
@@ -146,15 +174,33 @@ export interface AppServiceMonitorProps {
    */
   readonly preforkingServer?: boolean;
   /**
-   * How the client library merges the workers' metrics; applied to the workload's containers.
+   * How the client library merges the workers' metrics; applied to the container of the
+   * workload that serves `portNumber` (the one that declares that port, or the only one).
    *
    * @default - nothing is changed
    */
   readonly multiprocess?: MultiprocessMetrics;
 }
 
+/**
+ * What an application's namespace does with ingress that no policy of an `AppServiceMonitor`
+ * names.
+ */
+export enum NamespaceIngress {
+  /** The namespace's own policies isolate the pods and admit their clients; the scrape is added. */
+  DEFAULT_DENY = 'default-deny',
+  /** Nothing isolates the pods: every client may connect, Prometheus too; no policy is created. */
+  ALLOW_ALL = 'allow-all',
+}
+
 /** The label that tells the metrics Service apart from the application's other Services. */
 const COMPONENT_LABEL = 'app.kubernetes.io/component';
+/**
+ * The label, unique to each metrics Service, that its ServiceMonitor selects: several
+ * AppServiceMonitors of one workload give Services with the same pod labels, and a
+ * ServiceMonitor selecting those would keep every target once per ServiceMonitor.
+ */
+const SERVICE_LABEL = 'cdk8s-prometheus-monitoring/service';
 
 /**
  * Gets an instrumented application's metrics into Prometheus, with or without
@@ -196,14 +242,16 @@ export class AppServiceMonitor extends Construct {
 
     const selector = podSelectorLabels(path, 'pods', props.pods);
     const workload = props.pods instanceof kplus.AbstractPod ? props.pods : undefined;
-    this.namespaceName = checkDnsLabel(path, 'metadata.namespace',
-      namespaceOf(this, props.metadata?.namespace, workload?.metadata.namespace));
-    if (workload?.metadata.namespace !== undefined && workload.metadata.namespace !== this.namespaceName) {
-      fail(path, 'metadata.namespace', `must be the workload's namespace '${workload.metadata.namespace}' (a Service selects pods of its own namespace only)`,
+    const podsNamespace = podSelectorNamespace(path, 'pods', props.pods);
+    this.namespaceName = checkDnsLabel(path, 'metadata.namespace', namespaceOf(this, props.metadata?.namespace, podsNamespace));
+    if (podsNamespace !== undefined && podsNamespace !== this.namespaceName) {
+      fail(path, 'metadata.namespace', `must be the namespace of 'pods', '${podsNamespace}' (a Service selects pods of its own namespace only)`,
         this.namespaceName);
     }
     const labels = { ...props.metadata?.labels, ...selector, [COMPONENT_LABEL]: 'metrics' };
-    const metadata = { namespace: this.namespaceName, labels, annotations: props.metadata?.annotations };
+    const metadata: ApiObjectMetadata = { namespace: this.namespaceName, labels, annotations: props.metadata?.annotations };
+    // cdk8s generates a name from the construct path unless `name` is set (even to undefined).
+    if (props.metadata?.name !== undefined) Object.assign(metadata, { name: checkServiceName(path, props.metadata.name) });
 
     this.service = new kplus.k8s.KubeService(this, 'Service', {
       metadata,
@@ -220,12 +268,15 @@ export class AppServiceMonitor extends Construct {
       },
     });
     this.serviceName = this.service.name;
+    // Set once the name is known (generated from the path unless given).
+    this.service.metadata.addLabel(SERVICE_LABEL, this.serviceName);
 
     if (props.serviceMonitor ?? true) {
       this.serviceMonitor = new monitoring.ServiceMonitor(this, 'Resource', {
         metadata: { ...metadata, labels: { ...props.metadata?.labels, ...props.serviceMonitorLabels } },
         spec: {
-          selector: { matchLabels: { ...selector, [COMPONENT_LABEL]: 'metrics' } },
+          // This Service only, whatever other Services select the same pods.
+          selector: { matchLabels: { [SERVICE_LABEL]: this.serviceName } },
           endpoints: [{
             port: this.portName,
             path: props.path,
@@ -240,7 +291,7 @@ export class AppServiceMonitor extends Construct {
       });
     }
 
-    if (props.networkPolicy ?? true) {
+    if (this.wantsNetworkPolicy(props, workload)) {
       if (props.allowFrom && props.allowFrom.length === 0) {
         fail(path, 'allowFrom', 'must name at least one source (an empty list blocks every scrape)', []);
       }
@@ -252,8 +303,7 @@ export class AppServiceMonitor extends Construct {
       ingressPolicy(this, 'NetworkPolicy', { metadata, podSelector: { matchLabels: selector }, rules: [{ from, ports: [props.portNumber] }] });
     }
 
-    // With annotations, the stack scrapes the pods through the annotation job only, not twice.
-    if (props.stack && !props.prometheusAnnotations) {
+    if (props.stack) {
       scrapeServiceEndpoint(props.stack, this.namespaceName, {
         where: path,
         serviceName: this.serviceName,
@@ -269,21 +319,65 @@ export class AppServiceMonitor extends Construct {
       if (!workload) {
         fail(path, 'prometheusAnnotations', 'needs \'pods\' to be a kplus workload whose pod template can be annotated', 'a label selector');
       }
+      if (props.stack) {
+        // The annotation job would label the targets job=pods/<namespace>, without service,
+        // endpoint or container, and could not apply the interval, timeout, relabelling or
+        // honorLabels: a second label contract for the same application.
+        fail(path, 'prometheusAnnotations', 'cannot be combined with \'stack\': the stack scrapes the Service with the labels and settings of the ServiceMonitor', true,
+          'Drop prometheusAnnotations (the stack already scrapes the application), or drop stack and let the Prometheus that honours the annotations scrape it');
+      }
       PrometheusAnnotations.annotate(workload, { portNumber: props.portNumber, path: props.path, scheme: props.scheme });
-      if (props.stack) PrometheusAnnotations.scrapeNamespace(props.stack, this.namespaceName);
+      const ignored = (['scrapeInterval', 'scrapeTimeout', 'relabelConfigs', 'metricRelabelConfigs', 'honorLabels'] as const)
+        .filter((prop) => props[prop] !== undefined);
+      if (ignored.length > 0) {
+        addWarning(this, `the prometheus.io annotations carry the port, path and scheme only: a Prometheus that scrapes the pods through them ignores ${ignored.join(', ')}, which only the ServiceMonitor carries.`);
+      }
     }
 
     if (props.multiprocess) {
       if (!workload) {
         fail(path, 'multiprocess', 'needs \'pods\' to be a kplus workload whose containers can be changed', 'a label selector');
       }
-      props.multiprocess._apply(workload);
+      props.multiprocess._apply(path, workload, props.portNumber);
     } else if (props.preforkingServer) {
       addWarning(this, 'the application runs several worker processes but \'multiprocess\' is not set: each scrape reaches one '
         + 'worker and sees only its counters. Set multiprocess: MultiprocessMetrics.python() (or .sharedDirectory(), '
         + 'or .handledByApplication() if the client library already merges workers).');
     }
   }
+
+  /**
+   * Whether to create the NetworkPolicy; warns when the assumed default-deny model would cut
+   * declared ports of the workload in a namespace that admits all ingress.
+   */
+  private wantsNetworkPolicy(props: AppServiceMonitorProps, workload: kplus.AbstractPod | undefined): boolean {
+    if (props.namespaceIngress === NamespaceIngress.ALLOW_ALL) {
+      if (props.networkPolicy === true) {
+        fail(this.node.path, 'networkPolicy', 'must not be true when \'namespaceIngress\' is NamespaceIngress.ALLOW_ALL (the policy would isolate the pods and cut their other clients)',
+          true, 'Leave networkPolicy unset, or state NamespaceIngress.DEFAULT_DENY');
+      }
+      return false;
+    }
+    if (!(props.networkPolicy ?? true)) return false;
+    if (props.namespaceIngress === undefined && workload) {
+      const cut = [...new Set(workload.containers.flatMap((c) => c.ports.map((p) => p.number)))]
+        .filter((port) => port !== props.portNumber).sort((a, b) => a - b);
+      if (cut.length > 0) {
+        addWarning(this, `the NetworkPolicy isolates the pods and admits only the scrape of port ${props.portNumber}: in a namespace that admits all ingress, `
+          + `it cuts every other client, on port ${props.portNumber} and on the declared port(s) ${cut.join(', ')}. `
+          + 'State the namespace\'s model: namespaceIngress: NamespaceIngress.ALLOW_ALL (no policy is created) or NamespaceIngress.DEFAULT_DENY (its own policies admit the clients).');
+      }
+    }
+    return true;
+  }
+}
+
+/** A Service name must be a DNS-1035 label, as the API server checks. */
+function checkServiceName(path: string, name: string): string {
+  if (name.length > 63 || !/^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(name)) {
+    fail(path, 'metadata.name', 'must be a DNS-1035 label (lowercase letters, digits and \'-\', starting with a letter, at most 63 characters), as a Service name', name);
+  }
+  return name;
 }
 
 /** A Service port name must be an IANA service name, as the API server checks. */

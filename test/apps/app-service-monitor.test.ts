@@ -2,7 +2,7 @@ import { ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitorin
 import { Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
-  AppServiceMonitor, MultiprocessMetrics, PrometheusStack, Relabel, Scheme,
+  AppServiceMonitor, MultiprocessMetrics, NamespaceIngress, PrometheusStack, Relabel, Scheme,
 } from '../../src';
 import { warningsOf } from '../../src/warnings';
 import { findObject, findObjects, relabel, relabelCaseFromJob, selectorMatches } from '../harness';
@@ -43,7 +43,8 @@ describe('without a stack (prometheus-operator)', () => {
     const svc = findObject(objects, 'Service');
     expect(sm.apiVersion).toBe('monitoring.coreos.com/v1');
     expect(selectorMatches(sm.spec.selector, svc.metadata.labels)).toBe(true);
-    expect(sm.spec.selector.matchLabels).toEqual({ 'app': 'my-app', 'app.kubernetes.io/component': 'metrics' });
+    // A label of this Service only: another Service of the same pods is not selected (see operator.test.ts).
+    expect(sm.spec.selector.matchLabels).toEqual({ 'cdk8s-prometheus-monitoring/service': svc.metadata.name });
     expect(sm.spec.endpoints).toEqual([{ port: svc.spec.ports[0].name, interval: '15s' }]);
     expect(sm.metadata.namespace).toBe(svc.metadata.namespace);
   });
@@ -267,32 +268,139 @@ describe('with a stack (no prometheus-operator)', () => {
 });
 
 describe('prometheus.io annotations', () => {
-  test('annotates the pods and adds the namespace\'s annotation job on the stack', () => {
+  test('annotates the pods for a Prometheus that honours the annotations', () => {
     const chart = newChart();
-    const stack = new PrometheusStack(chart, 'prometheus');
     const web = webDeployment(chart);
-    new AppServiceMonitor(chart, 'web-metrics', { pods: web, portNumber: 8000, path: '/prometheus', prometheusAnnotations: true, stack });
+    new AppServiceMonitor(chart, 'web-metrics', { pods: web, portNumber: 8000, path: '/prometheus', prometheusAnnotations: true });
     const out = synthAndCheck(chart);
     expect(findObject(out.objects, 'Deployment', web.name).spec.template.metadata.annotations).toEqual({
       'prometheus.io/scrape': 'true', 'prometheus.io/port': '8000', 'prometheus.io/path': '/prometheus',
     });
-    expect(jobNamed(onlyConfig(out), 'pods/shop').kubernetes_sd_configs).toEqual([{ role: 'pod', namespaces: { names: ['shop'] } }]);
+    expect(warningsOf(chart)).toEqual([]);
+  });
+
+  test('fails with a stack: the annotation job would scrape the app with other labels and without its settings', () => {
+    const chart = newChart();
+    const stack = new PrometheusStack(chart, 'prometheus');
+    expectError(() => new AppServiceMonitor(chart, 'web-metrics', {
+      pods: webDeployment(chart), portNumber: 8000, prometheusAnnotations: true, stack, scrapeInterval: Duration.seconds(30),
+    }), 'test/web-metrics', "'prometheusAnnotations'", "'stack'", 'got true', 'Drop prometheusAnnotations');
+  });
+
+  test('warns that settings the annotations cannot carry reach only the ServiceMonitor', () => {
+    const chart = newChart();
+    new AppServiceMonitor(chart, 'web-metrics', {
+      pods: webDeployment(chart),
+      portNumber: 8000,
+      prometheusAnnotations: true,
+      scrapeInterval: Duration.seconds(30),
+      metricRelabelConfigs: [Relabel.drop({ sourceLabels: ['__name__'], regex: 'go_.*' })],
+    });
+    expect(warningsOf(chart)).toEqual([expect.stringMatching(/^test\/web-metrics: the prometheus\.io annotations .* ignores scrapeInterval, metricRelabelConfigs, /)]);
   });
 });
 
 describe('pre-forking servers', () => {
-  test('multiprocess python mounts a shared emptyDir and points the client at it', () => {
+  test('multiprocess python mounts the container\'s own directory of an emptyDir and points the client at it', () => {
     const chart = newChart();
     const web = webDeployment(chart);
     new AppServiceMonitor(chart, 'web-metrics', { pods: web, portNumber: 8000, preforkingServer: true, multiprocess: MultiprocessMetrics.python() });
     const pod = findObject(synthAndCheck(chart).objects, 'Deployment').spec.template.spec;
     expect(pod.volumes).toContainEqual({ name: 'prometheus-multiproc', emptyDir: {} });
-    expect(pod.containers[0].volumeMounts).toContainEqual({ name: 'prometheus-multiproc', mountPath: '/tmp/prometheus-multiproc' });
+    expect(pod.containers[0].volumeMounts).toContainEqual({ name: 'prometheus-multiproc', mountPath: '/tmp/prometheus-multiproc', subPath: pod.containers[0].name });
     expect(pod.containers[0].env).toEqual(expect.arrayContaining([
       { name: 'PROMETHEUS_MULTIPROC_DIR', value: '/tmp/prometheus-multiproc' },
       { name: 'prometheus_multiproc_dir', value: '/tmp/prometheus-multiproc' },
     ]));
     expect(warningsOf(chart)).toEqual([]);
+  });
+
+  // prometheus_client names each process's file '<type>_<pid>.db' in PROMETHEUS_MULTIPROC_DIR
+  // (prometheus/client_python v0.25.0 prometheus_client/values.py, MmapedValue.__reset), and
+  // merges every '*.db' of the directory (multiprocess.py, MultiProcessCollector.collect). Each
+  // container has its own PID namespace, so the processes of two containers get the same pids.
+  const multiprocFile = (directory: string, type: string, pid: number) => `${directory}/${type}_${pid}.db`;
+  /** The directory each container's client writes to: (volume, subPath), or none. */
+  const multiprocDirectories = (pod: any) => Object.fromEntries(pod.containers.map((c: any) => {
+    const dir = c.env?.find((e: any) => e.name === 'PROMETHEUS_MULTIPROC_DIR')?.value;
+    const mount = dir && c.volumeMounts.find((m: any) => m.mountPath === dir);
+    return [c.name, mount ? `${mount.name}/${mount.subPath ?? ''}` : undefined];
+  }));
+
+  test('python: only the serving container gets the directory; a celery worker of the pod neither sees nor writes it', () => {
+    const chart = newChart();
+    const web = new kplus.Deployment(chart, 'web', {
+      metadata: { namespace: 'shop' },
+      containers: [
+        { name: 'web', image: 'registry.example.com/web:1.4.2', portNumber: 8000 },
+        { name: 'celery', image: 'registry.example.com/web:1.4.2', args: ['celery', '-A', 'shop', 'worker'] },
+      ],
+    });
+    new AppServiceMonitor(chart, 'web-metrics', { pods: web, portNumber: 8000, multiprocess: MultiprocessMetrics.python() });
+    const pod = findObject(synthAndCheck(chart).objects, 'Deployment').spec.template.spec;
+    expect(multiprocDirectories(pod)).toEqual({ web: 'prometheus-multiproc/web', celery: undefined });
+    const celery = pod.containers.find((c: any) => c.name === 'celery');
+    expect(celery.volumeMounts ?? []).toEqual([]);
+    expect((celery.env ?? []).map((e: any) => e.name)).toEqual([]);
+  });
+
+  test('python: two serving containers get two directories, so equal pids never share a file', () => {
+    const chart = newChart();
+    const web = new kplus.Deployment(chart, 'web', {
+      metadata: { namespace: 'shop' },
+      containers: [
+        { name: 'web', image: 'registry.example.com/web:1.4.2', portNumber: 8000 },
+        { name: 'api', image: 'registry.example.com/api:2.0.0', portNumber: 9000 },
+      ],
+    });
+    const namespaceIngress = NamespaceIngress.DEFAULT_DENY;
+    new AppServiceMonitor(chart, 'web-metrics', { pods: web, portNumber: 8000, multiprocess: MultiprocessMetrics.python(), namespaceIngress });
+    new AppServiceMonitor(chart, 'api-metrics', { pods: web, portNumber: 9000, multiprocess: MultiprocessMetrics.python(), namespaceIngress });
+    const pod = findObject(synthAndCheck(chart).objects, 'Deployment').spec.template.spec;
+    expect(pod.volumes).toEqual([{ name: 'prometheus-multiproc', emptyDir: {} }]);
+    const dirs = multiprocDirectories(pod);
+    expect(dirs).toEqual({ web: 'prometheus-multiproc/web', api: 'prometheus-multiproc/api' });
+    // The first gunicorn worker of each container, pid 7 in both.
+    expect(multiprocFile(dirs.web, 'counter', 7)).not.toBe(multiprocFile(dirs.api, 'counter', 7));
+  });
+
+  test('python: a second monitor of the same container keeps its one directory', () => {
+    const chart = newChart();
+    const web = new kplus.Deployment(chart, 'web', {
+      metadata: { namespace: 'shop' },
+      containers: [{ name: 'web', image: 'registry.example.com/web:1.4.2', portNumber: 8000, ports: [{ number: 9102 }] }],
+    });
+    const namespaceIngress = NamespaceIngress.DEFAULT_DENY;
+    new AppServiceMonitor(chart, 'app-metrics', { pods: web, portNumber: 8000, multiprocess: MultiprocessMetrics.python(), namespaceIngress });
+    new AppServiceMonitor(chart, 'admin-metrics', { pods: web, portNumber: 9102, multiprocess: MultiprocessMetrics.python(), namespaceIngress });
+    const container = findObject(synthAndCheck(chart).objects, 'Deployment').spec.template.spec.containers[0];
+    expect(container.volumeMounts).toEqual([{ name: 'prometheus-multiproc', mountPath: '/tmp/prometheus-multiproc', subPath: 'web' }]);
+    expect(container.env.filter((e: any) => e.name === 'PROMETHEUS_MULTIPROC_DIR')).toHaveLength(1);
+  });
+
+  test('fails when no single container declares the metrics port', () => {
+    const chart = newChart();
+    const web = new kplus.Deployment(chart, 'web', {
+      metadata: { namespace: 'shop' },
+      containers: [
+        { name: 'web', image: 'registry.example.com/web:1.4.2' },
+        { name: 'celery', image: 'registry.example.com/web:1.4.2' },
+      ],
+    });
+    expectError(() => new AppServiceMonitor(chart, 'web-metrics', { pods: web, portNumber: 8000, multiprocess: MultiprocessMetrics.python() }),
+      'test/web-metrics', "'multiprocess'", 'port 8000', '["web","celery"]', 'portNumber: 8000');
+  });
+
+  test('fails when the same container is given two directories', () => {
+    const chart = newChart();
+    const web = new kplus.Deployment(chart, 'web', {
+      metadata: { namespace: 'shop' },
+      containers: [{ name: 'web', image: 'registry.example.com/web:1.4.2', portNumber: 8000, ports: [{ number: 9102 }] }],
+    });
+    new AppServiceMonitor(chart, 'app-metrics', { pods: web, portNumber: 8000, multiprocess: MultiprocessMetrics.python() });
+    expectError(() => new AppServiceMonitor(chart, 'admin-metrics', {
+      pods: web, portNumber: 9102, multiprocess: MultiprocessMetrics.python({ mountPath: '/var/run/metrics' }),
+    }), 'test/admin-metrics', "'multiprocess'", "'/var/run/metrics'", '/tmp/prometheus-multiproc');
   });
 
   test('a shared directory for another client library', () => {
@@ -318,6 +426,96 @@ describe('pre-forking servers', () => {
     });
     expect(warningsOf(chart)).toEqual([]);
     expect(findObject(synthAndCheck(chart).objects, 'Deployment').spec.template.spec.volumes).toBeUndefined();
+  });
+});
+
+describe('the namespace and name of the objects', () => {
+  test('a selector restricted to one namespace puts the objects there, where the Service selects the pods', () => {
+    const chart = newChart();
+    const pods = kplus.Pods.select(chart, 'ShopPods', { labels: { app: 'shop' }, namespaces: kplus.Namespaces.select(chart, 'Shop', { names: ['shop'] }) });
+    const monitor = new AppServiceMonitor(chart, 'shop-metrics', { pods, portNumber: 8000 });
+    const { objects } = synthAndCheck(chart);
+    expect(monitor.namespaceName).toBe('shop');
+    expect(objects.map((o) => `${o.kind}/${o.metadata.namespace}`)).toEqual(['Service/shop', 'ServiceMonitor/shop', 'NetworkPolicy/shop']);
+  });
+
+  test('fails on a selector that spans namespaces', () => {
+    const chart = newChart();
+    const twoNames = kplus.Pods.select(chart, 'Two', { labels: { app: 'shop' }, namespaces: kplus.Namespaces.select(chart, 'Ns', { names: ['shop', 'billing'] }) });
+    expectError(() => new AppServiceMonitor(chart, 'a', { pods: twoNames, portNumber: 8000 }), 'test/a', "'pods'", 'one named namespace', '["shop","billing"]');
+    const byLabel = kplus.Pods.select(chart, 'Labelled', { labels: { app: 'shop' }, namespaces: kplus.Namespaces.select(chart, 'Teams', { labels: { team: 'shop' } }) });
+    expectError(() => new AppServiceMonitor(chart, 'b', { pods: byLabel, portNumber: 8000 }), 'test/b', "'pods'", '"team":"shop"');
+    const all = kplus.Pods.select(chart, 'All', { labels: { app: 'shop' }, namespaces: kplus.Namespaces.all(chart, 'AllNs') });
+    expectError(() => new AppServiceMonitor(chart, 'c', { pods: all, portNumber: 8000 }), 'test/c', "'pods'", "'every namespace'");
+  });
+
+  test('fails on a metadata.namespace other than the selector\'s', () => {
+    const chart = newChart();
+    const pods = kplus.Pods.select(chart, 'ShopPods', { labels: { app: 'shop' }, namespaces: kplus.Namespaces.select(chart, 'Shop', { names: ['shop'] }) });
+    expectError(() => new AppServiceMonitor(chart, 'm', { pods, portNumber: 8000, metadata: { namespace: 'default' } }),
+      'test/m', "'metadata.namespace'", "'shop'", "got 'default'");
+  });
+
+  test('metadata.name names the Service, the ServiceMonitor and the NetworkPolicy, as in the document', () => {
+    const chart = newChart();
+    const monitor = new AppServiceMonitor(chart, 'my-app', { pods: appPods(chart), portNumber: 8000, metadata: { name: 'my-app-service', namespace: 'my-app-namespace' } });
+    const { objects } = synthAndCheck(chart);
+    expect(monitor.serviceName).toBe('my-app-service');
+    expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(['Service/my-app-service', 'ServiceMonitor/my-app-service', 'NetworkPolicy/my-app-service']);
+  });
+
+  test('fails on a metadata.name that is not a DNS-1035 label', () => {
+    for (const name of ['1-app', 'My_App', 'a'.repeat(64), 'app-']) {
+      const chart = newChart();
+      expectError(() => new AppServiceMonitor(chart, 'm', { pods: appPods(chart), portNumber: 8000, metadata: { name } }),
+        'test/m', "'metadata.name'", 'DNS-1035', `'${name}'`);
+    }
+  });
+});
+
+describe('the NetworkPolicy and the namespace\'s ingress model', () => {
+  // The full-stack example's shape: the application serves on 8080 and its metrics on 9102.
+  const checkout = (chart: any) => new kplus.Deployment(chart, 'checkout', {
+    metadata: { namespace: 'shop' },
+    containers: [{ name: 'checkout', image: 'registry.example.com/checkout:3.2.0', portNumber: 8080, ports: [{ number: 9102 }] }],
+  });
+
+  test('by default, warns that the policy would cut the declared ports in a namespace that admits all ingress', () => {
+    const chart = newChart();
+    new AppServiceMonitor(chart, 'checkout-metrics', { pods: checkout(chart), portNumber: 9102 });
+    expect(findObjects(synthAndCheck(chart).objects, 'NetworkPolicy')).toHaveLength(1);
+    expect(warningsOf(chart)).toEqual([expect.stringMatching(
+      /^test\/checkout-metrics: the NetworkPolicy isolates the pods .* on port 9102 and on the declared port\(s\) 8080\. .*NamespaceIngress\.ALLOW_ALL/)]);
+  });
+
+  test('no warning when the metrics port is the only declared port', () => {
+    const chart = newChart();
+    new AppServiceMonitor(chart, 'web-metrics', { pods: webDeployment(chart), portNumber: 8000 });
+    expect(warningsOf(chart)).toEqual([]);
+  });
+
+  test('DEFAULT_DENY: the policy adds the scrape, and the stated model silences the warning', () => {
+    const chart = newChart();
+    new AppServiceMonitor(chart, 'checkout-metrics', { pods: checkout(chart), portNumber: 9102, namespaceIngress: NamespaceIngress.DEFAULT_DENY });
+    const np = findObject(synthAndCheck(chart).objects, 'NetworkPolicy');
+    expect(np.spec.ingress).toEqual([{ from: [{ namespaceSelector: { matchLabels: { component: 'monitoring' } }, podSelector: {} }], ports: [{ port: 9102, protocol: 'TCP' }] }]);
+    expect(warningsOf(chart)).toEqual([]);
+  });
+
+  test('ALLOW_ALL: no policy, so nothing isolates the pods; the stack still scrapes', () => {
+    const chart = newChart();
+    const stack = new PrometheusStack(chart, 'prometheus');
+    new AppServiceMonitor(chart, 'checkout-metrics', { pods: checkout(chart), portNumber: 9102, namespaceIngress: NamespaceIngress.ALLOW_ALL, stack });
+    const out = synthAndCheck(chart);
+    expect(findObjects(out.objects, 'NetworkPolicy').filter((p) => p.metadata.namespace === 'shop')).toEqual([]);
+    expect(jobNamed(onlyConfig(out), 'apps/shop')).toBeDefined();
+    expect(warningsOf(chart)).toEqual([]);
+  });
+
+  test('fails on networkPolicy: true with ALLOW_ALL', () => {
+    const chart = newChart();
+    expectError(() => new AppServiceMonitor(chart, 'm', { pods: appPods(chart), portNumber: 8000, networkPolicy: true, namespaceIngress: NamespaceIngress.ALLOW_ALL }),
+      'test/m', "'networkPolicy'", 'ALLOW_ALL', 'got true');
   });
 });
 
@@ -456,16 +654,9 @@ describe('review fixes', () => {
       .toThrow(/test\/m: 'scrapeTimeout' must not exceed the scrape interval \(15s, the stack's\), got '30s'/);
   });
 
-  test('with annotations and a stack, the pods are scraped once, through the annotation job', () => {
-    const chart = newChart();
-    const stack = new PrometheusStack(chart, 'prometheus');
-    new AppServiceMonitor(chart, 'web-metrics', { pods: webDeployment(chart), portNumber: 8000, prometheusAnnotations: true, stack });
-    expect(onlyConfig(synthAndCheck(chart)).scrape_configs.map((j: any) => j.job_name)).toEqual(['prometheus', 'pods/shop']);
-  });
-
   test('fails on a namespace other than the workload\'s', () => {
     const chart = newChart();
     expect(() => new AppServiceMonitor(chart, 'm', { pods: webDeployment(chart, 'shop'), portNumber: 8000, metadata: { namespace: 'other' } }))
-      .toThrow(/test\/m: 'metadata.namespace' must be the workload's namespace 'shop'.*got 'other'/);
+      .toThrow(/test\/m: 'metadata.namespace' must be the namespace of 'pods', 'shop'.*got 'other'/);
   });
 });

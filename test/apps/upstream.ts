@@ -1,0 +1,203 @@
+// What upstream does with the objects an AppServiceMonitor writes, derived from upstream source
+// (never from this library's output), for the tests of test/apps:
+//
+// - operatorScrapeJobs: the scrape jobs prometheus-operator generates for a ServiceMonitor,
+//   from prometheus-operator/prometheus-operator v0.93.0 (the release of the CRDs in
+//   ../shared/crds, `operator.prometheus.io/version: 0.93.0`) pkg/prometheus/promcfg.go.
+// - endpointSliceTargets: the targets, with their `__meta_kubernetes_*` labels, that
+//   Prometheus's EndpointSlice discovery gives for a Service, from prometheus/prometheus v3.5.0
+//   (the stack's default image) discovery/kubernetes/endpointslice.go, service.go, pod.go and
+//   kubernetes.go.
+//
+// Both cover what AppServiceMonitor's objects use, and fail on anything else rather than guess.
+import { RelabelTarget } from '../harness';
+
+/** The `job` label a scrape pool gives its targets before relabelling is the job name. */
+export interface OperatorJob {
+  readonly job_name: string;
+  readonly [field: string]: unknown;
+}
+
+/** promcfg.go l. 74-78 `sanitizeLabelName`. */
+const sanitize = (name: string) => name.replace(/[^a-zA-Z0-9_]/g, '_');
+
+/** promcfg.go l. 2396-2433 `generateRelabelConfig`: the CRD's camelCase rule as prometheus.yml's. */
+function relabelRule(r: any): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if ((r.sourceLabels ?? []).length > 0) out.source_labels = r.sourceLabels;
+  if (r.separator !== undefined) out.separator = r.separator;
+  if (r.targetLabel) out.target_label = r.targetLabel;
+  if (r.regex) out.regex = r.regex;
+  if (r.modulus) out.modulus = r.modulus;
+  if (r.replacement !== undefined) out.replacement = r.replacement;
+  if (r.action) out.action = String(r.action).toLowerCase();
+  return out;
+}
+
+/**
+ * The scrape jobs prometheus-operator v0.93.0 generates for a ServiceMonitor (one per endpoint),
+ * following `generateServiceMonitorConfig` (promcfg.go l. 1949-2240) for a Prometheus object
+ * with `serviceDiscoveryRole: EndpointSlice` (the role the stack's jobs use; with the default
+ * `Endpoints` role only the meta label prefix differs, l. 2087-2091 and 2113-2116), no scrape
+ * class, no enforced namespace label, no `ignoreNamespaceSelectors`, and one shard, whose
+ * `$(SHARD)` the config reloader substitutes with 0 (pkg/operator/config_reloader.go `ShardEnvVar`).
+ */
+export function operatorScrapeJobs(sm: any): OperatorJob[] {
+  const spec = sm.spec;
+  for (const unsupported of ['targetLabels', 'podTargetLabels', 'jobLabel', 'namespaceSelector', 'selectorMechanism', 'scrapeClass', 'attachMetadata']) {
+    if (spec[unsupported] !== undefined) throw new Error(`operatorScrapeJobs: spec.${unsupported} is not modelled`);
+  }
+  if ((spec.selector.matchExpressions ?? []).length > 0) throw new Error('operatorScrapeJobs: matchExpressions are not modelled');
+  const { name, namespace } = sm.metadata;
+
+  return (spec.endpoints as any[]).map((ep, i) => {
+    if (ep.port === undefined) throw new Error('operatorScrapeJobs: only endpoints with a port name are modelled');
+    // l. 1959-1965: the job name, honor_labels.
+    const job: Record<string, unknown> = { job_name: `serviceMonitor/${namespace}/${name}/${i}`, honor_labels: ep.honorLabels ?? false };
+    // l. 1982-1990 and getNamespacesFromNamespaceSelector l. 2437-2446: the ServiceMonitor's own namespace.
+    job.kubernetes_sd_configs = [{ role: 'endpointslice', namespaces: { names: [namespace] } }];
+    // l. 1992-2006.
+    if (ep.interval) job.scrape_interval = ep.interval;
+    if (ep.scrapeTimeout) job.scrape_timeout = ep.scrapeTimeout;
+    if (ep.path) job.metrics_path = ep.path;
+    if (ep.scheme) job.scheme = ep.scheme;
+
+    // l. 2041 initRelabelings (l. 1222-1229).
+    const relabelings: Array<Record<string, unknown>> = [{ source_labels: ['job'], target_label: '__tmp_prometheus_job_name' }];
+    // l. 2046-2053: one keep rule per selector label, in sorted key order.
+    for (const k of Object.keys(spec.selector.matchLabels ?? {}).sort()) {
+      relabelings.push({
+        action: 'keep',
+        source_labels: [`__meta_kubernetes_service_label_${sanitize(k)}`, `__meta_kubernetes_service_labelpresent_${sanitize(k)}`],
+        regex: `(${spec.selector.matchLabels[k]});true`,
+      });
+    }
+    // l. 2086-2096: the endpoint's port, by name.
+    const prefix = '__meta_kubernetes_endpointslice';
+    relabelings.push({ action: 'keep', source_labels: [`${prefix}_port_name`], regex: ep.port });
+    // l. 2113-2150: node, pod, namespace, service, pod, container.
+    const target = [`${prefix}_address_target_kind`, `${prefix}_address_target_name`];
+    relabelings.push(
+      { source_labels: target, separator: ';', regex: 'Node;(.*)', replacement: '${1}', target_label: 'node' },
+      { source_labels: target, separator: ';', regex: 'Pod;(.*)', replacement: '${1}', target_label: 'pod' },
+      { source_labels: ['__meta_kubernetes_namespace'], target_label: 'namespace' },
+      { source_labels: ['__meta_kubernetes_service_name'], target_label: 'service' },
+      { source_labels: ['__meta_kubernetes_pod_name'], target_label: 'pod' },
+      { source_labels: ['__meta_kubernetes_pod_container_name'], target_label: 'container' },
+    );
+    // l. 2152-2154, generateRunningFilter l. 2242-2248 (filterRunning defaults to true).
+    if (ep.filterRunning ?? true) relabelings.push({ action: 'drop', source_labels: ['__meta_kubernetes_pod_phase'], regex: '(Failed|Succeeded)' });
+    // l. 2176-2183: job from the Service name.
+    relabelings.push({ source_labels: ['__meta_kubernetes_service_name'], target_label: 'job', replacement: '${1}' });
+    // l. 2193-2199: the endpoint label is the port name.
+    relabelings.push({ target_label: 'endpoint', replacement: ep.port });
+    // l. 2212: the endpoint's own relabelings.
+    relabelings.push(...(ep.relabelings ?? []).map(relabelRule));
+    // l. 2214, appendShardingRelabelingWithLabel l. 2374-2393 (one shard, $(SHARD) substituted).
+    relabelings.push(
+      { source_labels: ['__address__', '__tmp_hash'], target_label: '__tmp_hash', regex: '(.+);', replacement: '$1', action: 'replace' },
+      { source_labels: ['__tmp_hash'], target_label: '__tmp_hash', modulus: 1, action: 'hashmod' },
+      { source_labels: ['__tmp_hash', '__tmp_disable_sharding'], regex: '0;|.+;.+', action: 'keep' },
+    );
+    job.relabel_configs = relabelings;
+    // l. 2231-2237.
+    if ((ep.metricRelabelings ?? []).length > 0) job.metric_relabel_configs = ep.metricRelabelings.map(relabelRule);
+    return job as OperatorJob;
+  });
+}
+
+/** A running pod of a workload, as the API server reports it. */
+export interface PodInstance {
+  readonly name: string;
+  readonly ip: string;
+  /** The pod template (`spec.template` of a Deployment) the pod was made from. */
+  readonly template: any;
+  readonly namespace: string;
+  /** @default 'Running' */
+  readonly phase?: string;
+  /** @default 'node-1' */
+  readonly nodeName?: string;
+}
+
+/** discovery/kubernetes/kubernetes.go l. 786-800 `addObjectMetaLabels`. */
+function objectMetaLabels(role: string, metadata: any): Record<string, string> {
+  const out: Record<string, string> = { [`__meta_kubernetes_${role}_name`]: metadata.name };
+  for (const [k, v] of Object.entries(metadata.labels ?? {})) {
+    out[`__meta_kubernetes_${role}_label_${sanitize(k)}`] = String(v);
+    out[`__meta_kubernetes_${role}_labelpresent_${sanitize(k)}`] = 'true';
+  }
+  for (const [k, v] of Object.entries(metadata.annotations ?? {})) {
+    out[`__meta_kubernetes_${role}_annotation_${sanitize(k)}`] = String(v);
+    out[`__meta_kubernetes_${role}_annotationpresent_${sanitize(k)}`] = 'true';
+  }
+  return out;
+}
+
+/**
+ * The targets Prometheus v3.5.0's `endpointslice` role gives for one Service: one per Service
+ * port and pod that the Service selects (Kubernetes' EndpointSlice controller puts into the
+ * Service's EndpointSlice the pods of the Service's namespace that match its selector, with the
+ * Service port's name and the numeric target port). Labels: `buildEndpointSlice`
+ * (endpointslice.go l. 264-451), `serviceLabels` (service.go l. 164-170) and `podLabels`
+ * (pod.go l. 215-238).
+ */
+export function endpointSliceTargets(service: any, pods: PodInstance[]): RelabelTarget[] {
+  const selector: Record<string, string> = service.spec.selector ?? {};
+  const selected = pods.filter((p) => p.namespace === service.metadata.namespace
+    && Object.keys(selector).length > 0
+    && Object.entries(selector).every(([k, v]) => p.template.metadata?.labels?.[k] === v));
+  const sliceName = `${service.metadata.name}-abcde`;
+  const groupLabels: Record<string, string> = {
+    __meta_kubernetes_namespace: service.metadata.namespace,
+    __meta_kubernetes_endpointslice_address_type: 'IPv4',
+    ...objectMetaLabels('endpointslice', {
+      name: sliceName,
+      labels: { 'kubernetes.io/service-name': service.metadata.name, 'endpointslice.kubernetes.io/managed-by': 'endpointslice-controller.k8s.io' },
+    }),
+    ...objectMetaLabels('service', service.metadata),
+  };
+  const targets: RelabelTarget[] = [];
+  for (const port of service.spec.ports) {
+    if (typeof port.targetPort !== 'number') throw new Error('endpointSliceTargets: only numeric target ports are modelled');
+    for (const pod of selected) {
+      const labels: Record<string, string> = {
+        ...groupLabels,
+        __meta_kubernetes_endpointslice_port_name: port.name,
+        __meta_kubernetes_endpointslice_port_protocol: port.protocol ?? 'TCP',
+        __meta_kubernetes_endpointslice_port: String(port.targetPort),
+        __meta_kubernetes_endpointslice_endpoint_conditions_ready: 'true',
+        __meta_kubernetes_endpointslice_endpoint_conditions_serving: 'true',
+        __meta_kubernetes_endpointslice_endpoint_conditions_terminating: 'false',
+        __meta_kubernetes_endpointslice_address_target_kind: 'Pod',
+        __meta_kubernetes_endpointslice_address_target_name: pod.name,
+        __meta_kubernetes_endpointslice_endpoint_node_name: pod.nodeName ?? 'node-1',
+        __meta_kubernetes_pod_ip: pod.ip,
+        __meta_kubernetes_pod_ready: 'true',
+        __meta_kubernetes_pod_phase: pod.phase ?? 'Running',
+        __meta_kubernetes_pod_node_name: pod.nodeName ?? 'node-1',
+        __meta_kubernetes_pod_host_ip: '192.168.0.10',
+        __meta_kubernetes_pod_uid: `uid-${pod.name}`,
+        ...objectMetaLabels('pod', { name: pod.name, labels: pod.template.metadata?.labels, annotations: pod.template.metadata?.annotations }),
+        __meta_kubernetes_pod_controller_kind: 'ReplicaSet',
+        __meta_kubernetes_pod_controller_name: pod.name.replace(/-[a-z0-9]+$/, ''),
+      };
+      // endpointslice.go l. 369-392: the container that declares the port.
+      const containers: any[] = [...pod.template.spec.containers ?? [], ...pod.template.spec.initContainers ?? []];
+      const initFrom = (pod.template.spec.containers ?? []).length;
+      containers.some((c, i) => (c.ports ?? []).some((cport: any) => {
+        if (cport.containerPort !== port.targetPort) return false;
+        Object.assign(labels, {
+          __meta_kubernetes_pod_container_name: c.name,
+          __meta_kubernetes_pod_container_image: c.image,
+          __meta_kubernetes_pod_container_port_name: cport.name ?? '',
+          __meta_kubernetes_pod_container_port_number: String(cport.containerPort),
+          __meta_kubernetes_pod_container_port_protocol: cport.protocol ?? 'TCP',
+          __meta_kubernetes_pod_container_init: String(i >= initFrom),
+        });
+        return true;
+      }));
+      targets.push({ address: `${pod.ip}:${port.targetPort}`, labels });
+    }
+  }
+  return targets;
+}
