@@ -2,8 +2,10 @@ import { ApiObjectMetadata, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import * as monitoring from '../imports/monitoring.coreos.com';
-import { ingressPolicy, peersOf, podsInNamespace, podsInNamespacesLabelled } from '../network-policy';
-import { namespaceOf, podSelectorLabels } from '../pod';
+import { NetworkPeer } from '../network-peer';
+import { allowedPeers, ingressPolicy, podsInNamespace, podsInNamespacesLabelled } from '../network-policy';
+import { namespaceOf } from '../pod';
+import { PodSelection } from '../pod-selection';
 import { Relabel, Scheme } from '../prometheus';
 import { checkDnsLabel, checkHttpPath, checkPort, checkServiceType, fail, millis, promDuration } from '../prometheus/validate';
 import { PrometheusStack } from '../stack';
@@ -17,10 +19,11 @@ import { scrapeServiceEndpoint } from './service-jobs';
  */
 export interface AppServiceMonitorProps {
   /**
-   * The application's pods: a kplus workload (`kplus.Deployment`, `kplus.StatefulSet`, ...)
-   * or a label selector (`kplus.Pods.select(this, 'App', { labels: { app: 'my-app' } })`).
+   * The application's pods: `PodSelection.fromPods(workload)` for the cdk8s-plus workload
+   * that runs them (of any cdk8s-plus version), or `PodSelection.fromLabels({ app: 'my-app' })`.
+   * `prometheusAnnotations` and `multiprocess` change the pods, so they need the workload.
    */
-  readonly pods: kplus.IPodSelector;
+  readonly pods: PodSelection;
   /** The container port that serves the metrics. */
   readonly portNumber: number;
   /**
@@ -63,7 +66,7 @@ export interface AppServiceMonitorProps {
   /**
    * Metadata of the created objects: `namespace` (the application's namespace) and labels.
    *
-   * @default - the namespace of the workload when `pods` is one, else the chart's, else 'default'
+   * @default - the namespace of `pods` when it has one, else the chart's, else 'default'
    */
   readonly metadata?: ApiObjectMetadata;
   /**
@@ -117,12 +120,12 @@ export interface AppServiceMonitorProps {
    */
   readonly networkPolicy?: boolean;
   /**
-   * Who may scrape the metrics port.
+   * Who may scrape the metrics port (the stack's Prometheus pods always may).
    *
    * @default - the namespaces labelled `component: monitoring` and, when `stack` is given,
    * the stack's Prometheus pods
    */
-  readonly allowFrom?: kplus.INetworkPolicyPeer[];
+  readonly allowFrom?: NetworkPeer[];
   /**
    * A Prometheus server (which does not read ServiceMonitors) that scrapes the application
    * through a Kubernetes-discovered job. Applications of one namespace share one job.
@@ -131,7 +134,8 @@ export interface AppServiceMonitorProps {
    */
   readonly stack?: PrometheusStack;
   /**
-   * Also add the `prometheus.io/*` annotations to the pods (`pods` must then be a workload)
+   * Also add the `prometheus.io/*` annotations to the pods (`pods` must then come from
+   * `PodSelection.fromPods(workload)`)
    * and, on `stack`, the job that honours them in the application's namespace.
    *
    * @default false
@@ -146,7 +150,8 @@ export interface AppServiceMonitorProps {
    */
   readonly preforkingServer?: boolean;
   /**
-   * How the client library merges the workers' metrics; applied to the workload's containers.
+   * How the client library merges the workers' metrics; applied to the workload's containers
+   * (`pods` must then come from `PodSelection.fromPods(workload)`).
    *
    * @default - nothing is changed
    */
@@ -194,12 +199,12 @@ export class AppServiceMonitor extends Construct {
     const serviceType = props.serviceType ?? kplus.ServiceType.CLUSTER_IP;
     checkServiceType(path, serviceType, props.nodePort);
 
-    const selector = podSelectorLabels(path, 'pods', props.pods);
-    const workload = props.pods instanceof kplus.AbstractPod ? props.pods : undefined;
-    this.namespaceName = checkDnsLabel(path, 'metadata.namespace',
-      namespaceOf(this, props.metadata?.namespace, workload?.metadata.namespace));
-    if (workload?.metadata.namespace !== undefined && workload.metadata.namespace !== this.namespaceName) {
-      fail(path, 'metadata.namespace', `must be the workload's namespace '${workload.metadata.namespace}' (a Service selects pods of its own namespace only)`,
+    const selector = { ...props.pods.labels };
+    const podsNamespace = props.pods.namespaceName;
+    const workload = props.pods._workload;
+    this.namespaceName = checkDnsLabel(path, 'metadata.namespace', namespaceOf(this, props.metadata?.namespace, podsNamespace));
+    if (podsNamespace !== undefined && podsNamespace !== this.namespaceName) {
+      fail(path, 'metadata.namespace', `must be the namespace of the pods '${podsNamespace}' (a Service selects pods of its own namespace only)`,
         this.namespaceName);
     }
     const labels = { ...props.metadata?.labels, ...selector, [COMPONENT_LABEL]: 'metrics' };
@@ -241,12 +246,9 @@ export class AppServiceMonitor extends Construct {
     }
 
     if (props.networkPolicy ?? true) {
-      if (props.allowFrom && props.allowFrom.length === 0) {
-        fail(path, 'allowFrom', 'must name at least one source (an empty list blocks every scrape)', []);
-      }
       // The stack's own Prometheus may always scrape what it was given to scrape.
       const from = [
-        ...props.allowFrom?.flatMap(peersOf) ?? [podsInNamespacesLabelled({ component: 'monitoring' })],
+        ...allowedPeers(path, 'allowFrom', props.allowFrom, 'an empty list blocks every scrape') ?? [podsInNamespacesLabelled({ component: 'monitoring' })],
         ...props.stack ? [podsInNamespace(props.stack.namespaceName, props.stack.selectorLabels)] : [],
       ];
       ingressPolicy(this, 'NetworkPolicy', { metadata, podSelector: { matchLabels: selector }, rules: [{ from, ports: [props.portNumber] }] });
@@ -267,7 +269,8 @@ export class AppServiceMonitor extends Construct {
 
     if (props.prometheusAnnotations) {
       if (!workload) {
-        fail(path, 'prometheusAnnotations', 'needs \'pods\' to be a kplus workload whose pod template can be annotated', 'a label selector');
+        fail(path, 'prometheusAnnotations', 'annotates the pod template, so it needs \'pods\' to come from the workload that runs the pods, '
+          + 'not from labels only', selector, 'Pass pods: PodSelection.fromPods(workload)');
       }
       PrometheusAnnotations.annotate(workload, { portNumber: props.portNumber, path: props.path, scheme: props.scheme });
       if (props.stack) PrometheusAnnotations.scrapeNamespace(props.stack, this.namespaceName);
@@ -275,7 +278,8 @@ export class AppServiceMonitor extends Construct {
 
     if (props.multiprocess) {
       if (!workload) {
-        fail(path, 'multiprocess', 'needs \'pods\' to be a kplus workload whose containers can be changed', 'a label selector');
+        fail(path, 'multiprocess', 'mounts a directory in the containers, so it needs \'pods\' to come from the workload that runs the pods, '
+          + 'not from labels only', selector, 'Pass pods: PodSelection.fromPods(workload)');
       }
       props.multiprocess._apply(workload);
     } else if (props.preforkingServer) {

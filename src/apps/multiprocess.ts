@@ -1,4 +1,4 @@
-import * as kplus from 'cdk8s-plus-28';
+import { PlusWorkload, mountEmptyDir } from '../plus';
 import { checkAbsolutePath, fail } from '../prometheus/validate';
 
 /**
@@ -90,18 +90,14 @@ export class MultiprocessMetrics {
    *
    * @internal
    */
-  public _apply(workload: kplus.AbstractPod): void {
-    if (this.mountPath === undefined) return;
+  public _apply(workload: PlusWorkload): void {
+    const mountPath = this.mountPath;
+    if (mountPath === undefined) return;
     if (workload.containers.length === 0) {
       fail(workload.node.path, 'containers', 'must exist before multiprocess metrics are configured (add the containers first)', 0);
     }
-    const volume = kplus.Volume.fromEmptyDir(workload, 'PrometheusMultiproc', 'prometheus-multiproc');
-    for (const container of workload.containers) {
-      container.mount(this.mountPath, volume);
-      for (const name of this.envVariables) {
-        container.env.addVariable(name, kplus.EnvValue.fromValue(this.mountPath));
-      }
-    }
+    mountEmptyDir(workload, 'PrometheusMultiproc', 'prometheus-multiproc', mountPath,
+      Object.fromEntries(this.envVariables.map((name) => [name, mountPath])));
   }
 }
 

@@ -2,13 +2,13 @@ import { ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitorin
 import { Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
-  AppServiceMonitor, MultiprocessMetrics, PrometheusStack, Relabel, Scheme,
+  AppServiceMonitor, MultiprocessMetrics, NetworkPeer, PodSelection, PrometheusStack, Relabel, Scheme,
 } from '../../src';
 import { warningsOf } from '../../src/warnings';
 import { findObject, findObjects, relabel, relabelCaseFromJob, selectorMatches } from '../harness';
 import { expectError, jobNamed, newChart, onlyConfig, synthAndCheck } from '../util';
 
-const appPods = (chart: any) => kplus.Pods.select(chart, 'AppPods', { labels: { app: 'my-app' } });
+const appPods = () => PodSelection.fromLabels({ app: 'my-app' });
 const webDeployment = (chart: any, namespace = 'shop') => new kplus.Deployment(chart, 'web', {
   metadata: { namespace },
   containers: [{ image: 'registry.example.com/web:1.4.2', portNumber: 8000 }],
@@ -17,7 +17,7 @@ const webDeployment = (chart: any, namespace = 'shop') => new kplus.Deployment(c
 describe('without a stack (prometheus-operator)', () => {
   test('the document\'s app: a Service, a ServiceMonitor and a NetworkPolicy, pinned', () => {
     const chart = newChart();
-    new AppServiceMonitor(chart, 'my-app', { pods: appPods(chart), portNumber: 8000, metadata: { namespace: 'my-app-namespace' } });
+    new AppServiceMonitor(chart, 'my-app', { pods: appPods(), portNumber: 8000, metadata: { namespace: 'my-app-namespace' } });
     const { objects } = synthAndCheck(chart);
     expect(objects.map((o) => o.kind)).toEqual(['Service', 'ServiceMonitor', 'NetworkPolicy']);
     expect(objects).toMatchSnapshot();
@@ -25,7 +25,7 @@ describe('without a stack (prometheus-operator)', () => {
 
   test('the Service targets the pods and names the metrics port', () => {
     const chart = newChart();
-    const monitor = new AppServiceMonitor(chart, 'my-app', { pods: appPods(chart), portNumber: 8000 });
+    const monitor = new AppServiceMonitor(chart, 'my-app', { pods: appPods(), portNumber: 8000 });
     const svc = findObject(synthAndCheck(chart).objects, 'Service');
     expect(svc.metadata.name).toBe(monitor.serviceName);
     expect(svc.spec).toEqual({
@@ -37,7 +37,7 @@ describe('without a stack (prometheus-operator)', () => {
 
   test('the ServiceMonitor selects exactly the metrics Service and refers to the port by name', () => {
     const chart = newChart();
-    new AppServiceMonitor(chart, 'my-app', { pods: appPods(chart), portNumber: 8000, scrapeInterval: Duration.seconds(15) });
+    new AppServiceMonitor(chart, 'my-app', { pods: appPods(), portNumber: 8000, scrapeInterval: Duration.seconds(15) });
     const { objects } = synthAndCheck(chart);
     const sm = findObject(objects, 'ServiceMonitor');
     const svc = findObject(objects, 'Service');
@@ -51,7 +51,7 @@ describe('without a stack (prometheus-operator)', () => {
   test('the ServiceMonitor passes the prometheus-operator schema, which checks the interval pattern', () => {
     const chart = newChart();
     new AppServiceMonitor(chart, 'my-app', {
-      pods: appPods(chart), portNumber: 8000, scrapeInterval: Duration.seconds(90), scrapeTimeout: Duration.millis(2500),
+      pods: appPods(), portNumber: 8000, scrapeInterval: Duration.seconds(90), scrapeTimeout: Duration.millis(2500),
     });
     const sm = findObject(synthAndCheck(chart).objects, 'ServiceMonitor');
     expect(sm.spec.endpoints[0]).toMatchObject({ interval: '1m30s', scrapeTimeout: '2s500ms' });
@@ -63,14 +63,14 @@ describe('without a stack (prometheus-operator)', () => {
 
   test('serviceMonitorLabels go on the ServiceMonitor so prometheus-operator selects it', () => {
     const chart = newChart();
-    new AppServiceMonitor(chart, 'my-app', { pods: appPods(chart), portNumber: 8000, serviceMonitorLabels: { release: 'kube-prometheus-stack' } });
+    new AppServiceMonitor(chart, 'my-app', { pods: appPods(), portNumber: 8000, serviceMonitorLabels: { release: 'kube-prometheus-stack' } });
     expect(findObject(synthAndCheck(chart).objects, 'ServiceMonitor').metadata.labels).toEqual({ release: 'kube-prometheus-stack' });
   });
 
   test('path, scheme, honorLabels, relabelings and metricRelabelings', () => {
     const chart = newChart();
     new AppServiceMonitor(chart, 'my-app', {
-      pods: appPods(chart),
+      pods: appPods(),
       portNumber: 8443,
       portName: 'https-metrics',
       path: '/admin/metrics',
@@ -91,13 +91,13 @@ describe('without a stack (prometheus-operator)', () => {
 
   test('servicePort differs from the container port', () => {
     const chart = newChart();
-    new AppServiceMonitor(chart, 'my-app', { pods: appPods(chart), portNumber: 8000, servicePort: 80 });
+    new AppServiceMonitor(chart, 'my-app', { pods: appPods(), portNumber: 8000, servicePort: 80 });
     expect(findObject(synthAndCheck(chart).objects, 'Service').spec.ports[0]).toMatchObject({ port: 80, targetPort: 8000 });
   });
 
   test('a NodePort Service, as in the document', () => {
     const chart = newChart();
-    new AppServiceMonitor(chart, 'my-app', { pods: appPods(chart), portNumber: 8000, serviceType: kplus.ServiceType.NODE_PORT, nodePort: 30800 });
+    new AppServiceMonitor(chart, 'my-app', { pods: appPods(), portNumber: 8000, serviceType: kplus.ServiceType.NODE_PORT, nodePort: 30800 });
     const svc = findObject(synthAndCheck(chart).objects, 'Service');
     expect(svc.spec.type).toBe('NodePort');
     expect(svc.spec.ports[0].nodePort).toBe(30800);
@@ -105,7 +105,7 @@ describe('without a stack (prometheus-operator)', () => {
 
   test('the NetworkPolicy lets the monitoring namespace reach only the metrics port of the pods', () => {
     const chart = newChart();
-    new AppServiceMonitor(chart, 'my-app', { pods: appPods(chart), portNumber: 8000, metadata: { namespace: 'my-app-namespace' } });
+    new AppServiceMonitor(chart, 'my-app', { pods: appPods(), portNumber: 8000, metadata: { namespace: 'my-app-namespace' } });
     const np = findObject(synthAndCheck(chart).objects, 'NetworkPolicy');
     expect(np.metadata.namespace).toBe('my-app-namespace');
     expect(np.spec).toEqual({
@@ -121,9 +121,9 @@ describe('without a stack (prometheus-operator)', () => {
   test('allowFrom replaces the monitoring namespace selector', () => {
     const chart = newChart();
     new AppServiceMonitor(chart, 'my-app', {
-      pods: appPods(chart),
+      pods: appPods(),
       portNumber: 8000,
-      allowFrom: [kplus.Namespaces.select(chart, 'Observability', { names: ['observability'] })],
+      allowFrom: [NetworkPeer.fromPods(kplus.Namespaces.select(chart, 'Observability', { names: ['observability'] }))],
     });
     expect(findObject(synthAndCheck(chart).objects, 'NetworkPolicy').spec.ingress[0].from).toEqual([{
       podSelector: {}, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'observability' } },
@@ -132,7 +132,7 @@ describe('without a stack (prometheus-operator)', () => {
 
   test('serviceMonitor: false and networkPolicy: false', () => {
     const chart = newChart();
-    const monitor = new AppServiceMonitor(chart, 'my-app', { pods: appPods(chart), portNumber: 8000, serviceMonitor: false, networkPolicy: false });
+    const monitor = new AppServiceMonitor(chart, 'my-app', { pods: appPods(), portNumber: 8000, serviceMonitor: false, networkPolicy: false });
     expect(synthAndCheck(chart).objects.map((o) => o.kind)).toEqual(['Service']);
     expect(monitor.serviceMonitor).toBeUndefined();
   });
@@ -140,7 +140,7 @@ describe('without a stack (prometheus-operator)', () => {
   test('a kplus workload gives the pods and the namespace', () => {
     const chart = newChart();
     const web = webDeployment(chart, 'shop');
-    new AppServiceMonitor(chart, 'web-metrics', { pods: web, portNumber: 8000 });
+    new AppServiceMonitor(chart, 'web-metrics', { pods: PodSelection.fromPods(web), portNumber: 8000 });
     const { objects } = synthAndCheck(chart);
     const svc = findObject(objects, 'Service');
     const deployment = findObject(objects, 'Deployment');
@@ -154,7 +154,7 @@ describe('with a stack (no prometheus-operator)', () => {
   test('adds a discovered job for the namespace and RBAC there; the stack\'s pods may scrape', () => {
     const chart = newChart();
     const stack = new PrometheusStack(chart, 'prometheus', { metadata: { namespace: 'monitoring' } });
-    new AppServiceMonitor(chart, 'my-app', { pods: appPods(chart), portNumber: 8000, metadata: { namespace: 'shop' }, stack });
+    new AppServiceMonitor(chart, 'my-app', { pods: appPods(), portNumber: 8000, metadata: { namespace: 'shop' }, stack });
     const out = synthAndCheck(chart);
     const job = jobNamed(onlyConfig(out), 'apps/shop');
     expect(job.kubernetes_sd_configs).toEqual([{ role: 'endpointslice', namespaces: { names: ['shop'] } }]);
@@ -175,9 +175,9 @@ describe('with a stack (no prometheus-operator)', () => {
     const chart = newChart();
     const stack = new PrometheusStack(chart, 'prometheus');
     for (const name of ['a', 'b', 'c']) {
-      new AppServiceMonitor(chart, name, { pods: kplus.Pods.select(chart, `${name}-pods`, { labels: { app: name } }), portNumber: 8000, metadata: { namespace: 'shop' }, stack });
+      new AppServiceMonitor(chart, name, { pods: PodSelection.fromLabels({ app: name }), portNumber: 8000, metadata: { namespace: 'shop' }, stack });
     }
-    new AppServiceMonitor(chart, 'd', { pods: kplus.Pods.select(chart, 'd-pods', { labels: { app: 'd' } }), portNumber: 8000, metadata: { namespace: 'billing' }, stack });
+    new AppServiceMonitor(chart, 'd', { pods: PodSelection.fromLabels({ app: 'd' }), portNumber: 8000, metadata: { namespace: 'billing' }, stack });
     const config = onlyConfig(synthAndCheck(chart));
     const sdBlocks = config.scrape_configs.flatMap((j: any) => j.kubernetes_sd_configs ?? []);
     expect(config.scrape_configs.map((j: any) => j.job_name)).toEqual(['prometheus', 'apps/shop', 'apps/billing']);
@@ -187,9 +187,9 @@ describe('with a stack (no prometheus-operator)', () => {
   test('the job keeps the right Service and port name only, with per-application path and interval, in a real Prometheus', async () => {
     const chart = newChart();
     const stack = new PrometheusStack(chart, 'prometheus');
-    const web = new AppServiceMonitor(chart, 'web', { pods: kplus.Pods.select(chart, 'web-pods', { labels: { app: 'web' } }), portNumber: 8000, metadata: { namespace: 'shop' }, stack });
+    const web = new AppServiceMonitor(chart, 'web', { pods: PodSelection.fromPods(kplus.Pods.select(chart, 'web-pods', { labels: { app: 'web' } })), portNumber: 8000, metadata: { namespace: 'shop' }, stack });
     const api = new AppServiceMonitor(chart, 'api', {
-      pods: kplus.Pods.select(chart, 'api-pods', { labels: { app: 'api' } }),
+      pods: PodSelection.fromLabels({ app: 'api' }),
       portNumber: 9102,
       portName: 'prom',
       path: '/internal/metrics',
@@ -240,9 +240,9 @@ describe('with a stack (no prometheus-operator)', () => {
   test('an application with relabelings of its own gets a job of its own', () => {
     const chart = newChart();
     const stack = new PrometheusStack(chart, 'prometheus');
-    new AppServiceMonitor(chart, 'plain', { pods: kplus.Pods.select(chart, 'p', { labels: { app: 'p' } }), portNumber: 8000, metadata: { namespace: 'shop' }, stack });
+    new AppServiceMonitor(chart, 'plain', { pods: PodSelection.fromLabels({ app: 'p' }), portNumber: 8000, metadata: { namespace: 'shop' }, stack });
     const custom = new AppServiceMonitor(chart, 'custom', {
-      pods: kplus.Pods.select(chart, 'c', { labels: { app: 'c' } }),
+      pods: PodSelection.fromLabels({ app: 'c' }),
       portNumber: 8000,
       metadata: { namespace: 'shop' },
       stack,
@@ -257,7 +257,7 @@ describe('with a stack (no prometheus-operator)', () => {
   test('a short interval caps the timeout so the target stays valid', () => {
     const chart = newChart();
     const stack = new PrometheusStack(chart, 'prometheus');
-    new AppServiceMonitor(chart, 'fast', { pods: appPods(chart), portNumber: 8000, scrapeInterval: Duration.seconds(5), stack });
+    new AppServiceMonitor(chart, 'fast', { pods: appPods(), portNumber: 8000, scrapeInterval: Duration.seconds(5), stack });
     const relabels = jobNamed(onlyConfig(synthAndCheck(chart)), 'apps/default').relabel_configs;
     expect(relabels.filter((r: any) => r.target_label?.startsWith('__scrape_'))).toEqual([
       expect.objectContaining({ target_label: '__scrape_interval__', replacement: '5s' }),
@@ -271,7 +271,7 @@ describe('prometheus.io annotations', () => {
     const chart = newChart();
     const stack = new PrometheusStack(chart, 'prometheus');
     const web = webDeployment(chart);
-    new AppServiceMonitor(chart, 'web-metrics', { pods: web, portNumber: 8000, path: '/prometheus', prometheusAnnotations: true, stack });
+    new AppServiceMonitor(chart, 'web-metrics', { pods: PodSelection.fromPods(web), portNumber: 8000, path: '/prometheus', prometheusAnnotations: true, stack });
     const out = synthAndCheck(chart);
     expect(findObject(out.objects, 'Deployment', web.name).spec.template.metadata.annotations).toEqual({
       'prometheus.io/scrape': 'true', 'prometheus.io/port': '8000', 'prometheus.io/path': '/prometheus',
@@ -284,7 +284,7 @@ describe('pre-forking servers', () => {
   test('multiprocess python mounts a shared emptyDir and points the client at it', () => {
     const chart = newChart();
     const web = webDeployment(chart);
-    new AppServiceMonitor(chart, 'web-metrics', { pods: web, portNumber: 8000, preforkingServer: true, multiprocess: MultiprocessMetrics.python() });
+    new AppServiceMonitor(chart, 'web-metrics', { pods: PodSelection.fromPods(web), portNumber: 8000, preforkingServer: true, multiprocess: MultiprocessMetrics.python() });
     const pod = findObject(synthAndCheck(chart).objects, 'Deployment').spec.template.spec;
     expect(pod.volumes).toContainEqual({ name: 'prometheus-multiproc', emptyDir: {} });
     expect(pod.containers[0].volumeMounts).toContainEqual({ name: 'prometheus-multiproc', mountPath: '/tmp/prometheus-multiproc' });
@@ -299,7 +299,7 @@ describe('pre-forking servers', () => {
     const chart = newChart();
     const web = webDeployment(chart);
     new AppServiceMonitor(chart, 'web-metrics', {
-      pods: web, portNumber: 8000, multiprocess: MultiprocessMetrics.sharedDirectory({ envVariable: 'PROMETHEUS_DATA_DIR', mountPath: '/var/run/metrics' }),
+      pods: PodSelection.fromPods(web), portNumber: 8000, multiprocess: MultiprocessMetrics.sharedDirectory({ envVariable: 'PROMETHEUS_DATA_DIR', mountPath: '/var/run/metrics' }),
     });
     const container = findObject(synthAndCheck(chart).objects, 'Deployment').spec.template.spec.containers[0];
     expect(container.env).toContainEqual({ name: 'PROMETHEUS_DATA_DIR', value: '/var/run/metrics' });
@@ -307,14 +307,17 @@ describe('pre-forking servers', () => {
 
   test('warns when a pre-forking server has no multiprocess setting', () => {
     const chart = newChart();
-    new AppServiceMonitor(chart, 'web-metrics', { pods: webDeployment(chart), portNumber: 8000, preforkingServer: true });
+    new AppServiceMonitor(chart, 'web-metrics', { pods: PodSelection.fromPods(webDeployment(chart)), portNumber: 8000, preforkingServer: true });
     expect(warningsOf(chart)).toEqual([expect.stringMatching(/^test\/web-metrics: .*several worker processes.*MultiprocessMetrics\.python\(\)/)]);
   });
 
   test('handledByApplication silences the warning and changes nothing', () => {
     const chart = newChart();
     new AppServiceMonitor(chart, 'web-metrics', {
-      pods: webDeployment(chart), portNumber: 8000, preforkingServer: true, multiprocess: MultiprocessMetrics.handledByApplication(),
+      pods: PodSelection.fromPods(webDeployment(chart)),
+      portNumber: 8000,
+      preforkingServer: true,
+      multiprocess: MultiprocessMetrics.handledByApplication(),
     });
     expect(warningsOf(chart)).toEqual([]);
     expect(findObject(synthAndCheck(chart).objects, 'Deployment').spec.template.spec.volumes).toBeUndefined();
@@ -324,65 +327,65 @@ describe('pre-forking servers', () => {
 describe('bad input', () => {
   test('fails on a port name longer than 15 characters', () => {
     const chart = newChart();
-    expectError(() => new AppServiceMonitor(chart, 'm', { pods: appPods(chart), portNumber: 8000, portName: 'prometheus-metrics' }),
+    expectError(() => new AppServiceMonitor(chart, 'm', { pods: appPods(), portNumber: 8000, portName: 'prometheus-metrics' }),
       'test/m', "'portName'", "'prometheus-metrics'", '15');
   });
 
   test('fails on a port name that is not a DNS label', () => {
     const chart = newChart();
-    expectError(() => new AppServiceMonitor(chart, 'm', { pods: appPods(chart), portNumber: 8000, portName: 'Metrics_Port' }), "'portName'", "'Metrics_Port'");
+    expectError(() => new AppServiceMonitor(chart, 'm', { pods: appPods(), portNumber: 8000, portName: 'Metrics_Port' }), "'portName'", "'Metrics_Port'");
   });
 
   test('fails on a port outside 1-65535', () => {
     const chart = newChart();
-    expectError(() => new AppServiceMonitor(chart, 'm', { pods: appPods(chart), portNumber: 70000 }), 'test/m', "'portNumber'", '70000');
+    expectError(() => new AppServiceMonitor(chart, 'm', { pods: appPods(), portNumber: 70000 }), 'test/m', "'portNumber'", '70000');
   });
 
   test('fails on a selector with no labels', () => {
     const chart = newChart();
-    expectError(() => new AppServiceMonitor(chart, 'm', { pods: kplus.Pods.select(chart, 'all', {}), portNumber: 8000 }), "'pods'", 'at least one label');
+    expectError(() => new AppServiceMonitor(chart, 'm', { pods: PodSelection.fromPods(kplus.Pods.select(chart, 'all', {})), portNumber: 8000 }), "'pods'", 'at least one label');
   });
 
   test('fails on a selector with expressions, which a Service cannot use', () => {
     const chart = newChart();
     const pods = kplus.Pods.select(chart, 'expr', { expressions: [kplus.LabelExpression.in('app', ['a', 'b'])] });
-    expectError(() => new AppServiceMonitor(chart, 'm', { pods, portNumber: 8000 }), "'pods'", 'expressions');
+    expectError(() => new AppServiceMonitor(chart, 'm', { pods: PodSelection.fromPods(pods), portNumber: 8000 }), "'pods'", 'expressions');
   });
 
   test('an interval like "30 seconds" cannot be written: Duration rejects it, and a fraction of a millisecond fails', () => {
     expect(() => Duration.parse('30 seconds')).toThrow();
     const chart = newChart();
-    expectError(() => new AppServiceMonitor(chart, 'm', { pods: appPods(chart), portNumber: 8000, scrapeInterval: Duration.millis(0.5) }),
+    expectError(() => new AppServiceMonitor(chart, 'm', { pods: appPods(), portNumber: 8000, scrapeInterval: Duration.millis(0.5) }),
       "'scrapeInterval'", 'whole number of milliseconds');
   });
 
   test('fails on a timeout above the interval', () => {
     const chart = newChart();
     expectError(() => new AppServiceMonitor(chart, 'm', {
-      pods: appPods(chart), portNumber: 8000, scrapeInterval: Duration.seconds(10), scrapeTimeout: Duration.seconds(20),
+      pods: appPods(), portNumber: 8000, scrapeInterval: Duration.seconds(10), scrapeTimeout: Duration.seconds(20),
     }), "'scrapeTimeout'", "'20s'");
   });
 
   test('fails on a nodePort with a ClusterIP Service', () => {
     const chart = newChart();
-    expectError(() => new AppServiceMonitor(chart, 'm', { pods: appPods(chart), portNumber: 8000, nodePort: 30800 }), "'nodePort'", '30800');
+    expectError(() => new AppServiceMonitor(chart, 'm', { pods: appPods(), portNumber: 8000, nodePort: 30800 }), "'nodePort'", '30800');
   });
 
   test('fails on annotations or multiprocess without a workload', () => {
     const chart = newChart();
-    expectError(() => new AppServiceMonitor(chart, 'm', { pods: appPods(chart), portNumber: 8000, prometheusAnnotations: true }), "'prometheusAnnotations'", 'workload');
+    expectError(() => new AppServiceMonitor(chart, 'm', { pods: appPods(), portNumber: 8000, prometheusAnnotations: true }), "'prometheusAnnotations'", 'workload');
     const other = newChart();
-    expectError(() => new AppServiceMonitor(other, 'n', { pods: appPods(other), portNumber: 8000, multiprocess: MultiprocessMetrics.python() }), "'multiprocess'", 'workload');
+    expectError(() => new AppServiceMonitor(other, 'n', { pods: appPods(), portNumber: 8000, multiprocess: MultiprocessMetrics.python() }), "'multiprocess'", 'workload');
   });
 
   test('fails on an empty allowFrom', () => {
     const chart = newChart();
-    expectError(() => new AppServiceMonitor(chart, 'm', { pods: appPods(chart), portNumber: 8000, allowFrom: [] }), "'allowFrom'");
+    expectError(() => new AppServiceMonitor(chart, 'm', { pods: appPods(), portNumber: 8000, allowFrom: [] }), "'allowFrom'");
   });
 
   test('fails on a path without a leading slash', () => {
     const chart = newChart();
-    expectError(() => new AppServiceMonitor(chart, 'm', { pods: appPods(chart), portNumber: 8000, path: 'metrics' }), "'path'", "'metrics'");
+    expectError(() => new AppServiceMonitor(chart, 'm', { pods: appPods(), portNumber: 8000, path: 'metrics' }), "'path'", "'metrics'");
   });
 });
 
@@ -390,7 +393,7 @@ test('synthesis is deterministic', () => {
   const build = () => {
     const chart = newChart();
     const stack = new PrometheusStack(chart, 'prometheus');
-    new AppServiceMonitor(chart, 'my-app', { pods: appPods(chart), portNumber: 8000, stack });
+    new AppServiceMonitor(chart, 'my-app', { pods: appPods(), portNumber: 8000, stack });
     return JSON.stringify(Testing.synth(chart));
   };
   expect(build()).toBe(build());
@@ -401,7 +404,7 @@ describe('lean output', () => {
     const chart = newChart();
     const stack = new PrometheusStack(chart, 'prometheus');
     const monitors = Array.from({ length: n }, (_, i) => new AppServiceMonitor(chart, `app-${i}`, {
-      pods: kplus.Pods.select(chart, `app-${i}-pods`, { labels: { app: `app-${i}` } }),
+      pods: PodSelection.fromLabels({ app: `app-${i}` }),
       portNumber: 8000,
       metadata: { namespace: `team-${i % namespaces}` },
       stack,
@@ -436,11 +439,11 @@ describe('review fixes', () => {
     const chart = newChart();
     const stack = new PrometheusStack(chart, 'prometheus', { metadata: { namespace: 'monitoring' } });
     new AppServiceMonitor(chart, 'my-app', {
-      pods: appPods(chart),
+      pods: appPods(),
       portNumber: 8000,
       metadata: { namespace: 'shop' },
       stack,
-      allowFrom: [kplus.Namespaces.select(chart, 'Ops', { names: ['ops'] })],
+      allowFrom: [NetworkPeer.fromNamespaceNames(['ops'])],
     });
     const np = findObjects(synthAndCheck(chart).objects, 'NetworkPolicy').find((p) => p.metadata.namespace === 'shop');
     expect(np.spec.ingress[0].from).toEqual([
@@ -452,20 +455,22 @@ describe('review fixes', () => {
   test('fails on a timeout above the stack\'s interval, which Prometheus would refuse', () => {
     const chart = newChart();
     const stack = new PrometheusStack(chart, 'prometheus');
-    expect(() => new AppServiceMonitor(chart, 'm', { pods: appPods(chart), portNumber: 8000, scrapeTimeout: Duration.seconds(30), stack }))
+    expect(() => new AppServiceMonitor(chart, 'm', { pods: appPods(), portNumber: 8000, scrapeTimeout: Duration.seconds(30), stack }))
       .toThrow(/test\/m: 'scrapeTimeout' must not exceed the scrape interval \(15s, the stack's\), got '30s'/);
   });
 
   test('with annotations and a stack, the pods are scraped once, through the annotation job', () => {
     const chart = newChart();
     const stack = new PrometheusStack(chart, 'prometheus');
-    new AppServiceMonitor(chart, 'web-metrics', { pods: webDeployment(chart), portNumber: 8000, prometheusAnnotations: true, stack });
+    new AppServiceMonitor(chart, 'web-metrics', { pods: PodSelection.fromPods(webDeployment(chart)), portNumber: 8000, prometheusAnnotations: true, stack });
     expect(onlyConfig(synthAndCheck(chart)).scrape_configs.map((j: any) => j.job_name)).toEqual(['prometheus', 'pods/shop']);
   });
 
-  test('fails on a namespace other than the workload\'s', () => {
+  test('fails on a namespace other than the pods\'', () => {
     const chart = newChart();
-    expect(() => new AppServiceMonitor(chart, 'm', { pods: webDeployment(chart, 'shop'), portNumber: 8000, metadata: { namespace: 'other' } }))
-      .toThrow(/test\/m: 'metadata.namespace' must be the workload's namespace 'shop'.*got 'other'/);
+    expect(() => new AppServiceMonitor(chart, 'm', { pods: PodSelection.fromPods(webDeployment(chart, 'shop')), portNumber: 8000, metadata: { namespace: 'other' } }))
+      .toThrow(/test\/m: 'metadata.namespace' must be the namespace of the pods 'shop'.*got 'other'/);
+    expect(() => new AppServiceMonitor(chart, 'n', { pods: PodSelection.fromLabels({ app: 'a' }, { namespaceName: 'shop' }), portNumber: 8000, metadata: { namespace: 'other' } }))
+      .toThrow(/test\/n: 'metadata.namespace' must be the namespace of the pods 'shop'.*got 'other'/);
   });
 });
