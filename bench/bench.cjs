@@ -35,7 +35,6 @@ function measureLoad(kind) {
 
 function measureSynth(kind, n) {
   const cdk8s = require('cdk8s');
-  const kplus = require('cdk8s-plus-28');
   const lib = kind === 'library' ? require(path.join(__dirname, '..', 'lib')) : undefined;
   const YAML = require('yaml');
   const t0 = process.hrtime.bigint();
@@ -43,7 +42,7 @@ function measureSynth(kind, n) {
   const chart = new cdk8s.Chart(app, 'fleet');
   const fleet = apps(n);
   const extra = kind === 'library'
-    ? buildLibrary(chart, fleet, lib, kplus)
+    ? buildLibrary(chart, fleet, lib)
     : buildBaseline(chart, fleet, cdk8s, YAML, JSON.parse(require('fs').readFileSync(process.env.BENCH_RECORD, 'utf8')));
   const t1 = process.hrtime.bigint();
   const yaml = app.synthYaml();
@@ -97,12 +96,12 @@ function recordIntegrations() {
   };
 }
 
-function buildLibrary(chart, fleet, lib, kplus) {
+function buildLibrary(chart, fleet, lib) {
   const stack = new lib.PrometheusStack(chart, 'prometheus', { metadata: { namespace: 'monitoring' } });
   addIntegrations(chart, stack, lib);
   for (const a of fleet) {
     new lib.AppServiceMonitor(chart, a.id, {
-      pods: kplus.Pods.select(chart, `${a.id}-pods`, { labels: a.labels }),
+      pods: lib.PodSelection.fromLabels(a.labels),
       portNumber: a.port,
       metadata: { namespace: a.namespace },
       stack,

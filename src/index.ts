@@ -1,3 +1,5 @@
+export * from './network-peer';
+export * from './pod-selection';
 export * from './prometheus';
 export * from './stack';
 export * from './grafana';

@@ -2,14 +2,15 @@
 //
 // Written as L1 objects rather than kplus.NetworkPolicy: kplus needs a construct per peer, which
 // costs more than the policy itself when thousands of applications each get one. Peers that
-// users pass are kplus peers (Pods.select, Namespaces.select, NetworkPolicyIpBlock), rendered
-// the way kplus renders them.
+// users pass are `NetworkPeer`s, rendered in network-peer.ts.
 import { ApiObjectMetadata } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import type { NetworkPeer } from './network-peer';
 import { fail } from './prometheus/validate';
 
-const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
+/** The label Kubernetes puts on every namespace, with its name. */
+export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
 /** Pods with these labels in namespaces with these labels. */
 export function podsInNamespacesLabelled(
@@ -23,25 +24,13 @@ export function podsInNamespace(namespaceName: string, podLabels: { [key: string
   return podsInNamespacesLabelled({ [NAMESPACE_NAME_LABEL]: namespaceName }, podLabels);
 }
 
-/** A kplus peer as NetworkPolicy peers (one per namespace when it names namespaces). */
-export function peersOf(peer: kplus.INetworkPolicyPeer): kplus.k8s.NetworkPolicyPeer[] {
-  const config = peer.toNetworkPolicyPeerConfig();
-  if (config.ipBlock) {
-    return [{ ipBlock: { cidr: config.ipBlock.cidr, except: config.ipBlock.except } }];
-  }
-  const podSelector = config.podSelector!.labelSelector._toKube();
-  const namespaces = config.podSelector!.namespaces;
-  const namespaceSelector = namespaces?.labelSelector?._toKube();
-  if (!namespaces?.names) {
-    return [{ podSelector, namespaceSelector }];
-  }
-  return namespaces.names.map((name) => ({
-    podSelector,
-    namespaceSelector: {
-      matchExpressions: namespaceSelector?.matchExpressions,
-      matchLabels: { ...namespaceSelector?.matchLabels, [NAMESPACE_NAME_LABEL]: name },
-    },
-  }));
+/**
+ * The NetworkPolicy peers of an `allowFrom`-like prop: undefined when it is not given; never an
+ * empty list (an ingress rule with no peer would admit every source): `why` says what it would block.
+ */
+export function allowedPeers(where: string, prop: string, peers: NetworkPeer[] | undefined, why: string): kplus.k8s.NetworkPolicyPeer[] | undefined {
+  if (peers && peers.length === 0) fail(where, prop, `must name at least one source (${why})`, []);
+  return peers?.flatMap((p) => p._peers);
 }
 
 /** One ingress rule: who may connect to which TCP ports. */
@@ -81,8 +70,7 @@ export function ingressPolicy(scope: Construct, id: string, options: IngressPoli
  * says what an empty list would block); by default every source for a port published on the
  * nodes, and the pods of its own namespace for a ClusterIP Service. Undefined admits everyone.
  */
-export function webClients(where: string, allowFrom: kplus.INetworkPolicyPeer[] | undefined, serviceType: kplus.ServiceType,
+export function webClients(where: string, allowFrom: NetworkPeer[] | undefined, serviceType: kplus.ServiceType,
   why: string): kplus.k8s.NetworkPolicyPeer[] | undefined {
-  if (allowFrom && allowFrom.length === 0) fail(where, 'allowFrom', `must name at least one source (${why})`, []);
-  return allowFrom?.flatMap(peersOf) ?? (serviceType === kplus.ServiceType.CLUSTER_IP ? [{ podSelector: {} }] : undefined);
+  return allowedPeers(where, 'allowFrom', allowFrom, why) ?? (serviceType === kplus.ServiceType.CLUSTER_IP ? [{ podSelector: {} }] : undefined);
 }

@@ -2,7 +2,6 @@
 import { Chart, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
-import { fail } from './prometheus/validate';
 import { toQuantity } from './stack/quantity';
 
 const k8s = kplus.k8s;
@@ -51,47 +50,6 @@ export function renderResources(r: kplus.ContainerResources): kplus.k8s.Resource
     requests: pick(r.cpu?.request, r.memory?.request, r.ephemeralStorage?.request),
     limits: pick(r.cpu?.limit, r.memory?.limit, r.ephemeralStorage?.limit),
   };
-}
-
-/** The metadata of a workload's pods: the pod template's for controllers, the pod's own for a Pod. */
-export function podMetadata(workload: kplus.AbstractPod): kplus.AbstractPod['metadata'] {
-  return workload instanceof kplus.Workload ? workload.podMetadata : workload.metadata;
-}
-
-/**
- * The equality labels that select a workload's (or a selector's) pods; what a Service selector
- * or a mesh tag can use.
- */
-export function podSelectorLabels(where: string, prop: string, pods: kplus.IPodSelector): { [key: string]: string } {
-  const selector = pods.toPodSelectorConfig().labelSelector._toKube();
-  if ((selector.matchExpressions ?? []).length > 0) {
-    fail(where, prop, 'must select pods by labels only (a Service selector cannot use expressions)', selector.matchExpressions);
-  }
-  const labels = selector.matchLabels ?? {};
-  if (Object.keys(labels).length === 0) {
-    fail(where, prop, 'must select pods by at least one label (an empty selector matches every pod of the namespace)', labels,
-      'Use a workload, or kplus.Pods.select(this, \'App\', { labels: { app: \'my-app\' } })');
-  }
-  return { ...labels };
-}
-
-/**
- * The one namespace that a workload's (or a selector's) pods are in, when it names one: a
- * workload's own namespace, or the single name of `Pods.select(..., { namespaces })`.
- * Fails on selectors that span namespaces (by label, several names, `Namespaces.all()`),
- * which a Service, selecting pods of its own namespace only, cannot follow.
- */
-export function podSelectorNamespace(where: string, prop: string, pods: kplus.IPodSelector): string | undefined {
-  const namespaces = pods.toPodSelectorConfig().namespaces;
-  if (!namespaces) return undefined;
-  const byLabels = namespaces.labelSelector !== undefined && !namespaces.labelSelector.isEmpty();
-  const names = namespaces.names ?? [];
-  if (byLabels || names.length !== 1) {
-    fail(where, prop, 'must select pods of one named namespace (a Service selects pods of its own namespace only)',
-      byLabels ? namespaces.labelSelector!._toKube() : names.length === 0 ? 'every namespace' : names,
-      'Select the pods with kplus.Namespaces.select(this, \'Ns\', { names: [\'<namespace>\'] }), or pass the workload');
-  }
-  return names[0];
 }
 
 /**

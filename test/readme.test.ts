@@ -3,7 +3,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Chart, Duration, Testing } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-28';
 import {
   Dashboard, DashboardPanel, DashboardRow, GrafanaAdminCredentials, PrometheusStack, Relabel, RemoteWrite, ScrapeJob, ServiceDiscovery,
 } from '../src';
@@ -128,7 +127,7 @@ test('every error message in the README is what the code throws', () => {
       const chart = new Chart(Testing.app(), 'test');
       new PrometheusStack(chart, 'prometheus', {
         grafana: {
-          adminCredentials: GrafanaAdminCredentials.fromSecret(kplus.Secret.fromSecretName(chart, 'admin', 'grafana-admin')),
+          adminCredentials: GrafanaAdminCredentials.fromSecretName('grafana-admin'),
           settings: { 'security.admin_password': 'hunter2' },
         },
       });
@@ -136,7 +135,7 @@ test('every error message in the README is what the code throws', () => {
     thrown(() => {
       const chart = new Chart(Testing.app(), 'test');
       const stack = new PrometheusStack(chart, 'prometheus');
-      const grafana = stack.addGrafana({ adminCredentials: GrafanaAdminCredentials.fromSecret(kplus.Secret.fromSecretName(chart, 'admin', 'grafana-admin')) });
+      const grafana = stack.addGrafana({ adminCredentials: GrafanaAdminCredentials.fromSecretName('grafana-admin') });
       const dashboard = () => new Dashboard({ uid: 'checkout', title: 'Checkout' });
       grafana.addDashboard(dashboard());
       grafana.addDashboard(dashboard());

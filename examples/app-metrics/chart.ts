@@ -1,7 +1,7 @@
 import { Chart, ChartProps, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
-  AppServiceMonitor, MultiprocessMetrics, NamespaceIngress, PlatformExporters, PrometheusStack,
+  AppServiceMonitor, MultiprocessMetrics, NamespaceIngress, PlatformExporters, PodSelection, PrometheusStack,
 } from 'cdk8s-prometheus-monitoring';
 import { Construct } from 'constructs';
 
@@ -33,7 +33,7 @@ export class AppMetricsChart extends Chart {
 
     // The metrics of every gunicorn worker, merged by prometheus_client's multiprocess mode.
     new AppServiceMonitor(this, 'reference-app-metrics', {
-      pods: app,
+      pods: PodSelection.fromPods(app),
       portNumber: 8000,
       // The Service name is the `job` label of every series: named, it survives a renamed construct.
       metadata: { name: 'reference-app' },

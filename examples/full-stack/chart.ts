@@ -2,8 +2,8 @@ import { Chart, ChartProps, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
   AlertingRule, AlertmanagerEndpoint, AppServiceMonitor, Authentication, Credential, Dashboard, DashboardPanel, DashboardRow,
-  GrafanaAdminCredentials, GrafanaUnit, KrakendMetrics, KubernetesRole, KumaMetricsMesh, PlatformExporters, PrometheusStack,
-  PrometheusStorage, RecordingRule, Relabel, RemoteWrite, RuleGroup, ScrapeJob, ServiceDiscovery, WeaveMonitoring,
+  GrafanaAdminCredentials, GrafanaUnit, KrakendMetrics, KubernetesRole, KumaMetricsMesh, PlatformExporters, PodSelection,
+  PrometheusStack, PrometheusStorage, RecordingRule, Relabel, RemoteWrite, RuleGroup, ScrapeJob, ServiceDiscovery, WeaveMonitoring,
 } from 'cdk8s-prometheus-monitoring';
 import { Construct } from 'constructs';
 
@@ -70,7 +70,7 @@ export class FullStackChart extends Chart {
       containers: [{ image: 'registry.example.com/checkout:3.2.0', portNumber: 8080 }],
     });
     const checkoutMetrics = new AppServiceMonitor(this, 'checkout-metrics', {
-      pods: checkout,
+      pods: PodSelection.fromPods(checkout),
       portNumber: 9102,
       path: '/prometheus',
       stack,
@@ -113,7 +113,7 @@ export class FullStackChart extends Chart {
     // Grafana reads this Prometheus and shows the dashboards of the stack and its integrations;
     // the admin user and password come from the Secret `grafana-admin`, made outside the app.
     const grafana = stack.addGrafana({
-      adminCredentials: GrafanaAdminCredentials.fromSecret(kplus.Secret.fromSecretName(this, 'grafana-admin', 'grafana-admin')),
+      adminCredentials: GrafanaAdminCredentials.fromSecretName('grafana-admin'),
       anonymousAccess: true,
     });
 

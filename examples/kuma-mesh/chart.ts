@@ -1,6 +1,8 @@
 import { Chart, ChartProps, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { GrafanaAdminCredentials, KumaCaBackend, KumaMetricsMesh, KumaPolicyApi, KumaServiceTag, PrometheusStack } from 'cdk8s-prometheus-monitoring';
+import {
+  GrafanaAdminCredentials, KumaCaBackend, KumaMetricsMesh, KumaPolicyApi, KumaServiceTag, NetworkPeer, PrometheusStack,
+} from 'cdk8s-prometheus-monitoring';
 import { Construct } from 'constructs';
 
 /**
@@ -42,8 +44,8 @@ export class KumaMeshChart extends Chart {
       serviceType: kplus.ServiceType.CLUSTER_IP,
       servicePort: 80,
       allowFrom: [
-        kplus.Pods.all(this, 'kuma-metrics-pods'),
-        kplus.Namespaces.select(this, 'central-namespace', { names: ['monitoring'] }),
+        NetworkPeer.fromPodLabels({}),
+        NetworkPeer.fromNamespaceNames(['monitoring']),
       ],
     });
 
@@ -62,7 +64,7 @@ export class KumaMeshChart extends Chart {
     // Grafana joins the mesh too, and may query Prometheus: the permission names both by the
     // service tags of their real Services.
     this.stack.addGrafana({
-      adminCredentials: GrafanaAdminCredentials.fromSecret(kplus.Secret.fromSecretName(this, 'grafana-admin', 'grafana-admin')),
+      adminCredentials: GrafanaAdminCredentials.fromSecretName('grafana-admin'),
       servicePort: 80,
     });
 

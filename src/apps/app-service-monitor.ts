@@ -2,8 +2,11 @@ import { ApiObjectMetadata, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import * as monitoring from '../imports/monitoring.coreos.com';
-import { ingressPolicy, peersOf, podsInNamespace, podsInNamespacesLabelled } from '../network-policy';
-import { namespaceOf, podSelectorLabels, podSelectorNamespace } from '../pod';
+import { NetworkPeer } from '../network-peer';
+import { allowedPeers, ingressPolicy, podsInNamespace, podsInNamespacesLabelled } from '../network-policy';
+import { PlusWorkload } from '../plus';
+import { namespaceOf } from '../pod';
+import { PodSelection } from '../pod-selection';
 import { Relabel, Scheme } from '../prometheus';
 import { checkDnsLabel, checkHttpPath, checkPort, checkServiceType, fail, millis, promDuration } from '../prometheus/validate';
 import { PrometheusStack } from '../stack';
@@ -17,12 +20,13 @@ import { scrapeServiceEndpoint } from './service-jobs';
  */
 export interface AppServiceMonitorProps {
   /**
-   * The application's pods: a kplus workload (`kplus.Deployment`, `kplus.StatefulSet`, ...)
-   * or a label selector (`kplus.Pods.select(this, 'App', { labels: { app: 'my-app' } })`).
-   * A selector that names one namespace places the objects there; one that spans namespaces
+   * The application's pods: `PodSelection.fromPods(workload)` for the cdk8s-plus workload
+   * that runs them (of any cdk8s-plus version), or `PodSelection.fromLabels({ app: 'my-app' })`.
+   * `prometheusAnnotations` and `multiprocess` change the pods, so they need the workload.
+   * A selection that names one namespace places the objects there; one that spans namespaces
    * is refused (a Service selects pods of its own namespace only).
    */
-  readonly pods: kplus.IPodSelector;
+  readonly pods: PodSelection;
   /** The container port that serves the metrics. */
   readonly portNumber: number;
   /**
@@ -142,12 +146,12 @@ export interface AppServiceMonitorProps {
    */
   readonly namespaceIngress?: NamespaceIngress;
   /**
-   * Who may scrape the metrics port.
+   * Who may scrape the metrics port (the stack's Prometheus pods always may).
    *
    * @default - the namespaces labelled `component: monitoring` and, when `stack` is given,
    * the stack's Prometheus pods
    */
-  readonly allowFrom?: kplus.INetworkPolicyPeer[];
+  readonly allowFrom?: NetworkPeer[];
   /**
    * A Prometheus server (which does not read ServiceMonitors) that scrapes the application
    * through a Kubernetes-discovered job. Applications of one namespace share one job.
@@ -156,7 +160,8 @@ export interface AppServiceMonitorProps {
    */
   readonly stack?: PrometheusStack;
   /**
-   * Also add the `prometheus.io/*` annotations to the pods (`pods` must then be a workload),
+   * Also add the `prometheus.io/*` annotations to the pods (`pods` must then come from
+   * `PodSelection.fromPods(workload)`),
    * for a Prometheus outside this library that scrapes annotated pods (the Prometheus helm
    * chart's `kubernetes-pods` job). The annotations carry the port, path and scheme only.
    * Refused with a `stack`, which scrapes the Service with the ServiceMonitor's labels and
@@ -175,7 +180,8 @@ export interface AppServiceMonitorProps {
   readonly preforkingServer?: boolean;
   /**
    * How the client library merges the workers' metrics; applied to the container of the
-   * workload that serves `portNumber` (the one that declares that port, or the only one).
+   * workload that serves `portNumber` (the one that declares that port, or the only one;
+   * `pods` must then come from `PodSelection.fromPods(workload)`).
    *
    * @default - nothing is changed
    */
@@ -240,12 +246,12 @@ export class AppServiceMonitor extends Construct {
     const serviceType = props.serviceType ?? kplus.ServiceType.CLUSTER_IP;
     checkServiceType(path, serviceType, props.nodePort);
 
-    const selector = podSelectorLabels(path, 'pods', props.pods);
-    const workload = props.pods instanceof kplus.AbstractPod ? props.pods : undefined;
-    const podsNamespace = podSelectorNamespace(path, 'pods', props.pods);
+    const selector = { ...props.pods.labels };
+    const podsNamespace = props.pods.namespaceName;
+    const workload = props.pods._workload;
     this.namespaceName = checkDnsLabel(path, 'metadata.namespace', namespaceOf(this, props.metadata?.namespace, podsNamespace));
     if (podsNamespace !== undefined && podsNamespace !== this.namespaceName) {
-      fail(path, 'metadata.namespace', `must be the namespace of 'pods', '${podsNamespace}' (a Service selects pods of its own namespace only)`,
+      fail(path, 'metadata.namespace', `must be the namespace of the pods '${podsNamespace}' (a Service selects pods of its own namespace only)`,
         this.namespaceName);
     }
     const labels = { ...props.metadata?.labels, ...selector, [COMPONENT_LABEL]: 'metrics' };
@@ -292,12 +298,9 @@ export class AppServiceMonitor extends Construct {
     }
 
     if (this.wantsNetworkPolicy(props, workload)) {
-      if (props.allowFrom && props.allowFrom.length === 0) {
-        fail(path, 'allowFrom', 'must name at least one source (an empty list blocks every scrape)', []);
-      }
       // The stack's own Prometheus may always scrape what it was given to scrape.
       const from = [
-        ...props.allowFrom?.flatMap(peersOf) ?? [podsInNamespacesLabelled({ component: 'monitoring' })],
+        ...allowedPeers(path, 'allowFrom', props.allowFrom, 'an empty list blocks every scrape') ?? [podsInNamespacesLabelled({ component: 'monitoring' })],
         ...props.stack ? [podsInNamespace(props.stack.namespaceName, props.stack.selectorLabels)] : [],
       ];
       ingressPolicy(this, 'NetworkPolicy', { metadata, podSelector: { matchLabels: selector }, rules: [{ from, ports: [props.portNumber] }] });
@@ -317,7 +320,8 @@ export class AppServiceMonitor extends Construct {
 
     if (props.prometheusAnnotations) {
       if (!workload) {
-        fail(path, 'prometheusAnnotations', 'needs \'pods\' to be a kplus workload whose pod template can be annotated', 'a label selector');
+        fail(path, 'prometheusAnnotations', 'annotates the pod template, so it needs \'pods\' to come from the workload that runs the pods, '
+          + 'not from labels only', selector, 'Pass pods: PodSelection.fromPods(workload)');
       }
       if (props.stack) {
         // The annotation job would label the targets job=pods/<namespace>, without service,
@@ -336,7 +340,8 @@ export class AppServiceMonitor extends Construct {
 
     if (props.multiprocess) {
       if (!workload) {
-        fail(path, 'multiprocess', 'needs \'pods\' to be a kplus workload whose containers can be changed', 'a label selector');
+        fail(path, 'multiprocess', 'mounts a directory in the containers, so it needs \'pods\' to come from the workload that runs the pods, '
+          + 'not from labels only', selector, 'Pass pods: PodSelection.fromPods(workload)');
       }
       props.multiprocess._apply(path, workload, props.portNumber);
     } else if (props.preforkingServer) {
@@ -350,7 +355,7 @@ export class AppServiceMonitor extends Construct {
    * Whether to create the NetworkPolicy; warns when the assumed default-deny model would cut
    * declared ports of the workload in a namespace that admits all ingress.
    */
-  private wantsNetworkPolicy(props: AppServiceMonitorProps, workload: kplus.AbstractPod | undefined): boolean {
+  private wantsNetworkPolicy(props: AppServiceMonitorProps, workload: PlusWorkload | undefined): boolean {
     if (props.namespaceIngress === NamespaceIngress.ALLOW_ALL) {
       if (props.networkPolicy === true) {
         fail(this.node.path, 'networkPolicy', 'must not be true when \'namespaceIngress\' is NamespaceIngress.ALLOW_ALL (the policy would isolate the pods and cut their other clients)',

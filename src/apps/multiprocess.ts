@@ -1,4 +1,6 @@
 import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { PlusContainer, PlusWorkload } from '../plus';
 import { checkAbsolutePath, fail } from '../prometheus/validate';
 
 /**
@@ -101,17 +103,18 @@ export class MultiprocessMetrics {
    *
    * @internal
    */
-  public _apply(where: string, workload: kplus.AbstractPod, portNumber: number): void {
+  public _apply(where: string, workload: PlusWorkload, portNumber: number): void {
     if (this.mountPath === undefined) return;
     const container = servingContainer(where, workload, portNumber);
     const volume = workload.node.tryFindChild(VOLUME_ID) as kplus.Volume | undefined
-      ?? kplus.Volume.fromEmptyDir(workload, VOLUME_ID, VOLUME_NAME);
+      ?? kplus.Volume.fromEmptyDir(workload as unknown as Construct, VOLUME_ID, VOLUME_NAME);
     const mounted = container.mounts.find((m) => m.volume === volume);
     if (mounted) {
       if (mounted.path === this.mountPath) return;
       fail(where, 'multiprocess', `must use the directory the container '${container.name}' already has (${mounted.path})`, this.mountPath);
     }
     // The container's own subdirectory: the kubelet creates it with the emptyDir's permissions.
+    // The volume and the value are cdk8s-plus-28 objects, which every cdk8s-plus version renders.
     container.mount(this.mountPath, volume, { subPath: container.name });
     for (const name of this.envVariables) {
       container.env.addVariable(name, kplus.EnvValue.fromValue(this.mountPath));
@@ -122,7 +125,7 @@ export class MultiprocessMetrics {
 /**
  * The container that serves the metrics: the one that declares the port, or the only one.
  */
-function servingContainer(where: string, workload: kplus.AbstractPod, portNumber: number): kplus.Container {
+function servingContainer(where: string, workload: PlusWorkload, portNumber: number): PlusContainer {
   const containers = workload.containers;
   if (containers.length === 0) {
     fail(workload.node.path, 'containers', 'must exist before multiprocess metrics are configured (add the containers first)', 0);

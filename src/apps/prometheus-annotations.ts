@@ -1,5 +1,5 @@
-import * as kplus from 'cdk8s-plus-28';
-import { podMetadata } from '../pod';
+import { IConstruct } from 'constructs';
+import { asWorkload } from '../plus';
 import { KubernetesRole, Relabel, Scheme, ScrapeJob, ServiceDiscovery } from '../prometheus';
 import { checkDnsLabel, checkHttpPath, checkPort } from '../prometheus/validate';
 import { PrometheusStack } from '../stack';
@@ -60,13 +60,14 @@ export class PrometheusAnnotations {
   public static readonly SCHEME = 'prometheus.io/scheme';
 
   /**
-   * Adds the annotations to the pod template of a workload.
+   * Adds the annotations to the pod template of a workload: a cdk8s-plus `Deployment`,
+   * `StatefulSet`, `DaemonSet`, `Job`, `CronJob` or `Pod` of any cdk8s-plus version.
    */
-  public static annotate(workload: kplus.AbstractPod, options: PrometheusAnnotationOptions): void {
-    const where = `${workload.node.path}`;
+  public static annotate(workload: IConstruct, options: PrometheusAnnotationOptions): void {
+    const metadata = asWorkload('PrometheusAnnotations.annotate', 'workload', workload).podMetadata;
+    const where = workload.node.path;
     checkPort(where, 'portNumber', options.portNumber);
     if (options.path !== undefined) checkHttpPath(where, 'path', options.path);
-    const metadata = podMetadata(workload);
     metadata.addAnnotation(PrometheusAnnotations.SCRAPE, 'true');
     metadata.addAnnotation(PrometheusAnnotations.PORT, String(options.portNumber));
     metadata.addAnnotation(PrometheusAnnotations.PATH, options.path ?? '/metrics');

@@ -1,15 +1,17 @@
 import { createHash } from 'crypto';
 import { ApiObjectMetadata, ApiObjectMetadataDefinition, Duration, Lazy, Names, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { Dashboard } from './dashboard';
 import { iniSectionOf, nearestIniKey } from './ini-sections';
 import { grafanaDuration } from './uid';
+import { NetworkPeer } from '../network-peer';
 import { ingressPolicy, podsInNamespace, webClients } from '../network-policy';
 import { checkNodePortsAcrossApp } from '../node-ports';
+import { PlusSecret, asSecret } from '../plus';
 import { httpProbe, renderResources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../pod';
 import { ScrapeJob, ServiceDiscovery } from '../prometheus';
-import { checkDnsLabel, checkImage, checkNonEmpty, checkPort, checkServiceType, fail } from '../prometheus/validate';
+import { checkDnsLabel, checkDnsSubdomain, checkImage, checkNonEmpty, checkPort, checkServiceType, fail } from '../prometheus/validate';
 import { imageVersion } from '../prometheus/version';
 import type { PrometheusStack } from '../stack/prometheus-stack';
 import { PrometheusStorage } from '../stack/storage';
@@ -29,7 +31,7 @@ const DASHBOARD_KEY = 'dashboard.json';
 const CONFIG_MAP_MAX_BYTES = 1_000_000;
 
 /**
- * Options of `GrafanaAdminCredentials.fromSecret()`.
+ * Options of `GrafanaAdminCredentials.fromSecretName()` and `fromSecret()`.
  */
 export interface GrafanaAdminSecretOptions {
   /**
@@ -51,21 +53,29 @@ export interface GrafanaAdminSecretOptions {
  */
 export class GrafanaAdminCredentials {
   /**
-   * The user and password in a Secret of Grafana's namespace, such as one made with
-   * `kubectl create secret generic grafana-admin --from-literal=admin-user=admin
-   * --from-literal=admin-password=...` and referenced with `kplus.Secret.fromSecretName()`.
+   * The user and password in the Secret of this name in Grafana's namespace, such as one made
+   * with `kubectl create secret generic grafana-admin --from-literal=admin-user=admin
+   * --from-literal=admin-password=...`.
+   */
+  public static fromSecretName(secretName: string, options: GrafanaAdminSecretOptions = {}): GrafanaAdminCredentials {
+    const where = 'GrafanaAdminCredentials.fromSecretName';
+    checkDnsSubdomain(where, 'secretName', secretName);
+    return new GrafanaAdminCredentials(where, secretName, undefined, options);
+  }
+
+  /**
+   * The user and password in a cdk8s-plus Secret of any cdk8s-plus version (a `Secret`, or
+   * `Secret.fromSecretName()`), which must be in Grafana's namespace.
    *
    * A Secret whose password this app writes (`stringData`) is refused: the password would be
    * committed with the manifests in clear text.
+   *
+   * @param secret the cdk8s-plus Secret
    */
-  public static fromSecret(secret: kplus.ISecret, options: GrafanaAdminSecretOptions = {}): GrafanaAdminCredentials {
+  public static fromSecret(secret: IConstruct, options: GrafanaAdminSecretOptions = {}): GrafanaAdminCredentials {
     const where = 'GrafanaAdminCredentials.fromSecret';
-    const userKey = options.userKey ?? 'admin-user';
-    const passwordKey = options.passwordKey ?? 'admin-password';
-    for (const [prop, key] of [['userKey', userKey], ['passwordKey', passwordKey]]) {
-      if (!/^[-._a-zA-Z0-9]+$/.test(key)) fail(where, prop, 'must be a Secret data key (alphanumerics, \'-\', \'_\' or \'.\')', key);
-    }
-    return new GrafanaAdminCredentials(secret, userKey, passwordKey);
+    const plus = asSecret(where, 'secret', secret, 'Use GrafanaAdminCredentials.fromSecretName(\'grafana-admin\') for a Secret made outside the app');
+    return new GrafanaAdminCredentials(where, plus.name, { path: secret.node.path, secret: plus }, options);
   }
 
   /** The name of the Secret. */
@@ -74,12 +84,21 @@ export class GrafanaAdminCredentials {
   public readonly userKey: string;
   /** The key of the password. */
   public readonly passwordKey: string;
-  /** @internal */
-  public readonly _secret: kplus.ISecret;
+  /**
+   * The cdk8s-plus Secret, when given one.
+   *
+   * @internal
+   */
+  public readonly _secret?: { readonly path: string; readonly secret: PlusSecret };
 
-  private constructor(secret: kplus.ISecret, userKey: string, passwordKey: string) {
+  private constructor(where: string, secretName: string, secret: GrafanaAdminCredentials['_secret'], options: GrafanaAdminSecretOptions) {
+    const userKey = options.userKey ?? 'admin-user';
+    const passwordKey = options.passwordKey ?? 'admin-password';
+    for (const [prop, key] of [['userKey', userKey], ['passwordKey', passwordKey]]) {
+      if (!/^[-._a-zA-Z0-9]+$/.test(key)) fail(where, prop, 'must be a Secret data key (alphanumerics, \'-\', \'_\' or \'.\')', key);
+    }
     this._secret = secret;
-    this.secretName = secret.name;
+    this.secretName = secretName;
     this.userKey = userKey;
     this.passwordKey = passwordKey;
   }
@@ -181,7 +200,7 @@ export interface GrafanaOptions {
    * @default - with a NodePort or LoadBalancer Service, every source; with a ClusterIP
    * Service, the pods of Grafana's namespace
    */
-  readonly allowFrom?: kplus.INetworkPolicyPeer[];
+  readonly allowFrom?: NetworkPeer[];
   /**
    * Let visitors who are not logged in view dashboards (as the Viewer role).
    *
@@ -393,6 +412,12 @@ export class Grafana extends Construct {
       this.stack._onDashboard((name, produce) => this.provision(`Integration-${name}`, produce));
     }
     this.node.addValidation({ validate: () => [...this.duplicates(), ...this.lateDashboardErrors()] });
+    const secretNamespace = props.adminCredentials._secret?.secret.namespaceName;
+    if (secretNamespace !== undefined && secretNamespace !== this.namespaceName) {
+      fail(path, 'adminCredentials', `must be a Secret of Grafana's namespace '${this.namespaceName}' (a pod reads Secrets of its own namespace only), `
+        + `but '${props.adminCredentials._secret!.path}' is in '${secretNamespace}'`, props.adminCredentials.secretName,
+      `Create the Secret in '${this.namespaceName}', or set Grafana's metadata.namespace to '${secretNamespace}'`);
+    }
     // The Secret may get its stringData after this constructor ran.
     this.node.addValidation({ validate: () => this.literalPassword(props.adminCredentials) });
     const early = this.literalPassword(props.adminCredentials);
@@ -612,12 +637,13 @@ export class Grafana extends Construct {
 
   /** The admin password must not be written by this app. */
   private literalPassword(admin: GrafanaAdminCredentials): string[] {
-    const secret = admin._secret;
-    if (!(secret instanceof kplus.Secret) || secret.getStringData(admin.passwordKey) === undefined) return [];
-    return [`${this.node.path}: 'adminCredentials' must not come from a Secret whose password this app writes: '${secret.node.path}' sets `
-      + `'${admin.passwordKey}' in stringData, so the password would be committed in clear text with the manifests, got '${secret.name}'. `
-      + `Create the Secret outside the app (kubectl create secret generic ${secret.name} --from-literal=${admin.userKey}=admin `
-      + `--from-literal=${admin.passwordKey}=...) and pass kplus.Secret.fromSecretName(this, 'GrafanaAdmin', '${secret.name}')`];
+    const given = admin._secret;
+    if (!given || given.secret.stringData(admin.passwordKey) === undefined) return [];
+    const name = admin.secretName;
+    return [`${this.node.path}: 'adminCredentials' must not come from a Secret whose password this app writes: '${given.path}' sets `
+      + `'${admin.passwordKey}' in stringData, so the password would be committed in clear text with the manifests, got '${name}'. `
+      + `Create the Secret outside the app (kubectl create secret generic ${name} --from-literal=${admin.userKey}=admin `
+      + `--from-literal=${admin.passwordKey}=...) and pass GrafanaAdminCredentials.fromSecretName('${name}')`];
   }
 
   /** Dashboards whose rows got panels after they were added are checked here, with the path. */
@@ -671,7 +697,7 @@ function settingsEnv(where: string, settings: { [key: string]: string }): { [nam
     const owner = OWNED_SETTINGS[key.toLowerCase()];
     if (owner === 'adminCredentials') {
       fail(where, prop, 'must not be set: the admin user and password come from a Secret, never a literal', '<redacted>',
-        'Use adminCredentials: GrafanaAdminCredentials.fromSecret(...)');
+        'Use adminCredentials: GrafanaAdminCredentials.fromSecretName(...)');
     }
     if (owner) fail(where, prop, `is set by the construct${owner.startsWith('(') ? ` ${owner}` : `; use ${owner}`}`, value);
     const secretLike = /(password|secret|secret_key|token|api_key)$/i.test(key);

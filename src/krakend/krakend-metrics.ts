@@ -9,7 +9,8 @@ import { KrakendConfig } from './krakend-config';
 import { migrateBlock, migrateConfig } from './opencensus';
 import { KrakendTelemetry } from './telemetry';
 import { Dashboard } from '../grafana/dashboard';
-import { ingressPolicy, peersOf, podsInNamespace, podsInNamespacesLabelled } from '../network-policy';
+import { NetworkPeer } from '../network-peer';
+import { allowedPeers, ingressPolicy, podsInNamespace, podsInNamespacesLabelled } from '../network-policy';
 import { httpProbe, namespaceOf, renderResources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../pod';
 import { KubernetesRole, Relabel, ScrapeJob, ServiceDiscovery } from '../prometheus';
 import { checkDnsLabel, checkLabelMap, checkNonEmpty, checkPort, fail, millis, promDuration } from '../prometheus/validate';
@@ -123,7 +124,7 @@ export interface KrakendMetricsProps {
    * @default - the stack's Prometheus pods when `stack` is given, else the namespaces
    * labelled `component: monitoring`
    */
-  readonly metricsAllowFrom?: kplus.INetworkPolicyPeer[];
+  readonly metricsAllowFrom?: NetworkPeer[];
 }
 
 /**
@@ -308,13 +309,11 @@ export class KrakendMetrics extends Construct {
       });
 
       if (props.networkPolicy ?? true) {
-        if (props.metricsAllowFrom && props.metricsAllowFrom.length === 0) {
-          fail(path, 'metricsAllowFrom', 'must name at least one source (an empty list would block every scrape)', []);
-        }
+        const allowed = allowedPeers(path, 'metricsAllowFrom', props.metricsAllowFrom, 'an empty list would block every scrape');
         // The stack's own Prometheus may always scrape the gateways it was given.
         const stackPods = props.stack ? [podsInNamespace(props.stack.namespaceName, props.stack.selectorLabels)] : [];
-        const scrapers = props.metricsAllowFrom
-          ? [...props.metricsAllowFrom.flatMap(peersOf), ...stackPods]
+        const scrapers = allowed
+          ? [...allowed, ...stackPods]
           : (props.stack ? stackPods : [podsInNamespacesLabelled({ component: 'monitoring' })]);
         ingressPolicy(this, 'NetworkPolicy', {
           metadata,

@@ -1,9 +1,9 @@
 import { ApiObject, Chart, Duration, JsonPatch, Lazy } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-28';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { PrometheusAnnotations } from '../apps';
 import * as kuma from '../imports/kuma.io';
-import { namespaceOf, podMetadata } from '../pod';
+import { PlusWorkload, asWorkload, containerPorts, workloadSelectorLabels } from '../plus';
+import { namespaceOf } from '../pod';
 import { ScrapeJob, ServiceDiscovery } from '../prometheus';
 import { KumaMtlsMode } from './ca-backend';
 import { addControlPlaneJob } from './control-plane';
@@ -246,7 +246,7 @@ export class KumaMetricsMesh extends Construct {
   /** These services -> Prometheus, by tag. */
   private readonly sources = new Map<string, KumaServiceTag>();
   private prometheusAccess?: ApiObject;
-  private readonly workloads = new Map<kplus.AbstractPod, { port?: number; path?: string; appPort?: number }>();
+  private readonly workloads = new Map<PlusWorkload, { port?: number; path?: string; appPort?: number }>();
   private readonly dataplanes: UniversalResource[] = [];
   private readonly dataplaneOverrides: Array<{ name: string; port?: number; path?: string; skipMtls?: boolean }> = [];
 
@@ -413,33 +413,38 @@ export class KumaMetricsMesh extends Construct {
    * API, a MeshMetric for the workload's proxies).
    *
    * Fails when the port is one of the workload's container ports.
+   *
+   * @param workload a cdk8s-plus workload (`Deployment`, `StatefulSet`, ...) of any cdk8s-plus version
    */
-  public overrideWorkload(workload: kplus.AbstractPod, options: KumaWorkloadMetricsOptions): void {
+  public overrideWorkload(workload: IConstruct, options: KumaWorkloadMetricsOptions): void {
+    const pod = asWorkload(this.node.path, 'workload', workload);
     const where = workload.node.path;
     if (options.portNumber === undefined && options.path === undefined) {
       fail(where, 'options', 'must set \'portNumber\' or \'path\'', options);
     }
-    const state = this.workloads.get(workload) ?? {};
+    const state = this.workloads.get(pod) ?? {};
     if (state.port !== undefined || state.path !== undefined) {
       fail(where, 'workload', `already has a metrics override in ${this.node.path}`, workload.node.path);
     }
     if (options.portNumber !== undefined) {
       checkPort(where, 'portNumber', options.portNumber);
-      const clash = containerPorts(workload).includes(options.portNumber) || state.appPort === options.portNumber;
+      const clash = containerPorts(pod).includes(options.portNumber) || state.appPort === options.portNumber;
       if (clash) {
         fail(where, 'portNumber', 'must not be a port of the workload\'s containers (the proxy and the application would both bind it)',
           options.portNumber);
       }
     }
     if (options.path !== undefined) checkHttpPath(where, 'path', options.path);
-    this.workloads.set(workload, { ...state, port: options.portNumber, path: options.path });
+    this.workloads.set(pod, { ...state, port: options.portNumber, path: options.path });
 
     if (this.policyApi === KumaPolicyApi.LEGACY) {
-      const metadata = podMetadata(workload);
+      const metadata = pod.podMetadata;
       if (options.portNumber !== undefined) metadata.addAnnotation(PORT_ANNOTATION, String(options.portNumber));
       if (options.path !== undefined) metadata.addAnnotation(PATH_ANNOTATION, options.path);
     } else {
-      const pods = { ...selectorLabels(where, workload), [NAMESPACE_LABEL]: namespaceOf(workload, workload.metadata.namespace) };
+      // Kuma copies a pod's labels onto its Dataplane: a policy that targets the labels that select
+      // the workload's pods reaches exactly its proxies.
+      const pods = { ...workloadSelectorLabels(where, 'workload', pod), [NAMESPACE_LABEL]: namespaceOf(pod, pod.metadata.namespace) };
       new kuma.MeshMetric(this, `Override-${workload.node.addr.slice(0, 8)}`, {
         metadata: this.policyMetadata(),
         spec: {
@@ -457,10 +462,13 @@ export class KumaMetricsMesh extends Construct {
    * workload's namespace. With `secureMetrics`, `options.service` lets Prometheus reach it.
    *
    * Fails when the port is the one the workload's proxy serves its metrics on.
+   *
+   * @param workload a cdk8s-plus workload (`Deployment`, `StatefulSet`, ...) of any cdk8s-plus version
    */
-  public addApplicationMetrics(workload: kplus.AbstractPod, options: KumaApplicationMetricsOptions): void {
+  public addApplicationMetrics(workload: IConstruct, options: KumaApplicationMetricsOptions): void {
+    const pod = asWorkload(this.node.path, 'workload', workload);
     const where = workload.node.path;
-    const state = this.workloads.get(workload) ?? {};
+    const state = this.workloads.get(pod) ?? {};
     const proxyPort = state.port ?? this.metricsPort;
     checkPort(where, 'portNumber', options.portNumber);
     if (options.portNumber === proxyPort) {
@@ -471,9 +479,9 @@ export class KumaMetricsMesh extends Construct {
       fail(where, 'workload', `already has application metrics in ${this.node.path}`, workload.node.path);
     }
     PrometheusAnnotations.annotate(workload, { portNumber: options.portNumber, path: options.path, scheme: options.scheme });
-    this.workloads.set(workload, { ...state, appPort: options.portNumber });
+    this.workloads.set(pod, { ...state, appPort: options.portNumber });
     if (this.stack) {
-      const namespaceName = namespaceOf(workload, workload.metadata.namespace);
+      const namespaceName = namespaceOf(pod, pod.metadata.namespace);
       PrometheusAnnotations.scrapeNamespace(this.stack, namespaceName);
     }
     if (this.secureMetrics) {
@@ -846,31 +854,6 @@ function clusterScoped<T extends ApiObject>(obj: T): T {
 
 function tagKey(tags: { [tag: string]: string }): string {
   return JSON.stringify(Object.entries(tags).sort());
-}
-
-/**
- * The labels that select a workload's pods: a Deployment's (StatefulSet's, ...) own selector,
- * or a Pod's labels. Kuma copies a pod's labels onto its Dataplane, so a policy that targets
- * them reaches exactly the workload's proxies.
- */
-function selectorLabels(where: string, workload: kplus.AbstractPod): { [key: string]: string } {
-  const selector = workload as { matchLabels?: { [key: string]: string }; matchExpressions?: unknown[] };
-  if (selector.matchExpressions?.length) {
-    fail(where, 'workload', 'must select its pods by labels only (a Kuma policy targets proxies by labels)', selector.matchExpressions);
-  }
-  const labels = selector.matchLabels ?? podMetadata(workload).toJson().labels ?? {};
-  if (Object.keys(labels).length === 0) {
-    fail(where, 'workload', 'must select its pods by at least one label (no label would target every proxy of the mesh)', labels);
-  }
-  return { ...labels };
-}
-
-/** The ports the containers of a workload declare. */
-function containerPorts(workload: kplus.AbstractPod): number[] {
-  return [...new Set(workload.containers.flatMap((c) => [
-    ...c.portNumber !== undefined ? [c.portNumber] : [],
-    ...c.ports.map((p) => p.number),
-  ]))];
 }
 
 /** Drops undefined fields (keeps the type). */

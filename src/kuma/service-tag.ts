@@ -1,5 +1,6 @@
-import * as kplus from 'cdk8s-plus-28';
+import { IConstruct } from 'constructs';
 import { Grafana } from '../grafana';
+import { asService } from '../plus';
 import { namespaceOf } from '../pod';
 import { checkDnsLabel, checkNonEmpty, checkPort, fail } from '../prometheus/validate';
 import { PrometheusStack } from '../stack';
@@ -39,12 +40,15 @@ export class KumaServiceTag {
   }
 
   /**
-   * The tag of the proxies behind a kplus Service. `portNumber` picks the Service port when it
-   * has several.
+   * The tag of the proxies behind a cdk8s-plus Service of any cdk8s-plus version. `portNumber`
+   * picks the Service port when it has several.
+   *
+   * @param service the cdk8s-plus `Service`
    */
-  public static fromService(service: kplus.Service, portNumber?: number): KumaServiceTag {
+  public static fromService(service: IConstruct, portNumber?: number): KumaServiceTag {
+    const svc = asService('KumaServiceTag.fromService', 'service', service);
     const where = service.node.path;
-    const ports = service.ports.map((p) => p.port);
+    const ports = svc.ports;
     let port = portNumber;
     if (port === undefined) {
       if (ports.length !== 1) {
@@ -55,8 +59,8 @@ export class KumaServiceTag {
       fail(where, 'portNumber', `must be a port of the Service (${ports.join(', ')})`, port);
     }
     return KumaServiceTag.kubernetesService({
-      serviceName: service.name,
-      namespaceName: namespaceOf(service, service.metadata.namespace),
+      serviceName: svc.name,
+      namespaceName: namespaceOf(service, svc.namespaceName),
       portNumber: port,
     });
   }

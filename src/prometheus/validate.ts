@@ -3,7 +3,7 @@
 // Messages follow STYLE.md: `<where>: '<prop>' <constraint>, got <value>` plus the fix when
 // there is one. `<where>` is a construct path when a construct received the value, otherwise
 // the model object (`ScrapeJob 'weave'`, `Relabel.replace`).
-import { isIPv4, isIPv6 } from 'net';
+import { BlockList, isIPv4, isIPv6 } from 'net';
 import { Duration } from 'cdk8s';
 
 type Re2 = { compile(pattern: string): { groupCount(): number; namedGroups(): { [name: string]: number } } };
@@ -285,6 +285,63 @@ export function checkScrapeHost(where: string, prop: string, host: string, targe
   if (isUnspecifiedIp(host)) {
     fail(where, prop, 'must be an address Prometheus can connect to, not the unspecified address', target);
   }
+}
+
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** A Kubernetes object name such as a Secret's (DNS-1123 subdomain). */
+export function checkDnsSubdomain(where: string, prop: string, name: string): string {
+  if (name.length > 253 || !DNS_SUBDOMAIN.test(name)) {
+    fail(where, prop, 'must be a DNS-1123 subdomain (lowercase alphanumerics, \'-\' and \'.\', at most 253 characters)', name);
+  }
+  return name;
+}
+
+const LABEL_NAME_PART = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+
+/** Kubernetes labels: `[prefix/]name` keys and values as the API server checks them. */
+export function checkKubernetesLabels(where: string, prop: string, labels: { [key: string]: string }): { [key: string]: string } {
+  for (const [key, value] of Object.entries(labels)) {
+    const slash = key.indexOf('/');
+    const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
+    const name = slash >= 0 ? key.slice(slash + 1) : key;
+    const prefixOk = prefix === undefined || (prefix.length <= 253 && DNS_SUBDOMAIN.test(prefix));
+    if (!prefixOk || name.length > 63 || !LABEL_NAME_PART.test(name)) {
+      fail(where, prop, 'keys must be Kubernetes label keys ([DNS subdomain/]name, the name at most 63 alphanumerics, \'-\', \'_\' or \'.\')', key);
+    }
+    if (typeof value !== 'string' || value.length > 63 || (value !== '' && !LABEL_NAME_PART.test(value))) {
+      fail(where, `${prop}.${key}`, 'must be a Kubernetes label value (empty, or at most 63 alphanumerics, \'-\', \'_\' or \'.\')', value);
+    }
+  }
+  return { ...labels };
+}
+
+/** An IPv4 or IPv6 CIDR (`10.0.0.0/8`, `2001:db8::/32`): its address, prefix length and family. */
+function parseCidr(cidr: string): { address: string; prefix: number; family: 'ipv4' | 'ipv6' } | undefined {
+  const m = /^([^/]+)\/(\d{1,3})$/.exec(cidr);
+  if (!m) return undefined;
+  const family = isIPv4(m[1]) ? 'ipv4' : isIPv6(m[1]) ? 'ipv6' : undefined;
+  const prefix = Number(m[2]);
+  if (!family || prefix > (family === 'ipv4' ? 32 : 128)) return undefined;
+  return { address: m[1], prefix, family };
+}
+
+/**
+ * A NetworkPolicy ipBlock: `cidr` an IPv4 or IPv6 CIDR, and each of `except` a CIDR strictly
+ * inside it, as the API server checks.
+ */
+export function checkIpBlock(where: string, props: { cidr: string; except: string }, cidr: string, except: string[]): void {
+  const range = parseCidr(cidr);
+  if (!range) fail(where, props.cidr, 'must be an IPv4 or IPv6 CIDR, such as 10.0.0.0/8 or 2001:db8::/32', cidr);
+  const inside = new BlockList();
+  inside.addSubnet(range.address, range.prefix, range.family);
+  except.forEach((e, i) => {
+    const sub = parseCidr(e);
+    if (!sub) fail(where, `${props.except}[${i}]`, 'must be an IPv4 or IPv6 CIDR', e);
+    if (sub.family !== range.family || sub.prefix <= range.prefix || !inside.check(sub.address, sub.family)) {
+      fail(where, `${props.except}[${i}]`, `must be a CIDR strictly inside '${cidr}'`, e);
+    }
+  });
 }
 
 /** Drops undefined values and empty arrays/maps, so rendered YAML only has what is set. */

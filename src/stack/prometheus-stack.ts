@@ -8,6 +8,7 @@ import {
 import { prometheusDashboard } from './dashboard';
 import { Dashboard } from '../grafana/dashboard';
 import { Grafana, GrafanaOptions } from '../grafana/grafana';
+import { NetworkPeer } from '../network-peer';
 import { ingressPolicy, podsInNamespace, webClients } from '../network-policy';
 import { checkNodePortsAcrossApp } from '../node-ports';
 import { httpProbe, namespaceOf, renderResources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../pod';
@@ -135,13 +136,12 @@ export interface PrometheusStackProps {
    */
   readonly networkPolicy?: boolean;
   /**
-   * Who may reach the Prometheus web port, for example
-   * `kplus.Namespaces.select(this, 'Grafana', { names: ['grafana'] })`.
+   * Who may reach the Prometheus web port, for example `NetworkPeer.fromNamespaceNames(['grafana'])`.
    *
    * @default - with a NodePort or LoadBalancer Service, every source (the port is published
    * on purpose); with a ClusterIP Service, the pods of the stack's namespace
    */
-  readonly allowFrom?: kplus.INetworkPolicyPeer[];
+  readonly allowFrom?: NetworkPeer[];
   /**
    * Enable the lifecycle API (`--web.enable-lifecycle`: `POST /-/reload` and `/-/quit`).
    * Whoever can reach the web port can then stop Prometheus. Configuration changes do not need

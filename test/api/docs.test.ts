@@ -37,7 +37,7 @@ test('every public type and member is documented, every optional property has @d
 test('the main classes are in the assembly', () => {
   const assembly = JSON.parse(fs.readFileSync(assemblyPath, 'utf8'));
   const names = Object.keys(assembly.types).map((fqn) => fqn.split('.').pop());
-  for (const name of ['PrometheusStack', 'PrometheusConfig', 'ScrapeJob', 'Relabel', 'ServiceDiscovery', 'RemoteWrite', 'RuleGroup', 'Credential', 'Authentication', 'AppServiceMonitor', 'WeaveMonitoring', 'KrakendMetrics', 'KumaMetricsMesh']) {
+  for (const name of ['PrometheusStack', 'PrometheusConfig', 'ScrapeJob', 'Relabel', 'ServiceDiscovery', 'RemoteWrite', 'RuleGroup', 'Credential', 'Authentication', 'AppServiceMonitor', 'PodSelection', 'NetworkPeer', 'WeaveMonitoring', 'KrakendMetrics', 'KumaMetricsMesh']) {
     expect(names).toContain(name);
   }
 });

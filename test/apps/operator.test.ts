@@ -3,7 +3,7 @@
 // real Prometheus over the targets Prometheus's EndpointSlice discovery gives for our Services
 // (./upstream.ts, from prometheus v3.5.0 discovery/kubernetes).
 import * as kplus from 'cdk8s-plus-28';
-import { AppServiceMonitor, NamespaceIngress, PrometheusStack } from '../../src';
+import { AppServiceMonitor, NamespaceIngress, PodSelection, PrometheusStack } from '../../src';
 import { findObject, findObjects, relabel, relabelCaseFromJob } from '../harness';
 import { jobNamed, newChart, onlyConfig, synthAndCheck } from '../util';
 import { endpointSliceTargets, operatorScrapeJobs, PodInstance } from './upstream';
@@ -21,8 +21,8 @@ function twoMonitorsOnOneWorkload(options: { stack?: boolean } = {}) {
   });
   // Both with the default port name 'metrics'.
   const namespaceIngress = NamespaceIngress.DEFAULT_DENY;
-  const app = new AppServiceMonitor(chart, 'web-metrics', { pods: web, portNumber: 8000, stack, namespaceIngress });
-  const statsd = new AppServiceMonitor(chart, 'statsd-metrics', { pods: web, portNumber: 9102, stack, namespaceIngress });
+  const app = new AppServiceMonitor(chart, 'web-metrics', { pods: PodSelection.fromPods(web), portNumber: 8000, stack, namespaceIngress });
+  const statsd = new AppServiceMonitor(chart, 'statsd-metrics', { pods: PodSelection.fromPods(web), portNumber: 9102, stack, namespaceIngress });
   const out = synthAndCheck(chart);
   const deployment = findObjects(out.objects, 'Deployment').find((d) => d.metadata.namespace === 'shop');
   const pods: PodInstance[] = ['a', 'b'].map((suffix, i) => ({
@@ -81,7 +81,7 @@ describe('a named Service gives a stable job label', () => {
       const chart = newChart();
       const stack = new PrometheusStack(chart, 'prometheus');
       const pods = kplus.Pods.select(chart, 'AppPods', { labels: { app: 'my-app' } });
-      new AppServiceMonitor(chart, id, { pods, portNumber: 8000, metadata: { name: 'my-app-service', namespace: 'my-app-namespace' }, stack });
+      new AppServiceMonitor(chart, id, { pods: PodSelection.fromPods(pods), portNumber: 8000, metadata: { name: 'my-app-service', namespace: 'my-app-namespace' }, stack });
       const out = synthAndCheck(chart);
       const template = { metadata: { labels: { app: 'my-app' } }, spec: { containers: [{ name: 'app', image: 'my-app:1', ports: [{ containerPort: 8000 }] }] } };
       const targets = endpointSliceTargets(findObject(out.objects, 'Service', 'my-app-service'),

@@ -2,7 +2,7 @@ import { Chart, Duration, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import * as YAML from 'yaml';
 import {
-  Dashboard, DashboardPanel, DashboardRow, Grafana, GrafanaAdminCredentials, GrafanaOptions, GrafanaPlugin,
+  Dashboard, DashboardPanel, DashboardRow, Grafana, GrafanaAdminCredentials, GrafanaOptions, GrafanaPlugin, NetworkPeer,
   PrometheusStack, PrometheusStackProps, PrometheusStorage, ScrapeJob, ServiceDiscovery, WeaveMonitoring,
 } from '../../src';
 import { findObject, findObjects } from '../harness';
@@ -18,12 +18,12 @@ interface Built {
 }
 
 /** The admin credentials of every test: a Secret made outside the app. */
-const adminOf = (chart: Chart) => GrafanaAdminCredentials.fromSecret(kplus.Secret.fromSecretName(chart, 'GrafanaAdmin', 'grafana-admin'));
+const adminOf = () => GrafanaAdminCredentials.fromSecretName('grafana-admin');
 
 /** A stack with `stack.addGrafana()`, as the README shows. */
 function build(options: Partial<GrafanaOptions> = {}, stackProps: PrometheusStackProps = {}, chart = newChart()): Built {
   const stack = new PrometheusStack(chart, 'prometheus', stackProps);
-  const grafana = stack.addGrafana({ adminCredentials: adminOf(chart), ...options });
+  const grafana = stack.addGrafana({ adminCredentials: adminOf(), ...options });
   return { chart, stack, grafana };
 }
 
@@ -396,7 +396,7 @@ describe('options', () => {
     });
     const chart = newChart();
     const ingress = kplus.Pods.select(chart, 'Ingress', { labels: { app: 'ingress-nginx' }, namespaces: kplus.Namespaces.select(chart, 'IngressNs', { names: ['ingress'] }) });
-    build({ allowFrom: [ingress], scrapeMetrics: false }, {}, chart);
+    build({ allowFrom: [NetworkPeer.fromPods(ingress)], scrapeMetrics: false }, {}, chart);
     expect(grafanaPolicies(synthAndCheck(chart).objects)[0].spec.ingress).toEqual([{
       from: [{ podSelector: { matchLabels: { app: 'ingress-nginx' } }, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress' } } }],
       ports: [{ port: 3000, protocol: 'TCP' }],
@@ -412,14 +412,14 @@ describe('options', () => {
     const taken = newChart();
     const stack = new PrometheusStack(taken, 'prometheus');
     stack.addScrapeJob(new ScrapeJob({ jobName: 'grafana', discovery: [ServiceDiscovery.staticTargets({ targets: ['grafana.example.com:3000'] })] }));
-    expectError(() => stack.addGrafana({ adminCredentials: adminOf(taken) }),
+    expectError(() => stack.addGrafana({ adminCredentials: adminOf() }),
       'test/prometheus/Grafana: \'scrapeMetrics\' adds the job \'grafana\', which the stack \'test/prometheus\' already has, got true. Rename that job, or set scrapeMetrics: false');
   });
 
   test('the stack\'s NetworkPolicy admits the Grafana pods when it has allowFrom', () => {
     const chart = newChart();
     const clients = kplus.Pods.select(chart, 'Clients', { labels: { app: 'client' } });
-    const { grafana } = build({ metadata: { namespace: 'grafana' } }, { allowFrom: [clients] }, chart);
+    const { grafana } = build({ metadata: { namespace: 'grafana' } }, { allowFrom: [NetworkPeer.fromPods(clients)] }, chart);
     const { objects } = synthAndCheck(chart);
     const from = stackPolicy(objects).spec.ingress[0].from;
     expect(from).toEqual([
@@ -448,7 +448,7 @@ describe('options', () => {
 
   test('the stack\'s grafana prop is the same as addGrafana()', () => {
     const chart = newChart();
-    const stack = new PrometheusStack(chart, 'prometheus', { grafana: { adminCredentials: adminOf(chart), anonymousAccess: true } });
+    const stack = new PrometheusStack(chart, 'prometheus', { grafana: { adminCredentials: adminOf(), anonymousAccess: true } });
     expect(stack.grafana).toBeInstanceOf(Grafana);
     expect(stack.grafana!.node.path).toBe(PATH);
     expect(envValue(synthAndCheck(chart).objects, 'GF_AUTH_ANONYMOUS_ENABLED')).toBe('true');
@@ -461,7 +461,7 @@ describe('fails', () => {
     expectError(() => stack.addGrafana({ adminCredentials: GrafanaAdminCredentials.fromSecret(kplus.Secret.fromSecretName(chart, 'Other', 'x')) }),
       'test/prometheus: \'grafana\' is already added (a stack has one Grafana), got \'test/prometheus/Grafana\'');
     const chart2 = newChart();
-    const stack2 = new PrometheusStack(chart2, 'prometheus', { grafana: { adminCredentials: adminOf(chart2) } });
+    const stack2 = new PrometheusStack(chart2, 'prometheus', { grafana: { adminCredentials: adminOf() } });
     expectError(() => stack2.addGrafana({ adminCredentials: GrafanaAdminCredentials.fromSecret(kplus.Secret.fromSecretName(chart2, 'Other', 'x')) }),
       'test/prometheus: \'grafana\' is already added (a stack has one Grafana), got \'test/prometheus/Grafana\'');
   });
@@ -501,7 +501,7 @@ describe('fails', () => {
     for (const key of ['security.admin_password', 'security.admin_user', 'Security.Admin_Password', 'security.admin_password__file']) {
       expectError(() => build({ settings: { [key]: 'hunter2' } }),
         `${PATH}: 'settings.${key}' must not be set: the admin user and password come from a Secret, never a literal, got '<redacted>'. `
-        + 'Use adminCredentials: GrafanaAdminCredentials.fromSecret(...)');
+        + 'Use adminCredentials: GrafanaAdminCredentials.fromSecretName(...)');
     }
     let message = '';
     try {
@@ -520,7 +520,7 @@ describe('fails', () => {
       `${PATH}: 'adminCredentials' must not come from a Secret whose password this app writes: 'test/S' sets 'admin-password' in stringData, `
       + `so the password would be committed in clear text with the manifests, got '${secret.name}'. `
       + `Create the Secret outside the app (kubectl create secret generic ${secret.name} --from-literal=admin-user=admin --from-literal=admin-password=...) `
-      + `and pass kplus.Secret.fromSecretName(this, 'GrafanaAdmin', '${secret.name}')`);
+      + `and pass GrafanaAdminCredentials.fromSecretName('${secret.name}')`);
   });
 
   test('on a Secret whose password the app writes under a custom key', () => {

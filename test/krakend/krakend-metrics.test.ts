@@ -2,7 +2,7 @@ import { Duration, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { expectError, gatewayConfig } from './helpers';
 import { expectValidKrakendConfig } from './krakend-schema';
-import { PrometheusStack } from '../../src';
+import { NetworkPeer, PrometheusStack } from '../../src';
 import { KrakendConfig, KrakendGateways, KrakendMetrics, KrakendSemanticConvention, KrakendTelemetry } from '../../src/krakend';
 import { findObject, findObjects } from '../harness';
 import { jobNamed, newChart, onlyConfig, synthAndCheck } from '../util';
@@ -418,7 +418,7 @@ describe('props', () => {
 
   test('metricsAllowFrom', () => {
     const chart = newChart();
-    new KrakendMetrics(chart, 'gateway', { metricsAllowFrom: [kplus.Namespaces.select(chart, 'Obs', { names: ['observability'] })] });
+    new KrakendMetrics(chart, 'gateway', { metricsAllowFrom: [NetworkPeer.fromNamespaceNames(['observability'])] });
     const np = findObject(synthAndCheck(chart).objects, 'NetworkPolicy');
     expect(np.spec.ingress.find((r: any) => r.ports[0].port === 9091).from).toEqual([
       { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'observability' } }, podSelector: {} },

@@ -3,7 +3,6 @@
 // right traffic: inbound from the `localhost_<port>` clusters only, outbound from the other
 // clusters without the proxy's own (control plane, admin API, access log sink).
 import { Duration } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-28';
 import * as YAML from 'yaml';
 import { GrafanaAdminCredentials, KumaMetricsMesh, PrometheusStack } from '../../src';
 import { startMetricsServer, startPrometheus } from '../harness';
@@ -39,7 +38,7 @@ test('every panel of the Kuma dashboard shows the proxy\'s own traffic, in a rea
   const chart = newChart();
   const stack = new PrometheusStack(chart, 'prometheus', { metadata: { namespace: 'kuma-metrics' } });
   new KumaMetricsMesh(chart, 'kuma', { stack });
-  const grafana = stack.addGrafana({ adminCredentials: GrafanaAdminCredentials.fromSecret(kplus.Secret.fromSecretName(chart, 'Admin', 'grafana-admin')) });
+  const grafana = stack.addGrafana({ adminCredentials: GrafanaAdminCredentials.fromSecretName('grafana-admin') });
   const dashboard = grafana.dashboards.find((d) => d.title === 'Kuma data plane proxies (kuma-dataplanes)')!;
   expect(dashboard).toBeDefined();
 
@@ -93,7 +92,7 @@ test('two meshes\' jobs give two Kuma dashboards with distinct uids and titles',
   const stack = new PrometheusStack(chart, 'prometheus', { scrapeInterval: Duration.seconds(15) });
   new KumaMetricsMesh(chart, 'a', { stack, meshName: 'a', jobName: 'kuma-a' });
   new KumaMetricsMesh(chart, 'b', { stack, meshName: 'b', jobName: 'kuma-b' });
-  const grafana = stack.addGrafana({ adminCredentials: GrafanaAdminCredentials.fromSecret(kplus.Secret.fromSecretName(chart, 'Admin', 'grafana-admin')) });
+  const grafana = stack.addGrafana({ adminCredentials: GrafanaAdminCredentials.fromSecretName('grafana-admin') });
   const kuma = grafana.dashboards.filter((d) => d.title.startsWith('Kuma'));
   expect(kuma.map((d) => d.title)).toEqual(['Kuma data plane proxies (kuma-a)', 'Kuma data plane proxies (kuma-b)']);
   expect(new Set(kuma.map((d) => d.uid)).size).toBe(2);

@@ -1,7 +1,7 @@
 import { ApiObject, Chart, Duration, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
-  AlertmanagerEndpoint, Authentication, Credential, GrafanaAdminCredentials, KubernetesRole, PrometheusStack, PrometheusStorage,
+  AlertmanagerEndpoint, Authentication, Credential, GrafanaAdminCredentials, KubernetesRole, NetworkPeer, PrometheusStack, PrometheusStorage,
   RecordingRule, RemoteWrite, RuleGroup, Scheme, ScrapeJob, ServiceDiscovery,
 } from '../../src';
 import { warningsOf } from '../../src/warnings';
@@ -218,7 +218,7 @@ describe('props', () => {
   test('allowFrom names the sources', () => {
     const chart = newChart();
     new PrometheusStack(chart, 'prometheus', {
-      allowFrom: [kplus.Namespaces.select(chart, 'Grafana', { labels: { team: 'grafana' } })],
+      allowFrom: [NetworkPeer.fromPods(kplus.Namespaces.select(chart, 'Grafana', { labels: { team: 'grafana' } }))],
     });
     const np = findObject(synthAndCheck(chart).objects, 'NetworkPolicy');
     expect(np.spec.ingress).toEqual([{
@@ -466,7 +466,7 @@ describe('review fixes', () => {
     };
     expect(args({}).args).not.toContain('--web.enable-lifecycle');
     expect(args({ serviceType: kplus.ServiceType.CLUSTER_IP }).args).toContain('--web.enable-lifecycle');
-    expect(args({ allowFrom: [kplus.Namespaces.select(newChart(), 'Ops', { names: ['ops'] })] }).args).toContain('--web.enable-lifecycle');
+    expect(args({ allowFrom: [NetworkPeer.fromNamespaceNames(['ops'])] }).args).toContain('--web.enable-lifecycle');
     expect(args({ serviceType: kplus.ServiceType.CLUSTER_IP, lifecycleApi: false }).args).not.toContain('--web.enable-lifecycle');
     const forced = args({ lifecycleApi: true });
     expect(forced.args).toContain('--web.enable-lifecycle');

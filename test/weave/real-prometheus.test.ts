@@ -2,7 +2,6 @@
 // synthetic weave-net pods, and the static job scraping a local endpoint that serves Weave Net
 // router metrics, with the alert rules loaded and evaluated and the Grafana dashboard's queries run.
 import { Duration } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-28';
 import * as YAML from 'yaml';
 import { connectionExposition, established, unreached } from './weave-collector';
 import { GrafanaAdminCredentials, PrometheusStack } from '../../src';
@@ -128,7 +127,7 @@ describe('a real Prometheus', () => {
       const chart = newChart();
       const stack = new PrometheusStack(chart, 'prometheus');
       const grafana = stack.addGrafana({
-        adminCredentials: GrafanaAdminCredentials.fromSecret(kplus.Secret.fromSecretName(chart, 'Admin', 'grafana-admin')),
+        adminCredentials: GrafanaAdminCredentials.fromSecretName('grafana-admin'),
         scrapeMetrics: false,
       });
       const weave = new WeaveMonitoring(chart, 'weave', {
