@@ -60,7 +60,10 @@ export function kumaDashboard(jobName: string, scrapeInterval?: Duration): Dashb
             description: 'The share of responses with a 5xx status.',
             unit: GrafanaUnit.PERCENT_UNIT,
             queries: [{
-              expr: `${byService(rate('envoy_cluster_upstream_rq_xx', `${inbound},envoy_response_code_class="5"`))} / ${byService(rate('envoy_cluster_upstream_rq_total', inbound))}`,
+              // Envoy creates the counter of a status class on its first response: 0 until then.
+              expr: `(${byService(rate('envoy_cluster_upstream_rq_xx', `${inbound},envoy_response_code_class="5"`))}`
+                + ` or ${byService(rate('envoy_cluster_upstream_rq_total', inbound))} * 0)`
+                + ` / ${byService(rate('envoy_cluster_upstream_rq_total', inbound))}`,
               legend,
             }],
           }),

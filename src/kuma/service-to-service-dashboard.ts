@@ -48,8 +48,10 @@ export function kumaServiceToServiceDashboard(jobName: string, scrapeInterval?: 
             title: 'Error ratio',
             description: 'The share of responses with a 5xx status.',
             unit: GrafanaUnit.PERCENT_UNIT,
+            // Envoy creates the counter of a status class on its first response: 0 until then.
             queries: [{
-              expr: `${rate('envoy_cluster_upstream_rq_xx', ',envoy_response_code_class="5"')} / ${rate('envoy_cluster_upstream_rq_total')}`,
+              expr: `(${rate('envoy_cluster_upstream_rq_xx', ',envoy_response_code_class="5"')} or ${rate('envoy_cluster_upstream_rq_total')} * 0)`
+                + ` / ${rate('envoy_cluster_upstream_rq_total')}`,
               legend,
             }],
           }),
