@@ -433,20 +433,21 @@ export class Grafana extends Construct {
   /**
    * Provisions another data source next to the stack's Prometheus (an integration's, such as
    * Kuma's). The same data source added twice is provisioned once; another one with the same
-   * uid fails, naming `owner`.
+   * uid fails, naming `owner` and its `prop`.
    *
    * @internal
    */
-  public _addDatasource(datasource: ExtraDatasource, owner: string): void {
+  public _addDatasource(datasource: ExtraDatasource, owner: string, prop: string): void {
     if (datasource.uid === this.datasourceUid) {
-      fail(owner, 'datasource uid', `must differ from the Prometheus data source's uid of ${this.node.path}`, datasource.uid);
+      fail(owner, prop, `adds the data source '${datasource.name}' with uid '${datasource.uid}', which the Prometheus data source of `
+        + `${this.node.path} has`, true, 'Give the Prometheus data source another datasourceUid');
     }
     const same = this.extraDatasources.find((d) => d.uid === datasource.uid);
     if (!same) {
       this.extraDatasources.push(datasource);
     } else if (JSON.stringify(same) !== JSON.stringify(datasource)) {
-      fail(owner, 'datasource', `must match the data source '${same.uid}' already provisioned in ${this.node.path} (${same.url})`,
-        datasource.url, 'Give both the same control plane, or provision the data source from one of them');
+      fail(owner, prop, `adds the data source '${datasource.uid}' of ${datasource.url}, which ${this.node.path} provisions already for ${same.url}`,
+        true, 'Provision it from one of them');
     }
   }
 

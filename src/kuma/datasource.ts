@@ -31,5 +31,5 @@ export function addKumaDatasource(grafana: Grafana, kumaNamespace: string, owner
     uid: defaultNamespace ? 'kuma' : `kuma-${kumaNamespace}`.slice(0, 40),
     url: `http://kuma-control-plane.${kumaNamespace}.svc:${API_SERVER_PORT}`,
     jsonData: { prometheusDataSourceId: `uid/${grafana.datasourceUid}` },
-  }, owner);
+  }, owner, 'kumaDatasource');
 }
