@@ -8,13 +8,12 @@ import { ScrapeJob, ServiceDiscovery } from '../prometheus';
 import { KumaMtlsMode } from './ca-backend';
 import { addControlPlaneJob, CONTROL_PLANE_JOB } from './control-plane';
 import { kumaControlPlaneDashboard } from './control-plane-dashboard';
-import { addKumaDatasource } from './datasource';
 import { checkDnsLabel, checkHttpPath, checkNonEmpty, checkPort, checkRegex, fail } from '../prometheus/validate';
 import { parseVersion, Version, versionAtLeast } from '../prometheus/version';
 import { PrometheusStack } from '../stack';
 import { addWarning } from '../warnings';
 import { kumaDashboard } from './dashboard';
-import { kumaServiceToServiceDashboard } from './service-to-service-dashboard';
+import { addKumaDatasource } from './datasource';
 import { KumaDataplaneDiscovery } from './discovery';
 import {
   KumaAggregateMetrics, KumaApplicationMetricsOptions, KumaEnvoyMetricsOptions, KumaFederationOptions, KumaMetricsTlsMode,
@@ -24,6 +23,7 @@ import {
   AggregateSpec, DataplaneSpec, MeshSpec, MetricsBackendSpec, MtlsSpec, PrometheusConfSpec, SelectorSpec, TrafficPermissionSpec,
 } from './proto-specs';
 import { KumaServiceTag } from './service-tag';
+import { kumaServiceToServiceDashboard } from './service-to-service-dashboard';
 import { toUniversalYaml, UniversalResource } from './universal';
 
 /** The pod annotations that override the mesh's metrics port and path for one workload. */

@@ -34,17 +34,43 @@ interface Replica {
 }
 
 const REPLICAS: Replica[] = [{
-  pod: 'kuma-control-plane-6d9f7c8b5-abcde', leader: true, version: '2.12.14', proxies: 7,
-  sent: 12, acks: 10, nacks: 1, generations: { changed: 2, skip: 5 }, generationErrors: 1, generationP99: 42, deliveryP99: 180,
+  pod: 'kuma-control-plane-6d9f7c8b5-abcde',
+  leader: true,
+  version: '2.12.14',
+  proxies: 7,
+  sent: 12,
+  acks: 10,
+  nacks: 1,
+  generations: { changed: 2, skip: 5 },
+  generationErrors: 1,
+  generationP99: 42,
+  deliveryP99: 180,
   api: [['200', '/meshes', 0.02], ['200', '/meshes/{mesh}/service-insights', 0.3], ['404', '/meshes/{mesh}', 0.004]],
   mads: [['200', '/v3/discovery:monitoringassignments', 0.03]],
-  storeGets: [['Mesh', 0.002]], conflicts: 1, cpuPerSecond: 0.25, residentBytes: 180e6, goroutines: 420,
+  storeGets: [['Mesh', 0.002]],
+  conflicts: 1,
+  cpuPerSecond: 0.25,
+  residentBytes: 180e6,
+  goroutines: 420,
 }, {
-  pod: 'kuma-control-plane-6d9f7c8b5-fghij', leader: false, version: '2.12.14', proxies: 5,
-  sent: 8, acks: 8, nacks: 0, generations: { changed: 1, skip: 4 }, generationErrors: 0, generationP99: 30, deliveryP99: 90,
+  pod: 'kuma-control-plane-6d9f7c8b5-fghij',
+  leader: false,
+  version: '2.12.14',
+  proxies: 5,
+  sent: 8,
+  acks: 8,
+  nacks: 0,
+  generations: { changed: 1, skip: 4 },
+  generationErrors: 0,
+  generationP99: 30,
+  deliveryP99: 90,
   api: [['200', '/meshes', 0.04]],
   mads: [['200', '/v3/discovery:monitoringassignments', 0.06]],
-  storeGets: [['Mesh', 0.02]], conflicts: 0, cpuPerSecond: 0.1, residentBytes: 150e6, goroutines: 300,
+  storeGets: [['Mesh', 0.02]],
+  conflicts: 0,
+  cpuPerSecond: 0.1,
+  residentBytes: 150e6,
+  goroutines: 300,
 }];
 
 /** prometheus.DefBuckets (client_golang), the buckets of the go-http-metrics and store histograms. */
@@ -191,7 +217,8 @@ test('every panel of the Kuma control plane dashboard shows the replicas\' figur
       const [apiLatency] = await panel('API server latency (99th percentile)');
       for (const s of apiLatency) {
         const handler = s.metric.handler;
-        expectNear(s.metric, Number(s.value![1]), p99(REPLICAS.flatMap((r) => r.api.filter(([, h]) => h === handler).map(([, , sec]) => [sec, 1] as [number, number]))), 0.01);
+        const requests = REPLICAS.flatMap((r) => r.api.filter(([, h]) => h === handler).map(([, , sec]) => [sec, 1] as [number, number]));
+        expectNear(s.metric, Number(s.value![1]), p99(requests), 0.01);
       }
       expect(apiLatency.length).toBe(3);
       const [mads] = await one('MADS requests');

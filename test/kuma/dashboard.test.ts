@@ -19,8 +19,16 @@ const WEB: { [cluster: string]: ClusterTraffic } = {
   'localhost_8080': { responses: { 200: 9, 503: 1 }, requestTimeMs: [[3, 0.9], [40, 0.1]], activeConnections: 7, rxBytes: 9000 },
   // the service web calls
   'backend_kuma-demo_svc_3001': {
-    responses: { 200: 4 }, requestTimeMs: [[8, 1]], connections: 2, connectMs: 2, connectFail: 1, rqTimeout: 1, retries: 1,
-    activeConnections: 3, rxBytes: 1000, txBytes: 500,
+    responses: { 200: 4 },
+    requestTimeMs: [[8, 1]],
+    connections: 2,
+    connectMs: 2,
+    connectFail: 1,
+    rqTimeout: 1,
+    retries: 1,
+    activeConnections: 3,
+    rxBytes: 1000,
+    txBytes: 500,
   },
   // the proxy's own clusters, busy too
   'ads_cluster': { responses: { 200: 50 }, activeConnections: 1, rxBytes: 5000, txBytes: 200, connectFail: 2 },

@@ -12,12 +12,12 @@ import { ClusterTraffic, ENVOY_BUCKETS, kumaDpMetrics } from './envoy-exposition
 
 /** The proxy's own clusters, which no panel may show (see src/kuma/envoy-clusters.ts). */
 const OWN: { [cluster: string]: ClusterTraffic } = {
-  'ads_cluster': { responses: { 200: 50 }, connections: 1, activeConnections: 1, rxBytes: 5000, connectFail: 2, connectMs: 3 },
-  'access_log_sink': { connections: 1, activeConnections: 1, txBytes: 300, cxOverflow: 1 },
-  'kuma_envoy_admin': { responses: { 200: 5 }, activeConnections: 2, retries: 4 },
-  'kuma_readiness': { responses: { 200: 1 }, connections: 1 },
-  'kuma_metrics_hijacker': { responses: { 200: 1 }, connections: 1, activeConnections: 1, rqTimeout: 2 },
-  '_kuma_metrics_hijacker': { responses: { 200: 1 }, connections: 1 },
+  ads_cluster: { responses: { 200: 50 }, connections: 1, activeConnections: 1, rxBytes: 5000, connectFail: 2, connectMs: 3 },
+  access_log_sink: { connections: 1, activeConnections: 1, txBytes: 300, cxOverflow: 1 },
+  kuma_envoy_admin: { responses: { 200: 5 }, activeConnections: 2, retries: 4 },
+  kuma_readiness: { responses: { 200: 1 }, connections: 1 },
+  kuma_metrics_hijacker: { responses: { 200: 1 }, connections: 1, activeConnections: 1, rqTimeout: 2 },
+  _kuma_metrics_hijacker: { responses: { 200: 1 }, connections: 1 },
 };
 
 /** Per second (one scrape a second), by source service and cluster. */
@@ -25,12 +25,28 @@ const PROXIES: { [service: string]: { [cluster: string]: ClusterTraffic } } = {
   'web_kuma-demo_svc_80': {
     'localhost_8080': { responses: { 200: 10 }, requestTimeMs: [[3, 1]], connections: 3, activeConnections: 7 },
     'backend_kuma-demo_svc_3001': {
-      responses: { 200: 16, 404: 2, 503: 2 }, requestTimeMs: [[3, 0.6], [40, 0.35], [700, 0.05]],
-      connections: 2, connectMs: 2, activeConnections: 3, rxBytes: 1000, txBytes: 500,
-      connectFail: 1, connectTimeout: 1, destroyRemoteWithActiveRq: 2, destroyLocalWithActiveRq: 1,
-      rqTimeout: 1, rqRxReset: 2, rqTxReset: 1, pendingFailureEject: 1,
-      retries: 3, cxOverflow: 1, pendingOverflow: 2, retryOverflow: 1,
-      membershipHealthy: 3, membershipTotal: 4, ejectionsActive: 1,
+      responses: { 200: 16, 404: 2, 503: 2 },
+      requestTimeMs: [[3, 0.6], [40, 0.35], [700, 0.05]],
+      connections: 2,
+      connectMs: 2,
+      activeConnections: 3,
+      rxBytes: 1000,
+      txBytes: 500,
+      connectFail: 1,
+      connectTimeout: 1,
+      destroyRemoteWithActiveRq: 2,
+      destroyLocalWithActiveRq: 1,
+      rqTimeout: 1,
+      rqRxReset: 2,
+      rqTxReset: 1,
+      pendingFailureEject: 1,
+      retries: 3,
+      cxOverflow: 1,
+      pendingOverflow: 2,
+      retryOverflow: 1,
+      membershipHealthy: 3,
+      membershipTotal: 4,
+      ejectionsActive: 1,
     },
     // TCP: connections and bytes, no HTTP requests
     'redis_kuma-demo_svc_6379': { connections: 1, connectMs: 20, activeConnections: 2, rxBytes: 64, txBytes: 32, membershipHealthy: 1, membershipTotal: 1 },
