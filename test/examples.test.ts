@@ -22,9 +22,10 @@ describe('examples/full-stack', () => {
       'Namespace/', 'ServiceAccount/monitoring', 'ConfigMap/monitoring', 'PersistentVolumeClaim/monitoring',
       'Deployment/monitoring', 'Service/monitoring', 'NetworkPolicy/monitoring', 'Role/shop', 'RoleBinding/shop',
       'Role/kube-system', 'RoleBinding/kube-system', 'Role/gateway', 'RoleBinding/gateway',
-      // Grafana, and one ConfigMap per dashboard: Prometheus, applications, Weave, KrakenD, Kuma, and the example's own.
+      // Grafana, and one ConfigMap per dashboard: Prometheus, applications, Weave, KrakenD, Kuma's data plane and
+      // service-to-service dashboards, and the example's own.
       'Service/monitoring', 'ServiceAccount/monitoring', 'ConfigMap/monitoring', 'Deployment/monitoring', 'NetworkPolicy/monitoring',
-      ...Array(6).fill('ConfigMap/monitoring'),
+      ...Array(7).fill('ConfigMap/monitoring'),
       'Namespace/', 'Namespace/', 'Deployment/shop', 'Service/shop', 'ServiceMonitor/shop', 'NetworkPolicy/shop',
       'ConfigMap/gateway', 'Deployment/gateway', 'Service/gateway', 'NetworkPolicy/gateway', 'Mesh/',
     ]);
@@ -95,7 +96,7 @@ describe('examples/full-stack', () => {
         const dashboards = provisionedDashboards(out.objects);
         expect(dashboards.map((d) => d.title)).toEqual([
           'Prometheus (monitoring/' + chart.stack.serviceName + ')', 'Applications', 'Weave Net (weave)', 'KrakenD (krakend)',
-          'Kuma data plane proxies (kuma-dataplanes)', 'Checkout',
+          'Kuma data plane proxies (kuma-dataplanes)', 'Kuma service to service (kuma-dataplanes)', 'Checkout',
         ]);
         let queries = 0;
         for (const dashboard of dashboards) {

@@ -56,6 +56,8 @@ export class KumaMeshChart extends Chart {
       scrapeInterval: Duration.seconds(5),
       mtls: { backends: [KumaCaBackend.builtin()] },
       secureMetrics: true,
+      // Kuma's Grafana data source (mesh graph, services), as kumactl install observability had it.
+      kumaDatasource: true,
       prometheusComponents: [
         KumaServiceTag.kubernetesService({ serviceName: 'alertmanager', namespaceName: 'kuma-metrics', portNumber: 9093 }),
       ],

@@ -4,6 +4,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { Dashboard } from './dashboard';
 import { iniSectionOf, nearestIniKey } from './ini-sections';
+import { ExtraDatasource } from './provisioning';
 import { grafanaDuration } from './uid';
 import { NetworkPeer } from '../network-peer';
 import { ingressPolicy, podsInNamespace, webClients } from '../network-policy';
@@ -326,6 +327,9 @@ export class Grafana extends Construct {
   private readonly sources: DashboardSource[] = [];
   private readonly dataVolume: kplus.k8s.Volume;
   private readonly storage: PrometheusStorage;
+  /** Data sources and plugins that integrations add (`_addDatasource`, `_addPlugin`). */
+  private readonly extraDatasources: ExtraDatasource[] = [];
+  private readonly extraPlugins: GrafanaPlugin[] = [];
   private tokenRequired = false;
 
   constructor(scope: Construct, id: string, props: GrafanaProps) {
@@ -458,6 +462,42 @@ export class Grafana extends Construct {
   }
 
   /**
+   * Provisions another data source next to the stack's Prometheus (an integration's, such as
+   * Kuma's). The same data source added twice is provisioned once; another one with the same
+   * uid fails, naming `owner` and its `prop`.
+   *
+   * @internal
+   */
+  public _addDatasource(datasource: ExtraDatasource, owner: string, prop: string): void {
+    if (datasource.uid === this.datasourceUid) {
+      fail(owner, prop, `adds the data source '${datasource.name}' with uid '${datasource.uid}', which the Prometheus data source of `
+        + `${this.node.path} has`, true, 'Give the Prometheus data source another datasourceUid');
+    }
+    const same = this.extraDatasources.find((d) => d.uid === datasource.uid);
+    if (!same) {
+      this.extraDatasources.push(datasource);
+    } else if (JSON.stringify(same) !== JSON.stringify(datasource)) {
+      fail(owner, prop, `adds the data source '${datasource.uid}' of ${datasource.url}, which ${this.node.path} provisions already for ${same.url}`,
+        true, 'Provision it from one of them');
+    }
+  }
+
+  /**
+   * Installs a plugin an integration needs, unless `plugins` names that plugin already (the
+   * user's pin wins).
+   *
+   * @internal
+   */
+  public _addPlugin(plugin: GrafanaPlugin): void {
+    if (!this.plugins.some((p) => p.id === plugin.id)) this.extraPlugins.push(plugin);
+  }
+
+  /** The plugins to install: `plugins`, then those integrations added. */
+  private get plugins(): GrafanaPlugin[] {
+    return [...this.props.plugins ?? [], ...this.extraPlugins];
+  }
+
+  /**
    * The Deployment spec.
    *
    * @internal
@@ -466,6 +506,7 @@ export class Grafana extends Construct {
     const props = this.props;
     const admin = props.adminCredentials;
     const persistent = this.storage.persistent;
+    const plugins = this.plugins;
     const files = this.provisioningFiles();
     const checksum = createHash('sha256').update(Object.entries(files).map(([k, v]) => `${k}\n${v}`).join('\n')).digest('hex');
     const pod = this.podMetadata.toJson() ?? {};
@@ -486,11 +527,11 @@ export class Grafana extends Construct {
       ] : [],
       // Installed before Grafana serves (Grafana >= 12.1), so provisioning can use them. Without
       // plugins, Grafana's default app plugins are not downloaded from grafana.com either.
-      ...(props.plugins ?? []).length > 0
-        ? [{ name: 'GF_PLUGINS_PREINSTALL_SYNC', value: props.plugins!.map((p) => p._spec).join(',') }]
+      ...plugins.length > 0
+        ? [{ name: 'GF_PLUGINS_PREINSTALL_SYNC', value: plugins.map((p) => p._spec).join(',') }]
         : [{ name: 'GF_PLUGINS_PREINSTALL_DISABLED', value: 'true' }],
-      ...(props.plugins ?? []).some((p) => p.unsigned)
-        ? [{ name: 'GF_PLUGINS_ALLOW_LOADING_UNSIGNED_PLUGINS', value: props.plugins!.filter((p) => p.unsigned).map((p) => p.id).join(',') }] : [],
+      ...plugins.some((p) => p.unsigned)
+        ? [{ name: 'GF_PLUGINS_ALLOW_LOADING_UNSIGNED_PLUGINS', value: plugins.filter((p) => p.unsigned).map((p) => p.id).join(',') }] : [],
       ...Object.entries(settingsEnv(this.node.path, props.settings ?? {})).map(([name, value]) => ({ name, value })),
     ];
     const resources = props.resources ?? {
@@ -603,7 +644,7 @@ export class Grafana extends Construct {
           prometheusType: 'Prometheus',
           ...version ? { prometheusVersion: version } : {},
         },
-      }],
+      }, ...this.extraDatasources.map((d) => ({ ...d, access: 'proxy', editable: false }))],
     };
     const dashboards = {
       apiVersion: 1,

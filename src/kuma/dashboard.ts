@@ -1,5 +1,6 @@
 // The dashboard of the Kuma data plane proxies' Envoy metrics. Not exported from the package.
 import { Duration } from 'cdk8s';
+import { INBOUND_MATCHER, OUTBOUND_MATCHER } from './envoy-clusters';
 import { Dashboard, DashboardPanel, DashboardRow, DashboardVariable, GrafanaUnit } from '../grafana/dashboard';
 import { uidFor } from '../grafana/uid';
 
@@ -10,11 +11,10 @@ import { uidFor } from '../grafana/uid';
  */
 export function kumaDashboard(jobName: string, scrapeInterval?: Duration): Dashboard {
   const proxies = `job="${jobName}",mesh=~"$mesh",service=~"$service"`;
-  // Kuma names the cluster of each inbound `localhost_<port>`; the other clusters are outbound,
-  // except the proxy's own: the control plane connection, the admin API and the access log sink
-  // (the filters of Kuma's own data plane dashboard).
-  const inbound = `${proxies},envoy_cluster_name=~"localhost_.*"`;
-  const outbound = `${proxies},envoy_cluster_name!~"localhost_.*|ads_cluster|kuma_envoy_admin|access_log_sink"`;
+  // Inbound from the `localhost_<port>` clusters; outbound from the others, without the proxy's
+  // own (control plane, admin API, access log sink, the scrapes of its metrics).
+  const inbound = `${proxies},${INBOUND_MATCHER}`;
+  const outbound = `${proxies},${OUTBOUND_MATCHER}`;
   const rate = (metric: string, matchers: string) => `rate(${metric}{${matchers}}[$__rate_interval])`;
   const byService = (expr: string) => `sum by (mesh, service) (${expr})`;
   const legend = '{{mesh}}/{{service}}';
@@ -60,7 +60,10 @@ export function kumaDashboard(jobName: string, scrapeInterval?: Duration): Dashb
             description: 'The share of responses with a 5xx status.',
             unit: GrafanaUnit.PERCENT_UNIT,
             queries: [{
-              expr: `${byService(rate('envoy_cluster_upstream_rq_xx', `${inbound},envoy_response_code_class="5"`))} / ${byService(rate('envoy_cluster_upstream_rq_total', inbound))}`,
+              // Envoy creates the counter of a status class on its first response: 0 until then.
+              expr: `(${byService(rate('envoy_cluster_upstream_rq_xx', `${inbound},envoy_response_code_class="5"`))}`
+                + ` or ${byService(rate('envoy_cluster_upstream_rq_total', inbound))} * 0)`
+                + ` / ${byService(rate('envoy_cluster_upstream_rq_total', inbound))}`,
               legend,
             }],
           }),

@@ -6,12 +6,14 @@ import { PlusWorkload, asWorkload, containerPorts, workloadSelectorLabels } from
 import { namespaceOf } from '../pod';
 import { ScrapeJob, ServiceDiscovery } from '../prometheus';
 import { KumaMtlsMode } from './ca-backend';
-import { addControlPlaneJob } from './control-plane';
+import { addControlPlaneJob, CONTROL_PLANE_JOB } from './control-plane';
+import { kumaControlPlaneDashboard } from './control-plane-dashboard';
 import { checkDnsLabel, checkHttpPath, checkNonEmpty, checkPort, checkRegex, fail } from '../prometheus/validate';
 import { parseVersion, Version, versionAtLeast } from '../prometheus/version';
 import { PrometheusStack } from '../stack';
 import { addWarning } from '../warnings';
 import { kumaDashboard } from './dashboard';
+import { addKumaDatasource } from './datasource';
 import { KumaDataplaneDiscovery } from './discovery';
 import {
   KumaAggregateMetrics, KumaApplicationMetricsOptions, KumaEnvoyMetricsOptions, KumaFederationOptions, KumaMetricsTlsMode,
@@ -21,6 +23,7 @@ import {
   AggregateSpec, DataplaneSpec, MeshSpec, MetricsBackendSpec, MtlsSpec, PrometheusConfSpec, SelectorSpec, TrafficPermissionSpec,
 } from './proto-specs';
 import { KumaServiceTag } from './service-tag';
+import { kumaServiceToServiceDashboard } from './service-to-service-dashboard';
 import { toUniversalYaml, UniversalResource } from './universal';
 
 /** The pod annotations that override the mesh's metrics port and path for one workload. */
@@ -82,6 +85,17 @@ export interface KumaMetricsMeshProps {
    * @default false
    */
   readonly scrapeControlPlane?: boolean;
+  /**
+   * Provision Kuma's Grafana data source in the stack's Grafana, as `kumactl install
+   * observability` did: the `kumahq-kuma-datasource` plugin 0.1.1 (unsigned, from its GitHub
+   * release; Grafana is told to load it), reading the control plane's API server
+   * (`http://kuma-control-plane.<kumaNamespace>.svc:5681`) and the stack's Prometheus for the
+   * mesh graph. Grafana downloads the plugin at start, so it needs egress to github.com, and
+   * reaches the control plane on port 5681. Needs `stack`.
+   *
+   * @default false
+   */
+  readonly kumaDatasource?: boolean;
   /**
    * The name of the Prometheus metrics backend (`metrics.enabledBackend`).
    *
@@ -273,9 +287,9 @@ export class KumaMetricsMesh extends Construct {
         this.policyApi, 'Use KumaPolicyApi.LEGACY');
     }
     this.kumaNamespace = checkDnsLabel(path, 'kumaNamespace', props.kumaNamespace ?? 'kuma-system');
-    if (props.kumaNamespace !== undefined && this.policyApi !== KumaPolicyApi.CURRENT && !props.scrapeControlPlane) {
+    if (props.kumaNamespace !== undefined && this.policyApi !== KumaPolicyApi.CURRENT && !props.scrapeControlPlane && !props.kumaDatasource) {
       fail(path, 'kumaNamespace', 'only places the policies of KumaPolicyApi.CURRENT (the legacy Mesh and TrafficPermissions are cluster-scoped)',
-        props.kumaNamespace);
+        props.kumaNamespace, 'It also names the control plane that scrapeControlPlane scrapes and kumaDatasource reads');
     }
     this.backendName = checkNonEmpty(path, 'backendName', props.backendName ?? 'prometheus-1');
     this.metricsPort = checkPort(path, 'metricsPort', props.metricsPort ?? 5670);
@@ -385,11 +399,20 @@ export class KumaMetricsMesh extends Construct {
         ._attach(this, props.stack, props.jobName ?? 'kuma-dataplanes', this.version, props.scrapeInterval);
       const jobName = this.scrapeJob.jobName;
       props.stack._addDashboard(`kuma-${jobName}`, () => kumaDashboard(jobName, props.scrapeInterval));
-      if (props.scrapeControlPlane) addControlPlaneJob(props.stack, this.kumaNamespace, props.scrapeInterval);
+      props.stack._addDashboard(`kuma-service-to-service-${jobName}`, () => kumaServiceToServiceDashboard(jobName, props.scrapeInterval));
+      if (props.scrapeControlPlane) {
+        const cpJob = addControlPlaneJob(props.stack, this.kumaNamespace, props.scrapeInterval);
+        props.stack._addDashboard(CONTROL_PLANE_JOB, () => kumaControlPlaneDashboard(cpJob.scrapeInterval));
+      }
+      if (props.kumaDatasource) props.stack._onGrafana((grafana) => addKumaDatasource(grafana, this.kumaNamespace, path));
     } else {
       const jobProp = props.discovery ? 'discovery' : props.jobName !== undefined ? 'jobName' : props.scrapeInterval ? 'scrapeInterval'
         : props.scrapeControlPlane ? 'scrapeControlPlane' : undefined;
       if (jobProp) fail(path, jobProp, 'configures the job added to \'stack\', so it needs a \'stack\'', undefined);
+      if (props.kumaDatasource) {
+        fail(path, 'kumaDatasource', 'provisions the data source in the Grafana of \'stack\', so it needs a \'stack\'', true,
+          'Pass the stack whose Grafana shows the mesh');
+      }
     }
     if (this.secureMetrics && this.stack) {
       this.joinMesh(this.stack, true);

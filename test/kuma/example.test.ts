@@ -26,9 +26,10 @@ describe('examples/kuma-mesh', () => {
     expect(out.objects.map((o) => `${o.kind}/${o.metadata.namespace ?? ''}`)).toEqual([
       'Namespace/',
       'Namespace/', 'ServiceAccount/kuma-metrics', 'ConfigMap/kuma-metrics', 'Deployment/kuma-metrics', 'Service/kuma-metrics', 'NetworkPolicy/kuma-metrics',
-      // Grafana: Service, ServiceAccount, provisioning, Deployment, NetworkPolicy, the Prometheus and Kuma dashboards.
+      // Grafana: Service, ServiceAccount, provisioning, Deployment, NetworkPolicy, the Prometheus dashboard and the
+      // Kuma data plane and service-to-service dashboards.
       'Service/kuma-metrics', 'ServiceAccount/kuma-metrics', 'ConfigMap/kuma-metrics', 'Deployment/kuma-metrics', 'NetworkPolicy/kuma-metrics',
-      'ConfigMap/kuma-metrics', 'ConfigMap/kuma-metrics',
+      'ConfigMap/kuma-metrics', 'ConfigMap/kuma-metrics', 'ConfigMap/kuma-metrics',
       'Role/kuma-demo', 'RoleBinding/kuma-demo',
       'Mesh/', 'TrafficPermission/', 'TrafficPermission/',
       'Deployment/kuma-demo', 'Deployment/kuma-demo', 'Service/kuma-demo',
