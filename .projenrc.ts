@@ -138,13 +138,27 @@ project.addTask('import:crds', {
 project.eslint?.addIgnorePattern('src/imports/');
 project.jest?.addIgnorePattern('/src/imports/');
 
-const runExample = (name: string) => `TS_NODE_PROJECT=test/tsconfig.json ts-node -r tsconfig-paths/register examples/${name}/main.ts`;
-// The README's TypeScript examples compile under jsii-rosetta (with rosetta/default.ts-fixture),
-// so they can be translated to the other jsii languages.
-const rosetta = project.addTask('rosetta:extract', {
-  description: 'Compile the README examples with jsii-rosetta --strict',
-  exec: 'jsii-rosetta extract --strict .jsii',
+/** Runs an example program in its own directory, as `cdk8s synth` would: it writes its dist/ there. */
+const runExample = (name: string) => ({
+  exec: 'ts-node -r tsconfig-paths/register main.ts',
+  cwd: `examples/${name}`,
+  env: { TS_NODE_PROJECT: '../../test/tsconfig.json' },
 });
+// The README's TypeScript examples compile under jsii-rosetta (each names the earlier sample it
+// extends as a fixture in rosetta/), which also translates them into the other jsii languages.
+const rosetta = project.addTask('rosetta:extract', {
+  description: 'Compile the README examples with jsii-rosetta --strict and translate them',
+  steps: [
+    { exec: 'rm -f .tmp/samples.tabl.json && mkdir -p .tmp' },
+    { exec: 'jsii-rosetta extract --strict --cache-to .tmp/samples.tabl.json .jsii' },
+  ],
+});
+// Their Python translations must run as they stand: syntax, undefined names, leftover JavaScript.
+const pythonSamples = project.addTask('test:python-samples', {
+  description: "Check the Python translations of the README's examples (py_compile, pyflakes3, JavaScript idioms)",
+  exec: 'node scripts/check-python-samples.cjs .tmp/samples.tabl.json',
+});
+project.testTask.prependSpawn(pythonSamples);
 project.postCompileTask.spawn(rosetta);
 
 project.addTask('bench', {
@@ -155,20 +169,12 @@ project.addPackageIgnore('/bench/');
 
 project.addTask('synth:example', {
   description: 'Synthesize the bundled example app into examples/full-stack/dist, and say what was written',
-  steps: [{ exec: runExample('full-stack') }, { exec: 'node scripts/summarize-manifests.cjs examples/full-stack/dist' }],
+  steps: [runExample('full-stack'), { exec: 'node scripts/summarize-manifests.cjs examples/full-stack/dist' }],
 });
-const readmePrograms = ['quick-start', 'prometheus-server', 'weave-net', 'krakend'];
 project.addTask('synth:examples', {
-  description: 'Synthesize every example into examples/*/dist',
-  steps: [
-    ...['full-stack', 'app-metrics', 'kuma-mesh'].map((name) => ({ exec: runExample(name) })),
-    // The README's programs are whole main.ts files, synthesized where they are, each into its own dist/.
-    ...readmePrograms.map((name) => ({
-      exec: 'ts-node -r tsconfig-paths/register main.ts',
-      cwd: `examples/${name}`,
-      env: { TS_NODE_PROJECT: '../../test/tsconfig.json' },
-    })),
-  ],
+  description: 'Synthesize every example program into its dist/',
+  // prometheus-config prints a prometheus.yml rather than writing manifests; its test checks it.
+  steps: ['quick-start', 'prometheus-server', 'full-stack', 'app-metrics', 'weave-net', 'krakend', 'kuma-mesh'].map(runExample),
 });
 
 project.synth();

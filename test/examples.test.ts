@@ -1,18 +1,28 @@
 // The bundled examples, synthesized and checked like any chart, and the full-stack example run
 // for real: its relabelling in a real Prometheus, its configuration scraping a real node exporter.
-import { Testing } from 'cdk8s';
 import * as YAML from 'yaml';
 import { checkConfig, findObject, findObjects, relabel, startNodeExporter, startPrometheus, stripUnsupportedDiscovery } from './harness';
-import { jobNamed, onlyConfig, runExampleProgram, synthAndCheck } from './util';
+import { jobNamed, onlyConfig, runExampleProgram } from './util';
 
 /** The prometheus.yml that examples/prometheus-config/main.ts prints. */
 const standaloneConfig = () => runExampleProgram('prometheus-config', { manifests: false }).printed.join('\n');
-import { AppMetricsChart } from '../examples/app-metrics/chart';
-import { FullStackChart } from '../examples/full-stack/chart';
 
+/** examples/full-stack/main.ts, run as it stands; `stack` names the Prometheus server's objects. */
 function fullStack() {
-  const chart = new FullStackChart(Testing.app(), 'monitoring');
-  return { chart, out: synthAndCheck(chart) };
+  const out = runExampleProgram('full-stack');
+  const only = (kind: string, test: (o: any) => boolean) => {
+    const found = out.objects.filter((o) => o.kind === kind && test(o));
+    expect(found).toHaveLength(1);
+    return found[0].metadata.name as string;
+  };
+  return {
+    out,
+    stack: {
+      deploymentName: only('Deployment', (d) => d.spec.template.spec.containers.some((c: any) => c.name === 'prometheus')),
+      configMapName: only('ConfigMap', (c) => c.data?.['prometheus.yml'] !== undefined),
+      serviceName: only('Service', (s) => s.spec.ports.some((p: any) => p.port === 9090 && p.name === 'web')),
+    },
+  };
 }
 
 describe('examples/full-stack', () => {
@@ -36,10 +46,10 @@ describe('examples/full-stack', () => {
   });
 
   test('the password is mounted from its Secret and never in the ConfigMap', () => {
-    const { chart, out } = fullStack();
+    const { stack, out } = fullStack();
     const config = onlyConfig(out);
     expect(config.remote_write[0].basic_auth).toEqual({ username: 'demo', password_file: '/etc/prometheus/secrets/mimir-credentials/password' });
-    const pod = findObject(out.objects, 'Deployment', chart.stack.deployment.name).spec.template.spec;
+    const pod = findObject(out.objects, 'Deployment', stack.deploymentName).spec.template.spec;
     expect(pod.volumes).toContainEqual({ name: 'secret-mimir-credentials', secret: { secretName: 'mimir-credentials', defaultMode: 0o440 } });
     expect(findObjects(out.objects, 'Secret')).toHaveLength(0);
   });
@@ -74,8 +84,8 @@ describe('examples/full-stack', () => {
   });
 
   test('a real Prometheus loads the configuration and scrapes a real node exporter', async () => {
-    const { chart, out } = fullStack();
-    const data = findObject(out.objects, 'ConfigMap', chart.stack.configMapName).data;
+    const { stack, out } = fullStack();
+    const data = findObject(out.objects, 'ConfigMap', stack.configMapName).data;
     const exporter = await startNodeExporter();
     try {
       // The only changes: the node-exporter job points at the local exporter every second.
@@ -95,7 +105,7 @@ describe('examples/full-stack', () => {
         // would send them: the API answers each without error (prometheus.query throws on one).
         const dashboards = provisionedDashboards(out.objects);
         expect(dashboards.map((d) => d.title)).toEqual([
-          'Prometheus (monitoring/' + chart.stack.serviceName + ')', 'Applications', 'Weave Net (weave)', 'KrakenD (krakend)',
+          'Prometheus (monitoring/' + stack.serviceName + ')', 'Applications', 'Weave Net (weave)', 'KrakenD (krakend)',
           'Kuma data plane proxies (kuma-dataplanes)', 'Kuma service to service (kuma-dataplanes)', 'Checkout',
         ]);
         let queries = 0;
@@ -129,7 +139,7 @@ describe('examples/full-stack', () => {
 
 describe('examples/app-metrics', () => {
   test('synthesizes valid objects: the app, its Service, ServiceMonitor and NetworkPolicy, and the jobs', () => {
-    const out = synthAndCheck(new AppMetricsChart(Testing.app(), 'app-metrics'));
+    const out = runExampleProgram('app-metrics');
     const sm = findObject(out.objects, 'ServiceMonitor');
     expect(sm.metadata.labels).toEqual({ release: 'prometheus-operator' });
     expect(sm.metadata.namespace).toBe('reference-app');

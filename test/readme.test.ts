@@ -59,7 +59,7 @@ test.each(fencedBlocks('ts').map((b, i) => [i, b]))('TypeScript block %i is an e
 
 test.each(fencedBlocks('ts').map((b, i) => [i, b]))('TypeScript block %i is a whole program or says which sample it extends', (_, block) => {
   const { info, code } = block as Block;
-  if (/\bnofixture\b/.test(info)) {
+  if (/\bnofixture\b/.test(info) || info === 'fixture=node') {
     // A whole program, imports first; a cdk8s one also makes its App and Chart and synthesizes.
     expect(code).toMatch(/^import /);
     if (/new App\(/.test(code)) {
@@ -75,7 +75,12 @@ test.each(fencedBlocks('ts').map((b, i) => [i, b]))('TypeScript block %i is a wh
 
 const quickStart = fs.readFileSync(path.join(root, 'examples', 'quick-start', 'main.ts'), 'utf8');
 
-test.each(fs.readdirSync(path.join(root, 'rosetta')).filter((f) => f.endsWith('.ts-fixture')).map((f) => [f]))(
+test('the rosetta fixture of whole programs declares only what Node.js provides', () => {
+  const code = codeLines(fs.readFileSync(path.join(root, 'rosetta', 'node.ts-fixture'), 'utf8'));
+  expect(code).toEqual(['declare const console: { log(...data: unknown[]): void };', '/// here']);
+});
+
+test.each(fs.readdirSync(path.join(root, 'rosetta')).filter((f) => f.endsWith('.ts-fixture') && f !== 'node.ts-fixture').map((f) => [f]))(
   'the rosetta fixture %s is the first example plus lines the README shows, with the place of the sample before its synth',
   (fixtureFile) => {
     const fixture = splitImports(fs.readFileSync(path.join(root, 'rosetta', fixtureFile), 'utf8'));
@@ -146,8 +151,8 @@ test('every error message in the README is what the code throws', () => {
 });
 
 test("CI runs the Quick start's test command as it stands", () => {
-  const quickStart = readme.slice(readme.indexOf('## Quick start'), readme.indexOf('\n## ', readme.indexOf('## Quick start') + 1));
-  const commands = [...quickStart.matchAll(/```sh\n([^\n]+)\n```/g)].map((m) => m[1]);
+  const section = readme.slice(readme.indexOf('## Quick start'), readme.indexOf('\n## ', readme.indexOf('## Quick start') + 1));
+  const commands = [...section.matchAll(/```sh\n([^\n]+)\n```/g)].map((m) => m[1]);
   expect(commands).toHaveLength(2);
   const ci = fs.readFileSync(path.join(root, '.ci', 'run'), 'utf8').split('\n');
   expect(ci).toContain(commands[1]);

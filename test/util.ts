@@ -27,10 +27,20 @@ export interface ProgramRun extends Synthesized {
 /**
  * Runs examples/<name>/main.ts in this process as `cdk8s synth` would: in its own directory,
  * writing into a temporary directory (CDK8S_OUTDIR), and checks what it wrote like `synthAndCheck`.
- * `manifests: false` is for a program that writes none (it prints what it makes).
+
  */
-export function runExampleProgram(name: string, options: { manifests?: boolean } = {}): ProgramRun {
+export function runExampleProgram(name: string, options: ProgramOptions = {}): ProgramRun {
   const dir = path.join(__dirname, '..', 'examples', name);
+  const source = path.join(dir, options.file ?? 'main.ts');
+  // A variant: the same program with one expression changed, run from a copy beside it.
+  let program = source;
+  if (options.replace) {
+    const [from, to] = options.replace;
+    const text = fs.readFileSync(source, 'utf8');
+    if (!text.includes(from)) throw new Error(`examples/${name}/${options.file ?? 'main.ts'} has no '${from}'`);
+    program = path.join(dir, `.variant-${process.pid}-${path.basename(source)}`);
+    fs.writeFileSync(program, text.split(from).join(to));
+  }
   const outdir = makeTempDir('example-program-');
   const saved = { cwd: process.cwd(), outdir: process.env.CDK8S_OUTDIR, log: console.log };
   const printed: string[] = [];
@@ -38,10 +48,12 @@ export function runExampleProgram(name: string, options: { manifests?: boolean }
     process.chdir(dir);
     process.env.CDK8S_OUTDIR = outdir;
     console.log = (...args: unknown[]) => { printed.push(args.join(' ')); };
-    jest.isolateModules(() => require(path.join(dir, 'main.ts')));
+    // The program runs when its module loads, as under `cdk8s synth`; a fresh registry each time.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    jest.isolateModules(() => require(program));
     const manifests = fs.readdirSync(outdir).filter((f) => f.endsWith('.k8s.yaml')).sort();
     if ((manifests.length > 0) !== (options.manifests ?? true)) {
-      throw new Error(`examples/${name}/main.ts wrote ${manifests.length} manifests`);
+      throw new Error(`examples/${name}/${options.file ?? 'main.ts'} wrote ${manifests.length} manifests`);
     }
     const objects = manifests.flatMap((f) => YAML.parseAllDocuments(fs.readFileSync(path.join(outdir, f), 'utf8'))
       .map((d) => d.toJS()).filter((o) => o !== null));
@@ -52,7 +64,18 @@ export function runExampleProgram(name: string, options: { manifests?: boolean }
     if (saved.outdir === undefined) delete process.env.CDK8S_OUTDIR;
     else process.env.CDK8S_OUTDIR = saved.outdir;
     removeTempDir(outdir);
+    if (program !== source) fs.rmSync(program, { force: true });
   }
+}
+
+/** How `runExampleProgram` runs a program. */
+export interface ProgramOptions {
+  /** The program's file in the example's directory. Default: main.ts. */
+  readonly file?: string;
+  /** Whether it writes manifests (a program that prints what it makes writes none). Default: true. */
+  readonly manifests?: boolean;
+  /** Runs a variant: the program with every `from` replaced by `to`. */
+  readonly replace?: [string, string];
 }
 
 /** Validates every object and checks each prometheus.yml and rule file with promtool. */

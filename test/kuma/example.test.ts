@@ -1,23 +1,45 @@
-// The examples/kuma-mesh app, synthesized and checked like any chart, in both Kuma APIs, and its
-// Universal form.
-import { Testing } from 'cdk8s';
+// The examples/kuma-mesh programs, run as they stand and checked like any chart: the mesh in both
+// Kuma APIs (the program with KumaPolicyApi.CURRENT for LEGACY), its Universal form, and an older
+// Prometheus.
 import * as YAML from 'yaml';
-import { KumaMeshChart } from '../../examples/kuma-mesh/chart';
-import { OlderPrometheusChart } from '../../examples/kuma-mesh/older-prometheus';
-import { universalMesh } from '../../examples/kuma-mesh/universal';
 import { KumaPolicyApi } from '../../src/kuma';
-import { findObject, findObjects } from '../harness';
-import { jobNamed, onlyConfig } from '../util';
-import { kumaObjects, synthKuma } from './helpers';
-import { universalProblems } from './kuma-schema';
+import { findObject, findObjects, validateManifests } from '../harness';
+import { jobNamed, onlyConfig, ProgramOptions, runExampleProgram } from '../util';
+import { kumaObjects } from './helpers';
+import { KUMA_SCHEMAS, universalProblems } from './kuma-schema';
 
 beforeEach(() => {
   jest.spyOn(console, 'warn').mockImplementation(() => undefined);
 });
 
+/** Runs a kuma-mesh program, in the current API when asked, and checks the Kuma kinds too. */
+function runKuma(file: string, policyApi = KumaPolicyApi.LEGACY, options: ProgramOptions = {}) {
+  const out = runExampleProgram('kuma-mesh', {
+    ...options,
+    file,
+    replace: policyApi === KumaPolicyApi.CURRENT ? ['KumaPolicyApi.LEGACY', 'KumaPolicyApi.CURRENT'] : undefined,
+  });
+  validateManifests(out.objects, { customKinds: KUMA_SCHEMAS });
+  return out;
+}
+
+/** The program's mesh, with the names of its Prometheus servers and Grafana, read from the objects. */
 function kumaMesh(policyApi: KumaPolicyApi) {
-  const chart = new KumaMeshChart(Testing.app(), 'kuma-mesh', { policyApi });
-  return { chart, out: synthKuma(chart) };
+  const out = runKuma('main.ts', policyApi);
+  const named = (kind: string, namespace: string, test: (o: any) => boolean) => {
+    const found = out.objects.filter((o) => o.kind === kind && o.metadata.namespace === namespace && test(o));
+    expect(found).toHaveLength(1);
+    return found[0].metadata.name as string;
+  };
+  const prometheus = (namespace: string) => ({
+    configMapName: named('ConfigMap', namespace, (c) => c.data?.['prometheus.yml'] !== undefined),
+    serviceName: named('Service', namespace, (svc) => svc.spec.ports.some((p: any) => p.name === 'web') && !/grafana/.test(svc.metadata.name)),
+  });
+  const grafana = {
+    deploymentName: named('Deployment', 'kuma-metrics', (d) => d.spec.template.spec.containers.some((c: any) => c.name === 'grafana')),
+    serviceName: named('Service', 'kuma-metrics', (svc) => /grafana/.test(svc.metadata.name)),
+  };
+  return { out, stack: prometheus('kuma-metrics'), central: prometheus('monitoring'), grafana };
 }
 
 describe('examples/kuma-mesh', () => {
@@ -45,7 +67,7 @@ describe('examples/kuma-mesh', () => {
       'Mesh', 'MeshMetric', 'MeshTrafficPermission', 'MeshTrafficPermission', 'MeshTrafficPermission', 'MeshMetric', 'MeshTrafficPermission',
     ]);
     // One of them lets Prometheus scrape Grafana, named by its real service tag.
-    const grafanaTag = `${kumaMesh(KumaPolicyApi.CURRENT).chart.stack.grafana!.serviceName}_kuma-metrics_svc_80`;
+    const grafanaTag = `${kumaMesh(KumaPolicyApi.CURRENT).grafana.serviceName}_kuma-metrics_svc_80`;
     expect(findObjects(out.objects, 'MeshTrafficPermission').filter((p) => p.spec.targetRef.tags?.['kuma.io/service'] === grafanaTag)).toHaveLength(1);
     const withoutKuma = (objects: any[]) => objects.filter((o) => !String(o.apiVersion).startsWith('kuma.io/'));
     // Only the override annotations move into a MeshMetric.
@@ -59,33 +81,33 @@ describe('examples/kuma-mesh', () => {
   });
 
   test('the mesh\'s Prometheus scrapes the proxies and the shop\'s own metrics; the central one federates', () => {
-    const { chart, out } = kumaMesh(KumaPolicyApi.LEGACY);
-    const mesh = out.prometheusConfigs[chart.stack.configMapName];
+    const { stack, central: centralStack, out } = kumaMesh(KumaPolicyApi.LEGACY);
+    const mesh = out.prometheusConfigs[stack.configMapName];
     expect(mesh.scrape_configs.map((j: any) => j.job_name)).toEqual(['prometheus', 'kuma-dataplanes', 'grafana', 'pods/kuma-demo']);
     expect(jobNamed(mesh, 'kuma-dataplanes').scrape_interval).toBe('5s');
-    const central = out.prometheusConfigs[chart.central.configMapName];
+    const central = out.prometheusConfigs[centralStack.configMapName];
     expect(jobNamed(central, 'kuma-federate-default')).toMatchObject({
       scrape_interval: '30s',
-      static_configs: [{ targets: [`${chart.stack.serviceName}.kuma-metrics.svc:80`] }],
+      static_configs: [{ targets: [`${stack.serviceName}.kuma-metrics.svc:80`] }],
     });
   });
 
   test('Grafana joins the mesh, with the ServiceAccount token its sidecar needs', () => {
-    const { chart, out } = kumaMesh(KumaPolicyApi.LEGACY);
-    const grafana = findObject(out.objects, 'Deployment', chart.stack.grafana!.deployment.name);
+    const { grafana: grafanaNames, out } = kumaMesh(KumaPolicyApi.LEGACY);
+    const grafana = findObject(out.objects, 'Deployment', grafanaNames.deploymentName);
     expect(grafana.spec.template.metadata.labels).toMatchObject({ 'kuma.io/sidecar-injection': 'enabled', 'kuma.io/mesh': 'default' });
     expect(grafana.spec.template.spec.automountServiceAccountToken).toBe(true);
   });
 
   test('the permissions name the real services: Prometheus, the shop, Grafana and the central Prometheus', () => {
-    const { chart, out } = kumaMesh(KumaPolicyApi.LEGACY);
+    const { stack, central: centralStack, grafana: grafanaNames, out } = kumaMesh(KumaPolicyApi.LEGACY);
     const shopService = findObject(out.objects, 'Service', /shop/).metadata.name;
     const permissions = findObjects(out.objects, 'TrafficPermission');
     const metrics = permissions.find((p) => /MetricsPermissions/i.test(p.metadata.name))!;
     const access = permissions.find((p) => /PrometheusAccess/i.test(p.metadata.name))!;
-    const grafana = chart.stack.grafana!;
+    const grafana = grafanaNames;
     expect(metrics.spec).toEqual({
-      sources: [{ match: { 'kuma.io/service': `${chart.stack.serviceName}_kuma-metrics_svc_80` } }],
+      sources: [{ match: { 'kuma.io/service': `${stack.serviceName}_kuma-metrics_svc_80` } }],
       destinations: [
         { match: { 'kuma.io/service': 'dataplane-metrics' } },
         { match: { 'kuma.io/service': 'alertmanager_kuma-metrics_svc_9093' } },
@@ -96,12 +118,12 @@ describe('examples/kuma-mesh', () => {
     });
     expect(access.spec.sources).toEqual([
       { match: { 'kuma.io/service': `${grafana.serviceName}_kuma-metrics_svc_80` } },
-      { match: { 'kuma.io/service': `${chart.central.serviceName}_monitoring_svc_9090` } },
+      { match: { 'kuma.io/service': `${centralStack.serviceName}_monitoring_svc_9090` } },
     ]);
   });
 
   test('the Universal form, parsed back', () => {
-    const docs = YAML.parseAllDocuments(universalMesh().toUniversalYaml()).map((d) => d.toJS());
+    const docs = YAML.parseAllDocuments(runKuma('universal.ts').printed.join('\n')).map((d) => d.toJS());
     expect(universalProblems(docs)).toEqual([]);
     expect(docs).toEqual([{
       type: 'Mesh',
@@ -122,13 +144,13 @@ describe('examples/kuma-mesh', () => {
       networking: { address: '192.168.0.10', inbound: [{ port: 8000, tags: { 'kuma.io/service': 'kuma-tcp-echo' } }] },
       metrics: { type: 'prometheus', conf: { skipMTLS: true, port: 1234, path: '/non-standard-path' } },
     }]);
-    const current = YAML.parseAllDocuments(universalMesh(KumaPolicyApi.CURRENT).toUniversalYaml()).map((d) => d.toJS());
+    const current = YAML.parseAllDocuments(runKuma('universal.ts', KumaPolicyApi.CURRENT).printed.join('\n')).map((d) => d.toJS());
     expect(universalProblems(current)).toEqual([]);
     expect(current.map((d) => d.type)).toEqual(['Mesh', 'MeshMetric', 'MeshMetric', 'Dataplane']);
   });
 
   test('an older Prometheus: kuma-prometheus-sd beside it, the file_sd job', () => {
-    const out = synthKuma(new OlderPrometheusChart(Testing.app(), 'older-prometheus'));
+    const out = runKuma('older-prometheus.ts');
     expect(jobNamed(onlyConfig(out), 'kuma-dataplanes').file_sd_configs).toEqual([{ files: ['/var/run/kuma-prometheus-sd/kuma.file_sd.json'] }]);
     const pod = findObject(out.objects, 'Deployment').spec.template.spec;
     expect(pod.containers.map((c: any) => `${c.name} ${c.image}`)).toEqual([
