@@ -16,6 +16,7 @@ import { checkDnsLabel, checkDnsSubdomain, checkImage, checkNonEmpty, checkPort,
 import { imageVersion } from '../prometheus/version';
 import type { PrometheusStack } from '../stack/prometheus-stack';
 import { PrometheusStorage } from '../stack/storage';
+import { addWarning } from '../warnings';
 import { toYaml } from '../yaml';
 
 const k8s = kplus.k8s;
@@ -532,7 +533,7 @@ export class Grafana extends Construct {
         : [{ name: 'GF_PLUGINS_PREINSTALL_DISABLED', value: 'true' }],
       ...plugins.some((p) => p.unsigned)
         ? [{ name: 'GF_PLUGINS_ALLOW_LOADING_UNSIGNED_PLUGINS', value: plugins.filter((p) => p.unsigned).map((p) => p.id).join(',') }] : [],
-      ...Object.entries(settingsEnv(this.node.path, props.settings ?? {})).map(([name, value]) => ({ name, value })),
+      ...Object.entries(settingsEnv(this.node.path, props.settings ?? {}, (m) => addWarning(this, m))).map(([name, value]) => ({ name, value })),
     ];
     const resources = props.resources ?? {
       cpu: { request: kplus.Cpu.millis(100) },
@@ -727,8 +728,12 @@ const OWNED_SETTINGS: { [key: string]: string } = {
   'analytics.check_for_plugin_updates': '(off: no calls home from the cluster)',
 };
 
-/** grafana.ini settings as GF_ variables; secrets must be references. */
-function settingsEnv(where: string, settings: { [key: string]: string }): { [name: string]: string } {
+/**
+ * grafana.ini settings as GF_ variables; secrets must be references. A section the library does
+ * not know fails when it is a near miss of one it knows (a typo: Grafana would ignore the
+ * variable), and is passed on with a warning otherwise (a section of a newer Grafana than the list).
+ */
+function settingsEnv(where: string, settings: { [key: string]: string }, warn?: (message: string) => void): { [name: string]: string } {
   const env: { [name: string]: string } = {};
   for (const [key, value] of Object.entries(settings)) {
     const prop = `settings.${key}`;
@@ -744,8 +749,12 @@ function settingsEnv(where: string, settings: { [key: string]: string }): { [nam
     const secretLike = /(password|secret|secret_key|token|api_key)$/i.test(key);
     if (!iniSectionOf(key)) {
       const nearest = nearestIniKey(key);
-      fail(where, prop, `must be in a grafana.ini section Grafana knows: GF_${key.toUpperCase().replace(/[.-]/g, '_')} would be ignored`,
-        secretLike ? '<redacted>' : value, `Did you mean '${nearest.key}' (section [${nearest.section}])?`);
+      if (nearest.distance <= 2) {
+        fail(where, prop, `must be in a grafana.ini section Grafana knows: GF_${key.toUpperCase().replace(/[.-]/g, '_')} would be ignored`,
+          secretLike ? '<redacted>' : value, `Did you mean '${nearest.key}' (section [${nearest.section}])?`);
+      }
+      warn?.(`'${prop}' is in a section that grafana.ini (as of the list this library checks against) does not have; `
+        + 'Grafana ignores a GF_ variable of an unknown section. Check the section name against your Grafana version');
     }
     if (secretLike && !/^\$__(file|env)\{[^}]+\}$/.test(value)) {
       fail(where, prop, 'must be a reference ($__file{/path} or $__env{VAR}), not the secret itself: it would be written into the manifests',

@@ -48,7 +48,7 @@ export function iniSectionOf(key: string): string | undefined {
  * The key with its section replaced by the nearest known one (edit distance), as a suggestion
  * for a misspelt section: `aut.anonymous.enabled` -> `auth.anonymous.enabled`.
  */
-export function nearestIniKey(key: string): { key: string; section: string } {
+export function nearestIniKey(key: string): { key: string; section: string; distance: number } {
   const parts = key.toLowerCase().split('.');
   let best = { key, section: GRAFANA_INI_SECTIONS[1], distance: Infinity };
   for (let n = parts.length - 1; n >= 1; n--) {
@@ -58,7 +58,7 @@ export function nearestIniKey(key: string): { key: string; section: string } {
       if (distance < best.distance) best = { key: [section, ...parts.slice(n)].join('.'), section, distance };
     }
   }
-  return { key: best.key, section: best.section };
+  return best;
 }
 
 function editDistance(a: string, b: string): number {

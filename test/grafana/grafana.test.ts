@@ -5,6 +5,7 @@ import {
   Dashboard, DashboardPanel, DashboardRow, Grafana, GrafanaAdminCredentials, GrafanaOptions, GrafanaPlugin, NetworkPeer,
   PrometheusStack, PrometheusStackProps, PrometheusStorage, ScrapeJob, ServiceDiscovery, WeaveMonitoring,
 } from '../../src';
+import { warningsOf } from '../../src/warnings';
 import { findObject, findObjects } from '../harness';
 import { expectError, jobNamed, newChart, onlyConfig, synthAndCheck } from '../util';
 
@@ -40,6 +41,7 @@ const envValue = (objects: any[], name: string) => {
   expect(found.length).toBeLessThanOrEqual(1);
   return found[0]?.value;
 };
+const envValueOf = (chart: Chart, name: string) => envValue(Testing.synth(chart), name);
 const provisioningConfigMap = (objects: any[]) => findObject(objects, 'ConfigMap', /grafana-provisioning/);
 const datasources = (objects: any[]) => YAML.parse(provisioningConfigMap(objects).data['datasources.yaml']);
 const providers = (objects: any[]) => YAML.parse(provisioningConfigMap(objects).data['dashboards.yaml']);
@@ -565,6 +567,12 @@ describe('fails', () => {
       `${PATH}: 'settings.aut.anonymous.enabled' must be in a grafana.ini section Grafana knows: GF_AUT_ANONYMOUS_ENABLED would be ignored, `
       + 'got \'true\'. Did you mean \'auth.anonymous.enabled\' (section [auth.anonymous])?');
     expectError(() => build({ settings: { 'smpt.password': '$__file{/etc/smtp/password}' } }), "got '<redacted>'", "Did you mean 'smtp.password'");
+  });
+
+  test('passes on a section far from every known one, with a warning (a newer Grafana may have it)', () => {
+    const { grafana, chart } = build({ settings: { 'cloud_migration.enabled': 'false' } });
+    expect(envValueOf(chart, 'GF_CLOUD_MIGRATION_ENABLED')).toBe('false');
+    expect(warningsOf(grafana).join('\n')).toMatch(/'settings.cloud_migration.enabled' is in a section that grafana.ini .* does not have/);
   });
 
   test('on a settings key that is not section.option', () => {

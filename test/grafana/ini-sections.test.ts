@@ -37,6 +37,6 @@ test('a key belongs to the longest section it starts with', () => {
 });
 
 test('the nearest key replaces a misspelt section', () => {
-  expect(nearestIniKey('aut.anonymous.enabled')).toEqual({ key: 'auth.anonymous.enabled', section: 'auth.anonymous' });
-  expect(nearestIniKey('sever.root_url')).toEqual({ key: 'server.root_url', section: 'server' });
+  expect(nearestIniKey('aut.anonymous.enabled')).toEqual({ key: 'auth.anonymous.enabled', section: 'auth.anonymous', distance: 1 });
+  expect(nearestIniKey('sever.root_url')).toEqual({ key: 'server.root_url', section: 'server', distance: 1 });
 });
