@@ -15,28 +15,27 @@ const stack = new PrometheusStack(chart, 'prometheus', {
 });
 new WeaveMonitoring(chart, 'weave', { stack });
 
-// Secrets stay in your Secrets, read as files
+// Warnings and everything without a severity go to Slack, critical alerts page, and the
+// Watchdog pings a dead man's switch. The Slack URL stays in the Secret `slack`
 // (kubectl -n monitoring create secret generic slack --from-literal=url=https://hooks.slack.com/...).
 const alertmanager = new Alertmanager(chart, 'alertmanager', {
   stack,
   defaultReceiver: 'slack',
   criticalReceiver: 'pager',
   watchdogReceiver: 'deadmansswitch',
-  receivers: [
-    new Receiver({
-      name: 'slack',
-      notifiers: [Notifier.slack({ apiUrl: Credential.fromSecret('slack', 'url'), channel: '#alerts', sendResolved: true })],
-    }),
-    new Receiver({
-      name: 'pager',
-      notifiers: [Notifier.pagerDuty({ routingKey: Credential.fromSecret('pagerduty', 'routing-key') })],
-    }),
-    new Receiver({
-      name: 'deadmansswitch',
-      notifiers: [Notifier.webhook({ url: 'https://deadmansswitch.example.com/ping/weave' })],
-    }),
-  ],
+  receivers: [new Receiver({
+    name: 'slack',
+    notifiers: [Notifier.slack({ apiUrl: Credential.fromSecret('slack', 'url'), channel: '#alerts', sendResolved: true })],
+  })],
 });
+alertmanager.config.addReceiver(new Receiver({
+  name: 'pager',
+  notifiers: [Notifier.pagerDuty({ routingKey: Credential.fromSecret('pagerduty', 'routing-key') })],
+}));
+alertmanager.config.addReceiver(new Receiver({
+  name: 'deadmansswitch',
+  notifiers: [Notifier.webhook({ url: 'https://deadmansswitch.example.com/ping/weave' })],
+}));
 
 // The network team hears about the Weave warnings, in office hours only.
 alertmanager.config.addReceiver(new Receiver({

@@ -179,3 +179,16 @@ describe('examples/alertmanager', () => {
     expect(routesTest(yaml, cases)).toEqual(cases.map((c) => c.receivers));
   });
 });
+
+test('the README shows the message a route to a missing receiver gives (the example with the pager receiver renamed)', () => {
+  const readme = require('fs').readFileSync(require('path').join(__dirname, '..', '..', 'README.md'), 'utf8') as string;
+  let message = '';
+  try {
+    runExampleProgram('alertmanager', { replace: ["name: 'pager',", "name: 'pagers',"] });
+  } catch (e) {
+    message = (e as Error).message;
+  }
+  const line = message.split('\n').find((l) => l.includes("'criticalReceiver'"))!;
+  expect(line).toContain("names a receiver that is not defined");
+  expect(readme).toContain('```txt\n' + line.replace(/^.*?(alertmanager\/alertmanager: )/, '$1') + '\n```');
+});
