@@ -42,7 +42,7 @@ alertmanager.config.addReceiver(new Receiver({
   name: 'network-team',
   notifiers: [Notifier.email({
     to: 'network@example.com',
-    from: 'alertmanager@example.com',
+    fromAddress: 'alertmanager@example.com',
     smarthost: 'smtp.example.com:587',
     authUsername: 'alertmanager',
     authPassword: Credential.fromSecret('smtp', 'password'),

@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
+import { renderRouteOptions, routeDuration, WATCHDOG_ALERT } from './internal';
 import { Matcher } from './matcher';
 import { Receiver } from './receiver';
-import { renderRouteOptions, routeDuration, WATCHDOG_ALERT } from './internal';
 import { Route, RouteOptions } from './route';
 import { TimeInterval } from './time-interval';
 import { alertmanagerGatedFields, alertmanagerVersionProblems, LATEST_ALERTMANAGER } from './version-gates';

@@ -78,9 +78,7 @@ export class Matcher {
           continue;
         }
         const next = body[++i];
-        if (next === '\\' || next === '"') value += next;
-        else if (next === 'n') value += '\n';
-        else {
+        if (next === '\\' || next === '"') {value += next;} else if (next === 'n') {value += '\n';} else {
           fail(where, 'text', `must not use the escape '\\${next ?? ''}' (Alertmanager's parsers read it differently)`, text,
             'Double the backslash (\\\\d for the regex class \\d); only \\\\, \\" and \\n are escapes');
         }
@@ -98,7 +96,7 @@ export class Matcher {
   /** The label name. */
   public readonly label: string;
   /** The comparison. */
-  public readonly operator: MatchOperator;
+  public readonly matchOperator: MatchOperator;
   /** The value, or the regex for `REGEX` and `NOT_REGEX`. */
   public readonly value: string;
 
@@ -107,13 +105,13 @@ export class Matcher {
     if (typeof value !== 'string') fail(where, 'value', 'must be a string', value);
     if (operator === MatchOperator.REGEX || operator === MatchOperator.NOT_REGEX) checkRegex(where, 'regex', value);
     this.label = label;
-    this.operator = operator;
+    this.matchOperator = operator;
     this.value = value;
   }
 
   /** The matcher as Alertmanager reads it: `label="value"`. */
   public toString(): string {
     const quoted = this.value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
-    return `${this.label}${this.operator}"${quoted}"`;
+    return `${this.label}${this.matchOperator}"${quoted}"`;
   }
 }

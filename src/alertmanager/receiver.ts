@@ -109,8 +109,8 @@ export interface PagerDutyOptions extends NotifierOptions {
 export interface EmailOptions extends NotifierOptions {
   /** The recipients, comma-separated. */
   readonly to: string;
-  /** The sender address. */
-  readonly from: string;
+  /** The sender address (`from`). */
+  readonly fromAddress: string;
   /** The SMTP server, `host:port`. */
   readonly smarthost: string;
   /**
@@ -288,7 +288,7 @@ export class Notifier {
   public static email(options: EmailOptions): Notifier {
     const where = 'Notifier.email';
     checkNonEmpty(where, 'to', options.to);
-    checkNonEmpty(where, 'from', options.from);
+    checkNonEmpty(where, 'fromAddress', options.fromAddress);
     if (!/^(\[[0-9a-fA-F:.]+\]|[^\s:[\]]+):\d{1,5}$/.test(options.smarthost)) {
       fail(where, 'smarthost', 'must be host:port', options.smarthost, 'Write for example smtp.example.com:587');
     }
@@ -298,7 +298,7 @@ export class Notifier {
     return new Notifier('email_configs', [options.authPassword], {
       send_resolved: options.sendResolved,
       to: options.to,
-      from: options.from,
+      from: options.fromAddress,
       smarthost: options.smarthost,
       auth_username: options.authUsername,
       auth_password_file: file(where, 'authPassword', options.authPassword),

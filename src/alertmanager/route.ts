@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
-import { Matcher } from './matcher';
 import { renderRouteOptions } from './internal';
+import { Matcher } from './matcher';
 import { checkNonEmpty, compact, fail } from '../prometheus/validate';
 
 /** The timing and grouping a route sets for the alert groups it makes (children inherit them). */

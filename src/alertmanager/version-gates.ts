@@ -3,9 +3,9 @@
 // Every entry was checked against prometheus/alertmanager at the tag it names (the yaml tag is
 // absent from the release before); test/alertmanager/version-gates.test.ts re-checks them
 // against a fetched prometheus/alertmanager repository when one is present.
-import { GatedField, gatedFields, VersionGate } from '../prometheus/version-gates';
 import { problem } from '../prometheus/validate';
 import { atLeast, formatVersion, Version } from '../prometheus/version';
+import { GatedField, gatedFields, VersionGate } from '../prometheus/version-gates';
 
 /** The oldest release the library supports (Debian bookworm's, which the tests run). */
 export const OLDEST_ALERTMANAGER = '0.25.0';

@@ -1,9 +1,11 @@
 // The Alertmanager construct: its objects (validated strictly, alertmanager.yml through amtool),
 // the wiring into the stack, and the example's routing table proven with amtool.
+import * as fs from 'fs';
+import * as path from 'path';
 import { Size, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
 import { Alertmanager, Credential, NetworkPeer, Notifier, PrometheusStack, Receiver } from '../../src';
-import { findObject, findObjects, relabel, relabelCaseFromJob, routesTest, testRules } from '../harness';
+import { findObject, findObjects, relabel, relabelCaseFromJob, RoutingCase, routesTest, testRules } from '../harness';
 import { expectError, newChart, onlyConfig, runExampleProgram, synthAndCheck } from '../util';
 
 const hook = (name: string) => new Receiver({ name, notifiers: [Notifier.webhook({ url: `http://receiver.example.com/${name}` })] });
@@ -167,7 +169,7 @@ describe('examples/alertmanager', () => {
   test('routing table (amtool config routes test): Weave alerts by severity, office-hours warnings, the Watchdog, the rest', () => {
     const secret = findObjects(run().objects, 'Secret')[0];
     const yaml = secret.stringData['alertmanager.yml'];
-    const cases = [
+    const cases: RoutingCase[] = [
       // Label sets as the Weave alerts carry them (src/weave/alerts.ts: severity and job).
       { labels: { alertname: 'WeaveNetRouterDown', severity: 'critical', job: 'weave' }, receivers: ['pager'] },
       { labels: { alertname: 'WeaveNetIpamPendingAllocates', severity: 'warning', job: 'weave' }, receivers: ['network-team'] },
@@ -181,7 +183,7 @@ describe('examples/alertmanager', () => {
 });
 
 test('the README shows the message a route to a missing receiver gives (the example with the pager receiver renamed)', () => {
-  const readme = require('fs').readFileSync(require('path').join(__dirname, '..', '..', 'README.md'), 'utf8') as string;
+  const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
   let message = '';
   try {
     runExampleProgram('alertmanager', { replace: ["name: 'pager',", "name: 'pagers',"] });
@@ -189,6 +191,6 @@ test('the README shows the message a route to a missing receiver gives (the exam
     message = (e as Error).message;
   }
   const line = message.split('\n').find((l) => l.includes("'criticalReceiver'"))!;
-  expect(line).toContain("names a receiver that is not defined");
+  expect(line).toContain('names a receiver that is not defined');
   expect(readme).toContain('```txt\n' + line.replace(/^.*?(alertmanager\/alertmanager: )/, '$1') + '\n```');
 });

@@ -55,7 +55,7 @@ describe('rendering', () => {
           Notifier.slack({ apiUrl: Credential.fromSecret('slack', 'url'), channel: '#a' }),
           Notifier.pagerDuty({ routingKey: Credential.fromSecret('pd', 'key'), severity: 'critical' }),
           Notifier.pagerDuty({ serviceKey: Credential.fromFile('/var/run/pd-service-key') }),
-          Notifier.email({ to: 'a@example.com', from: 'am@example.com', smarthost: 'smtp.example.com:587', authUsername: 'am', authPassword: Credential.fromSecret('smtp', 'password') }),
+          Notifier.email({ to: 'a@example.com', fromAddress: 'am@example.com', smarthost: 'smtp.example.com:587', authUsername: 'am', authPassword: Credential.fromSecret('smtp', 'password') }),
           Notifier.opsGenie({ apiKey: Credential.fromSecret('og', 'key'), priority: 'P2', tags: ['a', 'b'], responders: [{ responderType: OpsGenieResponderType.TEAM, name: 'ops' }] }),
         ],
       })],
@@ -81,8 +81,13 @@ describe('rendering', () => {
         periods: [{ weekdays: [Weekday.SATURDAY, Weekday.SUNDAY], location: 'Europe/Berlin' }, { daysOfMonth: ['-3:-1'], months: ['december'], years: ['2026:2027'], times: [{ startTime: '00:00', endTime: '24:00' }] }],
       })],
       routes: [new Route({
-        receiver: 'b', matchers: [Matcher.regex('team', 'db|web'), Matcher.notEqual('env', 'dev')], continueMatching: true,
-        muteTimeIntervals: ['weekends'], groupBy: ['...'], groupWait: Duration.seconds(0), groupInterval: Duration.seconds(90),
+        receiver: 'b',
+        matchers: [Matcher.regex('team', 'db|web'), Matcher.notEqual('env', 'dev')],
+        continueMatching: true,
+        muteTimeIntervals: ['weekends'],
+        groupBy: ['...'],
+        groupWait: Duration.seconds(0),
+        groupInterval: Duration.seconds(90),
       })],
     });
     const yaml = config.toYaml();
@@ -90,8 +95,13 @@ describe('rendering', () => {
     const doc = YAML.parse(yaml);
     expect(doc.templates).toEqual(['custom.tmpl']);
     expect(doc.route.routes[1]).toEqual({
-      receiver: 'b', matchers: ['team=~"db|web"', 'env!="dev"'], continue: true, group_by: ['...'], group_wait: '0s',
-      group_interval: '1m30s', mute_time_intervals: ['weekends'],
+      receiver: 'b',
+      matchers: ['team=~"db|web"', 'env!="dev"'],
+      continue: true,
+      group_by: ['...'],
+      group_wait: '0s',
+      group_interval: '1m30s',
+      mute_time_intervals: ['weekends'],
     });
     expect(doc.time_intervals[0].time_intervals[0]).toEqual({ weekdays: ['saturday', 'sunday'], location: 'Europe/Berlin' });
   });
@@ -215,7 +225,7 @@ describe('checks at synthesis', () => {
     expectError(() => Notifier.webhook({}), "Notifier.webhook: 'url' must be given, or else 'urlFile' (exactly one of them), got 'neither'");
     expectError(() => Notifier.webhook({ url: 'ftp://x' }), "'url' must be an absolute http:// or https:// URL");
     expectError(() => Notifier.pagerDuty({}), "Notifier.pagerDuty: 'routingKey' must be given");
-    expectError(() => Notifier.email({ to: 'a@b', from: 'c@d', smarthost: 'smtp.example.com' }), "'smarthost' must be host:port");
+    expectError(() => Notifier.email({ to: 'a@b', fromAddress: 'c@d', smarthost: 'smtp.example.com' }), "'smarthost' must be host:port");
     expectError(() => Notifier.slack({ apiUrl: 'https://hooks.slack.com/x' as any }), "Notifier.slack: 'apiUrl' must be a Credential", "got '<redacted>'");
     expectError(() => Notifier.opsGenie({ apiKey: Credential.fromFile('/k'), priority: 'urgent' }), "'priority' must be P1, P2, P3, P4 or P5");
     expect(amtoolRefuses(minimal('').replace('  - name: a\n', '  - name: a\n    pagerduty_configs: [{}]\n'))).toContain('missing service or routing key in PagerDuty config');
@@ -248,10 +258,13 @@ describe('version gates', () => {
   test('on the default 0.28.1 both render; the copy amtool 0.25 checks has them removed, and says so', () => {
     const yaml = new AlertmanagerConfig({
       defaultReceiver: 'a',
-      receivers: [new Receiver({ name: 'a', notifiers: [
-        Notifier.webhook({ urlFile: Credential.fromSecret('hook', 'url') }),
-        Notifier.msTeams({ webhookUrlFile: Credential.fromSecret('teams', 'url'), title: 't' }),
-      ] })],
+      receivers: [new Receiver({
+        name: 'a',
+        notifiers: [
+          Notifier.webhook({ urlFile: Credential.fromSecret('hook', 'url') }),
+          Notifier.msTeams({ webhookUrlFile: Credential.fromSecret('teams', 'url'), title: 't' }),
+        ],
+      })],
     }).toYaml();
     expect(checkAlertmanagerConfig(yaml)).toEqual(['receivers[a].msteams_configs', 'receivers[a].webhook_configs[0].url_file']);
     const a = YAML.parse(yaml).receivers[0];
