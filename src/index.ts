@@ -2,6 +2,7 @@ export * from './network-peer';
 export * from './pod-selection';
 export * from './prometheus';
 export * from './stack';
+export * from './alertmanager';
 export * from './grafana';
 export * from './apps';
 export * from './weave';

@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
-import { checkConfig, findObjects, makeTempDir, removeTempDir, validateManifests } from './harness';
+import { checkAlertmanagerConfig, checkConfig, findObjects, makeTempDir, removeTempDir, validateManifests } from './harness';
 
 export interface Synthesized {
   /** Every object of the chart, in output order. */
@@ -78,7 +78,7 @@ export interface ProgramOptions {
   readonly replace?: [string, string];
 }
 
-/** Validates every object and checks each prometheus.yml and rule file with promtool. */
+/** Validates every object, checks each prometheus.yml and rule file with promtool, each alertmanager.yml with amtool. */
 export function checkObjects(objects: any[]): Synthesized {
   validateManifests(objects);
   const prometheusConfigs: { [configMap: string]: any } = {};
@@ -93,6 +93,11 @@ export function checkObjects(objects: any[]): Synthesized {
     }
     checkConfig(data['prometheus.yml'], { rulesYaml });
     prometheusConfigs[cm.metadata.name] = config;
+  }
+  // Each alertmanager.yml, with its templates beside it, through amtool check-config.
+  for (const secret of findObjects(objects, 'Secret')) {
+    const { 'alertmanager.yml': amConfig, ...files } = secret.stringData ?? {};
+    if (amConfig !== undefined) checkAlertmanagerConfig(amConfig, files);
   }
   return { objects, prometheusConfigs };
 }

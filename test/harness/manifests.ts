@@ -614,7 +614,10 @@ function semanticChecks(obj: JsonObject, apiVersion: string, kind: string, repor
   const podPath = builtinKinds().has(`${apiVersion}/${kind}`) ? POD_TEMPLATE_PATHS[kind] : undefined;
   if (podPath) {
     const podSpec = prop(obj, ...podPath);
-    if (isObject(podSpec)) checkPodSpec(podSpec, podPath.join('.'), report);
+    // A StatefulSet's volumeClaimTemplates become volumes of its pods (one claim per pod).
+    const claims = kind === 'StatefulSet' ? prop(obj, 'spec', 'volumeClaimTemplates') : undefined;
+    const claimNames = Array.isArray(claims) ? claims.flatMap((c) => isObject(c) && typeof prop(c, 'metadata', 'name') === 'string' ? [prop(c, 'metadata', 'name') as string] : []) : [];
+    if (isObject(podSpec)) checkPodSpec(podSpec, podPath.join('.'), report, claimNames);
     if (SELECTOR_MATCHES_TEMPLATE.has(kind)) {
       const selector = prop(obj, 'spec', 'selector');
       const labels = prop(obj, 'spec', 'template', 'metadata', 'labels');
@@ -848,9 +851,9 @@ function checkRbac(obj: JsonObject, kind: string, report: Report): void {
   }
 }
 
-function checkPodSpec(spec: JsonObject, at: string, report: Report): void {
+function checkPodSpec(spec: JsonObject, at: string, report: Report, claimNames: string[] = []): void {
   const volumes = Array.isArray(spec.volumes) ? spec.volumes : [];
-  const volumeNames = new Set<string>();
+  const volumeNames = new Set<string>(claimNames);
   volumes.forEach((v, i) => {
     const here = joinPath(joinPath(at, 'volumes'), i);
     if (!isObject(v)) return;

@@ -80,7 +80,8 @@ export interface StartPrometheusOptions {
   readonly readyTimeoutMs?: number;
 }
 
-interface Tracked {
+/** A process started by `spawnTracked`. */
+export interface Tracked {
   /** the supervising /bin/sh (process group leader) */
   readonly child: ChildProcess;
   readonly name: string;
@@ -128,8 +129,8 @@ function signalGroup(t: Tracked, signal: NodeJS.Signals): void {
   }
 }
 
-/** Starts `binary args` under the supervisor and tracks it. */
-function spawnTracked(name: string, binary: string, args: string[], cwd?: string): Tracked {
+/** Starts `binary args` under the supervisor and tracks it (the harness's other servers use it too). */
+export function spawnTracked(name: string, binary: string, args: string[], cwd?: string): Tracked {
   if (!exitHookInstalled) {
     exitHookInstalled = true;
     // Effective outside jest (plain node scripts); inside jest the supervisor does the job.
@@ -172,7 +173,7 @@ function spawnTracked(name: string, binary: string, args: string[], cwd?: string
 }
 
 /** SIGTERM to the program, SIGKILL to its whole group after 5 s; resolves once it has exited. */
-async function terminate(t: Tracked): Promise<void> {
+export async function terminate(t: Tracked): Promise<void> {
   if (!t.exited) {
     signalGroup(t, 'SIGTERM');
     const timer = setTimeout(() => signalGroup(t, 'SIGKILL'), 5_000);
@@ -184,7 +185,8 @@ async function terminate(t: Tracked): Promise<void> {
   }
 }
 
-const openServers = new Set<() => Promise<void>>();
+/** Stop functions of the HTTP servers the harness runs, called by `stopAll`. */
+export const openServers = new Set<() => Promise<void>>();
 
 /** Stops every process and metrics server this module started that is still running. */
 export async function stopAll(): Promise<void> {
@@ -196,7 +198,7 @@ export async function stopAll(): Promise<void> {
 const jestAfterAll = (globalThis as { afterAll?: (fn: () => Promise<void>) => void }).afterAll;
 if (typeof jestAfterAll === 'function') jestAfterAll(stopAll);
 
-function tail(text: string, lines = 40): string {
+export function tail(text: string, lines = 40): string {
   return text.trimEnd().split('\n').slice(-lines).join('\n');
 }
 

@@ -1,0 +1,6 @@
+export * from './alertmanager';
+export * from './alertmanager-config';
+export * from './matcher';
+export * from './receiver';
+export * from './route';
+export * from './time-interval';
