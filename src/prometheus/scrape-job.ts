@@ -150,6 +150,13 @@ export class ScrapeJob {
    */
   public readonly scrapeTimeout?: Duration;
 
+  /**
+   * A more specific way to give the CA than `tls.ca`, for jobs made by a factory.
+   *
+   * @internal
+   */
+  public _insecureTlsFix?: string;
+
   private readonly props: ScrapeJobProps;
   private readonly discoveries: ServiceDiscovery[];
   private readonly relabels: Relabel[] = [];
@@ -254,13 +261,6 @@ export class ScrapeJob {
     const warning = insecureTlsWarning(`scrape job '${this.jobName}'`, this.props);
     return warning && this._insecureTlsFix ? `${warning}. ${this._insecureTlsFix}` : warning;
   }
-
-  /**
-   * A more specific way to give the CA than `tls.ca`, for jobs made by a factory.
-   *
-   * @internal
-   */
-  public _insecureTlsFix?: string;
 
   /**
    * What the scrapes need from the Kubernetes API server.
