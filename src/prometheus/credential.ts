@@ -203,6 +203,17 @@ export class Authentication {
   }
 
   /**
+   * The form, the secret and the plain fields, for writers of other formats (the ServiceMonitor).
+   *
+   * @internal
+   */
+  public _fields(): { kind: 'basic' | 'authorization' | 'oauth2'; secret: Credential; username?: string; type?: string } {
+    const body = this.body as { username?: string; type?: string };
+    const kind = this.key === 'basic_auth' ? 'basic' : this.key === 'authorization' ? 'authorization' : 'oauth2';
+    return { kind, secret: this.credentials[0], username: body.username, type: body.type };
+  }
+
+  /**
    * What the client sends with every request: `basic auth`, `an Authorization header` or
    * `an OAuth 2.0 token`.
    *

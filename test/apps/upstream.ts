@@ -65,6 +65,28 @@ export function operatorScrapeJobs(sm: any): OperatorJob[] {
     if (ep.scrapeTimeout) job.scrape_timeout = ep.scrapeTimeout;
     if (ep.path) job.metrics_path = ep.path;
     if (ep.scheme) job.scheme = ep.scheme;
+    // l. 2018 addTLStoYaml (l. 858-948): Secret keys become files under /etc/prometheus/certs named
+    // by pkg/assets/tls.go tlsAssetKey.toString ("0" for a Secret), then the *File fields.
+    if (ep.tlsConfig) {
+      const t = ep.tlsConfig;
+      const asset = (sel: any) => `/etc/prometheus/certs/0_${namespace}_${sel.name}_${sel.key}`;
+      const tls: Record<string, unknown> = {};
+      if (t.insecureSkipVerify !== undefined) tls.insecure_skip_verify = t.insecureSkipVerify;
+      if (t.ca?.secret) tls.ca_file = asset(t.ca.secret);
+      if (t.cert?.secret) tls.cert_file = asset(t.cert.secret);
+      if (t.keySecret) tls.key_file = asset(t.keySecret);
+      if (t.serverName) tls.server_name = t.serverName;
+      if (t.minVersion) tls.min_version = t.minVersion;
+      if (t.caFile) tls.ca_file = t.caFile;
+      if (t.certFile) tls.cert_file = t.certFile;
+      if (t.keyFile) tls.key_file = t.keyFile;
+      job.tls_config = tls;
+    }
+    // l. 2037-2039 addBasicAuthToYaml (l. 639-667) and addAuthorizationToYaml (l. 747-766): the
+    // Secrets' values are written inline into the generated configuration (itself a Secret).
+    const value = (sel: any) => `<value of Secret ${namespace}/${sel.name} key ${sel.key}>`;
+    if (ep.basicAuth) job.basic_auth = { username: ep.basicAuth.username ? value(ep.basicAuth.username) : '', password: value(ep.basicAuth.password) };
+    if (ep.authorization) job.authorization = { type: ep.authorization.type ?? 'Bearer', credentials: value(ep.authorization.credentials) };
 
     // l. 2041 initRelabelings (l. 1222-1229).
     const relabelings: Array<Record<string, unknown>> = [{ source_labels: ['job'], target_label: '__tmp_prometheus_job_name' }];
