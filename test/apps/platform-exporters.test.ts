@@ -7,7 +7,7 @@ import {
 } from '../../src';
 import { warningsOf } from '../../src/warnings';
 import { findObject, findObjects, relabel, RelabelCase, relabelCaseFromJob } from '../harness';
-import { expectError, jobNamed, newChart, onlyConfig, synthAndCheck } from '../util';
+import { expectError, jobNamed, newChart, onlyConfig, runExampleProgram, synthAndCheck } from '../util';
 import { COREDNS_PODS, NODES, SERVICE_MONITORS, SERVICES, staticPod } from './kube-prometheus';
 import { nodeTargets, operatorScrapeJobs, podTargets, sliceTargets } from './upstream';
 
@@ -249,4 +249,18 @@ describe('etcd', () => {
     const job = PlatformExporters.etcd({ ips: ['10.0.0.11', 'fd00::11'] })._render();
     expect(job.static_configs).toEqual([{ targets: ['10.0.0.11:2381', '[fd00::11]:2381'], labels: { namespace: 'kube-system', service: 'etcd', endpoint: 'metrics' } }]);
   });
+});
+
+test('examples/platform-exporters: all eight components, etcd over TLS with its Secret mounted, least-privilege RBAC', () => {
+  const out = runExampleProgram('platform-exporters');
+  const config = onlyConfig(out);
+  expect(config.scrape_configs.map((j: any) => j.job_name).filter((n: string) => n !== 'prometheus')).toEqual([
+    'kubelet', 'kubelet-cadvisor', 'kubelet-probes', 'kubelet-slis', 'apiserver', 'apiserver-slis', 'etcd', 'coredns',
+    'kube-controller-manager', 'kube-controller-manager-slis', 'kube-scheduler', 'kube-scheduler-slis', 'node-exporter', 'kube-state-metrics',
+  ]);
+  expect(jobNamed(config, 'etcd').scheme).toBe('https');
+  const pod = findObject(out.objects, 'Deployment').spec.template.spec;
+  expect(pod.automountServiceAccountToken).toBe(true);
+  expect(pod.volumes.map((v: any) => v.secret?.secretName).filter(Boolean)).toEqual(['kube-etcd-client-certs']);
+  expect(findObject(out.objects, 'ClusterRole').rules).toContainEqual({ apiGroups: [''], resources: ['nodes/metrics'], verbs: ['get'] });
 });
