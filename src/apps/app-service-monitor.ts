@@ -7,7 +7,7 @@ import { allowedPeers, ingressPolicy, podsInNamespace, podsInNamespacesLabelled 
 import { PlusWorkload } from '../plus';
 import { namespaceOf } from '../pod';
 import { PodSelection } from '../pod-selection';
-import { Relabel, Scheme } from '../prometheus';
+import { Authentication, Credential, Relabel, Scheme, TlsOptions } from '../prometheus';
 import { checkDnsLabel, checkHttpPath, checkPort, checkServiceType, fail, millis, promDuration } from '../prometheus/validate';
 import { PrometheusStack } from '../stack';
 import { addWarning } from '../warnings';
@@ -66,6 +66,23 @@ export interface AppServiceMonitorProps {
    * @default Scheme.HTTP
    */
   readonly scheme?: Scheme;
+  /**
+   * TLS settings of the scrape (with `scheme: Scheme.HTTPS`): CA, client certificate and key,
+   * server name, minimum version. On the ServiceMonitor, a `Credential.fromSecret` becomes a
+   * Secret reference (prometheus-operator reads the Secret in the ServiceMonitor's namespace, the
+   * application's), a `Credential.fromFile` a file path in the Prometheus pod; the `stack` mounts
+   * the Secrets of its own namespace.
+   *
+   * @default - no TLS settings
+   */
+  readonly tls?: TlsOptions;
+  /**
+   * How Prometheus authenticates to the application: `Authentication.authorization()` (a bearer
+   * token), `Authentication.basic()` or `Authentication.oauth2()`, secrets read from Secrets.
+   *
+   * @default - no authentication
+   */
+  readonly auth?: Authentication;
   /**
    * Metadata of the created objects: `name`, `namespace` (the application's namespace), labels
    * and annotations.
@@ -290,6 +307,7 @@ export class AppServiceMonitor extends Construct {
             scrapeTimeout: timeout,
             scheme: props.scheme as unknown as monitoring.ServiceMonitorSpecEndpointsScheme | undefined,
             honorLabels: props.honorLabels,
+            ...operatorClientSettings(path, props.tls, props.auth),
             relabelings: props.relabelConfigs?.map((r) => relabelFields<monitoring.ServiceMonitorSpecEndpointsRelabelings>(r)),
             metricRelabelings: props.metricRelabelConfigs?.map((r) => relabelFields<monitoring.ServiceMonitorSpecEndpointsMetricRelabelings>(r)),
           }],
@@ -315,7 +333,13 @@ export class AppServiceMonitor extends Construct {
         intervalMs: props.scrapeInterval && millis(props.scrapeInterval),
         timeoutMs: props.scrapeTimeout && millis(props.scrapeTimeout),
         scheme: props.scheme,
-      }, { relabelConfigs: props.relabelConfigs, metricRelabelConfigs: props.metricRelabelConfigs, honorLabels: props.honorLabels });
+      }, {
+        relabelConfigs: props.relabelConfigs,
+        metricRelabelConfigs: props.metricRelabelConfigs,
+        honorLabels: props.honorLabels,
+        tls: props.tls,
+        auth: props.auth,
+      });
     }
 
     if (props.prometheusAnnotations) {
@@ -405,4 +429,52 @@ function relabelFields<T>(relabel: Relabel): T {
     targetLabel: f.targetLabel,
     replacement: f.replacement,
   } as unknown as T;
+}
+
+/** A Credential as prometheus-operator's SecretKeySelector; fails for a file, naming the prop. */
+function secretRef(path: string, prop: string, c: Credential): { name: string; key: string } {
+  if (c.secretName === undefined || c.secretKey === undefined) {
+    fail(path, prop, 'must come from a Secret on a ServiceMonitor (prometheus-operator takes no file for it)', c.path,
+      'Use Credential.fromSecret(secretName, key), or set serviceMonitor: false');
+  }
+  return { name: c.secretName, key: c.secretKey };
+}
+
+/**
+ * The endpoint's `tlsConfig`, `authorization`, `basicAuth` and `oauth2`, as prometheus-operator
+ * v0.93.0 reads them (pkg/prometheus/promcfg.go addTLStoYaml, addAuthorizationToYaml,
+ * addBasicAuthToYaml, addOAuth2ToYaml).
+ */
+function operatorClientSettings(path: string, tls: TlsOptions | undefined, auth: Authentication | undefined): object {
+  const out: { [key: string]: unknown } = {};
+  if (tls) {
+    const file = (c: Credential | undefined) => (c && c.secretName === undefined ? c.path : undefined);
+    const secret = (c: Credential | undefined) =>
+      (c?.secretName !== undefined && c.secretKey !== undefined ? { name: c.secretName, key: c.secretKey } : undefined);
+    out.tlsConfig = {
+      ca: secret(tls.ca) && { secret: secret(tls.ca) },
+      caFile: file(tls.ca),
+      cert: secret(tls.cert) && { secret: secret(tls.cert) },
+      certFile: file(tls.cert),
+      keySecret: secret(tls.key),
+      keyFile: file(tls.key),
+      serverName: tls.serverName,
+      minVersion: tls.minVersion,
+      insecureSkipVerify: tls.insecureSkipVerify,
+    };
+  }
+  const a = auth?._fields();
+  if (a?.kind === 'authorization') {
+    out.authorization = { type: a.type, credentials: secretRef(path, 'auth.credentials', a.secret) };
+  } else if (a?.kind === 'basic') {
+    if (a.username !== undefined) {
+      fail(path, 'auth.username', 'cannot be written on a ServiceMonitor: prometheus-operator reads basicAuth.username from a Secret', a.username,
+        'Use Authentication.authorization() (a token), leave the user name out, or set serviceMonitor: false');
+    }
+    out.basicAuth = { password: secretRef(path, 'auth.password', a.secret) };
+  } else if (a?.kind === 'oauth2') {
+    fail(path, 'auth', 'cannot be OAuth 2.0 on a ServiceMonitor: prometheus-operator reads oauth2.clientId from a Secret or ConfigMap', 'Authentication.oauth2()',
+      'Set serviceMonitor: false (the stack\'s job supports it), or use Authentication.authorization()');
+  }
+  return out;
 }

@@ -6,7 +6,7 @@
 // (path, interval, timeout, scheme) are set through the __metrics_path__, __scrape_interval__,
 // __scrape_timeout__ and __scheme__ labels, which Prometheus reads per target. An application
 // with relabelings of its own gets a job of its own, so its rules never touch other targets.
-import { KubernetesRole, Relabel, RelabelAction, Scheme, ScrapeJob, ServiceDiscovery } from '../prometheus';
+import { Authentication, KubernetesRole, Relabel, RelabelAction, Scheme, ScrapeJob, ServiceDiscovery, TlsOptions } from '../prometheus';
 import { applicationsDashboard } from './dashboard';
 import { fail, formatMillis } from '../prometheus/validate';
 import { PrometheusStack } from '../stack';
@@ -28,6 +28,10 @@ export interface OwnJobOptions {
   readonly relabelConfigs?: Relabel[];
   readonly metricRelabelConfigs?: Relabel[];
   readonly honorLabels?: boolean;
+  /** TLS settings: a job's, not a target's, so an application with them gets a job of its own. */
+  readonly tls?: TlsOptions;
+  /** Credentials: likewise. */
+  readonly auth?: Authentication;
 }
 
 /** A job over the EndpointSlices of one namespace, rendering its relabelling at synthesis. */
@@ -42,6 +46,8 @@ export class ServiceEndpointsJob extends ScrapeJob {
       relabelConfigs: options.relabelConfigs,
       metricRelabelConfigs: options.metricRelabelConfigs,
       honorLabels: options.honorLabels,
+      tls: options.tls,
+      auth: options.auth,
     });
     this.stack = stack;
   }
@@ -118,7 +124,8 @@ export function scrapeServiceEndpoint(stack: PrometheusStack, namespaceName: str
       formatMillis(endpoint.timeoutMs), 'Set scrapeInterval or shorten the timeout');
   }
   stack._addDashboard('applications', () => applicationsDashboard(stack.node.path));
-  const needsOwnJob = (own.relabelConfigs?.length ?? 0) > 0 || (own.metricRelabelConfigs?.length ?? 0) > 0 || own.honorLabels;
+  const needsOwnJob = (own.relabelConfigs?.length ?? 0) > 0 || (own.metricRelabelConfigs?.length ?? 0) > 0 || own.honorLabels
+    || own.tls !== undefined || own.auth !== undefined;
   if (needsOwnJob) {
     const job = new ServiceEndpointsJob(`apps/${namespaceName}/${endpoint.serviceName}`, namespaceName, stack, own);
     job.register(endpoint);

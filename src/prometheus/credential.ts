@@ -7,6 +7,11 @@ import { checkAbsolutePath, checkNonEmpty, compact, fail, checkUrl } from './val
 export const SECRETS_MOUNT_PATH = '/etc/prometheus/secrets';
 
 /**
+ * Where Kubernetes mounts the pod's service account token and the cluster's CA certificate.
+ */
+export const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
+
+/**
  * A secret value that Prometheus reads from a file (`password_file`, `credentials_file`,
  * `client_secret_file`, `ca_file`, ...).
  *
@@ -22,6 +27,21 @@ export class Credential {
   public static fromFile(path: string): Credential {
     checkAbsolutePath('Credential.fromFile', 'path', path);
     return new Credential(path);
+  }
+
+  /**
+   * The token of the pod's service account, which the API server and the kubelet accept.
+   * `PrometheusStack` then mounts the token into its pod.
+   */
+  public static serviceAccountToken(): Credential {
+    return new Credential(`${SERVICE_ACCOUNT_DIR}/token`);
+  }
+
+  /**
+   * The cluster's CA certificate, which signs the API server's serving certificate.
+   */
+  public static serviceAccountCa(): Credential {
+    return new Credential(`${SERVICE_ACCOUNT_DIR}/ca.crt`);
   }
 
   /**
@@ -183,6 +203,17 @@ export class Authentication {
   }
 
   /**
+   * The form, the secret and the plain fields, for writers of other formats (the ServiceMonitor).
+   *
+   * @internal
+   */
+  public _fields(): { kind: 'basic' | 'authorization' | 'oauth2'; secret: Credential; username?: string; type?: string } {
+    const body = this.body as { username?: string; type?: string };
+    const kind = this.key === 'basic_auth' ? 'basic' : this.key === 'authorization' ? 'authorization' : 'oauth2';
+    return { kind, secret: this.credentials[0], username: body.username, type: body.type };
+  }
+
+  /**
    * What the client sends with every request: `basic auth`, `an Authorization header` or
    * `an OAuth 2.0 token`.
    *
@@ -236,9 +267,32 @@ export interface TlsOptions {
    */
   readonly serverName?: string;
   /**
-   * Skip verification of the server certificate. Insecure; for testing only.
+   * The oldest TLS version to accept (`min_version`, Prometheus >= 2.35).
+   *
+   * @default - Prometheus's default (TLS 1.2)
+   */
+  readonly minVersion?: TlsVersion;
+  /**
+   * Skip verification of the server certificate. Insecure: synthesis warns, naming the job;
+   * give `ca` instead.
    *
    * @default false
    */
   readonly insecureSkipVerify?: boolean;
+}
+
+/**
+ * A TLS protocol version, as `tls_config.min_version` names it.
+ *
+ * @see https://prometheus.io/docs/prometheus/latest/configuration/configuration/#tls_config
+ */
+export enum TlsVersion {
+  /** TLS 1.0. */
+  TLS_1_0 = 'TLS10',
+  /** TLS 1.1. */
+  TLS_1_1 = 'TLS11',
+  /** TLS 1.2. */
+  TLS_1_2 = 'TLS12',
+  /** TLS 1.3. */
+  TLS_1_3 = 'TLS13',
 }

@@ -13,6 +13,7 @@ export function renderTls(where: string, tls: TlsOptions | undefined): object | 
     cert_file: tls.cert?.path,
     key_file: tls.key?.path,
     server_name: tls.serverName,
+    min_version: tls.minVersion,
     insecure_skip_verify: tls.insecureSkipVerify,
   });
 }
@@ -44,6 +45,14 @@ export function cleartextAuthWarning(what: string, settings: HttpClientSettings,
   if (!settings.auth || !plainHttp) return undefined;
   return `${what} sends ${settings.auth._describe()} over plain http://: anyone on the network path can read the credentials. `
     + 'Use https (Scheme.HTTPS, or an https:// URL), with tls if the server\'s certificate needs a CA';
+}
+
+/** A warning when the client does not verify the server's certificate. */
+export function insecureTlsWarning(what: string, settings: HttpClientSettings): string | undefined {
+  if (!settings.tls?.insecureSkipVerify) return undefined;
+  return `${what} does not verify the certificate of the server (insecure_skip_verify): anyone on the network path can impersonate it. `
+    + 'Give the CA that signs the certificate instead: tls.ca (Credential.fromSecret(secretName, key) or Credential.fromFile(path)), '
+    + 'and tls.serverName when the certificate does not name the address scraped';
 }
 
 /** The files an HTTP client reads its secrets from. */

@@ -1,3 +1,4 @@
+export * from './api-access';
 export * from './alertmanager';
 export * from './credential';
 export * from './prometheus-config';

@@ -1,5 +1,6 @@
 import { Duration } from 'cdk8s';
 import { AlertmanagerEndpoint } from './alertmanager';
+import { KubernetesApiAccess } from './api-access';
 import { Credential } from './credential';
 import { RemoteWrite } from './remote-write';
 import { RuleGroup } from './rules';
@@ -140,6 +141,7 @@ export class PrometheusConfig {
     this.jobs.set(job.jobName, job);
     this.watchListeners.forEach((listener) => listener(job._watches()));
     this.warn(job._cleartextAuth());
+    this.warn(job._insecureTls());
   }
 
   /** Adds a rule group. Fails if a group of the same name exists. */
@@ -294,6 +296,15 @@ export class PrometheusConfig {
 
   private warn(warning: string | undefined): void {
     if (warning) this.warningListeners.forEach((listener) => listener(warning));
+  }
+
+  /**
+   * What each scrape job needs from the Kubernetes API server beyond discovery, by job name.
+   *
+   * @internal
+   */
+  public _apiAccess(): Array<{ jobName: string; access: KubernetesApiAccess }> {
+    return this.scrapeJobs.flatMap((j) => j._apiAccess().map((access) => ({ jobName: j.jobName, access })));
   }
 
   /**

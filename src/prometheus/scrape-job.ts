@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
+import { KubernetesApiAccess } from './api-access';
 import { Authentication, Credential, TlsOptions } from './credential';
-import { cleartextAuthWarning, httpClientCredentials, renderHttpClient } from './http-client';
+import { cleartextAuthWarning, httpClientCredentials, insecureTlsWarning, renderHttpClient } from './http-client';
 import { Relabel } from './relabel';
 import { KubernetesWatch, ServiceDiscovery } from './service-discovery';
 import {
@@ -110,6 +111,20 @@ export interface ScrapeJobProps {
    * @default - no limit
    */
   readonly targetLimit?: number;
+  /**
+   * The most labels a scraped series may have before the scrape fails (Prometheus >= 2.27).
+   *
+   * @default - no limit
+   */
+  readonly labelLimit?: number;
+  /**
+   * What the scrapes themselves need from the Kubernetes API server (the kubelet's
+   * `nodes/metrics`, the node proxy, the API server's `/metrics`). A `PrometheusStack` grants
+   * it in its ClusterRole; discovery's own reads are derived from `discovery`.
+   *
+   * @default - nothing beyond discovery
+   */
+  readonly apiAccess?: KubernetesApiAccess[];
 }
 
 /**
@@ -134,6 +149,13 @@ export class ScrapeJob {
    * @default - the global scrape timeout, capped at the job's interval
    */
   public readonly scrapeTimeout?: Duration;
+
+  /**
+   * A more specific way to give the CA than `tls.ca`, for jobs made by a factory.
+   *
+   * @internal
+   */
+  public _insecureTlsFix?: string;
 
   private readonly props: ScrapeJobProps;
   private readonly discoveries: ServiceDiscovery[];
@@ -161,6 +183,7 @@ export class ScrapeJob {
     }
     checkPositiveInteger(where, 'sampleLimit', props.sampleLimit);
     checkPositiveInteger(where, 'targetLimit', props.targetLimit);
+    checkPositiveInteger(where, 'labelLimit', props.labelLimit);
 
     this.rendered = compact({
       job_name: props.jobName,
@@ -173,6 +196,7 @@ export class ScrapeJob {
       honor_timestamps: props.honorTimestamps,
       sample_limit: props.sampleLimit,
       target_limit: props.targetLimit,
+      label_limit: props.labelLimit,
       ...renderHttpClient(where, props),
     });
 
@@ -226,6 +250,25 @@ export class ScrapeJob {
    */
   public _cleartextAuth(): string | undefined {
     return cleartextAuthWarning(`scrape job '${this.jobName}'`, this.props, (this.props.scheme ?? Scheme.HTTP) === Scheme.HTTP);
+  }
+
+  /**
+   * A warning when the job does not verify its targets' certificates.
+   *
+   * @internal
+   */
+  public _insecureTls(): string | undefined {
+    const warning = insecureTlsWarning(`scrape job '${this.jobName}'`, this.props);
+    return warning && this._insecureTlsFix ? `${warning}. ${this._insecureTlsFix}` : warning;
+  }
+
+  /**
+   * What the scrapes need from the Kubernetes API server.
+   *
+   * @internal
+   */
+  public _apiAccess(): KubernetesApiAccess[] {
+    return [...this.props.apiAccess ?? []];
   }
 
   /**

@@ -41,6 +41,8 @@ export const CONFIG_GATES: VersionGate[] = [
   { field: new RegExp(`${CLIENT}\\.oauth2$`), since: '2.27.0', source: 'prometheus/common v0.23.0 config/http_config.go (go.mod of prometheus/prometheus v2.27.0)' },
   { field: /^scrape_configs\.\*\.honor_timestamps$/, since: '2.9.0', source: CONFIG_GO('v2.9.0') },
   { field: /^scrape_configs\.\*\.target_limit$/, since: '2.21.0', source: CONFIG_GO('v2.21.0') },
+  { field: /^scrape_configs\.\*\.label_limit$/, since: '2.27.0', source: CONFIG_GO('v2.27.0') },
+  { field: new RegExp(`${CLIENT}\\.tls_config\\.min_version$`), since: '2.35.0', source: 'prometheus/common v0.34.0 config/http_config.go (go.mod of prometheus/prometheus v2.35.0)' },
   { field: /^alerting\.alertmanagers\.\*\.api_version$/, since: '2.11.0', source: CONFIG_GO('v2.11.0') },
   { field: /^remote_write\.\*\.queue_config\.min_shards$/, since: '2.6.0', source: CONFIG_GO('v2.6.0') },
   { field: /^remote_write\.\*\.name$/, since: '2.15.0', source: CONFIG_GO('v2.15.0') },

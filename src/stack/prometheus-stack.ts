@@ -12,9 +12,9 @@ import { NetworkPeer } from '../network-peer';
 import { ingressPolicy, podsInNamespace, webClients } from '../network-policy';
 import { checkNodePortsAcrossApp } from '../node-ports';
 import { httpProbe, namespaceOf, renderResources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../pod';
-import { needsClusterRole, policyRules, watchedNamespaces } from './rbac';
+import { accessGrants, accessRules, needsClusterRole, policyRules, watchedNamespaces } from './rbac';
 import { PrometheusStorage } from './storage';
-import { SECRETS_MOUNT_PATH } from '../prometheus/credential';
+import { SECRETS_MOUNT_PATH, SERVICE_ACCOUNT_DIR } from '../prometheus/credential';
 import { checkAbsolutePath, checkDnsLabel, checkImage, checkLabelMap, checkPort, checkServiceType, fail, promDuration } from '../prometheus/validate';
 import { imageVersion } from '../prometheus/version';
 import { gatedFlags, LATEST_PROMETHEUS, versionProblems } from '../prometheus/version-gates';
@@ -580,7 +580,8 @@ export class PrometheusStack extends Construct {
     const secretNames = [...new Set(this.config._credentials().flatMap((c) => c.secretName ? [c.secretName] : []))].sort();
     const secretVolume = (name: string) => volumeName('secret', name);
     const persistent = this.storage.persistent;
-    const mountsToken = this.tokenRequired || this.config._watches().length > 0;
+    const mountsToken = this.tokenRequired || this.config._watches().length > 0
+      || this.config._credentials().some((c) => c.path.startsWith(SERVICE_ACCOUNT_DIR));
 
     // Sidecars meet the restricted Pod Security Standard like Prometheus (kplus does not drop capabilities).
     const sidecars = this.sidecars.map((c) => {
@@ -656,11 +657,18 @@ export class PrometheusStack extends Construct {
    * are computed at synthesis from every job, so the order of calls does not matter.
    */
   private grantDiscovery(watches: KubernetesWatch[]): void {
-    for (const watch of watches) {
-      if (needsClusterRole(watch, this.namespaceName) && !this.clusterRole) {
+    // What the scrapes themselves need (the kubelet's nodes/metrics, the API server's /metrics) is cluster-scoped too.
+    const scrapesNeedAccess = this.config._apiAccess().length > 0;
+    for (const watch of scrapesNeedAccess ? [...watches, undefined] : watches) {
+      if ((watch === undefined || needsClusterRole(watch, this.namespaceName)) && !this.clusterRole) {
         this.clusterRole = new k8s.KubeClusterRole(this, 'ClusterRole', {
           metadata: this.commonMetadata,
-          rules: Lazy.any({ produce: () => policyRules(this.config._watches(), this.namespaceName, 'cluster') }),
+          rules: Lazy.any({
+            produce: () => [
+              ...policyRules(this.config._watches(), this.namespaceName, 'cluster'),
+              ...accessRules(accessGrants(this.config._apiAccess())),
+            ],
+          }),
         });
         new k8s.KubeClusterRoleBinding(this, 'ClusterRoleBinding', {
           metadata: this.commonMetadata,
@@ -668,6 +676,7 @@ export class PrometheusStack extends Construct {
           subjects: [{ kind: 'ServiceAccount', name: this.serviceAccountName, namespace: this.namespaceName }],
         });
       }
+      if (watch === undefined) continue;
       const namespaces = watchedNamespaces(watch, this.namespaceName);
       if (namespaces === 'all') continue;
       for (const ns of namespaces) {

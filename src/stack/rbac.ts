@@ -1,7 +1,7 @@
 // Least-privilege RBAC derived from what the Kubernetes discoveries of a Prometheus watch.
 // Not exported from the package.
 import * as kplus from 'cdk8s-plus-28';
-import { KubernetesRole, KubernetesWatch } from '../prometheus';
+import { KubernetesApiAccess, KubernetesRole, KubernetesWatch } from '../prometheus';
 
 type Resource = { apiGroup: string; resource: string };
 
@@ -74,4 +74,40 @@ function group(resources: Resource[]): kplus.k8s.PolicyRule[] {
     resources: [...byGroup.get(apiGroup)!].sort(),
     verbs: ['get', 'list', 'watch'],
   }));
+}
+
+/** One permission a scrape needs, with the jobs that need it. */
+export interface AccessGrant {
+  /** `nodes/metrics`, `nodes/proxy`, or a non-resource URL such as `/metrics`. */
+  readonly what: string;
+  readonly resource: boolean;
+  readonly jobs: string[];
+}
+
+/** The permissions the scrapes need (not their discovery), each with the jobs that need it, sorted. */
+export function accessGrants(access: Array<{ jobName: string; access: KubernetesApiAccess }>): AccessGrant[] {
+  const byWhat = new Map<string, AccessGrant>();
+  for (const { jobName, access: a } of access) {
+    const items = a.resource !== undefined ? [{ what: a.resource, resource: true }] : (a.urls ?? []).map((u) => ({ what: u, resource: false }));
+    for (const item of items) {
+      const key = `${item.resource}:${item.what}`;
+      const grant = byWhat.get(key) ?? { ...item, jobs: [] };
+      if (!grant.jobs.includes(jobName)) grant.jobs.push(jobName);
+      byWhat.set(key, grant);
+    }
+  }
+  return [...byWhat.values()].sort((a, b) => a.what.localeCompare(b.what));
+}
+
+/**
+ * The ClusterRole rules of the scrapes: `get` on the core-group (sub)resources, and `get` on
+ * the non-resource URLs, as kube-prometheus's prometheus-k8s ClusterRole has them.
+ */
+export function accessRules(grants: AccessGrant[]): kplus.k8s.PolicyRule[] {
+  const resources = grants.filter((g) => g.resource).map((g) => g.what);
+  const urls = grants.filter((g) => !g.resource).map((g) => g.what);
+  return [
+    ...resources.length > 0 ? [{ apiGroups: [CORE], resources, verbs: ['get'] }] : [],
+    ...urls.length > 0 ? [{ nonResourceUrLs: urls, verbs: ['get'] }] : [],
+  ];
 }

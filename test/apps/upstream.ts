@@ -44,8 +44,11 @@ function relabelRule(r: any): Record<string, unknown> {
  */
 export function operatorScrapeJobs(sm: any): OperatorJob[] {
   const spec = sm.spec;
-  for (const unsupported of ['targetLabels', 'podTargetLabels', 'jobLabel', 'namespaceSelector', 'selectorMechanism', 'scrapeClass', 'attachMetadata']) {
+  for (const unsupported of ['selectorMechanism', 'scrapeClass', 'attachMetadata']) {
     if (spec[unsupported] !== undefined) throw new Error(`operatorScrapeJobs: spec.${unsupported} is not modelled`);
+  }
+  if (spec.namespaceSelector !== undefined && spec.namespaceSelector.matchNames === undefined) {
+    throw new Error('operatorScrapeJobs: only namespaceSelector.matchNames is modelled');
   }
   if ((spec.selector.matchExpressions ?? []).length > 0) throw new Error('operatorScrapeJobs: matchExpressions are not modelled');
   const { name, namespace } = sm.metadata;
@@ -55,12 +58,35 @@ export function operatorScrapeJobs(sm: any): OperatorJob[] {
     // l. 1959-1965: the job name, honor_labels.
     const job: Record<string, unknown> = { job_name: `serviceMonitor/${namespace}/${name}/${i}`, honor_labels: ep.honorLabels ?? false };
     // l. 1982-1990 and getNamespacesFromNamespaceSelector l. 2437-2446: the ServiceMonitor's own namespace.
-    job.kubernetes_sd_configs = [{ role: 'endpointslice', namespaces: { names: [namespace] } }];
+    // With namespaceSelector.matchNames, those namespaces (getNamespacesFromNamespaceSelector l. 2437-2446).
+    job.kubernetes_sd_configs = [{ role: 'endpointslice', namespaces: { names: spec.namespaceSelector?.matchNames ?? [namespace] } }];
     // l. 1992-2006.
     if (ep.interval) job.scrape_interval = ep.interval;
     if (ep.scrapeTimeout) job.scrape_timeout = ep.scrapeTimeout;
     if (ep.path) job.metrics_path = ep.path;
     if (ep.scheme) job.scheme = ep.scheme;
+    // l. 2018 addTLStoYaml (l. 858-948): Secret keys become files under /etc/prometheus/certs named
+    // by pkg/assets/tls.go tlsAssetKey.toString ("0" for a Secret), then the *File fields.
+    if (ep.tlsConfig) {
+      const t = ep.tlsConfig;
+      const asset = (sel: any) => `/etc/prometheus/certs/0_${namespace}_${sel.name}_${sel.key}`;
+      const tls: Record<string, unknown> = {};
+      if (t.insecureSkipVerify !== undefined) tls.insecure_skip_verify = t.insecureSkipVerify;
+      if (t.ca?.secret) tls.ca_file = asset(t.ca.secret);
+      if (t.cert?.secret) tls.cert_file = asset(t.cert.secret);
+      if (t.keySecret) tls.key_file = asset(t.keySecret);
+      if (t.serverName) tls.server_name = t.serverName;
+      if (t.minVersion) tls.min_version = t.minVersion;
+      if (t.caFile) tls.ca_file = t.caFile;
+      if (t.certFile) tls.cert_file = t.certFile;
+      if (t.keyFile) tls.key_file = t.keyFile;
+      job.tls_config = tls;
+    }
+    // l. 2037-2039 addBasicAuthToYaml (l. 639-667) and addAuthorizationToYaml (l. 747-766): the
+    // Secrets' values are written inline into the generated configuration (itself a Secret).
+    const value = (sel: any) => `<value of Secret ${namespace}/${sel.name} key ${sel.key}>`;
+    if (ep.basicAuth) job.basic_auth = { username: ep.basicAuth.username ? value(ep.basicAuth.username) : '', password: value(ep.basicAuth.password) };
+    if (ep.authorization) job.authorization = { type: ep.authorization.type ?? 'Bearer', credentials: value(ep.authorization.credentials) };
 
     // l. 2041 initRelabelings (l. 1222-1229).
     const relabelings: Array<Record<string, unknown>> = [{ source_labels: ['job'], target_label: '__tmp_prometheus_job_name' }];
@@ -87,8 +113,18 @@ export function operatorScrapeJobs(sm: any): OperatorJob[] {
     );
     // l. 2152-2154, generateRunningFilter l. 2242-2248 (filterRunning defaults to true).
     if (ep.filterRunning ?? true) relabelings.push({ action: 'drop', source_labels: ['__meta_kubernetes_pod_phase'], regex: '(Failed|Succeeded)' });
-    // l. 2176-2183: job from the Service name.
+    // l. 2156-2174: targetLabels from the Service, podTargetLabels from the pod.
+    for (const l of spec.targetLabels ?? []) {
+      relabelings.push({ source_labels: [`__meta_kubernetes_service_label_${sanitize(l)}`], target_label: sanitize(l), regex: '(.+)', replacement: '${1}' });
+    }
+    for (const l of spec.podTargetLabels ?? []) {
+      relabelings.push({ source_labels: [`__meta_kubernetes_pod_label_${sanitize(l)}`], target_label: sanitize(l), regex: '(.+)', replacement: '${1}' });
+    }
+    // l. 2176-2191: job from the Service name, or from the Service's jobLabel label when it has one.
     relabelings.push({ source_labels: ['__meta_kubernetes_service_name'], target_label: 'job', replacement: '${1}' });
+    if (spec.jobLabel) {
+      relabelings.push({ source_labels: [`__meta_kubernetes_service_label_${sanitize(spec.jobLabel)}`], target_label: 'job', regex: '(.+)', replacement: '${1}' });
+    }
     // l. 2193-2199: the endpoint label is the port name.
     relabelings.push({ target_label: 'endpoint', replacement: ep.port });
     // l. 2212: the endpoint's own relabelings.
@@ -200,4 +236,123 @@ export function endpointSliceTargets(service: any, pods: PodInstance[]): Relabel
     }
   }
   return targets;
+}
+
+/** One endpoint of an EndpointSlice (discovery.k8s.io/v1 `Endpoint`). */
+export interface SliceEndpoint {
+  readonly address: string;
+  /** `targetRef`: a Node or a Pod. @default - none */
+  readonly targetRef?: { kind: 'Node' | 'Pod'; name: string };
+  readonly nodeName?: string;
+  /** The pod of a `Pod` targetRef, with its spec, as the API server reports it. */
+  readonly pod?: { metadata: any; spec: any; status: { podIP: string; hostIP: string; phase: string } };
+}
+
+/**
+ * The targets Prometheus v3.5.0's `endpointslice` role gives for one EndpointSlice of a Service
+ * whose endpoints are given as they are (a Service without selector, whose EndpointSlice another
+ * controller writes: the API server's `kubernetes` Service, prometheus-operator's kubelet Service,
+ * a headless Service over host-network pods): `buildEndpointSlice` (endpointslice.go l. 264-451),
+ * `serviceLabels` (service.go l. 164-170), `podLabels` (pod.go l. 215-238), `nodeName` and
+ * `targetRef` as set, ready conditions true.
+ */
+export function sliceTargets(service: any, sliceName: string, ports: Array<{ name: string; port: number }>,
+  endpoints: SliceEndpoint[]): RelabelTarget[] {
+  const group: Record<string, string> = {
+    __meta_kubernetes_namespace: service.metadata.namespace,
+    __meta_kubernetes_endpointslice_address_type: 'IPv4',
+    ...objectMetaLabels('endpointslice', { name: sliceName, labels: { 'kubernetes.io/service-name': service.metadata.name } }),
+    ...objectMetaLabels('service', service.metadata),
+  };
+  const targets: RelabelTarget[] = [];
+  for (const ep of endpoints) {
+    for (const port of ports) {
+      const labels: Record<string, string> = {
+        ...group,
+        __meta_kubernetes_endpointslice_port_name: port.name,
+        __meta_kubernetes_endpointslice_port_protocol: 'TCP',
+        __meta_kubernetes_endpointslice_port: String(port.port),
+        __meta_kubernetes_endpointslice_endpoint_conditions_ready: 'true',
+      };
+      if (ep.targetRef) {
+        labels.__meta_kubernetes_endpointslice_address_target_kind = ep.targetRef.kind;
+        labels.__meta_kubernetes_endpointslice_address_target_name = ep.targetRef.name;
+      }
+      if (ep.nodeName) labels.__meta_kubernetes_endpointslice_endpoint_node_name = ep.nodeName;
+      if (ep.pod) {
+        Object.assign(labels, {
+          __meta_kubernetes_pod_ip: ep.pod.status.podIP,
+          __meta_kubernetes_pod_ready: 'true',
+          __meta_kubernetes_pod_phase: ep.pod.status.phase,
+          __meta_kubernetes_pod_node_name: ep.pod.spec.nodeName,
+          __meta_kubernetes_pod_host_ip: ep.pod.status.hostIP,
+          __meta_kubernetes_pod_uid: `uid-${ep.pod.metadata.name}`,
+          ...objectMetaLabels('pod', ep.pod.metadata),
+        });
+        // l. 369-392: the container that declares the port (none for kubeadm's static pods).
+        for (const c of ep.pod.spec.containers) {
+          const cport = (c.ports ?? []).find((p: any) => p.containerPort === port.port);
+          if (!cport) continue;
+          Object.assign(labels, {
+            __meta_kubernetes_pod_container_name: c.name,
+            __meta_kubernetes_pod_container_image: c.image,
+            __meta_kubernetes_pod_container_port_name: cport.name ?? '',
+            __meta_kubernetes_pod_container_port_number: String(cport.containerPort),
+            __meta_kubernetes_pod_container_port_protocol: cport.protocol ?? 'TCP',
+            __meta_kubernetes_pod_container_init: 'false',
+          });
+          break;
+        }
+      }
+      targets.push({ address: `${ep.address}:${port.port}`, labels });
+    }
+  }
+  return targets;
+}
+
+/**
+ * The targets Prometheus v3.5.0's `node` role gives for a node (node.go `buildNode`, `nodeLabels`,
+ * `nodeAddress`): `__address__` is the first InternalIP and the kubelet's port, `instance` the
+ * node's name.
+ */
+export function nodeTargets(node: any): RelabelTarget {
+  const addresses: Array<{ type: string; address: string }> = node.status.addresses;
+  const labels: Record<string, string> = {
+    __meta_kubernetes_node_provider_id: node.spec.providerID ?? '',
+    ...objectMetaLabels('node', node.metadata),
+    instance: node.metadata.name,
+  };
+  for (const a of addresses) labels[`__meta_kubernetes_node_address_${a.type}`] ??= a.address;
+  const internal = addresses.find((a) => a.type === 'InternalIP')!.address;
+  return { address: `${internal}:${node.status.daemonEndpoints.kubeletEndpoint.Port}`, labels };
+}
+
+/**
+ * The targets Prometheus v3.5.0's `pod` role gives for a pod (pod.go `buildPod`): one per
+ * container port, or one per container at the pod's IP when the container declares none.
+ */
+export function podTargets(pod: { metadata: any; spec: any; status: { podIP: string; hostIP: string; phase: string } }): RelabelTarget[] {
+  const group: Record<string, string> = {
+    __meta_kubernetes_namespace: pod.metadata.namespace,
+    __meta_kubernetes_pod_ip: pod.status.podIP,
+    __meta_kubernetes_pod_ready: 'true',
+    __meta_kubernetes_pod_phase: pod.status.phase,
+    __meta_kubernetes_pod_node_name: pod.spec.nodeName,
+    __meta_kubernetes_pod_host_ip: pod.status.hostIP,
+    __meta_kubernetes_pod_uid: `uid-${pod.metadata.name}`,
+    ...objectMetaLabels('pod', pod.metadata),
+  };
+  return (pod.spec.containers as any[]).flatMap((c) => {
+    const container = { ...group, __meta_kubernetes_pod_container_name: c.name, __meta_kubernetes_pod_container_image: c.image, __meta_kubernetes_pod_container_init: 'false' };
+    if ((c.ports ?? []).length === 0) return [{ address: pod.status.podIP, labels: container }];
+    return (c.ports as any[]).map((p) => ({
+      address: `${pod.status.podIP}:${p.containerPort}`,
+      labels: {
+        ...container,
+        __meta_kubernetes_pod_container_port_name: p.name ?? '',
+        __meta_kubernetes_pod_container_port_number: String(p.containerPort),
+        __meta_kubernetes_pod_container_port_protocol: p.protocol ?? 'TCP',
+      },
+    }));
+  });
 }

@@ -183,7 +183,12 @@ function checkObject(obj: JsonObject, custom: Map<string, CustomKind>, report: R
     const walker = new JsiiWalker(report, model === undefined);
     walker.walkStruct(obj, builtin.propsFqn, '', true);
   } else if (operator) {
-    operatorUnknownFields(obj, apiVersion, kind, report);
+    // The typings (@kubernetes-models/prometheus-operator 4.4.4) predate the pinned v0.93.0 CRDs
+    // (../shared/crds): a field they lack is unknown only if the CRD's schema lacks it too.
+    const crd = crdUnknownFields(obj);
+    operatorUnknownFields(obj, apiVersion, kind, (at, message) => {
+      if (message !== 'unknown field' || crd === undefined || crd.has(at)) report(at, message);
+    });
   }
   if (customKind?.validate) {
     for (const p of customKind.validate(obj)) report('', p);
@@ -989,6 +994,25 @@ function prop(v: unknown, ...keys: string[]): unknown {
     cur = (cur as Record<string, unknown>)[k];
   }
   return cur;
+}
+
+/**
+ * The unknown fields (as `a.b[0].c` paths) that ../shared/tools/validate-manifests.cjs finds
+ * against the pinned CRDs, or undefined when that validator is not there.
+ */
+function crdUnknownFields(obj: JsonObject): Set<string> | undefined {
+  const tool = path.join(__dirname, '..', '..', '..', 'shared', 'tools', 'validate-manifests.cjs');
+  if (!fs.existsSync(tool)) return undefined;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const problems: string[] = require(tool).validateObject(obj, {});
+  const out = new Set<string>();
+  for (const p of problems) {
+    const m = p.match(/^(\S*) must NOT have additional properties \((.+)\)$/);
+    if (!m) continue;
+    const at = m[1].split('/').filter(Boolean).reduce<string>((base, k) => joinPath(base, /^\d+$/.test(k) ? Number(k) : k), '');
+    out.add(joinPath(at, m[2]));
+  }
+  return out;
 }
 
 function joinPath(base: string, key: string | number): string {

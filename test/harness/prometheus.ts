@@ -7,6 +7,7 @@
  */
 import { ChildProcess, spawn } from 'child_process';
 import * as http from 'http';
+import * as net from 'net';
 import * as path from 'path';
 import * as YAML from 'yaml';
 import { freePort, makeTempDir, removeTempDir, requireTool, writeFiles } from './tools';
@@ -203,6 +204,14 @@ export function tail(text: string, lines = 40): string {
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Whether a TCP connection to host:port succeeds. */
+function accepts(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port }, () => { socket.destroy(); resolve(true); });
+    socket.once('error', () => resolve(false));
+  });
+}
 
 async function getText(url: string, timeoutMs = 5_000): Promise<{ status: number; body: string }> {
   const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
@@ -553,14 +562,16 @@ export interface RunningTarget {
 
 /**
  * Starts `prometheus-node-exporter` on a free port of 127.0.0.1 with only the cpu, meminfo
- * and loadavg collectors, and waits until `/metrics` answers 200.
+ * and loadavg collectors, and waits until `/metrics` answers 200 (with `webConfigFile`, which
+ * may require TLS and credentials, until the port accepts connections).
  */
-export async function startNodeExporter(timeoutMs = 15_000): Promise<RunningTarget> {
+export async function startNodeExporter(timeoutMs = 15_000, webConfigFile?: string): Promise<RunningTarget> {
   const binary = requireTool('prometheus-node-exporter');
   const port = await freePort();
   const address = `127.0.0.1:${port}`;
   const args = [
     `--web.listen-address=${address}`,
+    ...webConfigFile ? [`--web.config.file=${webConfigFile}`] : [],
     '--collector.disable-defaults',
     '--collector.cpu',
     '--collector.meminfo',
@@ -572,7 +583,8 @@ export async function startNodeExporter(timeoutMs = 15_000): Promise<RunningTarg
   for (;;) {
     if (t.exited) throw new Error(`startNodeExporter: exited (code ${t.exitCode}) before serving /metrics:\n${tail(t.output)}`);
     try {
-      if ((await getText(`http://${address}/metrics`, 1_000)).status === 200) return { address, get pid() { return t.programPid ?? -1; }, stop };
+      const ready = webConfigFile ? await accepts('127.0.0.1', port) : (await getText(`http://${address}/metrics`, 1_000)).status === 200;
+      if (ready) return { address, get pid() { return t.programPid ?? -1; }, stop };
     } catch {
       // not listening yet
     }
