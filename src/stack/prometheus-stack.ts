@@ -446,7 +446,7 @@ export class PrometheusStack extends Construct {
       }
     }
     const reloadInterval = props.configReloadInterval ?? Duration.seconds(30);
-    const reloadSeconds = reloadInterval.toSeconds();
+    const reloadSeconds = reloadInterval.toMilliseconds() / 1000;
     if (!Number.isInteger(reloadSeconds) || reloadSeconds < 1) {
       fail(path, 'configReloadInterval', 'must be a whole number of seconds, at least 1', `${reloadInterval.toMilliseconds()}ms`);
     }
