@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
 import { AlertmanagerEndpoint } from './alertmanager';
-import { Credential } from './credential';
 import { ConfigVariant } from './config-variant';
+import { Credential } from './credential';
 import { RemoteWrite } from './remote-write';
 import { RuleGroup } from './rules';
 import { ScrapeJob } from './scrape-job';

@@ -12,11 +12,11 @@ import { NetworkPeer } from '../network-peer';
 import { ingressPolicy, podsInNamespace, webClients } from '../network-policy';
 import { checkNodePortsAcrossApp } from '../node-ports';
 import { namespaceOf, renderResources, restrictedContainerSecurityContext } from '../pod';
-import { needsClusterRole, policyRules, watchedNamespaces } from './rbac';
 import { checkScheduling, renderScheduling } from './pod-scheduling';
+import { toQuantity } from './quantity';
+import { needsClusterRole, policyRules, watchedNamespaces } from './rbac';
 import { PodToleration, PrometheusAffinity } from './scheduling';
 import { MAX_SHARDS, shardBuckets, shardRelabels } from './sharding';
-import { toQuantity } from './quantity';
 import { PrometheusStorage } from './storage';
 import {
   CONFIG_DIR, CONFIG_FILE, DATA_DIR, deploymentSpec, POD_NAME_ENV, podTemplate, statefulSetSpec, WEB_PORT,
@@ -331,7 +331,11 @@ export class PrometheusStack extends Construct {
   public readonly selectorLabels: { [key: string]: string };
   /** The Prometheus configuration this stack renders. */
   public readonly config: PrometheusConfig;
-  /** The Deployment running Prometheus; undefined when it runs as StatefulSets. */
+  /**
+   * The Deployment running Prometheus.
+   *
+   * @default - none when Prometheus runs as StatefulSets (`statefulSets`)
+   */
   public readonly deployment?: kplus.k8s.KubeDeployment;
   /**
    * The StatefulSets running Prometheus, one per shard (with persistent storage, replicas or
@@ -522,24 +526,24 @@ export class PrometheusStack extends Construct {
     this.statefulSets = [];
     this.shardConfigMapNames = [];
     for (let shard = 0; shard < this.shards; shard++) {
-      const scope = shard === 0 ? this : new Construct(this, `Shard${shard}`);
-      const configMap = new k8s.KubeConfigMap(scope, 'ConfigMap', {
+      const shardScope = shard === 0 ? this : new Construct(this, `Shard${shard}`);
+      const configMap = new k8s.KubeConfigMap(shardScope, 'ConfigMap', {
         metadata,
         data: Lazy.any({ produce: () => this.renderFiles(shard) }),
       });
       this.shardConfigMapNames.push(configMap.name);
       if (!statefulSet) {
-        this.deployment = new k8s.KubeDeployment(scope, 'Resource', {
+        this.deployment = new k8s.KubeDeployment(shardScope, 'Resource', {
           metadata,
           spec: Lazy.any({ produce: () => deploymentSpec(this.renderPod(0), this.selectorLabels, this.storage.persistent) }),
         });
         continue;
       }
       const shardSelector = { ...this.selectorLabels, [SHARD_LABEL]: String(shard) };
-      this.statefulSets.push(new k8s.KubeStatefulSet(scope, 'Resource', {
+      this.statefulSets.push(new k8s.KubeStatefulSet(shardScope, 'Resource', {
         // Pod names are <name>-<ordinal>, and their controller-revision-hash label <name>-<hash>
         // must stay within 63 characters.
-        metadata: { ...metadata, name: Names.toDnsLabel(scope, { maxLen: 52 }) },
+        metadata: { ...metadata, name: Names.toDnsLabel(shardScope, { maxLen: 52 }) },
         spec: Lazy.any({
           produce: () => statefulSetSpec({
             template: this.renderPod(shard),
@@ -552,7 +556,7 @@ export class PrometheusStack extends Construct {
       }));
       if (this.replicas > 1) {
         // A drain evicts one replica at a time; the others keep scraping.
-        new k8s.KubePodDisruptionBudget(scope, 'DisruptionBudget', {
+        new k8s.KubePodDisruptionBudget(shardScope, 'DisruptionBudget', {
           metadata,
           spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: shardSelector } },
         });

@@ -6,7 +6,7 @@
 // sidecar's SIGHUP). Only a change to the pod (image, resources, flags, volumes) rolls it.
 import * as kplus from 'cdk8s-plus-28';
 import { httpProbe, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../pod';
-import { PodScheduling } from './scheduling';
+import { PodScheduling } from './pod-scheduling';
 import { SECRETS_MOUNT_PATH } from '../prometheus/credential';
 
 /** Where the ConfigMap with prometheus.yml and the rule file is mounted, as a directory. */
@@ -132,7 +132,9 @@ export function podTemplate(p: PodInputs): kplus.k8s.PodTemplateSpec {
 }
 
 /** The spec of the Deployment of a single server. */
-export function deploymentSpec(template: kplus.k8s.PodTemplateSpec, selector: { [key: string]: string }, persistent: boolean): kplus.k8s.DeploymentSpec {
+export function deploymentSpec(
+  template: kplus.k8s.PodTemplateSpec, selector: { [key: string]: string }, persistent: boolean,
+): kplus.k8s.DeploymentSpec {
   return {
     replicas: 1,
     selector: { matchLabels: selector },
