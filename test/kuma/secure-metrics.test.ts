@@ -217,7 +217,7 @@ describe('federation', () => {
     const pod = findObject(objects, 'Deployment', central.deployment!.name).spec.template;
     expect(pod.metadata.labels).toMatchObject({ 'kuma.io/sidecar-injection': 'enabled', 'kuma.io/mesh': 'default' });
     // It scrapes one Service, not the proxies: no direct access.
-    expect(pod.metadata.annotations).not.toHaveProperty(['kuma.io/direct-access-services']);
+    expect(pod.metadata.annotations ?? {}).not.toHaveProperty(['kuma.io/direct-access-services']);
     expect(permission(objects, 'PrometheusAccess').spec.sources)
       .toEqual([{ match: { 'kuma.io/service': `${central.serviceName}_monitoring_svc_9090` } }]);
   });
