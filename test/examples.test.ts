@@ -18,7 +18,8 @@ function fullStack() {
   return {
     out,
     stack: {
-      deploymentName: only('Deployment', (d) => d.spec.template.spec.containers.some((c: any) => c.name === 'prometheus')),
+      // Persistent storage: a StatefulSet whose claim template gives the pod its volume.
+      statefulSetName: only('StatefulSet', (d) => d.spec.template.spec.containers.some((c: any) => c.name === 'prometheus')),
       configMapName: only('ConfigMap', (c) => c.data?.['prometheus.yml'] !== undefined),
       serviceName: only('Service', (s) => s.spec.ports.some((p: any) => p.port === 9090 && p.name === 'web')),
     },
@@ -29,8 +30,8 @@ describe('examples/full-stack', () => {
   test('synthesizes valid objects, pinned', () => {
     const { out } = fullStack();
     expect(out.objects.map((o) => `${o.kind}/${o.metadata.namespace ?? ''}`)).toEqual([
-      'Namespace/', 'ServiceAccount/monitoring', 'ConfigMap/monitoring', 'PersistentVolumeClaim/monitoring',
-      'Deployment/monitoring', 'Service/monitoring', 'NetworkPolicy/monitoring', 'Role/shop', 'RoleBinding/shop',
+      'Namespace/', 'ServiceAccount/monitoring', 'ConfigMap/monitoring',
+      'StatefulSet/monitoring', 'Service/monitoring', 'NetworkPolicy/monitoring', 'Role/shop', 'RoleBinding/shop',
       'Role/kube-system', 'RoleBinding/kube-system', 'Role/gateway', 'RoleBinding/gateway',
       // Grafana, and one ConfigMap per dashboard: Prometheus, applications, Weave, KrakenD, Kuma's data plane and
       // service-to-service dashboards, and the example's own.
@@ -49,7 +50,7 @@ describe('examples/full-stack', () => {
     const { stack, out } = fullStack();
     const config = onlyConfig(out);
     expect(config.remote_write[0].basic_auth).toEqual({ username: 'demo', password_file: '/etc/prometheus/secrets/mimir-credentials/password' });
-    const pod = findObject(out.objects, 'Deployment', stack.deploymentName).spec.template.spec;
+    const pod = findObject(out.objects, 'StatefulSet', stack.statefulSetName).spec.template.spec;
     expect(pod.volumes).toContainEqual({ name: 'secret-mimir-credentials', secret: { secretName: 'mimir-credentials', defaultMode: 0o440 } });
     expect(findObjects(out.objects, 'Secret')).toHaveLength(0);
   });

@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
 import { AlertmanagerEndpoint } from './alertmanager';
 import { KubernetesApiAccess } from './api-access';
+import { ConfigVariant } from './config-variant';
 import { Credential } from './credential';
 import { RemoteWrite } from './remote-write';
 import { RuleGroup } from './rules';
@@ -198,6 +199,15 @@ export class PrometheusConfig {
     return { intervalMs: this.intervalMs, timeoutMs: this.timeoutMs };
   }
 
+  /**
+   * Whether Alertmanagers were added.
+   *
+   * @internal
+   */
+  public _hasAlertmanagers(): boolean {
+    return this.alertmanagerList.length > 0;
+  }
+
   /** The scrape job of the given name, if any. */
   public findScrapeJob(jobName: string): ScrapeJob | undefined {
     return this.jobs.get(jobName);
@@ -209,8 +219,20 @@ export class PrometheusConfig {
    * Fails if a field needs a newer Prometheus than the one the configuration is for.
    */
   public toYaml(): string {
+    return this._toYaml({});
+  }
+
+  /**
+   * Renders prometheus.yml for one server of several that share this configuration (a shard,
+   * a set of replicas): `appendRelabels` go at the end of every scrape job's relabelling but
+   * those of `unshardedJobs`, `externalLabels` join the global ones, and `alertRelabels` go to
+   * `alerting.alert_relabel_configs`.
+   *
+   * @internal
+   */
+  public _toYaml(variant: ConfigVariant): string {
     this.checkVersion();
-    return renderYaml(this.document());
+    return renderYaml(this.document(variant));
   }
 
   /**
@@ -246,15 +268,26 @@ export class PrometheusConfig {
     return { groups: this.ruleGroups.map((g) => g._render()) };
   }
 
-  private document(): { [key: string]: unknown } {
-    const global = Object.fromEntries(Object.entries(this.global).filter(([, v]) => v !== undefined));
+  private document(variant: ConfigVariant = {}): { [key: string]: unknown } {
+    const extraLabels = variant.externalLabels && Object.keys(variant.externalLabels).length > 0 ? variant.externalLabels : undefined;
+    const externalLabels = extraLabels && { ...this.global.external_labels as object, ...extraLabels };
+    const global = Object.fromEntries(Object.entries({ ...this.global, external_labels: externalLabels ?? this.global.external_labels })
+      .filter(([, v]) => v !== undefined));
     const doc: { [key: string]: unknown } = {};
     if (Object.keys(global).length > 0) doc.global = global;
     if (this.groups.size > 0) doc.rule_files = [this.ruleFile];
     if (this.alertmanagerList.length > 0) {
-      doc.alerting = { alertmanagers: this.alertmanagerList.map((a) => a._render()) };
+      doc.alerting = {
+        alert_relabel_configs: variant.alertRelabels?.map((r) => r._render()),
+        alertmanagers: this.alertmanagerList.map((a) => a._render()),
+      };
     }
-    doc.scrape_configs = this.scrapeJobs.map((j) => j._render());
+    const appended = (variant.appendRelabels ?? []).map((r) => r._render());
+    doc.scrape_configs = this.scrapeJobs.map((j) => {
+      const job = j._render();
+      if (appended.length === 0 || variant.unshardedJobs?.includes(j.jobName)) return job;
+      return { ...job, relabel_configs: [...(job.relabel_configs as object[] | undefined) ?? [], ...appended] };
+    });
     if (this.remoteWriteList.length > 0) doc.remote_write = this.remoteWriteList.map((r) => r._render());
     return doc;
   }

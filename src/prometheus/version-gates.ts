@@ -31,6 +31,7 @@ const SD_OWNER = '^(?:scrape_configs|alerting\\.alertmanagers)\\.\\*';
 const KUBERNETES_SD = `${SD_OWNER}\\.kubernetes_sd_configs\\.\\*`;
 const RELABEL_ACTION = /(?:^|\.)(?:relabel_configs|metric_relabel_configs|write_relabel_configs)\.\*\.action$/;
 const CONFIG_GO = (tag: string) => `prometheus/prometheus ${tag} config/config.go`;
+const MAIN_GO = (tag: string) => `prometheus/prometheus ${tag} cmd/prometheus/main.go`;
 const KUBERNETES_GO = (tag: string) => `prometheus/prometheus ${tag} discovery/kubernetes/kubernetes.go`;
 
 /** prometheus.yml fields newer than 2.0. */
@@ -79,6 +80,15 @@ export const FLAG_GATES: VersionGate[] = [
   ...['storage.tsdb.retention.time', 'storage.tsdb.retention.size'].map((flag) => ({
     field: new RegExp(`^--${flag.replace(/\./g, '\\.')}$`), since: '2.7.0', source: 'prometheus/prometheus v2.7.0 cmd/prometheus/main.go',
   })),
+  // ${VAR} in external_labels: behind a feature flag in 2.x, always on in 3.x.
+  { field: /^--enable-feature$/, values: ['expand-external-labels'], since: '2.27.0', source: MAIN_GO('v2.27.0') },
+  // Agent mode: a feature flag in 2.x, the --agent flag in 3.x (where the feature value is ignored).
+  { field: /^--enable-feature$/, values: ['agent'], since: '2.32.0', source: MAIN_GO('v2.32.0') },
+  { field: /^--storage\.agent\.path$/, since: '2.32.0', source: MAIN_GO('v2.32.0') },
+  { field: /^--agent$/, since: '3.0.0', source: MAIN_GO('v3.0.0') },
+  // The server reloads its configuration when the files change (config/reload.go).
+  { field: /^--enable-feature$/, values: ['auto-reload-config'], since: '3.0.0', source: MAIN_GO('v3.0.0') },
+  { field: /^--config\.auto-reload-interval$/, since: '3.0.0', source: MAIN_GO('v3.0.0') },
 ];
 
 /** A gated field found in a document: where it is, and what it needs. */
@@ -120,8 +130,13 @@ export function gatedFields(doc: unknown, gates: VersionGate[]): GatedField[] {
 /** Every gated flag among the server's arguments. */
 export function gatedFlags(args: string[]): GatedField[] {
   return args.flatMap((arg) => {
-    const flag = arg.split('=')[0];
-    return FLAG_GATES.filter((g) => g.field.test(flag)).map((g) => ({ field: flag, since: g.since, source: g.source }));
+    const [flag, ...rest] = arg.split('=');
+    const values = rest.join('=').split(',');
+    return FLAG_GATES.flatMap((g) => {
+      if (!g.field.test(flag)) return [];
+      if (!g.values) return [{ field: flag, since: g.since, source: g.source }];
+      return values.filter((v) => g.values!.includes(v)).map((value) => ({ field: flag, value, since: g.since, source: g.source }));
+    });
   });
 }
 

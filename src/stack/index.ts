@@ -1,2 +1,3 @@
 export * from './prometheus-stack';
 export * from './storage';
+export * from './scheduling';

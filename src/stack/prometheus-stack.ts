@@ -3,7 +3,7 @@ import { ApiObjectMetadata, ApiObjectMetadataDefinition, Duration, Lazy, Names, 
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  AlertmanagerEndpoint, KubernetesWatch, PrometheusConfig, RemoteWrite, RuleGroup, ScrapeJob, ServiceDiscovery,
+  AlertmanagerEndpoint, KubernetesWatch, PrometheusConfig, Relabel, RemoteWrite, RuleGroup, ScrapeJob, ServiceDiscovery,
 } from '../prometheus';
 import { prometheusDashboard } from './dashboard';
 import { Dashboard } from '../grafana/dashboard';
@@ -11,23 +11,49 @@ import { Grafana, GrafanaOptions } from '../grafana/grafana';
 import { NetworkPeer } from '../network-peer';
 import { ingressPolicy, podsInNamespace, webClients } from '../network-policy';
 import { checkNodePortsAcrossApp } from '../node-ports';
-import { httpProbe, namespaceOf, renderResources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../pod';
+import { namespaceOf, renderResources, restrictedContainerSecurityContext } from '../pod';
+import { checkScheduling, renderScheduling } from './pod-scheduling';
+import { toQuantity } from './quantity';
 import { accessGrants, accessRules, needsClusterRole, policyRules, watchedNamespaces } from './rbac';
+import { PodToleration, PrometheusAffinity } from './scheduling';
+import { MAX_SHARDS, shardBuckets, shardRelabels } from './sharding';
 import { PrometheusStorage } from './storage';
+import {
+  CONFIG_DIR, CONFIG_FILE, DATA_DIR, deploymentSpec, POD_NAME_ENV, podTemplate, statefulSetSpec, WEB_PORT,
+} from './workload';
 import { SECRETS_MOUNT_PATH, SERVICE_ACCOUNT_DIR } from '../prometheus/credential';
-import { checkAbsolutePath, checkDnsLabel, checkImage, checkLabelMap, checkPort, checkServiceType, fail, promDuration } from '../prometheus/validate';
+import {
+  checkAbsolutePath, checkDnsLabel, checkImage, checkLabelMap, checkLabelName, checkPort, checkPositiveInteger, checkServiceType, fail,
+  problem, promDuration,
+} from '../prometheus/validate';
 import { imageVersion } from '../prometheus/version';
 import { gatedFlags, LATEST_PROMETHEUS, versionProblems } from '../prometheus/version-gates';
 import { addWarning } from '../warnings';
 
 const k8s = kplus.k8s;
 
-/** Where the ConfigMap with prometheus.yml and the rule file is mounted. */
-const CONFIG_DIR = '/etc/prometheus/config';
-const DATA_DIR = '/prometheus';
-/** The user and group of the official Prometheus image. */
-const PROMETHEUS_UID = 65534;
-const WEB_PORT = 9090;
+/** The self-monitoring job: every server scrapes itself, whatever its shard. */
+const SELF_JOB = 'prometheus';
+/** The pod label that tells the shards of a stack apart. */
+const SHARD_LABEL = 'prometheus.io/shard';
+/** The share of a new claim the TSDB may fill when `retentionSize` is unset. */
+const DEFAULT_RETENTION_SHARE = 0.8;
+
+/**
+ * What a Prometheus server does with what it scrapes.
+ */
+export enum PrometheusMode {
+  /** Stores samples in its TSDB, evaluates rules, sends alerts and answers queries. */
+  SERVER = 'server',
+  /**
+   * Agent mode: scrapes and forwards every sample by remote write, keeping only a write-ahead
+   * log; no rules, alerting, remote read or local queries (`--agent` on 3.x,
+   * `--enable-feature=agent` on 2.32 and later 2.x).
+   *
+   * @see https://prometheus.io/docs/prometheus/latest/feature_flags/#prometheus-agent
+   */
+  AGENT = 'agent',
+}
 
 /**
  * Properties of a `PrometheusStack`.
@@ -49,6 +75,8 @@ export interface PrometheusStackProps {
   readonly createNamespace?: boolean;
   /**
    * The Prometheus container image; a 2.x or 3.x release (the flags are 2.x/3.x style).
+   * With a 2.x image, a sidecar (the same image's shell) reloads Prometheus by signal when its
+   * configuration changes; the pod then shares its process namespace.
    *
    * Its tag (`v2.55.1`, `2.55.1`, `v3.5.0-rc.0`, `v3.5.0@sha256:...`) tells the Prometheus
    * version: a flag or field that the version lacks fails synthesis, naming the version it
@@ -84,24 +112,107 @@ export interface PrometheusStackProps {
    */
   readonly externalLabels?: { [name: string]: string };
   /**
-   * How long samples are kept (`--storage.tsdb.retention.time`).
+   * How long samples are kept (`--storage.tsdb.retention.time`). Not in agent mode.
    *
    * @default Duration.days(15)
    */
   readonly retention?: Duration;
   /**
    * The most disk the TSDB may use before the oldest blocks are deleted
-   * (`--storage.tsdb.retention.size`).
+   * (`--storage.tsdb.retention.size`). At most the size of a claim of
+   * `PrometheusStorage.persistentVolumeClaim()`. Not in agent mode.
    *
-   * @default - no size limit
+   * @default - 80% of the claim with `PrometheusStorage.persistentVolumeClaim()` (so that the
+   * TSDB deletes old blocks before the volume is full); otherwise no size limit
    */
   readonly retentionSize?: Size;
   /**
-   * Where the TSDB lives.
+   * Where the TSDB (or, in agent mode, the write-ahead log) lives.
    *
    * @default PrometheusStorage.emptyDir()
    */
   readonly storage?: PrometheusStorage;
+  /**
+   * Server or agent mode. An agent scrapes and remote-writes only: it needs a remote write, and
+   * refuses rule groups and Alertmanagers.
+   *
+   * @default PrometheusMode.SERVER
+   */
+  readonly mode?: PrometheusMode;
+  /**
+   * How often Prometheus checks its configuration files for a change, and reloads them: with
+   * `--config.auto-reload-interval` on 3.x, with the reloader sidecar on 2.x. A change reaches
+   * the pod when the kubelet syncs the ConfigMap (about a minute), then within this interval.
+   *
+   * @default Duration.seconds(30)
+   */
+  readonly configReloadInterval?: Duration;
+  /**
+   * Identical Prometheus pods per server (per shard), each scraping every target of its shard.
+   * With more than one, Prometheus runs as a StatefulSet with a PodDisruptionBudget (one pod
+   * down at a time), soft anti-affinity by node and spread over zones, and each pod's name as
+   * the external label `replicaExternalLabel`, which tells the copies apart for deduplication
+   * (Thanos, Mimir, Cortex).
+   *
+   * @default 1
+   */
+  readonly replicas?: number;
+  /**
+   * The external label whose value is the pod name, with more than one replica.
+   *
+   * @default 'prometheus_replica'
+   */
+  readonly replicaExternalLabel?: string;
+  /**
+   * Prometheus servers the targets are split over. Every job's targets are hashed by address
+   * into 256 buckets, and each bucket belongs to one shard (rendezvous hashing, so adding a
+   * shard moves about 1/(shards+1) of the targets). Each shard has its own ConfigMap and
+   * StatefulSet, and `replicas` pods; every shard scrapes itself. Each shard holds part of the
+   * series: query them together through a remote-write store (Mimir, Cortex, Thanos).
+   *
+   * @default 1
+   */
+  readonly shards?: number;
+  /**
+   * An external label whose value tells the shards apart, with more than one shard: the shard
+   * number, or `<value>-<shard>` when `externalLabels` has the label too (such as
+   * `cluster: prod` and `shardExternalLabel: 'cluster'` for Mimir's HA tracker, which elects
+   * one replica per `cluster`).
+   *
+   * @default - no shard label (a target keeps its series when it moves to another shard)
+   */
+  readonly shardExternalLabel?: string;
+  /**
+   * Node labels the Prometheus pods must run on.
+   *
+   * @default - any node
+   */
+  readonly nodeSelector?: { [key: string]: string };
+  /**
+   * Taints of the nodes the Prometheus pods may run on.
+   *
+   * @default - none
+   */
+  readonly tolerations?: PodToleration[];
+  /**
+   * Node affinity, and how the replicas avoid each other.
+   *
+   * @default - with more than one replica, soft anti-affinity by node; otherwise none
+   */
+  readonly affinity?: PrometheusAffinity;
+  /**
+   * Spread the replicas of a shard over zones (`topology.kubernetes.io/zone`, `maxSkew: 1`,
+   * `ScheduleAnyway`).
+   *
+   * @default - true with more than one replica
+   */
+  readonly topologySpreadByZone?: boolean;
+  /**
+   * The PriorityClass of the Prometheus pods.
+   *
+   * @default - the cluster's default priority
+   */
+  readonly priorityClassName?: string;
   /**
    * CPU and memory of the Prometheus container.
    *
@@ -145,7 +256,7 @@ export interface PrometheusStackProps {
   /**
    * Enable the lifecycle API (`--web.enable-lifecycle`: `POST /-/reload` and `/-/quit`).
    * Whoever can reach the web port can then stop Prometheus. Configuration changes do not need
-   * it: the pods roll on their checksum annotation.
+   * it: Prometheus reloads them by itself (3.x) or on its reloader's signal (2.x).
    *
    * @default - true, unless the web port is published to every source (a NodePort or
    * LoadBalancer Service without `allowFrom`, as by default), where anyone could stop Prometheus
@@ -196,9 +307,12 @@ export interface PrometheusStackProps {
  * It creates a ServiceAccount, the RBAC that its jobs' Kubernetes discovery needs (Roles in
  * the watched namespaces, a ClusterRole only for cluster-wide discovery), a ConfigMap with
  * prometheus.yml and the rules, a Deployment (probes, restricted security context, retention,
- * storage, a checksum annotation that rolls the pod when the configuration changes), a
- * Service and a NetworkPolicy. Secrets that jobs and remote writes read
+ * storage), a Service and a NetworkPolicy. Secrets that jobs and remote writes read
  * (`Credential.fromSecret()`) are mounted as files; they never appear in the ConfigMap.
+ *
+ * A configuration change never restarts Prometheus: the ConfigMap is mounted as a directory
+ * and reloaded live. With persistent storage, replicas or shards, Prometheus runs as
+ * StatefulSets (one per shard, with a PodDisruptionBudget when replicated) instead.
  *
  * Jobs, rules and remote writes can be added at any time before synthesis.
  */
@@ -217,8 +331,19 @@ export class PrometheusStack extends Construct {
   public readonly selectorLabels: { [key: string]: string };
   /** The Prometheus configuration this stack renders. */
   public readonly config: PrometheusConfig;
-  /** The Deployment running Prometheus. */
-  public readonly deployment: kplus.k8s.KubeDeployment;
+  /**
+   * The Deployment running Prometheus.
+   *
+   * @default - none when Prometheus runs as StatefulSets (`statefulSets`)
+   */
+  public readonly deployment?: kplus.k8s.KubeDeployment;
+  /**
+   * The StatefulSets running Prometheus, one per shard (with persistent storage, replicas or
+   * shards); empty when it runs as a Deployment.
+   */
+  public readonly statefulSets: kplus.k8s.KubeStatefulSet[];
+  /** The names of the ConfigMaps holding each shard's prometheus.yml (the first is `configMapName`). */
+  public readonly shardConfigMapNames: string[];
   /**
    * Labels and annotations of the Prometheus pods (for example a service mesh's injection
    * annotation). The selector labels are always added.
@@ -226,6 +351,12 @@ export class PrometheusStack extends Construct {
   public readonly podMetadata: ApiObjectMetadataDefinition;
   /** The Prometheus container image. */
   public readonly image: string;
+  /** Server or agent mode. */
+  public readonly mode: PrometheusMode;
+  /** Identical pods per shard. */
+  public readonly replicas: number;
+  /** The number of shards the targets are split over. */
+  public readonly shards: number;
 
   /** The Service type asked for, or the NodePort default. */
   private readonly requestedServiceType: kplus.ServiceType;
@@ -236,7 +367,13 @@ export class PrometheusStack extends Construct {
   private readonly storage: PrometheusStorage;
   private readonly resources: kplus.ContainerResources;
   private readonly args: string[];
-  private readonly dataVolume: kplus.k8s.Volume;
+  private readonly dataVolume?: kplus.k8s.Volume;
+  /** For Prometheus 2.x, which cannot reload by itself: the reloader's interval in seconds. */
+  private readonly reloaderIntervalSeconds?: number;
+  private readonly replicaExternalLabel: string;
+  private readonly shardExternalLabels: Array<{ [name: string]: string }>;
+  private readonly buckets: number[][];
+  private readonly schedulingProps: PrometheusStackProps;
   private clusterRole?: kplus.k8s.KubeClusterRole;
   private readonly roles = new Map<string, kplus.k8s.KubeRole>();
   private readonly sidecars: kplus.Container[] = [];
@@ -258,12 +395,39 @@ export class PrometheusStack extends Construct {
     this.namespaceName = checkDnsLabel(path, 'metadata.namespace', namespaceOf(this, props.metadata?.namespace));
     this.image = props.image ?? 'quay.io/prometheus/prometheus:v3.5.0';
     checkImage(path, 'image', this.image, 'Pin a release, such as quay.io/prometheus/prometheus:v3.5.0');
+    const version = imageVersion(this.image) ?? LATEST_PROMETHEUS;
     this.storage = props.storage ?? PrometheusStorage.emptyDir();
     this.resources = props.resources ?? {
       cpu: { request: kplus.Cpu.millis(250) },
       memory: { request: Size.mebibytes(512), limit: Size.gibibytes(2) },
     };
     checkLabelMap(path, 'externalLabels', props.externalLabels);
+
+    // Replicas and shards
+    this.mode = props.mode ?? PrometheusMode.SERVER;
+    this.replicas = props.replicas ?? 1;
+    checkPositiveInteger(path, 'replicas', this.replicas);
+    this.shards = props.shards ?? 1;
+    checkPositiveInteger(path, 'shards', this.shards);
+    if (this.shards > MAX_SHARDS) fail(path, 'shards', `must be at most ${MAX_SHARDS}`, this.shards);
+    if (this.storage._claimName && (this.replicas > 1 || this.shards > 1)) {
+      fail(path, 'storage', 'must give each pod its own volume with several replicas or shards (a ReadWriteOnce claim serves one pod)',
+        `PrometheusStorage.existingClaim('${this.storage._claimName}')`, 'Use PrometheusStorage.persistentVolumeClaim()');
+    }
+    this.replicaExternalLabel = checkLabelName(path, 'replicaExternalLabel', props.replicaExternalLabel ?? 'prometheus_replica');
+    if (this.replicas > 1 && props.externalLabels?.[this.replicaExternalLabel] !== undefined) {
+      fail(path, `externalLabels.${this.replicaExternalLabel}`, 'is the replica label, whose value is each pod\'s name',
+        props.externalLabels[this.replicaExternalLabel], 'Remove it, or set replicaExternalLabel to another name');
+    }
+    const shardLabel = props.shardExternalLabel !== undefined ? checkLabelName(path, 'shardExternalLabel', props.shardExternalLabel) : undefined;
+    this.shardExternalLabels = Array.from({ length: this.shards }, (_, i) => {
+      if (!shardLabel || this.shards === 1) return {};
+      const base = props.externalLabels?.[shardLabel];
+      return { [shardLabel]: base !== undefined ? `${base}-${i}` : String(i) };
+    });
+    this.buckets = shardBuckets(this.shards);
+    checkScheduling(path, props);
+    this.schedulingProps = props;
 
     // The service
     const serviceType = this.requestedServiceType = props.serviceType ?? kplus.ServiceType.NODE_PORT;
@@ -276,16 +440,49 @@ export class PrometheusStack extends Construct {
     // The server flags. The lifecycle API is off by default where anyone could reach it.
     const openToAll = publishesNodePort && !props.allowFrom;
     const lifecycleApi = props.lifecycleApi ?? !openToAll;
-    const retention = props.retention ?? Duration.days(15);
+    const agent = this.mode === PrometheusMode.AGENT;
+    if (agent) {
+      for (const prop of ['retention', 'retentionSize'] as const) {
+        if (props[prop] !== undefined) {
+          fail(path, prop, 'has no effect in agent mode (an agent keeps a write-ahead log, not a TSDB)', String(props[prop]),
+            'Leave it unset, or use PrometheusMode.SERVER');
+        }
+      }
+    }
+    const reloadInterval = props.configReloadInterval ?? Duration.seconds(30);
+    const reloadSeconds = reloadInterval.toMilliseconds() / 1000;
+    if (!Number.isInteger(reloadSeconds) || reloadSeconds < 1) {
+      fail(path, 'configReloadInterval', 'must be a whole number of seconds, at least 1', `${reloadInterval.toMilliseconds()}ms`);
+    }
+    // 3.x reloads by itself (cmd/prometheus/main.go, config/reload.go); 2.x reloads on SIGHUP.
+    const autoReload = version.major >= 3;
+    this.reloaderIntervalSeconds = autoReload ? undefined : reloadSeconds;
+    // 3.x expands ${VAR} in external_labels always, 2.x behind a feature flag (config/config.go).
+    const expandLabels = this.replicas > 1 && !autoReload;
+    const retentionBytes = agent ? undefined : (props.retentionSize ?? this.defaultRetentionSize());
+    if (props.retentionSize && this.storage._newClaim) {
+      const claim = this.storage._newClaim.size;
+      if (props.retentionSize.toKibibytes({ rounding: SizeRoundingBehavior.NONE }) > claim.toKibibytes({ rounding: SizeRoundingBehavior.NONE })) {
+        fail(path, 'retentionSize', `must fit the volume (${sizeText(claim)}): Prometheus would fill it and stop`, sizeText(props.retentionSize),
+          'Make retentionSize smaller than the claim (about 80% of it leaves room for the WAL and compaction), or the claim larger');
+      }
+    }
     this.args = [
-      `--config.file=${CONFIG_DIR}/prometheus.yml`,
-      `--storage.tsdb.path=${DATA_DIR}`,
-      `--storage.tsdb.retention.time=${promDuration(path, 'retention', retention)}`,
-      ...props.retentionSize ? [`--storage.tsdb.retention.size=${retentionSize(path, props.retentionSize)}`] : [],
+      `--config.file=${CONFIG_FILE}`,
+      ...agent ? [
+        version.major >= 3 ? '--agent' : '--enable-feature=agent',
+        `--storage.agent.path=${DATA_DIR}`,
+      ] : [
+        `--storage.tsdb.path=${DATA_DIR}`,
+        `--storage.tsdb.retention.time=${promDuration(path, 'retention', props.retention ?? Duration.days(15))}`,
+        ...retentionBytes ? [`--storage.tsdb.retention.size=${retentionSize(path, retentionBytes)}`] : [],
+      ],
+      ...autoReload ? ['--enable-feature=auto-reload-config', `--config.auto-reload-interval=${reloadSeconds}s`] : [],
+      ...expandLabels ? ['--enable-feature=expand-external-labels'] : [],
       `--web.listen-address=:${WEB_PORT}`,
       ...lifecycleApi ? ['--web.enable-lifecycle'] : [],
     ];
-    const flagProblems = versionProblems(path, this.image, imageVersion(this.image) ?? LATEST_PROMETHEUS, gatedFlags(this.args));
+    const flagProblems = versionProblems(path, this.image, version, gatedFlags(this.args));
     if (flagProblems.length > 0) throw new Error(flagProblems.join('\n'));
     if (props.lifecycleApi && openToAll) {
       addWarning(this, `the lifecycle API (--web.enable-lifecycle) is on and the ${serviceType} Service admits every source: anyone who `
@@ -295,7 +492,7 @@ export class PrometheusStack extends Construct {
     this.config = PrometheusConfig._create(path, {
       scrapeInterval: props.scrapeInterval ?? Duration.seconds(15),
       scrapeTimeout: props.scrapeTimeout ?? Duration.seconds(10),
-      evaluationInterval: props.evaluationInterval ?? Duration.seconds(15),
+      evaluationInterval: agent ? undefined : props.evaluationInterval ?? Duration.seconds(15),
       externalLabels: props.externalLabels,
     }, this.image);
 
@@ -321,19 +518,52 @@ export class PrometheusStack extends Construct {
     const serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata });
     this.serviceAccountName = serviceAccount.name;
 
-    const configMap = new k8s.KubeConfigMap(this, 'ConfigMap', {
-      metadata,
-      data: Lazy.any({ produce: () => this.renderFiles() }),
-    });
-    this.configMapName = configMap.name;
-
-    this.dataVolume = this.storage._bind(this, metadata, 'data');
-
-    this.deployment = new k8s.KubeDeployment(this, 'Resource', {
-      metadata,
-      spec: Lazy.any({ produce: () => this._toKube() }),
-    });
-    this.podMetadata = new ApiObjectMetadataDefinition({ apiObject: this.deployment });
+    // One ConfigMap and one workload per shard; the first shard keeps the ids (and names) of a
+    // single server, so adding shards leaves it in place.
+    const statefulSet = this.replicas > 1 || this.shards > 1 || this.storage._newClaim !== undefined;
+    // A new claim is a claim template of the StatefulSet; an emptyDir or an existing claim a pod volume.
+    this.dataVolume = this.storage._newClaim ? undefined : this.storage._bind(this, metadata, 'data');
+    this.statefulSets = [];
+    this.shardConfigMapNames = [];
+    for (let shard = 0; shard < this.shards; shard++) {
+      const shardScope = shard === 0 ? this : new Construct(this, `Shard${shard}`);
+      const configMap = new k8s.KubeConfigMap(shardScope, 'ConfigMap', {
+        metadata,
+        data: Lazy.any({ produce: () => this.renderFiles(shard) }),
+      });
+      this.shardConfigMapNames.push(configMap.name);
+      if (!statefulSet) {
+        this.deployment = new k8s.KubeDeployment(shardScope, 'Resource', {
+          metadata,
+          spec: Lazy.any({ produce: () => deploymentSpec(this.renderPod(0), this.selectorLabels, this.storage.persistent) }),
+        });
+        continue;
+      }
+      const shardSelector = { ...this.selectorLabels, [SHARD_LABEL]: String(shard) };
+      this.statefulSets.push(new k8s.KubeStatefulSet(shardScope, 'Resource', {
+        // Pod names are <name>-<ordinal>, and their controller-revision-hash label <name>-<hash>
+        // must stay within 63 characters.
+        metadata: { ...metadata, name: Names.toDnsLabel(shardScope, { maxLen: 52 }) },
+        spec: Lazy.any({
+          produce: () => statefulSetSpec({
+            template: this.renderPod(shard),
+            selector: shardSelector,
+            replicas: this.replicas,
+            serviceName: this.serviceName,
+            claimTemplate: this.storage._claimTemplate('data', shardSelector),
+          }),
+        }),
+      }));
+      if (this.replicas > 1) {
+        // A drain evicts one replica at a time; the others keep scraping.
+        new k8s.KubePodDisruptionBudget(shardScope, 'DisruptionBudget', {
+          metadata,
+          spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: shardSelector } },
+        });
+      }
+    }
+    this.configMapName = this.shardConfigMapNames[0];
+    this.podMetadata = new ApiObjectMetadataDefinition({ apiObject: this.deployment ?? this.statefulSets[0] });
     // However a job reaches the configuration (here or through `config`), its discovery gets RBAC.
     this.config._onWatch((watches) => this.grantDiscovery(watches));
     this.config._onWarning((warning) => addWarning(this, warning));
@@ -344,6 +574,8 @@ export class PrometheusStack extends Construct {
     });
     // Fields are checked against the image's version once every job and rule is added.
     this.node.addValidation({ validate: () => this.config._versionProblems() });
+    // What agent mode refuses, and what sharding needs, once every job, rule and remote write is added.
+    this.node.addValidation({ validate: () => this.modeProblems() });
 
     // Rendered at synthesis: a mesh the pod joins later may change the default type.
     const service = new k8s.KubeService(this, 'Service', {
@@ -570,16 +802,13 @@ export class PrometheusStack extends Construct {
   }
 
   /**
-   * The Deployment spec.
-   *
-   * @internal
+   * The pod template of one shard. It depends on the pod's own settings and on the volumes the
+   * configuration needs (Secrets), never on the configuration's content: a new job, rule group
+   * or remote write changes the ConfigMap only, and Prometheus reloads it live.
    */
-  public _toKube(): kplus.k8s.DeploymentSpec {
-    const files = this.renderFiles();
-    const checksum = createHash('sha256').update(Object.entries(files).map(([k, v]) => `${k}\n${v}`).join('\n')).digest('hex');
+  private renderPod(shard: number): kplus.k8s.PodTemplateSpec {
     const secretNames = [...new Set(this.config._credentials().flatMap((c) => c.secretName ? [c.secretName] : []))].sort();
-    const secretVolume = (name: string) => volumeName('secret', name);
-    const persistent = this.storage.persistent;
+    const secrets = secretNames.map((secretName) => ({ secretName, volumeName: volumeName('secret', secretName) }));
     const mountsToken = this.tokenRequired || this.config._watches().length > 0
       || this.config._credentials().some((c) => c.path.startsWith(SERVICE_ACCOUNT_DIR));
 
@@ -590,66 +819,92 @@ export class PrometheusStack extends Construct {
     });
     const extraVolumes = new Map<string, kplus.k8s.Volume>();
     for (const volume of [...this.mounts.map((m) => m.volume), ...this.sidecars.flatMap((c) => c.mounts.map((m) => m.volume))]) {
-      if (volume.name === 'config' || volume.name === 'data' || secretNames.some((s) => secretVolume(s) === volume.name)) {
+      if (volume.name === 'config' || volume.name === 'data' || secrets.some((s) => s.volumeName === volume.name)) {
         fail(this.node.path, 'volume.name', 'is used by the stack\'s own volumes (config, data, secret-*)', volume.name, 'Give the volume another name');
       }
       extraVolumes.set(volume.name, volume._toKube());
     }
+    if (this.sidecars.some((c) => c.name === 'config-reloader') && this.reloaderIntervalSeconds !== undefined) {
+      fail(this.node.path, 'container.name', 'is the reloader of Prometheus 2.x', 'config-reloader', 'Give the container another name');
+    }
     const pod = this.podMetadata.toJson() ?? {};
-
-    return {
-      replicas: 1,
-      selector: { matchLabels: this.selectorLabels },
-      // A ReadWriteOnce volume and the TSDB lock allow one pod at a time.
-      strategy: persistent ? { type: 'Recreate' } : undefined,
-      template: {
-        metadata: {
-          labels: { ...pod.labels, ...this.selectorLabels },
-          annotations: { ...pod.annotations, 'checksum/config': checksum },
-        },
-        spec: {
-          serviceAccountName: this.serviceAccountName,
-          // Only Kubernetes discovery (or what asked for it) needs the API token.
-          automountServiceAccountToken: mountsToken,
-          securityContext: {
-            ...restrictedPodSecurityContext(PROMETHEUS_UID, { fsGroup: true }),
-            fsGroupChangePolicy: persistent ? 'OnRootMismatch' : undefined,
-          },
-          containers: [{
-            name: 'prometheus',
-            image: this.image,
-            args: this.args,
-            ports: [{ name: 'web', containerPort: WEB_PORT, protocol: 'TCP' }],
-            readinessProbe: httpProbe('/-/ready', 'web', { periodSeconds: 5 }),
-            livenessProbe: httpProbe('/-/healthy', 'web', { periodSeconds: 15 }),
-            // WAL replay after a restart can take minutes; liveness must not kill it meanwhile.
-            startupProbe: httpProbe('/-/ready', 'web', { periodSeconds: 10, failureThreshold: 60 }),
-            resources: renderResources(this.resources),
-            securityContext: restrictedContainerSecurityContext(),
-            volumeMounts: [
-              { name: 'config', mountPath: CONFIG_DIR, readOnly: true },
-              { name: 'data', mountPath: DATA_DIR },
-              ...secretNames.map((s) => ({ name: secretVolume(s), mountPath: `${SECRETS_MOUNT_PATH}/${s}`, readOnly: true })),
-              ...this.mounts.map((m) => ({ name: m.volume.name, mountPath: m.path, readOnly: true })),
-            ],
-          }, ...sidecars],
-          volumes: [
-            { name: 'config', configMap: { name: this.configMapName } },
-            this.dataVolume,
-            ...secretNames.map((s) => ({ name: secretVolume(s), secret: { secretName: s, defaultMode: 0o440 } })),
-            ...extraVolumes.values(),
-          ],
-        },
-      },
-    };
+    const shardLabels: { [key: string]: string } = this.statefulSets.length > 0 ? { [SHARD_LABEL]: String(shard) } : {};
+    const labels = { ...pod.labels, ...this.selectorLabels, ...shardLabels };
+    return podTemplate({
+      image: this.image,
+      args: this.args,
+      resources: renderResources(this.resources),
+      serviceAccountName: this.serviceAccountName,
+      mountsToken,
+      labels,
+      annotations: pod.annotations,
+      configMapName: this.shardConfigMapNames[shard],
+      dataVolume: this.dataVolume,
+      persistent: this.storage.persistent,
+      secrets,
+      mounts: this.mounts.map((m) => ({ path: m.path, volumeName: m.volume.name })),
+      sidecars,
+      extraVolumes: [...extraVolumes.values()],
+      reloaderIntervalSeconds: this.reloaderIntervalSeconds,
+      podNameEnv: this.replicas > 1,
+      scheduling: renderScheduling(this.schedulingProps, this.replicas, { ...this.selectorLabels, ...shardLabels }),
+    });
   }
 
-  /** The ConfigMap's files: prometheus.yml and, when there are rule groups, the rule file. */
-  private renderFiles(): { [file: string]: string } {
-    const files: { [file: string]: string } = { 'prometheus.yml': this.config.toYaml() };
+  /** The ConfigMap's files of one shard: prometheus.yml and, when there are rule groups, the rule file. */
+  private renderFiles(shard: number): { [file: string]: string } {
+    const replicated = this.replicas > 1;
+    const files: { [file: string]: string } = {
+      'prometheus.yml': this.config._toYaml({
+        appendRelabels: this.shards > 1 ? shardRelabels(this.buckets[shard]) : undefined,
+        unshardedJobs: [SELF_JOB],
+        externalLabels: {
+          // Prometheus expands ${POD_NAME} from the container's environment (the downward API).
+          ...replicated ? { [this.replicaExternalLabel]: `\${${POD_NAME_ENV}}` } : {},
+          ...this.shardExternalLabels[shard],
+        },
+        // Alertmanager deduplicates the replicas' alerts only when they carry the same labels.
+        alertRelabels: replicated ? [Relabel.labelDrop({ regex: this.replicaExternalLabel })] : undefined,
+      }),
+    };
     const rules = this.config.rulesToYaml();
     if (rules !== undefined) files[this.config.ruleFile] = rules;
     return files;
+  }
+
+  /** What agent mode refuses, and the advice for shards. */
+  private modeProblems(): string[] {
+    const path = this.node.path;
+    if (this.mode === PrometheusMode.AGENT) {
+      const problems: string[] = [];
+      const fix = 'An agent scrapes and remote-writes only: evaluate rules and send alerts where the samples go (Mimir or Thanos ruler), or use PrometheusMode.SERVER';
+      const groups = this.config.ruleGroups.map((g) => g.name);
+      if (groups.length > 0) problems.push(problem(path, 'ruleGroups', 'must be empty in agent mode (Prometheus refuses rule_files)', groups, fix));
+      if (this.config._hasAlertmanagers()) {
+        problems.push(problem(path, 'alertmanagers', 'must be empty in agent mode (Prometheus refuses alerting)', 'an Alertmanager endpoint', fix));
+      }
+      if (this.config.remoteWrites.length === 0) {
+        problems.push(problem(path, 'remoteWrites', 'must name at least one remote write in agent mode (an agent only forwards)', [],
+          'Add a RemoteWrite to Mimir, Cortex, Thanos Receive or a Prometheus with the remote-write receiver'));
+      }
+      return problems;
+    }
+    if (this.shards > 1 && this.config.remoteWrites.length === 0) {
+      addWarning(this, `the ${this.shards} shards have no remote write: each holds part of the series, and no query sees them all. `
+        + 'Remote-write to Mimir, Cortex or Thanos Receive and query there.');
+    }
+    if (this.shards > 1 && this.config.ruleGroups.length > 0) {
+      addWarning(this, `each of the ${this.shards} shards evaluates every rule group over its own targets only: a rule that aggregates `
+        + 'across targets (sum, count, absent) sees part of the data. Evaluate such rules where the shards remote-write to (Mimir or Thanos ruler).');
+    }
+    return [];
+  }
+
+  /** 80% of a new claim (rounded down to a whole MiB), the retention size when none is given. */
+  private defaultRetentionSize(): Size | undefined {
+    const claim = this.storage._newClaim?.size;
+    if (!claim) return undefined;
+    return Size.mebibytes(Math.floor(claim.toMebibytes({ rounding: SizeRoundingBehavior.NONE }) * DEFAULT_RETENTION_SHARE));
   }
 
   /**
@@ -694,6 +949,11 @@ export class PrometheusStack extends Construct {
       }
     }
   }
+}
+
+/** A size as a Kubernetes quantity, for messages. */
+function sizeText(size: Size): string {
+  return toQuantity(size);
 }
 
 /** `--storage.tsdb.retention.size` takes base-2 units named KB, MB, GB, TB. */

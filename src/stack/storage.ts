@@ -4,6 +4,8 @@ import { Construct } from 'constructs';
 import { toQuantity } from './quantity';
 import { fail } from '../prometheus/validate';
 
+const quantity = (size: Size) => kplus.k8s.Quantity.fromString(toQuantity(size));
+
 /**
  * Options of `PrometheusStorage.emptyDir()`.
  */
@@ -44,9 +46,12 @@ export class PrometheusStorage {
   }
 
   /**
-   * A PersistentVolumeClaim created with the stack. The Deployment then uses the `Recreate`
-   * strategy (a ReadWriteOnce volume and the TSDB lock allow one pod at a time) and an
-   * `fsGroup`, so the non-root Prometheus user can write to the volume.
+   * A PersistentVolumeClaim for each Prometheus pod: Prometheus then runs as a StatefulSet
+   * whose `volumeClaimTemplates` create a claim `data-<statefulset>-<ordinal>` per pod (each
+   * replica and shard has its own), with an `fsGroup` so that the non-root Prometheus user can
+   * write to the volume. The claims outlive the StatefulSet; a later change of `size` or
+   * `storageClassName` is refused by the API server (claim templates cannot change), see the
+   * README on moving data.
    */
   public static persistentVolumeClaim(options: PersistentStorageOptions): PrometheusStorage {
     if (options.size.toMebibytes({ rounding: SizeRoundingBehavior.NONE }) < 1) {
@@ -56,8 +61,10 @@ export class PrometheusStorage {
   }
 
   /**
-   * A PersistentVolumeClaim that already exists in the stack's namespace; handled like
-   * `persistentVolumeClaim()`.
+   * A PersistentVolumeClaim that already exists in the stack's namespace, such as the claim an
+   * earlier version of this library created. Prometheus then runs as a Deployment of one pod
+   * with the `Recreate` strategy (a ReadWriteOnce volume and the TSDB lock allow one pod at a
+   * time); it cannot be shared by replicas or shards.
    *
    * @param claimName the name of the claim
    */
@@ -88,7 +95,6 @@ export class PrometheusStorage {
    * @internal
    */
   public _bind(scope: Construct, metadata: ApiObjectMetadata, name: string): kplus.k8s.Volume {
-    const quantity = (size: Size) => kplus.k8s.Quantity.fromString(toQuantity(size));
     let claimName = this._claimName;
     if (this._newClaim) {
       claimName = new kplus.k8s.KubePersistentVolumeClaim(scope, 'Storage', {
@@ -103,6 +109,23 @@ export class PrometheusStorage {
     return claimName
       ? { name, persistentVolumeClaim: { claimName } }
       : { name, emptyDir: this._sizeLimit ? { sizeLimit: quantity(this._sizeLimit) } : {} };
+  }
+
+  /**
+   * The claim template named `name` of a StatefulSet, for a new claim.
+   *
+   * @internal
+   */
+  public _claimTemplate(name: string, labels: { [key: string]: string }): kplus.k8s.KubePersistentVolumeClaimProps | undefined {
+    if (!this._newClaim) return undefined;
+    return {
+      metadata: { name, labels },
+      spec: {
+        accessModes: ['ReadWriteOnce'],
+        storageClassName: this._newClaim.storageClassName,
+        resources: { requests: { storage: quantity(this._newClaim.size) } },
+      },
+    };
   }
 
   /** Whether the data outlives the pod. */

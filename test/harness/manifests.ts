@@ -619,9 +619,11 @@ function semanticChecks(obj: JsonObject, apiVersion: string, kind: string, repor
   const podPath = builtinKinds().has(`${apiVersion}/${kind}`) ? POD_TEMPLATE_PATHS[kind] : undefined;
   if (podPath) {
     const podSpec = prop(obj, ...podPath);
-    // A StatefulSet's volumeClaimTemplates become volumes of its pods (one claim per pod).
-    const claims = kind === 'StatefulSet' ? prop(obj, 'spec', 'volumeClaimTemplates') : undefined;
-    const claimNames = Array.isArray(claims) ? claims.flatMap((c) => isObject(c) && typeof prop(c, 'metadata', 'name') === 'string' ? [prop(c, 'metadata', 'name') as string] : []) : [];
+    // A StatefulSet's claim templates are volumes of its pods: the controller adds them (the API
+    // server does not check its mounts against the pod's volumes, kubernetes/kubernetes
+    // pkg/apis/apps/validation/validation.go ValidatePodTemplateSpecForStatefulSet).
+    const claimTemplates = kind === 'StatefulSet' ? prop(obj, 'spec', 'volumeClaimTemplates') : undefined;
+    const claimNames = (Array.isArray(claimTemplates) ? claimTemplates : []).map((t) => prop(t, 'metadata', 'name')).filter((n): n is string => typeof n === 'string');
     if (isObject(podSpec)) checkPodSpec(podSpec, podPath.join('.'), report, claimNames);
     if (SELECTOR_MATCHES_TEMPLATE.has(kind)) {
       const selector = prop(obj, 'spec', 'selector');
@@ -856,9 +858,9 @@ function checkRbac(obj: JsonObject, kind: string, report: Report): void {
   }
 }
 
-function checkPodSpec(spec: JsonObject, at: string, report: Report, claimNames: string[] = []): void {
+function checkPodSpec(spec: JsonObject, at: string, report: Report, claimTemplateNames: string[] = []): void {
   const volumes = Array.isArray(spec.volumes) ? spec.volumes : [];
-  const volumeNames = new Set<string>(claimNames);
+  const volumeNames = new Set<string>(claimTemplateNames);
   volumes.forEach((v, i) => {
     const here = joinPath(joinPath(at, 'volumes'), i);
     if (!isObject(v)) return;

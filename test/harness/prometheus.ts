@@ -6,6 +6,7 @@
  * whatever is left, so a failing test never leaves a Prometheus behind.
  */
 import { ChildProcess, spawn } from 'child_process';
+import * as fs from 'fs';
 import * as http from 'http';
 import * as net from 'net';
 import * as path from 'path';
@@ -79,6 +80,35 @@ export interface StartPrometheusOptions {
   readonly extraArgs?: string[];
   /** How long to wait for /-/ready. @default 30000 */
   readonly readyTimeoutMs?: number;
+  /**
+   * The configuration file, relative to the working directory, for a layout made by `prepare`
+   * (such as a kubelet-style ConfigMap directory); `configYaml` is then not written.
+   * @default 'prometheus.yml'
+   */
+  readonly configFile?: string;
+  /** Called with the working directory before Prometheus starts (after `extraFiles` are written). */
+  readonly prepare?: (dir: string) => void;
+  /**
+   * The storage flag pointing at `<dir>/data`: agent mode refuses `--storage.tsdb.path`.
+   * @default '--storage.tsdb.path'
+   */
+  readonly storageFlag?: string;
+  /** More environment variables of the process. */
+  readonly env?: Record<string, string>;
+  /**
+   * Run as this user and group, without any capability (as in a pod of the restricted Pod
+   * Security Standard), when the tests run as root; the working directory is given to them.
+   * @default - the test's own user
+   */
+  readonly user?: number;
+}
+
+/** The command that runs `binary args` as `user` with no capabilities (setpriv, util-linux), when root. */
+export function asUser(user: number | undefined, binary: string, args: string[]): [string, string[]] {
+  if (user === undefined || process.getuid?.() !== 0) return [binary, args];
+  const setpriv = '/usr/bin/setpriv';
+  if (!fs.existsSync(setpriv)) throw new Error('asUser: /usr/bin/setpriv not found: install util-linux');
+  return [setpriv, [`--reuid=${user}`, `--regid=${user}`, '--clear-groups', '--inh-caps=-all', '--bounding-set=-all', binary, ...args]];
 }
 
 /** A process started by `spawnTracked`. */
@@ -131,7 +161,7 @@ function signalGroup(t: Tracked, signal: NodeJS.Signals): void {
 }
 
 /** Starts `binary args` under the supervisor and tracks it (the harness's other servers use it too). */
-export function spawnTracked(name: string, binary: string, args: string[], cwd?: string): Tracked {
+export function spawnTracked(name: string, binary: string, args: string[], cwd?: string, env?: Record<string, string>): Tracked {
   if (!exitHookInstalled) {
     exitHookInstalled = true;
     // Effective outside jest (plain node scripts); inside jest the supervisor does the job.
@@ -141,6 +171,7 @@ export function spawnTracked(name: string, binary: string, args: string[], cwd?:
   }
   const child = spawn('/bin/sh', ['-c', SUPERVISOR, `harness-${name}`, binary, ...args], {
     cwd,
+    env: env ? { ...process.env, ...env } : undefined,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -199,6 +230,15 @@ export async function stopAll(): Promise<void> {
 const jestAfterAll = (globalThis as { afterAll?: (fn: () => Promise<void>) => void }).afterAll;
 if (typeof jestAfterAll === 'function') jestAfterAll(stopAll);
 
+function chownTree(dir: string, user: number): void {
+  fs.lchownSync(dir, user, user);
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    if (entry.isDirectory()) chownTree(p, user);
+    else fs.lchownSync(p, user, user);
+  }
+}
+
 export function tail(text: string, lines = 40): string {
   return text.trimEnd().split('\n').slice(-lines).join('\n');
 }
@@ -226,17 +266,20 @@ async function getText(url: string, timeoutMs = 5_000): Promise<{ status: number
 export async function startPrometheus(configYaml: string, opts: StartPrometheusOptions = {}): Promise<RunningPrometheus> {
   const binary = requireTool('prometheus');
   const dir = makeTempDir('prometheus-');
-  writeFiles(dir, { 'prometheus.yml': configYaml, ...(opts.extraFiles ?? {}) });
+  writeFiles(dir, { ...opts.configFile ? {} : { 'prometheus.yml': configYaml }, ...(opts.extraFiles ?? {}) });
+  opts.prepare?.(dir);
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const args = [
-    `--config.file=${path.join(dir, 'prometheus.yml')}`,
-    `--storage.tsdb.path=${path.join(dir, 'data')}`,
+    `--config.file=${path.join(dir, opts.configFile ?? 'prometheus.yml')}`,
+    `${opts.storageFlag ?? '--storage.tsdb.path'}=${path.join(dir, 'data')}`,
     `--web.listen-address=127.0.0.1:${port}`,
     '--log.level=info',
     ...(opts.extraArgs ?? []),
   ];
-  const t = spawnTracked('prometheus', binary, args, dir);
+  if (opts.user !== undefined && process.getuid?.() === 0) chownTree(dir, opts.user);
+  const [command, commandArgs] = asUser(opts.user, binary, args);
+  const t = spawnTracked('prometheus', command, commandArgs, dir, opts.env);
 
   let stopped = false;
   const stop = async () => {

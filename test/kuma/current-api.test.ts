@@ -114,7 +114,7 @@ describe('Kuma 2.12 targets proxies by Dataplane labels', () => {
     // Prometheus's own permission targets its pods: the stack's selector labels and namespace.
     const access = findObject(objects, 'MeshTrafficPermission');
     expect(access.spec.targetRef.labels).toEqual({ ...stack.selectorLabels, 'k8s.kuma.io/namespace': 'kuma-metrics' });
-    const pod = findObject(objects, 'Deployment', stack.deployment.name).spec.template.metadata.labels;
+    const pod = findObject(objects, 'Deployment', stack.deployment!.name).spec.template.metadata.labels;
     expect(selectorMatches({ matchLabels: stack.selectorLabels }, pod)).toBe(true);
   });
 

@@ -155,6 +155,8 @@ describe('examples/kuma-mesh', () => {
     const pod = findObject(out.objects, 'Deployment').spec.template.spec;
     expect(pod.containers.map((c: any) => `${c.name} ${c.image}`)).toEqual([
       'prometheus quay.io/prometheus/prometheus:v2.28.1',
+      // 2.x reloads its configuration on the reloader's signal.
+      'config-reloader quay.io/prometheus/prometheus:v2.28.1',
       'kuma-prometheus-sd docker.io/kumahq/kuma-prometheus-sd:1.8.8',
     ]);
   });

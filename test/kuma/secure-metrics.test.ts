@@ -124,7 +124,7 @@ describe('secure metrics with the legacy API', () => {
 
   test('the Prometheus pod joins the mesh: injection and mesh labels, direct access, the ServiceAccount token', () => {
     const { out, stack } = documentSetup();
-    const pod = findObject(out.objects, 'Deployment', stack.deployment.name).spec.template;
+    const pod = findObject(out.objects, 'Deployment', stack.deployment!.name).spec.template;
     expect(pod.metadata.labels).toMatchObject({ 'kuma.io/sidecar-injection': 'enabled', 'kuma.io/mesh': 'default' });
     expect(pod.metadata.annotations).toMatchObject({ 'kuma.io/direct-access-services': '*' });
     expect(pod.spec.automountServiceAccountToken).toBe(true);
@@ -214,10 +214,10 @@ describe('federation', () => {
     const mesh = new KumaMetricsMesh(chart, 'kuma', { stack, mtls: ca, secureMetrics: true });
     mesh.federateTo(central);
     const { objects } = synthKuma(chart);
-    const pod = findObject(objects, 'Deployment', central.deployment.name).spec.template;
+    const pod = findObject(objects, 'Deployment', central.deployment!.name).spec.template;
     expect(pod.metadata.labels).toMatchObject({ 'kuma.io/sidecar-injection': 'enabled', 'kuma.io/mesh': 'default' });
     // It scrapes one Service, not the proxies: no direct access.
-    expect(pod.metadata.annotations).not.toHaveProperty(['kuma.io/direct-access-services']);
+    expect(pod.metadata.annotations ?? {}).not.toHaveProperty(['kuma.io/direct-access-services']);
     expect(permission(objects, 'PrometheusAccess').spec.sources)
       .toEqual([{ match: { 'kuma.io/service': `${central.serviceName}_monitoring_svc_9090` } }]);
   });

@@ -40,6 +40,8 @@ describe('zero config', () => {
       '--config.file=/etc/prometheus/config/prometheus.yml',
       '--storage.tsdb.path=/prometheus',
       '--storage.tsdb.retention.time=15d',
+      '--enable-feature=auto-reload-config',
+      '--config.auto-reload-interval=30s',
       '--web.listen-address=:9090',
     ]);
     expect(c.args.some((a: string) => /^-[a-z]/.test(a))).toBe(false);
@@ -149,18 +151,42 @@ describe('props', () => {
     expect(args).toContain('--storage.tsdb.retention.size=45GB');
   });
 
-  test('a persistent volume claim brings Recreate and fsGroup', () => {
+  test('a persistent volume claim runs a StatefulSet with a claim template, fsGroup and a retention size within the volume', () => {
     const chart = newChart();
-    new PrometheusStack(chart, 'prometheus', {
+    const stack = new PrometheusStack(chart, 'prometheus', {
       storage: PrometheusStorage.persistentVolumeClaim({ size: Size.gibibytes(50), storageClassName: 'fast' }),
     });
     const { objects } = synthAndCheck(chart);
-    const pvc = findObject(objects, 'PersistentVolumeClaim');
-    expect(pvc.spec).toEqual({ accessModes: ['ReadWriteOnce'], storageClassName: 'fast', resources: { requests: { storage: '50Gi' } } });
-    const deployment = findObject(objects, 'Deployment');
-    expect(deployment.spec.strategy).toEqual({ type: 'Recreate' });
-    expect(deployment.spec.template.spec.securityContext).toMatchObject({ fsGroup: 65534, fsGroupChangePolicy: 'OnRootMismatch' });
-    expect(deployment.spec.template.spec.volumes).toContainEqual({ name: 'data', persistentVolumeClaim: { claimName: pvc.metadata.name } });
+    expect(findObjects(objects, 'PersistentVolumeClaim')).toHaveLength(0);
+    expect(findObjects(objects, 'Deployment')).toHaveLength(0);
+    const sts = findObject(objects, 'StatefulSet');
+    expect(stack.statefulSets.map((s) => s.name)).toEqual([sts.metadata.name]);
+    expect(stack.deployment).toBeUndefined();
+    expect(sts.spec.serviceName).toBe(stack.serviceName);
+    expect(sts.spec.replicas).toBe(1);
+    expect(sts.spec.volumeClaimTemplates).toEqual([{
+      metadata: { name: 'data', labels: { ...stack.selectorLabels, 'prometheus.io/shard': '0' } },
+      spec: { accessModes: ['ReadWriteOnce'], storageClassName: 'fast', resources: { requests: { storage: '50Gi' } } },
+    }]);
+    const pod = sts.spec.template.spec;
+    expect(pod.securityContext).toMatchObject({ fsGroup: 65534, fsGroupChangePolicy: 'OnRootMismatch' });
+    expect(pod.volumes.map((v: any) => v.name)).toEqual(['config']);
+    expect(pod.containers[0].volumeMounts).toContainEqual({ name: 'data', mountPath: '/prometheus' });
+    // 80% of the claim: old blocks go before the volume is full.
+    expect(pod.containers[0].args).toContain('--storage.tsdb.retention.size=40GB');
+    // One replica, no disruption budget (it could never be honoured).
+    expect(findObjects(objects, 'PodDisruptionBudget')).toHaveLength(0);
+  });
+
+  test('a retention size is kept when it fits the claim, and fails when it does not', () => {
+    const chart = newChart();
+    new PrometheusStack(chart, 'prometheus', {
+      storage: PrometheusStorage.persistentVolumeClaim({ size: Size.gibibytes(50) }), retentionSize: Size.gibibytes(45),
+    });
+    expect(findObject(synthAndCheck(chart).objects, 'StatefulSet').spec.template.spec.containers[0].args).toContain('--storage.tsdb.retention.size=45GB');
+    expectError(() => new PrometheusStack(newChart(), 'prometheus', {
+      storage: PrometheusStorage.persistentVolumeClaim({ size: Size.gibibytes(50) }), retentionSize: Size.gibibytes(60),
+    }), "test/prometheus: 'retentionSize' must fit the volume (50Gi): Prometheus would fill it and stop, got '60Gi'", 'Make retentionSize smaller');
   });
 
   test('an existing claim', () => {
@@ -350,15 +376,13 @@ describe('RBAC derived from discovery', () => {
 });
 
 describe('configuration lifecycle', () => {
-  test('jobs added after the stack was created are rendered, and roll the pods', () => {
+  test('jobs added after the stack was created are rendered, and leave the pod alone', () => {
     const chart = newChart();
     const stack = new PrometheusStack(chart, 'prometheus');
-    const before = findObject(Testing.synth(chart), 'Deployment').spec.template.metadata.annotations['checksum/config'];
+    const before = findObject(Testing.synth(chart), 'Deployment').spec.template;
     stack.addScrapeJob(new ScrapeJob({ jobName: 'late', discovery: [ServiceDiscovery.staticTargets({ targets: ['late:80'] })] }));
     const out = synthAndCheck(chart);
-    const after = findObject(out.objects, 'Deployment').spec.template.metadata.annotations['checksum/config'];
-    expect(after).toMatch(/^[0-9a-f]{64}$/);
-    expect(after).not.toBe(before);
+    expect(findObject(out.objects, 'Deployment').spec.template).toEqual(before);
     expect(jobNamed(onlyConfig(out), 'late').static_configs).toEqual([{ targets: ['late:80'] }]);
   });
 
@@ -420,7 +444,7 @@ describe('extending the Prometheus pod', () => {
     stack.podMetadata.addLabel('team', 'platform');
     const deployment = findObject(synthAndCheck(chart).objects, 'Deployment');
     const pod = deployment.spec.template;
-    expect(pod.metadata.annotations).toEqual({ 'kuma.io/sidecar-injection': 'enabled', 'checksum/config': expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(pod.metadata.annotations).toEqual({ 'kuma.io/sidecar-injection': 'enabled' });
     expect(pod.metadata.labels).toMatchObject({ team: 'platform', ...stack.selectorLabels });
     expect(pod.spec.containers.map((c: any) => c.name)).toEqual(['prometheus', 'sd-writer']);
     expect(pod.spec.containers[0].volumeMounts).toContainEqual({ name: 'sd-files', mountPath: '/var/run/sd', readOnly: true });
