@@ -106,25 +106,39 @@ const STRUCTS: { [name: string]: GoStruct } = {
 // `<Name()>_sd_configs`, and Name() is "kubernetes" (discovery/kubernetes/kubernetes.go), "kuma"
 // (discovery/xds/kuma.go) and "file" (discovery/file/file.go).
 const TARGET_GROUP = ['targets', 'labels'];
-const DISCOVERY: { [key: string]: { struct: string; file: string } } = {
-  static_configs: { struct: 'TargetGroup', file: 'discovery/registry.go' },
-  kubernetes_sd_configs: { struct: 'KubernetesSDConfig', file: 'discovery/kubernetes/kubernetes.go' },
-  kuma_sd_configs: { struct: 'KumaSDConfig', file: 'discovery/xds/kuma.go' },
-  file_sd_configs: { struct: 'FileSDConfig', file: 'discovery/file/file.go' },
+const DISCOVERY: { [key: string]: string } = {
+  static_configs: 'TargetGroup',
+  kubernetes_sd_configs: 'KubernetesSDConfig',
+  kuma_sd_configs: 'KumaSDConfig',
+  file_sd_configs: 'FileSDConfig',
 };
 
 /** What each field holds: a struct, or 'map' (keys are the user's: label names, header names, URL parameters). */
 const CHILDREN: { [field: string]: string } = {
-  'Config.global': 'GlobalConfig', 'Config.scrape_configs': 'ScrapeConfig', 'Config.alerting': 'AlertingConfig',
-  'Config.remote_write': 'RemoteWriteConfig', 'GlobalConfig.external_labels': 'map', 'ScrapeConfig.params': 'map',
-  'ScrapeConfig.relabel_configs': 'RelabelConfig', 'ScrapeConfig.metric_relabel_configs': 'RelabelConfig',
-  'AlertingConfig.alertmanagers': 'AlertmanagerConfig', 'AlertingConfig.alert_relabel_configs': 'RelabelConfig',
-  'AlertmanagerConfig.relabel_configs': 'RelabelConfig', 'AlertmanagerConfig.alert_relabel_configs': 'RelabelConfig',
-  'RemoteWriteConfig.headers': 'map', 'RemoteWriteConfig.write_relabel_configs': 'RelabelConfig',
-  'HTTPClientConfig.basic_auth': 'BasicAuth', 'KubernetesSDConfig.namespaces': 'NamespaceDiscovery',
-  'KubernetesSDConfig.selectors': 'SelectorConfig', 'KubernetesSDConfig.attach_metadata': 'AttachMetadataConfig',
-  'TargetGroup.labels': 'map', 'RuleGroups.groups': 'RuleGroup', 'RuleGroup.rules': 'Rule', 'RuleGroup.labels': 'map',
-  'Rule.labels': 'map', 'Rule.annotations': 'map',
+  'Config.global': 'GlobalConfig',
+  'Config.scrape_configs': 'ScrapeConfig',
+  'Config.alerting': 'AlertingConfig',
+  'Config.remote_write': 'RemoteWriteConfig',
+  'GlobalConfig.external_labels': 'map',
+  'ScrapeConfig.params': 'map',
+  'ScrapeConfig.relabel_configs': 'RelabelConfig',
+  'ScrapeConfig.metric_relabel_configs': 'RelabelConfig',
+  'AlertingConfig.alertmanagers': 'AlertmanagerConfig',
+  'AlertingConfig.alert_relabel_configs': 'RelabelConfig',
+  'AlertmanagerConfig.relabel_configs': 'RelabelConfig',
+  'AlertmanagerConfig.alert_relabel_configs': 'RelabelConfig',
+  'RemoteWriteConfig.headers': 'map',
+  'RemoteWriteConfig.write_relabel_configs': 'RelabelConfig',
+  'HTTPClientConfig.basic_auth': 'BasicAuth',
+  'KubernetesSDConfig.namespaces': 'NamespaceDiscovery',
+  'KubernetesSDConfig.selectors': 'SelectorConfig',
+  'KubernetesSDConfig.attach_metadata': 'AttachMetadataConfig',
+  'TargetGroup.labels': 'map',
+  'RuleGroups.groups': 'RuleGroup',
+  'RuleGroup.rules': 'Rule',
+  'RuleGroup.labels': 'map',
+  'Rule.labels': 'map',
+  'Rule.annotations': 'map',
 };
 
 /** The fields of a struct, its inlined structs' and its discovery keys, each with the struct it belongs to. */
@@ -146,7 +160,7 @@ function unknownFields(value: unknown, struct: string, at: string): string[] {
   return Object.entries(value as object).flatMap(([key, child]) => {
     const where = at ? `${at}.${key}` : key;
     if (!(key in fields)) return [`${where}: not a field of ${struct} (${STRUCTS[struct]?.file ?? 'targetgroup.go'})`];
-    const holds = DISCOVERY[key]?.struct ?? CHILDREN[`${fields[key]}.${key}`];
+    const holds = DISCOVERY[key] ?? CHILDREN[`${fields[key]}.${key}`];
     if (holds === 'map') return [];
     if (holds) return unknownFields(child, holds, where);
     return child !== null && typeof child === 'object' && !Array.isArray(child) ? [`${where}: a struct this test does not model`] : [];
@@ -196,8 +210,10 @@ describe('the fields of prometheus.yml and the rule files', () => {
   test('the check finds a field that is not there, in a discovery block promtool cannot check', () => {
     const config = {
       scrape_configs: [{
-        job_name: 'k', kubernetes_sd_configs: [{ role: 'pod', namespace: { names: ['a'] } }],
-        kuma_sd_configs: [{ server: 'http://cp:5676', refresh: '30s' }], relabel_configs: [{ action: 'keep', source_label: ['a'] }],
+        job_name: 'k',
+        kubernetes_sd_configs: [{ role: 'pod', namespace: { names: ['a'] } }],
+        kuma_sd_configs: [{ server: 'http://cp:5676', refresh: '30s' }],
+        relabel_configs: [{ action: 'keep', source_label: ['a'] }],
       }],
       remote_write: [{ url: 'http://m', basic_auth: { username: 'u', password_file: '/p' }, header: { a: 'b' } }],
     };
