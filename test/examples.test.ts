@@ -179,7 +179,7 @@ describe('examples/prometheus-config', () => {
 
 /** The dashboard JSONs of the Grafana dashboard ConfigMaps, in order. */
 function provisionedDashboards(objects: any[]): any[] {
-  return objects.filter((o) => o.kind === 'ConfigMap' && o.metadata.labels?.['grafana.com/dashboard'] === '1')
+  return objects.filter((o) => o.kind === 'ConfigMap' && o.metadata.labels?.['cdk8s-prometheus-monitoring/dashboard'] === '1')
     .map((o) => JSON.parse(o.data['dashboard.json']));
 }
 

@@ -606,8 +606,10 @@ export class Grafana extends Construct {
 
   /** A ConfigMap for one dashboard, its JSON rendered at synthesis. */
   private provision(id: string, produce: () => Dashboard): void {
+    // Marks the dashboard ConfigMaps (Grafana mounts them itself; no sidecar looks for them). The
+    // key is under the library's own prefix: Grafana defines no label of that kind.
     const configMap = new k8s.KubeConfigMap(this, id, {
-      metadata: { ...this.metadata, labels: { ...this.metadata.labels, 'grafana.com/dashboard': '1' } },
+      metadata: { ...this.metadata, labels: { ...this.metadata.labels, 'cdk8s-prometheus-monitoring/dashboard': '1' } },
       data: Lazy.any({
         produce: () => {
           const dashboard = produce();

@@ -10,7 +10,7 @@ import { findObject, findObjects } from '../harness';
 import { expectError, jobNamed, newChart, onlyConfig, synthAndCheck } from '../util';
 
 const PATH = 'test/prometheus/Grafana';
-const DASHBOARD_LABEL = 'grafana.com/dashboard';
+const DASHBOARD_LABEL = 'cdk8s-prometheus-monitoring/dashboard';
 
 interface Built {
   readonly chart: Chart;
