@@ -35,7 +35,8 @@ const k8s = kplus.k8s;
 /** The self-monitoring job: every server scrapes itself, whatever its shard. */
 const SELF_JOB = 'prometheus';
 /** The pod label that tells the shards of a stack apart. */
-const SHARD_LABEL = 'prometheus.io/shard';
+// The library's own label (prometheus.io/* belongs to the annotations Prometheus's helm chart reads).
+const SHARD_LABEL = 'cdk8s-prometheus-monitoring/shard';
 /** The share of a new claim the TSDB may fill when `retentionSize` is unset. */
 const DEFAULT_RETENTION_SHARE = 0.8;
 

@@ -165,7 +165,7 @@ describe('props', () => {
     expect(sts.spec.serviceName).toBe(stack.serviceName);
     expect(sts.spec.replicas).toBe(1);
     expect(sts.spec.volumeClaimTemplates).toEqual([{
-      metadata: { name: 'data', labels: { ...stack.selectorLabels, 'prometheus.io/shard': '0' } },
+      metadata: { name: 'data', labels: { ...stack.selectorLabels, 'cdk8s-prometheus-monitoring/shard': '0' } },
       spec: { accessModes: ['ReadWriteOnce'], storageClassName: 'fast', resources: { requests: { storage: '50Gi' } } },
     }]);
     const pod = sts.spec.template.spec;

@@ -182,7 +182,7 @@ describe('high availability', () => {
 
   test('a disruption budget of one pod, soft anti-affinity by node and a soft spread over zones', () => {
     const { objects, stack } = ha();
-    const selector = { ...stack.selectorLabels, 'prometheus.io/shard': '0' };
+    const selector = { ...stack.selectorLabels, 'cdk8s-prometheus-monitoring/shard': '0' };
     const pdb = findObject(objects, 'PodDisruptionBudget');
     expect(pdb.apiVersion).toBe('policy/v1');
     expect(pdb.spec).toEqual({ maxUnavailable: 1, selector: { matchLabels: selector } });
@@ -297,7 +297,7 @@ describe('sharding', () => {
     const owned = shardBuckets(3);
     stack.statefulSets.forEach((sts, shard) => {
       const obj = findObject(objects, 'StatefulSet', sts.name);
-      expect(obj.spec.selector.matchLabels).toEqual({ ...stack.selectorLabels, 'prometheus.io/shard': String(shard) });
+      expect(obj.spec.selector.matchLabels).toEqual({ ...stack.selectorLabels, 'cdk8s-prometheus-monitoring/shard': String(shard) });
       const configMap = obj.spec.template.spec.volumes.find((v: any) => v.name === 'config').configMap.name;
       expect(configMap).toBe(stack.shardConfigMapNames[shard]);
       const config = prometheusConfigs[configMap];
@@ -330,7 +330,7 @@ describe('sharding', () => {
   test('shards with replicas: a disruption budget per shard, anti-affinity within the shard', () => {
     const { objects } = synth({ shards: 2, replicas: 2, remoteWrites });
     const pdbs = findObjects(objects, 'PodDisruptionBudget');
-    expect(pdbs.map((p) => p.spec.selector.matchLabels['prometheus.io/shard'])).toEqual(['0', '1']);
+    expect(pdbs.map((p) => p.spec.selector.matchLabels['cdk8s-prometheus-monitoring/shard'])).toEqual(['0', '1']);
     for (const sts of findObjects(objects, 'StatefulSet')) {
       const term = sts.spec.template.spec.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].podAffinityTerm;
       expect(term.labelSelector.matchLabels).toEqual(sts.spec.selector.matchLabels);

@@ -30,7 +30,7 @@ const PROMETHEUS_IO = ['scrape', 'scrape_slow', 'scheme', 'path', 'port'];
 // roll a pod when its configuration changes), Kubernetes' recommended labels, and labels users
 // give in the examples (the ServiceMonitor's `release`, the seed's Namespace `component`, the
 // weave-net DaemonSet's upstream `name`, the Namespace's `kubernetes.io/metadata.name`).
-const OWN = ['checksum/config', 'checksum/provisioning', 'cdk8s-prometheus-monitoring/service', 'cdk8s-prometheus-monitoring/dashboard',
+const OWN = ['checksum/config', 'checksum/provisioning', 'cdk8s-prometheus-monitoring/service', 'cdk8s-prometheus-monitoring/shard', 'cdk8s-prometheus-monitoring/dashboard',
   'cdk8s.io/metadata.addr', 'app.kubernetes.io/name', 'app.kubernetes.io/instance', 'app.kubernetes.io/component',
   'kubernetes.io/metadata.name', 'release', 'component', 'name', 'app', 'tier'];
 

@@ -183,8 +183,9 @@ describe('the Prometheus server flags', () => {
     const containers = exampleContainers().filter((c) => c.container.name === 'prometheus');
     expect(containers.length).toBeGreaterThan(0);
     const args = containers.flatMap((c) => c.container.args ?? []);
-    expect(new Set(flagNames(args))).toEqual(new Set(['--config.file', '--storage.tsdb.path', '--storage.tsdb.retention.size',
-      '--storage.tsdb.retention.time', '--web.enable-lifecycle', '--web.listen-address']));
+    expect(new Set(flagNames(args))).toEqual(new Set(['--config.auto-reload-interval', '--config.file', '--enable-feature',
+      '--storage.tsdb.path', '--storage.tsdb.retention.size', '--storage.tsdb.retention.time', '--web.enable-lifecycle',
+      '--web.listen-address']));
     expect(unknownFlags(args)).toEqual([]);
   });
 
