@@ -8,7 +8,9 @@
 // fail with the path, the prop, what was given and the fix.
 import { ApiObjectMetadataDefinition } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { fail } from './prometheus/validate';
+import { describe, fail } from './shape';
+
+export { describe } from './shape';
 
 /** Label equality pairs. */
 export type Labels = { [key: string]: string };
@@ -71,16 +73,6 @@ export interface PlusSecret {
 }
 
 type Loose = { [key: string]: any };
-
-/** What an argument is, for an error message: its construct path and class, or its type. */
-export function describe(x: unknown): string {
-  if (x === null || x === undefined) return String(x);
-  if (typeof x !== 'object') return `a ${typeof x}`;
-  const o = x as Loose;
-  const type = o.constructor?.name ?? 'Object';
-  const path = o.node?.path;
-  return typeof path === 'string' ? `${path || '(the app)'} (${type})` : `an object of class ${type}`;
-}
 
 const isFunction = (x: unknown, name: string) => x !== null && typeof x === 'object' && typeof (x as Loose)[name] === 'function';
 const isMetadata = (m: unknown) => isFunction(m, 'addAnnotation') && isFunction(m, 'getLabel');

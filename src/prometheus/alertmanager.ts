@@ -1,7 +1,9 @@
 import { Duration } from 'cdk8s';
 import { Authentication, Credential, TlsOptions } from './credential';
 import { cleartextAuthWarning, httpClientCredentials, renderHttpClient } from './http-client';
+import { DISCOVERY_FIX, RELABEL_FIX } from './fixes';
 import { Relabel } from './relabel';
+import { checkEnum, checkInstances, checkStruct, requireProp } from '../shape';
 import { Scheme } from './scrape-job';
 import { KubernetesWatch, ServiceDiscovery } from './service-discovery';
 import { checkHttpPath, compact, fail, promDuration } from './validate';
@@ -64,6 +66,10 @@ export class AlertmanagerEndpoint {
 
   constructor(props: AlertmanagerEndpointProps) {
     const where = 'AlertmanagerEndpoint';
+    checkStruct(where, 'props', props, true);
+    checkInstances(where, 'discovery', requireProp(where, 'discovery', props.discovery, DISCOVERY_FIX), ServiceDiscovery, DISCOVERY_FIX);
+    checkEnum(where, 'scheme', props.scheme, Scheme, 'Scheme');
+    checkInstances(where, 'relabelConfigs', props.relabelConfigs, Relabel, RELABEL_FIX);
     if (props.discovery.length === 0) {
       fail(where, 'discovery', 'must have at least one target source', []);
     }

@@ -1,4 +1,5 @@
 import { checkHttpPath, fail } from './validate';
+import { checkArray, requireProp } from '../shape';
 
 /**
  * A permission that a scrape (not its discovery) needs from the Kubernetes API server: the
@@ -32,6 +33,7 @@ export class KubernetesApiAccess {
    * @param urls absolute paths
    */
   public static nonResourceUrls(urls: string[]): KubernetesApiAccess {
+    checkArray('KubernetesApiAccess.nonResourceUrls', 'urls', requireProp('KubernetesApiAccess.nonResourceUrls', 'urls', urls));
     if (urls.length === 0) fail('KubernetesApiAccess.nonResourceUrls', 'urls', 'must list at least one path', urls);
     urls.forEach((u, i) => checkHttpPath('KubernetesApiAccess.nonResourceUrls', `urls[${i}]`, u));
     return new KubernetesApiAccess(undefined, [...urls]);

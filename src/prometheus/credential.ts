@@ -1,4 +1,8 @@
-import { checkAbsolutePath, checkNonEmpty, compact, fail, checkUrl } from './validate';
+import { IConstruct } from 'constructs';
+import { CREDENTIAL_FIX } from './fixes';
+import { checkAbsolutePath, checkDnsSubdomain, checkNonEmpty, compact, fail, checkUrl } from './validate';
+import { asSecret } from '../plus';
+import { checkString, checkStringArray, checkStringMap, checkStruct } from '../shape';
 
 /**
  * Where mounted Secrets appear in the Prometheus container: one directory per Secret,
@@ -55,13 +59,25 @@ export class Credential {
    */
   public static fromSecret(secretName: string, key: string): Credential {
     const where = 'Credential.fromSecret';
-    if (secretName.length > 253 || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(secretName)) {
-      fail(where, 'secretName', 'must be a DNS-1123 subdomain (a Kubernetes Secret name)', secretName);
-    }
-    if (!/^[-._a-zA-Z0-9]+$/.test(key) || key === '.' || key === '..') {
-      fail(where, 'key', 'must be a Secret data key (alphanumerics, \'-\', \'_\' or \'.\')', key);
-    }
-    return new Credential(`${SECRETS_MOUNT_PATH}/${secretName}/${key}`, secretName, key);
+    checkString(where, 'secretName', secretName, 'For a cdk8s-plus Secret object, use Credential.fromSecretObject(secret, key)');
+    checkDnsSubdomain(where, 'secretName', secretName);
+    return new Credential(`${SECRETS_MOUNT_PATH}/${secretName}/${checkSecretKey(where, key)}`, secretName, key);
+  }
+
+  /**
+   * A key of a cdk8s-plus Secret of any cdk8s-plus version (a `Secret`, or
+   * `Secret.fromSecretName()`) in the namespace of the Prometheus server.
+   *
+   * The same as `fromSecret(secret.name, key)`: `PrometheusStack` mounts the Secret read-only at
+   * `/etc/prometheus/secrets/<secret name>` and Prometheus reads the key's file there.
+   *
+   * @param secret the cdk8s-plus Secret
+   * @param key key in the Secret's data
+   */
+  public static fromSecretObject(secret: IConstruct, key: string): Credential {
+    const where = 'Credential.fromSecretObject';
+    const plus = asSecret(where, 'secret', secret, 'Use Credential.fromSecret(secretName, key) for a Secret given by name');
+    return new Credential(`${SECRETS_MOUNT_PATH}/${plus.name}/${checkSecretKey(where, key)}`, plus.name, key);
   }
 
   /** The absolute path of the file Prometheus reads. */
@@ -152,6 +168,7 @@ export class Authentication {
   /** Basic authentication (`basic_auth` with `password_file`). */
   public static basic(options: BasicAuthOptions): Authentication {
     const where = 'Authentication.basic';
+    checkStruct(where, 'options', options, true);
     if (options.username !== undefined && typeof options.username !== 'string') {
       fail(where, 'username', 'must be a string', options.username);
     }
@@ -162,7 +179,8 @@ export class Authentication {
 
   /** An `Authorization` header (`authorization` with `credentials_file`), a bearer token by default. */
   public static authorization(options: AuthorizationOptions): Authentication {
-    const type = options.credentialsType ?? 'Bearer';
+    checkStruct('Authentication.authorization', 'options', options, true);
+    const type = checkString('Authentication.authorization', 'credentialsType', options.credentialsType) ?? 'Bearer';
     if (!/^[A-Za-z][A-Za-z0-9!#$%&'*+.^_`|~-]*$/.test(type)) {
       fail('Authentication.authorization', 'credentialsType', 'must be an HTTP authentication scheme such as Bearer', type);
     }
@@ -175,7 +193,10 @@ export class Authentication {
 
   /** OAuth 2.0 client credentials (`oauth2` with `client_secret_file`). */
   public static oauth2(options: OAuth2Options): Authentication {
+    checkStruct('Authentication.oauth2', 'options', options, true);
     checkNonEmpty('Authentication.oauth2', 'clientId', options.clientId);
+    checkStringArray('Authentication.oauth2', 'scopes', options.scopes);
+    checkStringMap('Authentication.oauth2', 'endpointParams', options.endpointParams);
     checkUrl('Authentication.oauth2', 'tokenUrl', options.tokenUrl);
     checkCredential('Authentication.oauth2', 'clientSecret', options.clientSecret);
     return new Authentication('oauth2', compact({
@@ -224,6 +245,15 @@ export class Authentication {
   }
 }
 
+/** A key of a Secret's data. */
+function checkSecretKey(where: string, key: string): string {
+  checkString(where, 'key', key);
+  if (!/^[-._a-zA-Z0-9]+$/.test(key) || key === '.' || key === '..') {
+    fail(where, 'key', 'must be a Secret data key (alphanumerics, \'-\', \'_\' or \'.\')', key);
+  }
+  return key;
+}
+
 /**
  * A secret must be a Credential (a file): from JavaScript, or copied from a prometheus.yml such
  * as `basic_auth: { password: <token> }`, a plain string would otherwise vanish from the output.
@@ -232,7 +262,7 @@ function checkCredential(where: string, prop: string, value: unknown): void {
   if (!(value instanceof Credential)) {
     fail(where, prop, 'must be a Credential read from a file (secrets are never written into prometheus.yml)',
       typeof value === 'string' ? '<redacted>' : value,
-      'Use Credential.fromSecret(secretName, key), or Credential.fromFile(path)');
+      CREDENTIAL_FIX);
   }
 }
 

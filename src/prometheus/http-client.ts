@@ -1,9 +1,22 @@
 // HTTP client settings (authentication, TLS) shared by scrape jobs, remote write and Alertmanagers. Not exported.
-import { Authentication, Credential, TlsOptions } from './credential';
+import { Authentication, Credential, TlsOptions, TlsVersion } from './credential';
+import { AUTH_FIX, CREDENTIAL_FIX } from './fixes';
 import { compact, fail } from './validate';
+import { checkBoolean, checkEnum, checkInstance, checkString, checkStruct } from '../shape';
+
+/** The shape of `tls`: Credentials, a server name, a TlsVersion, a flag. */
+export function checkTls(where: string, tls: TlsOptions | undefined): void {
+  checkStruct(where, 'tls', tls);
+  if (!tls) return;
+  for (const key of ['ca', 'cert', 'key'] as const) checkInstance(where, `tls.${key}`, tls[key], Credential, CREDENTIAL_FIX);
+  checkString(where, 'tls.serverName', tls.serverName);
+  checkEnum(where, 'tls.minVersion', tls.minVersion, TlsVersion, 'TlsVersion');
+  checkBoolean(where, 'tls.insecureSkipVerify', tls.insecureSkipVerify);
+}
 
 /** Renders `tls_config` and checks that a client certificate comes with its key. */
 export function renderTls(where: string, tls: TlsOptions | undefined): object | undefined {
+  checkTls(where, tls);
   if (!tls) return undefined;
   if ((tls.cert === undefined) !== (tls.key === undefined)) {
     fail(where, 'tls', 'needs both \'cert\' and \'key\' for a client certificate', tls.cert ? 'cert only' : 'key only');
@@ -31,6 +44,7 @@ export interface HttpClientSettings {
 
 /** Renders the authentication and `tls_config` of an HTTP client. */
 export function renderHttpClient(where: string, settings: HttpClientSettings): { [key: string]: unknown } {
+  checkInstance(where, 'auth', settings.auth, Authentication, AUTH_FIX);
   return compact({
     ...settings.auth?._render(),
     tls_config: renderTls(where, settings.tls),

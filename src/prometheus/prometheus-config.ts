@@ -7,9 +7,13 @@ import { RemoteWrite } from './remote-write';
 import { RuleGroup } from './rules';
 import { ScrapeJob } from './scrape-job';
 import { KubernetesWatch } from './service-discovery';
+import {
+  ALERTMANAGER_FIX, REMOTE_WRITE_FIX, RULE_GROUP_FIX, SCRAPE_JOB_FIX,
+} from './fixes';
 import { checkLabelMap, fail, formatMillis, millis, promDuration } from './validate';
 import { imageVersion, Version } from './version';
 import { CONFIG_GATES, gatedFields, LATEST_PROMETHEUS, RULE_GATES, versionProblems } from './version-gates';
+import { checkInstance, checkString, checkStruct, requireProp } from '../shape';
 import { toYaml as renderYaml } from '../yaml';
 
 /** Prometheus's own defaults, used to check jobs that rely on them. */
@@ -103,6 +107,7 @@ export class PrometheusConfig {
   constructor(props: PrometheusConfigProps = {}) {
     const where = PrometheusConfig.creatingFor ?? 'PrometheusConfig';
     this.where = where;
+    checkStruct(where, 'props', props);
     const interval = props.scrapeInterval ?? PROMETHEUS_DEFAULT_INTERVAL;
     const timeout = props.scrapeTimeout ?? PROMETHEUS_DEFAULT_TIMEOUT;
     this.global = {
@@ -117,7 +122,7 @@ export class PrometheusConfig {
       fail(where, 'scrapeTimeout', `must not exceed 'scrapeInterval' (${formatMillis(this.intervalMs)})`, formatMillis(this.timeoutMs));
     }
     checkLabelMap(where, 'externalLabels', props.externalLabels);
-    this.ruleFile = props.ruleFile ?? 'rules.yml';
+    this.ruleFile = checkString(where, 'ruleFile', props.ruleFile) ?? 'rules.yml';
     if (!/\.ya?ml$/.test(this.ruleFile)) {
       fail(where, 'ruleFile', 'must end in .yml or .yaml', this.ruleFile);
     }
@@ -130,6 +135,7 @@ export class PrometheusConfig {
    * interval (its own, or the global one).
    */
   public addScrapeJob(job: ScrapeJob): void {
+    checkInstance(this.where, 'job', requireProp(this.where, 'job', job, SCRAPE_JOB_FIX), ScrapeJob, SCRAPE_JOB_FIX);
     if (this.jobs.has(job.jobName)) {
       fail(this.where, 'jobName', 'must be unique: a scrape job of that name already exists', job.jobName,
         'Give the job another name');
@@ -147,6 +153,7 @@ export class PrometheusConfig {
 
   /** Adds a rule group. Fails if a group of the same name exists. */
   public addRuleGroup(group: RuleGroup): void {
+    checkInstance(this.where, 'group', requireProp(this.where, 'group', group, RULE_GROUP_FIX), RuleGroup, RULE_GROUP_FIX);
     if (this.groups.has(group.name)) {
       fail(this.where, 'ruleGroup', 'must have a unique name: a rule group of that name already exists', group.name);
     }
@@ -155,6 +162,7 @@ export class PrometheusConfig {
 
   /** Adds a remote-write target. Fails if a remote write of the same name exists. */
   public addRemoteWrite(remoteWrite: RemoteWrite): void {
+    checkInstance(this.where, 'remoteWrite', requireProp(this.where, 'remoteWrite', remoteWrite, REMOTE_WRITE_FIX), RemoteWrite, REMOTE_WRITE_FIX);
     if (remoteWrite.name !== undefined && this.remoteWriteList.some((r) => r.name === remoteWrite.name)) {
       fail(this.where, 'remoteWrite.name', 'must be unique among remote writes', remoteWrite.name);
     }
@@ -170,6 +178,7 @@ export class PrometheusConfig {
 
   /** Adds a set of Alertmanagers to send alerts to. */
   public addAlertmanager(endpoint: AlertmanagerEndpoint): void {
+    checkInstance(this.where, 'endpoint', requireProp(this.where, 'endpoint', endpoint, ALERTMANAGER_FIX), AlertmanagerEndpoint, ALERTMANAGER_FIX);
     this.alertmanagerList.push(endpoint);
     this.watchListeners.forEach((listener) => listener(endpoint._watches()));
     this.warn(endpoint._cleartextAuth());

@@ -4,7 +4,7 @@
 // The grammar is error-tolerant: it always returns a tree, with error nodes where the input
 // does not parse. It checks syntax only: `rate(up)` (a range function given an instant vector)
 // parses, and only a real Prometheus rejects it; the tests run every generated query there.
-import { fail } from './validate';
+import { fail, requireString } from './validate';
 
 interface Node { name: string; from: number; firstChild: Node | null }
 interface SyntaxNode { type: { isError: boolean }; name: string; from: number; node: Node }
@@ -62,7 +62,7 @@ const GRAFANA_NUMBERS = /\$__(rate_interval_ms|interval_ms|range_s|range_ms)\b|\
  * a duration goes, and dashboard variables (`$name`) inside label-matcher strings.
  */
 export function checkPromQL(where: string, prop: string, expr: string, options: { grafana?: boolean } = {}): string {
-  if (expr.trim() === '') fail(where, prop, 'must be a PromQL expression', expr);
+  if (requireString(where, prop, expr).trim() === '') fail(where, prop, 'must be a PromQL expression', expr);
   // Same-length stand-ins keep the reported column that of the original text.
   const parsed = options.grafana
     ? expr.replace(GRAFANA_NUMBERS, (m) => '9'.repeat(m.length)).replace(GRAFANA_INTERVALS, (m) => `${'9'.repeat(m.length - 1)}s`)

@@ -1,6 +1,7 @@
 import {
   checkLabelName, checkPositiveInteger, checkRegex, checkReplacement, checkTemplatedLabelName, compact, DEFAULT_REGEX_GROUPS, fail,
 } from './validate';
+import { checkArray, checkString, checkStruct, requireProp } from '../shape';
 
 /**
  * Options of the `keep` and `drop` actions.
@@ -173,7 +174,9 @@ export class Relabel {
   /** Writes `replacement` (with the regex's groups expanded) to `targetLabel` when `regex` matches. */
   public static replace(options: RelabelReplaceOptions): Relabel {
     const where = 'Relabel.replace';
+    checkStruct(where, 'options', options, true);
     Relabel.checkSources(where, options.sourceLabels ?? [], false);
+    checkString(where, 'separator', options.separator);
     const groups = options.regex === undefined ? DEFAULT_REGEX_GROUPS : checkRegex(where, 'regex', options.regex);
     checkTemplatedLabelName(where, 'targetLabel', options.targetLabel);
     checkReplacement(where, 'targetLabel', options.targetLabel, groups);
@@ -186,6 +189,7 @@ export class Relabel {
   /** Copies every label whose name matches `regex` to the name given by `replacement`. */
   public static labelMap(options: RelabelLabelMapOptions): Relabel {
     const where = 'Relabel.labelMap';
+    checkStruct(where, 'options', options, true);
     const groups = checkRegex(where, 'regex', options.regex);
     checkReplacement(where, 'replacement', options.replacement ?? '$1', groups);
     return new Relabel(RelabelAction.LABEL_MAP, options);
@@ -193,13 +197,13 @@ export class Relabel {
 
   /** Removes every label whose name matches `regex`. */
   public static labelDrop(options: RelabelLabelFilterOptions): Relabel {
-    checkRegex('Relabel.labelDrop', 'regex', options.regex);
+    checkRegex('Relabel.labelDrop', 'regex', checkStruct('Relabel.labelDrop', 'options', options, true).regex);
     return new Relabel(RelabelAction.LABEL_DROP, options);
   }
 
   /** Removes every label whose name does not match `regex`. */
   public static labelKeep(options: RelabelLabelFilterOptions): Relabel {
-    checkRegex('Relabel.labelKeep', 'regex', options.regex);
+    checkRegex('Relabel.labelKeep', 'regex', checkStruct('Relabel.labelKeep', 'options', options, true).regex);
     return new Relabel(RelabelAction.LABEL_KEEP, options);
   }
 
@@ -209,7 +213,9 @@ export class Relabel {
    */
   public static hashMod(options: RelabelHashModOptions): Relabel {
     const where = 'Relabel.hashMod';
+    checkStruct(where, 'options', options, true);
     Relabel.checkSources(where, options.sourceLabels, true);
+    checkString(where, 'separator', options.separator);
     checkPositiveInteger(where, 'modulus', options.modulus);
     checkLabelName(where, 'targetLabel', options.targetLabel);
     return new Relabel(RelabelAction.HASH_MOD, options);
@@ -246,18 +252,23 @@ export class Relabel {
   }
 
   private static filter(action: RelabelAction, where: string, options: RelabelFilterOptions): Relabel {
+    checkStruct(where, 'options', options, true);
     Relabel.checkSources(where, options.sourceLabels, true);
+    checkString(where, 'separator', options.separator);
     checkRegex(where, 'regex', options.regex);
     return new Relabel(action, options);
   }
 
   private static target(action: RelabelAction, where: string, options: RelabelTargetOptions): Relabel {
+    checkStruct(where, 'options', options, true);
     Relabel.checkSources(where, options.sourceLabels, true);
+    checkString(where, 'separator', options.separator);
     checkLabelName(where, 'targetLabel', options.targetLabel);
     return new Relabel(action, options);
   }
 
   private static checkSources(where: string, sourceLabels: string[], required: boolean): void {
+    checkArray(where, 'sourceLabels', required ? requireProp(where, 'sourceLabels', sourceLabels) : sourceLabels);
     if (required && sourceLabels.length === 0) {
       fail(where, 'sourceLabels', 'must name at least one label', sourceLabels);
     }

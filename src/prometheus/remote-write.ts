@@ -1,8 +1,12 @@
 import { Duration } from 'cdk8s';
 import { Authentication, Credential, TlsOptions } from './credential';
 import { cleartextAuthWarning, httpClientCredentials, renderHttpClient } from './http-client';
+import { RELABEL_FIX } from './fixes';
 import { Relabel } from './relabel';
-import { checkNonEmpty, checkPositiveInteger, checkUrl, compact, fail, millis, promDuration, redactUrl } from './validate';
+import { checkBoolean, checkInstances, checkString, checkStringMap, checkStruct } from '../shape';
+import {
+  checkNonEmpty, checkPositiveInteger, checkUrl, compact, fail, millis, promDuration, redactUrl, requireString,
+} from './validate';
 
 /**
  * Tuning of the remote-write queue.
@@ -135,8 +139,14 @@ export class RemoteWrite {
   private readonly rendered: { [key: string]: unknown };
 
   constructor(props: RemoteWriteProps) {
+    checkStruct('RemoteWrite', 'props', props, true);
+    checkString('RemoteWrite', 'name', props.name);
+    requireString('RemoteWrite', 'url', props.url);
     const where = `RemoteWrite '${props.name ?? redactUrl(props.url)}'`;
     checkUrl(where, 'url', props.url);
+    checkStringMap(where, 'headers', props.headers);
+    checkBoolean(where, 'sendExemplars', props.sendExemplars);
+    checkInstances(where, 'writeRelabelConfigs', props.writeRelabelConfigs, Relabel, RELABEL_FIX);
     if (props.name !== undefined) checkNonEmpty(where, 'name', props.name);
     for (const name of Object.keys(props.headers ?? {})) {
       if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
@@ -147,7 +157,7 @@ export class RemoteWrite {
           'Use \'auth\' (Authentication.basic/authorization/oauth2) with a Credential for secrets');
       }
     }
-    const q = props.queue ?? {};
+    const q = checkStruct(where, 'queue', props.queue) ?? {};
     for (const key of ['capacity', 'maxShards', 'minShards', 'maxSamplesPerSend'] as const) {
       checkPositiveInteger(where, `queue.${key}`, q[key]);
     }

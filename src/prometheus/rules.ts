@@ -1,11 +1,16 @@
 import { Duration } from 'cdk8s';
+import { RULE_FIX } from './fixes';
 import { checkPromQL } from './promql';
 import {
   checkLabelMap, checkMetricName, checkNonEmpty, checkPositiveInteger, compact, fail, promDuration,
 } from './validate';
+import { checkArray, checkInstances, checkStruct } from '../shape';
 
 /**
  * A rule of a `RuleGroup`: an `AlertingRule` or a `RecordingRule`.
+ *
+ * Not for subclassing: a rule group takes only `AlertingRule` and `RecordingRule` (or their
+ * subclasses), because the library renders the rule, not the subclass.
  */
 export abstract class Rule {
   /**
@@ -62,6 +67,7 @@ export class AlertingRule extends Rule {
 
   constructor(props: AlertingRuleProps) {
     super();
+    checkStruct('AlertingRule', 'props', props, true);
     checkNonEmpty('AlertingRule', 'alert', props.alert);
     const where = `AlertingRule '${props.alert}'`;
     checkPromQL(where, 'expr', props.expr);
@@ -112,6 +118,7 @@ export class RecordingRule extends Rule {
 
   constructor(props: RecordingRuleProps) {
     super();
+    checkStruct('RecordingRule', 'props', props, true);
     checkMetricName('RecordingRule', 'record', props.record);
     const where = `RecordingRule '${props.record}'`;
     checkPromQL(where, 'expr', props.expr);
@@ -165,6 +172,7 @@ export class RuleGroup {
   private readonly ruleList: Rule[] = [];
 
   constructor(props: RuleGroupProps) {
+    checkStruct('RuleGroup', 'props', props, true);
     checkNonEmpty('RuleGroup', 'name', props.name);
     this.where = `RuleGroup '${props.name}'`;
     checkPositiveInteger(this.where, 'limit', props.limit);
@@ -174,11 +182,14 @@ export class RuleGroup {
       interval: props.interval && promDuration(this.where, 'interval', props.interval),
       limit: props.limit,
     });
-    this.addRule(...props.rules ?? []);
+    this.addRule(...checkArray(this.where, 'rules', props.rules) ?? []);
   }
 
   /** Appends rules to the group. */
   public addRule(...rules: Rule[]): void {
+    // Rule is abstract and renders through an internal method: a subclass from another language
+    // (Python `class MyRule(Rule)`) has nothing to render with.
+    checkInstances(this.where, 'rules', rules, [AlertingRule, RecordingRule], RULE_FIX);
     this.ruleList.push(...rules);
   }
 

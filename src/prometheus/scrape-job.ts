@@ -2,11 +2,15 @@ import { Duration } from 'cdk8s';
 import { KubernetesApiAccess } from './api-access';
 import { Authentication, Credential, TlsOptions } from './credential';
 import { cleartextAuthWarning, httpClientCredentials, insecureTlsWarning, renderHttpClient } from './http-client';
+import { DISCOVERY_FIX, RELABEL_FIX } from './fixes';
 import { Relabel } from './relabel';
 import { KubernetesWatch, ServiceDiscovery } from './service-discovery';
 import {
   checkHttpPath, checkNonEmpty, checkPositiveInteger, compact, fail, millis, promDuration,
 } from './validate';
+import {
+  checkArray, checkBoolean, checkEnum, checkInstances, checkStringArray, checkStruct, requireProp,
+} from '../shape';
 
 /**
  * The protocol Prometheus scrapes with.
@@ -164,8 +168,15 @@ export class ScrapeJob {
   private readonly rendered: { [key: string]: unknown };
 
   constructor(props: ScrapeJobProps) {
+    checkStruct('ScrapeJob', 'props', props, true);
     checkNonEmpty('ScrapeJob', 'jobName', props.jobName);
     const where = `ScrapeJob '${props.jobName}'`;
+    checkInstances(where, 'discovery', requireProp(where, 'discovery', props.discovery, DISCOVERY_FIX), ServiceDiscovery, DISCOVERY_FIX);
+    checkEnum(where, 'scheme', props.scheme, Scheme, 'Scheme');
+    checkBoolean(where, 'honorLabels', props.honorLabels);
+    checkBoolean(where, 'honorTimestamps', props.honorTimestamps);
+    checkInstances(where, 'apiAccess', props.apiAccess, KubernetesApiAccess,
+      'Use KubernetesApiAccess.nodeMetrics(), .nodeProxy() or .nonResourceUrls([...])');
     this.jobName = props.jobName;
     this.props = props;
     this.scrapeInterval = props.scrapeInterval;
@@ -177,8 +188,9 @@ export class ScrapeJob {
       fail(where, 'scrapeTimeout', `must not exceed 'scrapeInterval' (${interval})`, timeout);
     }
     if (props.metricsPath !== undefined) checkHttpPath(where, 'metricsPath', props.metricsPath);
-    for (const [name, values] of Object.entries(props.queryParams ?? {})) {
+    for (const [name, values] of Object.entries(checkStruct(where, 'queryParams', props.queryParams) ?? {})) {
       checkNonEmpty(where, 'queryParams', name);
+      checkStringArray(where, `queryParams.${name}`, values);
       if (values.length === 0) fail(where, `queryParams.${name}`, 'must have at least one value', values);
     }
     checkPositiveInteger(where, 'sampleLimit', props.sampleLimit);
@@ -205,17 +217,19 @@ export class ScrapeJob {
         'Pass ServiceDiscovery.staticTargets(), .kubernetes(), .kuma() or .file()');
     }
     this.discoveries = [...props.discovery];
-    this.addRelabelConfig(...props.relabelConfigs ?? []);
-    this.addMetricRelabelConfig(...props.metricRelabelConfigs ?? []);
+    this.addRelabelConfig(...checkArray(where, 'relabelConfigs', props.relabelConfigs) ?? []);
+    this.addMetricRelabelConfig(...checkArray(where, 'metricRelabelConfigs', props.metricRelabelConfigs) ?? []);
   }
 
   /** Appends target relabelling steps (`relabel_configs`), applied in order. */
   public addRelabelConfig(...relabels: Relabel[]): void {
+    checkInstances(`ScrapeJob '${this.jobName}'`, 'relabelConfigs', relabels, Relabel, RELABEL_FIX);
     this.relabels.push(...relabels);
   }
 
   /** Appends series relabelling steps (`metric_relabel_configs`), applied in order. */
   public addMetricRelabelConfig(...relabels: Relabel[]): void {
+    checkInstances(`ScrapeJob '${this.jobName}'`, 'metricRelabelConfigs', relabels, Relabel, RELABEL_FIX);
     this.metricRelabels.push(...relabels);
   }
 

@@ -2,6 +2,9 @@ import { Duration } from 'cdk8s';
 import {
   checkAbsolutePath, checkDnsLabel, checkLabelMap, checkNonEmpty, checkUrl, compact, fail, promDuration,
 } from './validate';
+import {
+  checkArray, checkBoolean, checkEnum, checkString, checkStringArray, checkStruct, requireProp,
+} from '../shape';
 
 /**
  * The Kubernetes objects that `kubernetes_sd_configs` discovers targets from.
@@ -177,6 +180,8 @@ export class ServiceDiscovery {
    */
   public static staticTargets(options: StaticTargetsOptions): ServiceDiscovery {
     const where = 'ServiceDiscovery.staticTargets';
+    checkStruct(where, 'options', options, true);
+    checkArray(where, 'targets', requireProp(where, 'targets', options.targets));
     if (options.targets.length === 0) {
       fail(where, 'targets', 'must list at least one target', options.targets);
     }
@@ -193,6 +198,17 @@ export class ServiceDiscovery {
    */
   public static kubernetes(options: KubernetesDiscoveryOptions): ServiceDiscovery {
     const where = 'ServiceDiscovery.kubernetes';
+    checkStruct(where, 'options', options, true);
+    checkEnum(where, 'role', requireProp(where, 'role', options.role), KubernetesRole, 'KubernetesRole');
+    checkStringArray(where, 'namespaces', options.namespaces);
+    checkBoolean(where, 'ownNamespace', options.ownNamespace);
+    checkBoolean(where, 'attachNodeMetadata', options.attachNodeMetadata);
+    checkArray(where, 'selectors', options.selectors, (w, p, s: KubernetesSelector) => {
+      checkStruct(w, p, s, true);
+      checkEnum(w, `${p}.role`, requireProp(w, `${p}.role`, s.role), KubernetesRole, 'KubernetesRole');
+      checkString(w, `${p}.label`, s.label);
+      checkString(w, `${p}.field`, s.field);
+    });
     if (options.namespaces && options.namespaces.length === 0 && !options.ownNamespace) {
       fail(where, 'namespaces', 'must name at least one namespace (omit it to watch every namespace)', []);
     }
@@ -238,6 +254,7 @@ export class ServiceDiscovery {
    */
   public static kuma(options: KumaDiscoveryOptions = {}): ServiceDiscovery {
     const where = 'ServiceDiscovery.kuma';
+    checkStruct(where, 'options', options);
     const server = options.server ?? 'http://kuma-control-plane.kuma-system.svc:5676';
     checkUrl(where, 'server', server);
     return new ServiceDiscovery('kuma_sd_configs', compact({
@@ -252,6 +269,8 @@ export class ServiceDiscovery {
    */
   public static file(options: FileDiscoveryOptions): ServiceDiscovery {
     const where = 'ServiceDiscovery.file';
+    checkStruct(where, 'options', options, true);
+    checkArray(where, 'files', requireProp(where, 'files', options.files));
     if (options.files.length === 0) {
       fail(where, 'files', 'must list at least one file', options.files);
     }

@@ -5,6 +5,9 @@
 // the model object (`ScrapeJob 'weave'`, `Relabel.replace`).
 import { BlockList, isIPv4, isIPv6 } from 'net';
 import { Duration } from 'cdk8s';
+import { checkDuration, checkStringMap, checkString, fail, requireProp } from '../shape';
+
+export { fail, problem } from '../shape';
 
 type Re2 = { compile(pattern: string): { groupCount(): number; namedGroups(): { [name: string]: number } } };
 let re2: Re2 | undefined;
@@ -15,15 +18,9 @@ function RE2JS(): Re2 {
   return re2 ??= (require('re2js') as { RE2JS: Re2 }).RE2JS;
 }
 
-/** Throws the library's standard error. */
-export function fail(where: string, prop: string, constraint: string, value: unknown, fix?: string): never {
-  throw new Error(problem(where, prop, constraint, value, fix));
-}
-
-/** The library's standard error message, for validations that report several at once. */
-export function problem(where: string, prop: string, constraint: string, value: unknown, fix?: string): string {
-  const got = typeof value === 'string' ? `'${value}'` : JSON.stringify(value);
-  return `${where}: '${prop}' ${constraint}, got ${got}${fix ? `. ${fix}` : ''}`;
+/** A string that must be given: the first check of every string validator below. */
+export function requireString(where: string, prop: string, value: string): string {
+  return checkString(where, prop, requireProp(where, prop, value));
 }
 
 /** Legacy Prometheus label names: valid on every Prometheus 2.x and 3.x. */
@@ -36,6 +33,7 @@ const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 const TEMPLATED_LABEL = /^(?:(?:[a-zA-Z_]|\$(?:\{\w+\}|\w+))+\w*)+$/;
 
 export function checkLabelName(where: string, prop: string, name: string): string {
+  requireString(where, prop, name);
   if (!LABEL_NAME.test(name)) {
     fail(where, prop, 'must be a Prometheus label name matching [a-zA-Z_][a-zA-Z0-9_]*', name);
   }
@@ -43,6 +41,7 @@ export function checkLabelName(where: string, prop: string, name: string): strin
 }
 
 export function checkTemplatedLabelName(where: string, prop: string, name: string): string {
+  requireString(where, prop, name);
   if (!TEMPLATED_LABEL.test(name)) {
     fail(where, prop, 'must be a label name, optionally with ${1}-style group references', name);
   }
@@ -50,6 +49,7 @@ export function checkTemplatedLabelName(where: string, prop: string, name: strin
 }
 
 export function checkMetricName(where: string, prop: string, name: string): string {
+  requireString(where, prop, name);
   if (!METRIC_NAME.test(name)) {
     fail(where, prop, 'must be a Prometheus metric name matching [a-zA-Z_:][a-zA-Z0-9_:]*', name);
   }
@@ -57,6 +57,7 @@ export function checkMetricName(where: string, prop: string, name: string): stri
 }
 
 export function checkLabelMap(where: string, prop: string, labels: { [name: string]: string } | undefined): void {
+  checkStringMap(where, prop, labels);
   for (const name of Object.keys(labels ?? {})) {
     checkLabelName(where, `${prop}.${name}`, name);
   }
@@ -79,6 +80,7 @@ export const DEFAULT_REGEX_GROUPS: RegexGroups = { count: 1, names: [] };
  * never be used for this.
  */
 export function checkRegex(where: string, prop: string, regex: string): RegexGroups {
+  requireString(where, prop, regex);
   try {
     const compiled = RE2JS().compile(`^(?:${regex})$`);
     return { count: compiled.groupCount(), names: Object.keys(compiled.namedGroups()) };
@@ -96,6 +98,7 @@ export function checkRegex(where: string, prop: string, regex: string): RegexGro
  * to a group the regex does not have also expands to nothing.
  */
 export function checkReplacement(where: string, prop: string, replacement: string, groups: RegexGroups): void {
+  requireString(where, prop, replacement);
   const refs = /\$(?:\{(\w+)\}|(\w+))/g;
   const unescaped = replacement.replace(/\$\$/g, '');
   let m: RegExpExecArray | null;
@@ -119,6 +122,7 @@ export function checkReplacement(where: string, prop: string, replacement: strin
 
 /** Renders a Duration as a Prometheus duration string (`1h30m`, `15s`, `500ms`). */
 export function promDuration(where: string, prop: string, duration: Duration): string {
+  checkDuration(where, prop, requireProp(where, prop, duration));
   const ms = duration.toMilliseconds({ integral: false });
   if (!Number.isInteger(ms)) {
     fail(where, prop, 'must be a whole number of milliseconds', duration.toHumanString());
@@ -155,6 +159,7 @@ export function redactUrl(url: string): string {
 
 /** An http(s) URL with a host, as Prometheus requires for remote_write, oauth2 and proxies. */
 export function checkUrl(where: string, prop: string, url: string): string {
+  requireString(where, prop, url);
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -188,6 +193,7 @@ export function checkPort(where: string, prop: string, port: number): number {
 }
 
 export function checkNonEmpty(where: string, prop: string, value: string): string {
+  requireString(where, prop, value);
   if (value.trim() === '') {
     fail(where, prop, 'must not be empty', value);
   }
@@ -199,6 +205,7 @@ export function checkNonEmpty(where: string, prop: string, value: string): strin
  * registry with a port (`registry.local:5000/prometheus:v3.5.0`) is fine.
  */
 export function checkImage(where: string, prop: string, image: string, fix?: string): string {
+  requireString(where, prop, image);
   const slash = image.lastIndexOf('/');
   const name = image.slice(slash + 1);
   const ok = /^[^\s@]+$/.test(image.split('@')[0])
@@ -225,6 +232,7 @@ export function checkServiceType(where: string, serviceType: string, nodePort: n
 
 /** An HTTP path (`/metrics`). */
 export function checkHttpPath(where: string, prop: string, path: string): string {
+  requireString(where, prop, path);
   if (!path.startsWith('/')) {
     fail(where, prop, 'must start with \'/\'', path);
   }
@@ -233,6 +241,7 @@ export function checkHttpPath(where: string, prop: string, path: string): string
 
 /** An absolute path, such as a file Prometheus reads. */
 export function checkAbsolutePath(where: string, prop: string, path: string): string {
+  requireString(where, prop, path);
   if (!path.startsWith('/')) {
     fail(where, prop, 'must be an absolute path', path);
   }
@@ -243,6 +252,7 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /** A Kubernetes namespace or Service name (DNS-1123 label). */
 export function checkDnsLabel(where: string, prop: string, name: string): string {
+  requireString(where, prop, name);
   if (name.length > 63 || !DNS_LABEL.test(name)) {
     fail(where, prop, 'must be a DNS-1123 label (lowercase alphanumerics and \'-\', at most 63 characters)', name);
   }
@@ -291,6 +301,7 @@ const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0
 
 /** A Kubernetes object name such as a Secret's (DNS-1123 subdomain). */
 export function checkDnsSubdomain(where: string, prop: string, name: string): string {
+  requireString(where, prop, name);
   if (name.length > 253 || !DNS_SUBDOMAIN.test(name)) {
     fail(where, prop, 'must be a DNS-1123 subdomain (lowercase alphanumerics, \'-\' and \'.\', at most 253 characters)', name);
   }
@@ -301,6 +312,7 @@ const LABEL_NAME_PART = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 
 /** Kubernetes labels: `[prefix/]name` keys and values as the API server checks them. */
 export function checkKubernetesLabels(where: string, prop: string, labels: { [key: string]: string }): { [key: string]: string } {
+  checkStringMap(where, prop, labels);
   for (const [key, value] of Object.entries(labels)) {
     const slash = key.indexOf('/');
     const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
