@@ -1,7 +1,6 @@
 import * as kplus from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
-import { NAMESPACE_NAME_LABEL } from './network-policy';
-import { KubeLabelSelector, PeerSource, describe, peerSource } from './plus';
+import { KubeLabelSelector, NAMESPACE_NAME_LABEL, PeerSource, describe, peerSource } from './plus';
 import { checkDnsLabel, checkIpBlock, checkKubernetesLabels, fail } from './prometheus/validate';
 
 /**

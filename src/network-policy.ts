@@ -6,11 +6,11 @@
 import { ApiObjectMetadata } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import type { NetworkPeer } from './network-peer';
-import { fail } from './prometheus/validate';
+import { NetworkPeer } from './network-peer';
+import { NAMESPACE_NAME_LABEL } from './plus';
+import { checkInstances, fail } from './shape';
 
-/** The label Kubernetes puts on every namespace, with its name. */
-export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
+export { NAMESPACE_NAME_LABEL } from './plus';
 
 /** Pods with these labels in namespaces with these labels. */
 export function podsInNamespacesLabelled(
@@ -29,6 +29,7 @@ export function podsInNamespace(namespaceName: string, podLabels: { [key: string
  * empty list (an ingress rule with no peer would admit every source): `why` says what it would block.
  */
 export function allowedPeers(where: string, prop: string, peers: NetworkPeer[] | undefined, why: string): kplus.k8s.NetworkPolicyPeer[] | undefined {
+  checkInstances(where, prop, peers, NetworkPeer, 'Use NetworkPeer.fromPods(), .fromPodLabels(), .fromNamespaceNames(), .fromNamespaceLabels() or .fromIpBlock(), in a list');
   if (peers && peers.length === 0) fail(where, prop, `must name at least one source (${why})`, []);
   return peers?.flatMap((p) => p._peers);
 }

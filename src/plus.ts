@@ -12,6 +12,9 @@ import { describe, fail } from './shape';
 
 export { describe } from './shape';
 
+/** The label Kubernetes puts on every namespace, with its name. */
+export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
+
 /** Label equality pairs. */
 export type Labels = { [key: string]: string };
 

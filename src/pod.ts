@@ -2,6 +2,7 @@
 import { Chart, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
+import { checkSize, checkStruct, fail } from './shape';
 import { toQuantity } from './stack/quantity';
 
 const k8s = kplus.k8s;
@@ -35,6 +36,27 @@ export function httpProbe(path: string, portName: string, timing: { periodSecond
     failureThreshold: timing.failureThreshold ?? 3,
     timeoutSeconds: 3,
   };
+}
+
+/**
+ * The shape of `resources` (kplus.ContainerResources): `cpu` as cdk8s-plus Cpu of any version,
+ * `memory` and `ephemeralStorage` as cdk8s Sizes, each with a request and a limit.
+ */
+export function checkResources<T extends kplus.ContainerResources | undefined>(where: string, prop: string, resources: T): T {
+  if (!checkStruct(where, prop, resources)) return resources;
+  const r = resources as kplus.ContainerResources;
+  for (const kind of ['cpu', 'memory', 'ephemeralStorage'] as const) {
+    const pair = checkStruct(where, `${prop}.${kind}`, r[kind]);
+    for (const end of ['request', 'limit'] as const) {
+      const value: unknown = pair?.[end];
+      const at = `${prop}.${kind}.${end}`;
+      if (kind !== 'cpu') checkSize(where, at, value);
+      else if (value !== undefined && typeof (value as { amount?: unknown })?.amount !== 'string') {
+        fail(where, at, 'must be a cdk8s-plus Cpu', value, 'Use Cpu.millis(250) or Cpu.units(1) from cdk8s-plus');
+      }
+    }
+  }
+  return resources;
 }
 
 /** kplus container resources as the L1 requirements. */

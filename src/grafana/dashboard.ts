@@ -2,6 +2,11 @@ import { Duration } from 'cdk8s';
 import { grafanaDuration } from './uid';
 import { checkPromQL } from '../prometheus/promql';
 import { checkNonEmpty, fail } from '../prometheus/validate';
+import {
+  checkArray, checkBoolean, checkDuration, checkInstance, checkInstances, checkNumber, checkString, checkStringArray, checkStruct, requireProp,
+} from '../shape';
+
+const PANEL_FIX = 'Use DashboardPanel.timeSeries({...}) or DashboardPanel.stat({...})';
 
 /** Grafana lays panels out on a grid 24 units wide. */
 const GRID_WIDTH = 24;
@@ -231,8 +236,21 @@ export class DashboardPanel {
   private constructor(
     type: string, props: PanelProps, defaults: { width: number; height: number; instant?: boolean },
     style: (defaults: { [key: string]: unknown }, options: { [key: string]: unknown }) => void) {
+    checkStruct('DashboardPanel', 'props', props, true);
     checkNonEmpty('DashboardPanel', 'title', props.title);
     const where = `Panel '${props.title}'`;
+    checkArray(where, 'queries', requireProp(where, 'queries', props.queries), (w, p, q: PanelQuery) => {
+      checkStruct(w, p, q, true);
+      checkString(w, `${p}.expr`, requireProp(w, `${p}.expr`, q.expr));
+      checkString(w, `${p}.legend`, q.legend);
+      checkBoolean(w, `${p}.instant`, q.instant);
+    });
+    for (const prop of ['width', 'height', 'min', 'max'] as const) checkNumber(where, prop, props[prop]);
+    checkString(where, 'description', props.description);
+    checkString(where, 'baseColor', props.baseColor);
+    checkInstance(where, 'unit', props.unit, GrafanaUnit, 'Use a GrafanaUnit constant, such as GrafanaUnit.SECONDS, or GrafanaUnit.custom(id)');
+    checkDuration(where, 'minInterval', props.minInterval);
+    checkArray(where, 'thresholds', props.thresholds, (w, p, t: PanelThreshold) => checkNumber(w, `${p}.value`, checkStruct(w, p, t, true).value));
     if (props.queries.length === 0) fail(where, 'queries', 'must have at least one query', []);
     if (props.queries.length > 26) fail(where, 'queries', 'must have at most 26 queries (refIds A to Z)', props.queries.length);
     this.width = props.width ?? defaults.width;
@@ -334,9 +352,10 @@ export class DashboardRow {
   private readonly _panels: DashboardPanel[] = [];
 
   constructor(props: DashboardRowProps) {
+    checkStruct('DashboardRow', 'props', props, true);
     checkNonEmpty('DashboardRow', 'title', props.title);
     this.title = props.title;
-    for (const panel of props.panels ?? []) this.addPanel(panel);
+    for (const panel of checkArray(`DashboardRow '${props.title}'`, 'panels', props.panels) ?? []) this.addPanel(panel);
   }
 
   /** The panels, in order. */
@@ -346,6 +365,7 @@ export class DashboardRow {
 
   /** Adds panels after the existing ones. */
   public addPanel(...panels: DashboardPanel[]): void {
+    checkInstances(`DashboardRow '${this.title}'`, 'panels', panels, DashboardPanel, PANEL_FIX);
     this._panels.push(...panels);
   }
 }
@@ -389,6 +409,11 @@ export class DashboardVariable {
    */
   public static labelValues(options: LabelValuesVariableOptions): DashboardVariable {
     const where = 'DashboardVariable.labelValues';
+    checkStruct(where, 'options', options, true);
+    checkString(where, 'name', requireProp(where, 'name', options.name));
+    checkString(where, 'label', requireProp(where, 'label', options.label));
+    checkString(where, 'title', options.title);
+    checkBoolean(where, 'multi', options.multi);
     if (!VARIABLE_NAME.test(options.name) || options.name.startsWith('__')) {
       fail(where, 'name', 'must match [a-zA-Z_][a-zA-Z0-9_]* and not start with __ (Grafana\'s own variables)', options.name);
     }
@@ -527,12 +552,19 @@ export class Dashboard {
   private readonly rows: DashboardRow[] = [];
 
   constructor(props: DashboardProps) {
+    checkStruct('Dashboard', 'props', props, true);
+    checkString('Dashboard', 'uid', requireProp('Dashboard', 'uid', props.uid));
     if (!/^[a-zA-Z0-9_-]{1,40}$/.test(props.uid)) {
       fail('Dashboard', 'uid', 'must be 1 to 40 letters, digits, \'-\' or \'_\' (Grafana\'s limit)', props.uid);
     }
     checkNonEmpty(`Dashboard '${props.uid}'`, 'title', props.title);
     const where = `Dashboard '${props.uid}'`;
+    checkString(where, 'description', props.description);
+    checkStringArray(where, 'tags', props.tags);
+    checkArray(where, 'variables', props.variables);
+    checkArray(where, 'rows', props.rows);
     for (const [prop, d] of [['refresh', props.refresh], ['timeRange', props.timeRange], ['minInterval', props.minInterval]] as const) {
+      checkDuration(where, prop, d);
       if (d && (d.toMilliseconds() < 1000 || d.toMilliseconds() % 1000 !== 0)) {
         fail(where, prop, 'must be a whole number of seconds, at least 1', `${d.toMilliseconds()}ms`);
       }
@@ -550,6 +582,8 @@ export class Dashboard {
    * Fails if one of the same name exists.
    */
   public addVariable(variable: DashboardVariable): void {
+    checkInstance(`Dashboard '${this.uid}'`, 'variable', requireProp(`Dashboard '${this.uid}'`, 'variable', variable), DashboardVariable,
+      'Use DashboardVariable.labelValues({ name, label })');
     if (this.variables.some((v) => v.name === variable.name)) {
       fail(`Dashboard '${this.uid}'`, 'variables', 'must have unique names', variable.name);
     }
@@ -567,6 +601,7 @@ export class Dashboard {
    * `$variable` the dashboard does not have.
    */
   public addRow(row: DashboardRow): void {
+    checkInstance(`Dashboard '${this.uid}'`, 'row', requireProp(`Dashboard '${this.uid}'`, 'row', row), DashboardRow, 'Use new DashboardRow({ title, panels })');
     this.checkPanels([...this.rows, row]);
     this.rows.push(row);
   }
@@ -582,6 +617,7 @@ export class Dashboard {
    * datasource `datasourceUid`. Panels added to a row after the row was added are checked here.
    */
   public toJson(datasourceUid: string): any {
+    checkString(`Dashboard '${this.uid}'`, 'datasourceUid', requireProp(`Dashboard '${this.uid}'`, 'datasourceUid', datasourceUid));
     this.checkPanels(this.rows);
     const datasource = { type: 'prometheus', uid: datasourceUid };
     const panels: Array<{ [key: string]: unknown }> = [];

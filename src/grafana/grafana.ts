@@ -10,12 +10,15 @@ import { NetworkPeer } from '../network-peer';
 import { ingressPolicy, podsInNamespace, webClients } from '../network-policy';
 import { checkNodePortsAcrossApp } from '../node-ports';
 import { PlusSecret, asSecret } from '../plus';
-import { httpProbe, renderResources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../pod';
+import { checkResources, httpProbe, renderResources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../pod';
 import { ScrapeJob, ServiceDiscovery } from '../prometheus';
-import { checkDnsLabel, checkDnsSubdomain, checkImage, checkNonEmpty, checkPort, checkServiceType, fail } from '../prometheus/validate';
+import { checkDnsLabel, checkDnsSubdomain, checkImage, checkNonEmpty, checkPort, checkServiceType } from '../prometheus/validate';
 import { imageVersion } from '../prometheus/version';
 import type { PrometheusStack } from '../stack/prometheus-stack';
 import { PrometheusStorage } from '../stack/storage';
+import {
+  checkArray, checkBoolean, checkInstance, checkInstances, checkMetadata, checkString, checkStringMap, checkStruct, fail, requireProp,
+} from '../shape';
 import { addWarning } from '../warnings';
 import { toYaml } from '../yaml';
 
@@ -50,6 +53,8 @@ export interface GrafanaAdminSecretOptions {
   readonly passwordKey?: string;
 }
 
+const ADMIN_FIX = 'Use GrafanaAdminCredentials.fromSecretName(secretName) or GrafanaAdminCredentials.fromSecret(secret)';
+
 /**
  * The Grafana admin user and password, always read from a Kubernetes Secret.
  */
@@ -61,6 +66,7 @@ export class GrafanaAdminCredentials {
    */
   public static fromSecretName(secretName: string, options: GrafanaAdminSecretOptions = {}): GrafanaAdminCredentials {
     const where = 'GrafanaAdminCredentials.fromSecretName';
+    checkString(where, 'secretName', secretName, 'For a cdk8s-plus Secret object, use GrafanaAdminCredentials.fromSecret(secret)');
     checkDnsSubdomain(where, 'secretName', secretName);
     return new GrafanaAdminCredentials(where, secretName, undefined, options);
   }
@@ -94,8 +100,9 @@ export class GrafanaAdminCredentials {
   public readonly _secret?: { readonly path: string; readonly secret: PlusSecret };
 
   private constructor(where: string, secretName: string, secret: GrafanaAdminCredentials['_secret'], options: GrafanaAdminSecretOptions) {
-    const userKey = options.userKey ?? 'admin-user';
-    const passwordKey = options.passwordKey ?? 'admin-password';
+    checkStruct(where, 'options', options);
+    const userKey = checkString(where, 'userKey', options.userKey) ?? 'admin-user';
+    const passwordKey = checkString(where, 'passwordKey', options.passwordKey) ?? 'admin-password';
     for (const [prop, key] of [['userKey', userKey], ['passwordKey', passwordKey]]) {
       if (!/^[-._a-zA-Z0-9]+$/.test(key)) fail(where, prop, 'must be a Secret data key (alphanumerics, \'-\', \'_\' or \'.\')', key);
     }
@@ -129,6 +136,8 @@ export class GrafanaPlugin {
    */
   public static fromUrl(id: string, version: string, url: string, unsigned?: boolean): GrafanaPlugin {
     checkPlugin('GrafanaPlugin.fromUrl', id, version);
+    checkString('GrafanaPlugin.fromUrl', 'url', url);
+    checkBoolean('GrafanaPlugin.fromUrl', 'unsigned', unsigned);
     if (!/^https:\/\/[^\s@,]+\.zip$/.test(url)) {
       fail('GrafanaPlugin.fromUrl', 'url', 'must be an https:// URL of a .zip archive, without \'@\' or \',\'', url);
     }
@@ -336,6 +345,21 @@ export class Grafana extends Construct {
   constructor(scope: Construct, id: string, props: GrafanaProps) {
     super(scope, id);
     const path = this.node.path;
+    checkStruct(path, 'props', props, true);
+    // PrometheusStack imports this module, so the stack is recognised by the method it calls here.
+    if (typeof requireProp(path, 'stack', props.stack, 'Pass the PrometheusStack, or call stack.addGrafana({...})')._setGrafana !== 'function') {
+      fail(path, 'stack', 'must be a PrometheusStack', props.stack, 'Pass the PrometheusStack, or call stack.addGrafana({...})');
+    }
+    checkInstance(path, 'adminCredentials', requireProp(path, 'adminCredentials', props.adminCredentials, ADMIN_FIX),
+      GrafanaAdminCredentials, ADMIN_FIX);
+    checkMetadata(path, 'metadata', props.metadata);
+    checkString(path, 'datasourceUid', props.datasourceUid);
+    checkInstance(path, 'storage', props.storage, PrometheusStorage, 'Use PrometheusStorage.emptyDir() or .persistentVolumeClaim({ size })');
+    checkStringMap(path, 'settings', props.settings);
+    checkInstances(path, 'plugins', props.plugins, GrafanaPlugin, 'Use GrafanaPlugin.of(id, version) or GrafanaPlugin.fromUrl(id, version, url)');
+    checkArray(path, 'dashboards', props.dashboards);
+    checkResources(path, 'resources', props.resources);
+    for (const flag of ['networkPolicy', 'anonymousAccess', 'integrationDashboards', 'scrapeMetrics'] as const) checkBoolean(path, flag, props[flag]);
     this.stack = props.stack;
     this.stack._setGrafana(this);
     this.props = props;
@@ -441,6 +465,7 @@ export class Grafana extends Construct {
    * Fails if a dashboard with the same uid is provisioned already.
    */
   public addDashboard(dashboard: Dashboard): void {
+    checkInstance(this.node.path, 'dashboard', requireProp(this.node.path, 'dashboard', dashboard), Dashboard, 'Use new Dashboard({ title, uid, rows })');
     const taken = this.sources.map((s) => s.produce().uid);
     if (taken.includes(dashboard.uid)) {
       fail(this.node.path, 'dashboards', 'must have unique uids (Grafana would show only one of them)', dashboard.uid,
@@ -704,6 +729,8 @@ export class Grafana extends Construct {
 }
 
 function checkPlugin(where: string, id: string, version: string): void {
+  checkString(where, 'id', id);
+  checkString(where, 'version', version);
   if (!/^[a-z0-9][a-z0-9-]*[a-z0-9]$/.test(id)) fail(where, 'id', 'must be a plugin id such as grafana-piechart-panel', id);
   if (!/^\d+\.\d+\.\d+([-+][\w.-]+)?$/.test(version)) {
     fail(where, 'version', 'must be a pinned version such as 1.2.3 (an unpinned plugin changes under you)', version);

@@ -220,7 +220,10 @@ export function checkImage(where: string, prop: string, image: string, fix?: str
  * publishes one.
  */
 export function checkServiceType(where: string, serviceType: string, nodePort: number | undefined): void {
-  if (serviceType === 'ExternalName') fail(where, 'serviceType', 'must be ClusterIP, NodePort or LoadBalancer', serviceType);
+  if (!['ClusterIP', 'NodePort', 'LoadBalancer'].includes(serviceType)) {
+    fail(where, 'serviceType', 'must be ClusterIP, NodePort or LoadBalancer', serviceType,
+      'Use ServiceType.CLUSTER_IP, ServiceType.NODE_PORT or ServiceType.LOAD_BALANCER from cdk8s-plus');
+  }
   if (nodePort === undefined) return;
   if (serviceType !== 'NodePort' && serviceType !== 'LoadBalancer') {
     fail(where, 'nodePort', `is only valid with a NodePort or LoadBalancer serviceType (serviceType is ${serviceType})`, nodePort);

@@ -2,6 +2,7 @@
 import * as kplus from 'cdk8s-plus-28';
 import { NodeLabelOperator, NodeLabelRequirement, PodAntiAffinity, PodToleration, PrometheusAffinity, TolerationEffect } from './scheduling';
 import { checkDnsSubdomain, checkKubernetesLabels, fail } from '../prometheus/validate';
+import { checkArray, checkBoolean, checkDuration, checkEnum, checkString, checkStringArray, checkStruct, requireProp } from '../shape';
 
 /** The scheduling props of a stack, as given. */
 export interface SchedulingProps {
@@ -22,8 +23,15 @@ const ZONE = 'topology.kubernetes.io/zone';
 export function checkScheduling(path: string, props: SchedulingProps): void {
   if (props.nodeSelector) checkKubernetesLabels(path, 'nodeSelector', props.nodeSelector);
   if (props.priorityClassName !== undefined) checkDnsSubdomain(path, 'priorityClassName', props.priorityClassName);
+  checkBoolean(path, 'topologySpreadByZone', props.topologySpreadByZone);
+  checkArray(path, 'tolerations', props.tolerations);
   (props.tolerations ?? []).forEach((t, i) => {
     const prop = `tolerations[${i}]`;
+    checkStruct(path, prop, t, true);
+    checkString(path, `${prop}.key`, t.key);
+    checkString(path, `${prop}.value`, t.value);
+    checkEnum(path, `${prop}.effect`, t.effect, TolerationEffect, 'TolerationEffect');
+    checkDuration(path, `${prop}.evictAfter`, t.evictAfter);
     if (t.key === undefined && t.value !== undefined) {
       fail(path, `${prop}.value`, 'needs a key (a toleration without a key tolerates every taint)', t.value, 'Set key, or leave value unset');
     }
@@ -31,11 +39,20 @@ export function checkScheduling(path: string, props: SchedulingProps): void {
       fail(path, `${prop}.evictAfter`, 'applies to the NO_EXECUTE effect only', t.effect ?? 'every effect', 'Set effect: TolerationEffect.NO_EXECUTE');
     }
   });
+  checkStruct(path, 'affinity', props.affinity);
+  checkEnum(path, 'affinity.podAntiAffinity', props.affinity?.podAntiAffinity, PodAntiAffinity, 'PodAntiAffinity');
+  checkString(path, 'affinity.antiAffinityTopologyKey', props.affinity?.antiAffinityTopologyKey);
+  checkArray(path, 'affinity.requiredNodeLabels', props.affinity?.requiredNodeLabels);
+  checkArray(path, 'affinity.preferredNodeLabels', props.affinity?.preferredNodeLabels);
   const requirements = [
     ...(props.affinity?.requiredNodeLabels ?? []).map((r, i) => ({ r, prop: `affinity.requiredNodeLabels[${i}]` })),
     ...(props.affinity?.preferredNodeLabels ?? []).map((r, i) => ({ r, prop: `affinity.preferredNodeLabels[${i}]` })),
   ];
   for (const { r, prop } of requirements) {
+    checkStruct(path, prop, r, true);
+    checkString(path, `${prop}.key`, requireProp(path, `${prop}.key`, r.key));
+    checkEnum(path, `${prop}.operator`, requireProp(path, `${prop}.operator`, r.operator), NodeLabelOperator, 'NodeLabelOperator');
+    checkStringArray(path, `${prop}.values`, r.values);
     const values = r.values ?? [];
     const set = r.operator === NodeLabelOperator.IN || r.operator === NodeLabelOperator.NOT_IN;
     const number = r.operator === NodeLabelOperator.GT || r.operator === NodeLabelOperator.LT;

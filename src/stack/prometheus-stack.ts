@@ -11,7 +11,7 @@ import { Grafana, GrafanaOptions } from '../grafana/grafana';
 import { NetworkPeer } from '../network-peer';
 import { ingressPolicy, podsInNamespace, webClients } from '../network-policy';
 import { checkNodePortsAcrossApp } from '../node-ports';
-import { namespaceOf, renderResources, restrictedContainerSecurityContext } from '../pod';
+import { checkResources, namespaceOf, renderResources, restrictedContainerSecurityContext } from '../pod';
 import { checkScheduling, renderScheduling } from './pod-scheduling';
 import { toQuantity } from './quantity';
 import { accessGrants, accessRules, needsClusterRole, policyRules, watchedNamespaces } from './rbac';
@@ -28,6 +28,9 @@ import {
 } from '../prometheus/validate';
 import { imageVersion } from '../prometheus/version';
 import { gatedFlags, LATEST_PROMETHEUS, versionProblems } from '../prometheus/version-gates';
+import {
+  checkArray, checkBoolean, checkDuration, checkEnum, checkInstance, checkMetadata, checkSize, checkStruct, requireProp,
+} from '../shape';
 import { addWarning } from '../warnings';
 
 const k8s = kplus.k8s;
@@ -392,6 +395,16 @@ export class PrometheusStack extends Construct {
   constructor(scope: Construct, id: string, props: PrometheusStackProps = {}) {
     super(scope, id);
     const path = this.node.path;
+    checkStruct(path, 'props', props);
+    checkMetadata(path, 'metadata', props.metadata);
+    checkEnum(path, 'mode', props.mode, PrometheusMode, 'PrometheusMode');
+    checkInstance(path, 'storage', props.storage, PrometheusStorage,
+      'Use PrometheusStorage.emptyDir(), .persistentVolumeClaim({ size }) or .existingClaim(claimName)');
+    checkResources(path, 'resources', props.resources);
+    checkDuration(path, 'configReloadInterval', props.configReloadInterval);
+    checkSize(path, 'retentionSize', props.retentionSize);
+    for (const flag of ['createNamespace', 'lifecycleApi', 'networkPolicy', 'selfMonitoring'] as const) checkBoolean(path, flag, props[flag]);
+    for (const list of ['scrapeJobs', 'ruleGroups', 'remoteWrites', 'alertmanagers'] as const) checkArray(path, list, props[list]);
 
     this.namespaceName = checkDnsLabel(path, 'metadata.namespace', namespaceOf(this, props.metadata?.namespace));
     this.image = props.image ?? 'quay.io/prometheus/prometheus:v3.5.0';
@@ -661,6 +674,7 @@ export class PrometheusStack extends Construct {
    * stack and of every integration that uses it. Fails if the stack has a Grafana already.
    */
   public addGrafana(options: GrafanaOptions): Grafana {
+    checkStruct(this.node.path, 'grafana', requireProp(this.node.path, 'grafana', options));
     if (this.grafanaInstance) {
       fail(this.node.path, 'grafana', 'is already added (a stack has one Grafana)', this.grafanaInstance.node.path);
     }
@@ -767,6 +781,8 @@ export class PrometheusStack extends Construct {
    * Fails if a container of the same name exists.
    */
   public addContainer(props: kplus.ContainerProps): kplus.Container {
+    checkStruct(this.node.path, 'container', requireProp(this.node.path, 'container', props, 'Pass the container\'s props, such as { image, name }'));
+    checkResources(this.node.path, 'container.resources', props.resources);
     // Small resources unless given (kplus's defaults suit an application, not a helper).
     const container = new kplus.Container({
       ...props,
@@ -795,6 +811,8 @@ export class PrometheusStack extends Construct {
    */
   public mountVolume(path: string, volume: kplus.Volume): void {
     checkAbsolutePath(this.node.path, 'path', path);
+    const isVolume = typeof (volume as unknown as { _toKube?: unknown })?._toKube === 'function' && typeof volume.name === 'string';
+    if (!isVolume) fail(this.node.path, 'volume', 'must be a cdk8s-plus Volume', volume, 'Use Volume.fromEmptyDir(scope, id, name) or another Volume factory of cdk8s-plus');
     const taken = [CONFIG_DIR, DATA_DIR, SECRETS_MOUNT_PATH, ...this.mounts.map((m) => m.path)];
     if (taken.some((t) => path === t || path.startsWith(`${t}/`) || t.startsWith(`${path}/`))) {
       fail(this.node.path, 'path', `must not overlap the mounts of the Prometheus container (${taken.join(', ')})`, path);

@@ -3,6 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { toQuantity } from './quantity';
 import { fail } from '../prometheus/validate';
+import { checkSize, checkString, checkStruct, requireProp } from '../shape';
 
 const quantity = (size: Size) => kplus.k8s.Quantity.fromString(toQuantity(size));
 
@@ -42,6 +43,7 @@ export class PrometheusStorage {
    * also remote-written.
    */
   public static emptyDir(options: EmptyDirStorageOptions = {}): PrometheusStorage {
+    checkSize('PrometheusStorage.emptyDir', 'sizeLimit', checkStruct('PrometheusStorage.emptyDir', 'options', options).sizeLimit);
     return new PrometheusStorage({ sizeLimit: options.sizeLimit });
   }
 
@@ -54,6 +56,10 @@ export class PrometheusStorage {
    * README on moving data.
    */
   public static persistentVolumeClaim(options: PersistentStorageOptions): PrometheusStorage {
+    const where = 'PrometheusStorage.persistentVolumeClaim';
+    checkStruct(where, 'options', options, true);
+    checkSize(where, 'size', requireProp(where, 'size', options.size, 'Use Size.gibibytes(20)'));
+    checkString(where, 'storageClassName', options.storageClassName);
     if (options.size.toMebibytes({ rounding: SizeRoundingBehavior.NONE }) < 1) {
       fail('PrometheusStorage.persistentVolumeClaim', 'size', 'must be at least 1 MiB', `${options.size.toKibibytes({ rounding: SizeRoundingBehavior.NONE })} KiB`);
     }
@@ -69,6 +75,7 @@ export class PrometheusStorage {
    * @param claimName the name of the claim
    */
   public static existingClaim(claimName: string): PrometheusStorage {
+    checkString('PrometheusStorage.existingClaim', 'claimName', requireProp('PrometheusStorage.existingClaim', 'claimName', claimName));
     if (claimName.length > 253 || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(claimName)) {
       fail('PrometheusStorage.existingClaim', 'claimName', 'must be a DNS-1123 subdomain (a PersistentVolumeClaim name)', claimName);
     }
