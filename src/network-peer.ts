@@ -1,7 +1,8 @@
 import * as kplus from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { KubeLabelSelector, NAMESPACE_NAME_LABEL, PeerSource, describe, peerSource } from './plus';
-import { checkDnsLabel, checkIpBlock, checkKubernetesLabels, fail } from './prometheus/validate';
+import { checkDnsLabel, checkIpBlock, checkKubernetesLabels, fail, requireString } from './prometheus/validate';
+import { checkArray, checkStringArray, checkStruct, requireProp } from './shape';
 
 /**
  * Options of `NetworkPeer.fromPodLabels()`: the namespaces the pods are in.
@@ -58,6 +59,7 @@ export class NetworkPeer {
    */
   public static fromPodLabels(labels: { [key: string]: string }, options: NetworkPeerPodLabelsOptions = {}): NetworkPeer {
     const where = 'NetworkPeer.fromPodLabels';
+    checkStruct(where, 'options', options);
     const pods = { matchLabels: checkKubernetesLabels(where, 'labels', labels) };
     const names = options.namespaceNames && checkNamespaceNames(where, 'namespaceNames', options.namespaceNames);
     const selector = options.namespaceLabels && { matchLabels: checkKubernetesLabels(where, 'namespaceLabels', options.namespaceLabels) };
@@ -93,6 +95,8 @@ export class NetworkPeer {
    * because `except` is a Python keyword)
    */
   public static fromIpBlock(cidr: string, exceptCidrs?: string[]): NetworkPeer {
+    requireString('NetworkPeer.fromIpBlock', 'cidr', cidr);
+    checkStringArray('NetworkPeer.fromIpBlock', 'exceptCidrs', exceptCidrs);
     return new NetworkPeer(render('NetworkPeer.fromIpBlock', { ipBlock: { cidr, except: exceptCidrs } }));
   }
 
@@ -109,6 +113,7 @@ export class NetworkPeer {
 }
 
 function checkNamespaceNames(where: string, prop: string, names: string[]): string[] {
+  checkArray(where, prop, requireProp(where, prop, names));
   if (names.length === 0) fail(where, prop, 'must name at least one namespace', []);
   names.forEach((n, i) => checkDnsLabel(where, `${prop}[${i}]`, n));
   return [...names];

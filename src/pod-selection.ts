@@ -1,6 +1,7 @@
 import { IConstruct } from 'constructs';
 import { Labels, PlusWorkload, describe, isWorkload, selectedPods } from './plus';
 import { checkDnsLabel, checkKubernetesLabels, fail } from './prometheus/validate';
+import { checkStringMap, checkStruct, requireProp } from './shape';
 
 /**
  * Options of `PodSelection.fromLabels()`.
@@ -68,6 +69,8 @@ export class PodSelection {
    */
   public static fromLabels(labels: { [key: string]: string }, options: PodLabelsOptions = {}): PodSelection {
     const where = 'PodSelection.fromLabels';
+    checkStringMap(where, 'labels', requireProp(where, 'labels', labels, 'Give the labels of the application\'s pods, such as { app: \'my-app\' }'));
+    checkStruct(where, 'options', options);
     if (Object.keys(labels).length === 0) {
       fail(where, 'labels', 'must select pods by at least one label (an empty selector matches every pod of the namespace)', labels,
         'Give the labels of the application\'s pods, such as { app: \'my-app\' }');

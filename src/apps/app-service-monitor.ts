@@ -10,10 +10,18 @@ import { PodSelection } from '../pod-selection';
 import { Authentication, Credential, Relabel, Scheme, TlsOptions } from '../prometheus';
 import { checkDnsLabel, checkHttpPath, checkPort, checkServiceType, fail, millis, promDuration } from '../prometheus/validate';
 import { PrometheusStack } from '../stack';
+import { checkStack } from '../stack/check-stack';
+import { AUTH_FIX, RELABEL_FIX } from '../prometheus/fixes';
+import { checkTls } from '../prometheus/http-client';
+import {
+  checkBoolean, checkEnum, checkInstance, checkInstances, checkMetadata, checkString, checkStringMap, checkStruct, requireProp,
+} from '../shape';
 import { addWarning } from '../warnings';
 import { MultiprocessMetrics } from './multiprocess';
 import { PrometheusAnnotations } from './prometheus-annotations';
 import { scrapeServiceEndpoint } from './service-jobs';
+
+const PODS_FIX = 'Use PodSelection.fromPods(deployment) or PodSelection.fromLabels({ app: \'my-app\' })';
 
 /**
  * Properties of an `AppServiceMonitor`.
@@ -250,8 +258,24 @@ export class AppServiceMonitor extends Construct {
   constructor(scope: Construct, id: string, props: AppServiceMonitorProps) {
     super(scope, id);
     const path = this.node.path;
-
-    checkPort(path, 'portNumber', props.portNumber);
+    checkStruct(path, 'props', props, true);
+    checkInstance(path, 'pods', requireProp(path, 'pods', props.pods, PODS_FIX), PodSelection, PODS_FIX);
+    checkPort(path, 'portNumber', requireProp(path, 'portNumber', props.portNumber, 'Give the container port the metrics are served on, such as 8080'));
+    checkStack(path, 'stack', props.stack);
+    checkMetadata(path, 'metadata', props.metadata);
+    checkString(path, 'portName', props.portName);
+    checkEnum(path, 'scheme', props.scheme, Scheme, 'Scheme');
+    checkEnum(path, 'namespaceIngress', props.namespaceIngress, NamespaceIngress, 'NamespaceIngress');
+    checkInstance(path, 'auth', props.auth, Authentication, AUTH_FIX);
+    checkTls(path, props.tls);
+    checkInstances(path, 'relabelConfigs', props.relabelConfigs, Relabel, RELABEL_FIX);
+    checkInstances(path, 'metricRelabelConfigs', props.metricRelabelConfigs, Relabel, RELABEL_FIX);
+    checkInstance(path, 'multiprocess', props.multiprocess, MultiprocessMetrics,
+      'Use MultiprocessMetrics.python(), .sharedDirectory({ envVariable }) or .handledByApplication()');
+    checkStringMap(path, 'serviceMonitorLabels', props.serviceMonitorLabels);
+    for (const flag of ['honorLabels', 'networkPolicy', 'preforkingServer', 'prometheusAnnotations', 'serviceMonitor'] as const) {
+      checkBoolean(path, flag, props[flag]);
+    }
     const servicePort = checkPort(path, 'servicePort', props.servicePort ?? props.portNumber);
     this.portName = checkPortName(path, props.portName ?? 'metrics');
     if (props.path !== undefined) checkHttpPath(path, 'path', props.path);

@@ -2,7 +2,17 @@ import { Duration } from 'cdk8s';
 import {
   Authentication, Credential, KubernetesApiAccess, KubernetesRole, PrometheusConfig, Relabel, Scheme, ScrapeJob, ServiceDiscovery, TlsOptions,
 } from '../prometheus';
-import { checkDnsLabel, checkPort, fail } from '../prometheus/validate';
+import { CREDENTIAL_FIX } from '../prometheus/fixes';
+import { checkDnsLabel, checkPort, fail, requireString } from '../prometheus/validate';
+import { checkDuration, checkEnum, checkInstance, checkString, checkStringArray, checkStruct, requireProp } from '../shape';
+
+/** The options every factory shares: a struct, `scrapeInterval` a Duration, `ca` a Credential. */
+function checkCommon<T extends { scrapeInterval?: Duration; ca?: Credential }>(where: string, options: T): T {
+  checkStruct(where, 'options', options);
+  checkDuration(where, 'scrapeInterval', options?.scrapeInterval);
+  checkInstance(where, 'ca', options?.ca, Credential, CREDENTIAL_FIX);
+  return options;
+}
 
 /**
  * Options of the `PlatformExporters` jobs: either fixed targets, or the exporter's Service
@@ -225,6 +235,10 @@ export class PlatformExporters {
    * @returns the jobs added
    */
   public static addAll(config: PrometheusConfig, options: PlatformJobsOptions): ScrapeJob[] {
+    const where = 'PlatformExporters.addAll';
+    checkInstance(where, 'config', requireProp(where, 'config', config, 'Pass stack.config'), PrometheusConfig, 'Pass stack.config');
+    checkStruct(where, 'options', options, true);
+    requireString(where, 'exportersNamespace', options.exportersNamespace);
     const managed = options.managedCluster ?? false;
     const jobs = [
       ...PlatformExporters.kubelet(options.kubelet),
@@ -247,6 +261,8 @@ export class PlatformExporters {
    */
   public static kubelet(options: KubeletJobOptions = {}): ScrapeJob[] {
     const where = 'PlatformExporters.kubelet';
+    checkCommon(where, options);
+    checkEnum(where, 'scrapePath', options.scrapePath, KubeletScrapePath, 'KubeletScrapePath');
     const proxy = (options.scrapePath ?? KubeletScrapePath.DIRECT) === KubeletScrapePath.API_SERVER_PROXY;
     if (proxy && options.ca) {
       fail(where, 'ca', 'is for the direct path only: through the API server proxy, the API server\'s certificate is verified with the service account\'s CA', '<Credential>',
@@ -295,6 +311,7 @@ export class PlatformExporters {
    * needs `get` on the non-resource URLs `/metrics` and `/metrics/slis`.
    */
   public static apiServer(options: ControlPlaneJobOptions = {}): ScrapeJob[] {
+    checkCommon('PlatformExporters.apiServer', options);
     return ['/metrics', '/metrics/slis'].map((path) => serviceJob({
       jobName: path === '/metrics' ? 'apiserver' : 'apiserver-slis',
       namespace: 'default',
@@ -315,6 +332,7 @@ export class PlatformExporters {
    */
   public static coreDns(options: CoreDnsJobOptions = {}): ScrapeJob {
     const where = 'PlatformExporters.coreDns';
+    checkCommon(where, options);
     return serviceJob({
       jobName: 'coredns',
       namespace: checkDnsLabel(where, 'serviceNamespace', options.serviceNamespace ?? KUBE_SYSTEM),
@@ -331,7 +349,7 @@ export class PlatformExporters {
    * kubeadm binds it to 127.0.0.1: set `--bind-address=0.0.0.0` (README).
    */
   public static kubeControllerManager(options: ControlPlaneJobOptions = {}): ScrapeJob[] {
-    return staticPodJobs('kube-controller-manager', 10257, options);
+    return staticPodJobs('kube-controller-manager', 10257, checkCommon('PlatformExporters.kubeControllerManager', options));
   }
 
   /**
@@ -340,7 +358,7 @@ export class PlatformExporters {
    * kubeadm binds it to 127.0.0.1: set `--bind-address=0.0.0.0` (README).
    */
   public static kubeScheduler(options: ControlPlaneJobOptions = {}): ScrapeJob[] {
-    return staticPodJobs('kube-scheduler', 10259, options);
+    return staticPodJobs('kube-scheduler', 10259, checkCommon('PlatformExporters.kubeScheduler', options));
   }
 
   /**
@@ -350,6 +368,8 @@ export class PlatformExporters {
    */
   public static etcd(options: EtcdJobOptions = {}): ScrapeJob {
     const where = 'PlatformExporters.etcd';
+    checkCommon(where, options);
+    checkStringArray(where, 'ips', options.ips);
     const port = checkPort(where, 'portNumber', options.portNumber ?? (options.tls ? 2379 : 2381));
     // The labels kube-prometheus's etcd Service and its manual Endpoints give the targets.
     const labels = { namespace: KUBE_SYSTEM, service: 'etcd', endpoint: 'metrics' };
@@ -495,6 +515,10 @@ function staticPodJobs(component: string, port: number, options: ControlPlaneJob
 
 function exporterJob(where: string, name: string, options: ExporterJobOptions, defaultPort: string | undefined,
   honorLabels: boolean, labels: Relabel[]): ScrapeJob {
+  checkCommon(where, options);
+  checkString(where, 'jobName', options.jobName);
+  checkString(where, 'portName', options.portName);
+  checkStringArray(where, 'targets', options.targets);
   const jobName = options.jobName ?? name;
   if (options.targets) {
     if (options.serviceNamespace !== undefined) {

@@ -1,7 +1,8 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { PlusContainer, PlusWorkload } from '../plus';
-import { checkAbsolutePath, fail } from '../prometheus/validate';
+import { checkAbsolutePath, fail, requireString } from '../prometheus/validate';
+import { checkStruct } from '../shape';
 
 /**
  * Options of `MultiprocessMetrics.sharedDirectory()`.
@@ -57,7 +58,7 @@ export class MultiprocessMetrics {
    * @see https://prometheus.github.io/client_python/multiprocess/
    */
   public static python(options: PythonMultiprocessOptions = {}): MultiprocessMetrics {
-    const mountPath = options.mountPath ?? DEFAULT_PATH;
+    const mountPath = checkStruct('MultiprocessMetrics.python', 'options', options).mountPath ?? DEFAULT_PATH;
     checkAbsolutePath('MultiprocessMetrics.python', 'mountPath', mountPath);
     return new MultiprocessMetrics(mountPath, ['PROMETHEUS_MULTIPROC_DIR', 'prometheus_multiproc_dir']);
   }
@@ -67,8 +68,9 @@ export class MultiprocessMetrics {
    * client's `DirectFileStore`, configured from an environment variable in the application).
    */
   public static sharedDirectory(options: SharedDirectoryOptions): MultiprocessMetrics {
-    const mountPath = options.mountPath ?? DEFAULT_PATH;
+    const mountPath = checkStruct('MultiprocessMetrics.sharedDirectory', 'options', options, true).mountPath ?? DEFAULT_PATH;
     checkAbsolutePath('MultiprocessMetrics.sharedDirectory', 'mountPath', mountPath);
+    requireString('MultiprocessMetrics.sharedDirectory', 'envVariable', options.envVariable);
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(options.envVariable)) {
       fail('MultiprocessMetrics.sharedDirectory', 'envVariable', 'must be an environment variable name', options.envVariable);
     }

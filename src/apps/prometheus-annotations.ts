@@ -3,6 +3,8 @@ import { asWorkload } from '../plus';
 import { KubernetesRole, Relabel, Scheme, ScrapeJob, ServiceDiscovery } from '../prometheus';
 import { checkDnsLabel, checkHttpPath, checkPort } from '../prometheus/validate';
 import { PrometheusStack } from '../stack';
+import { requireStack } from '../stack/check-stack';
+import { checkEnum, checkString, checkStringArray, checkStruct, requireProp } from '../shape';
 
 /**
  * Options of `PrometheusAnnotations.annotate()`.
@@ -66,7 +68,9 @@ export class PrometheusAnnotations {
   public static annotate(workload: IConstruct, options: PrometheusAnnotationOptions): void {
     const metadata = asWorkload('PrometheusAnnotations.annotate', 'workload', workload).podMetadata;
     const where = workload.node.path;
-    checkPort(where, 'portNumber', options.portNumber);
+    checkStruct(where, 'options', options, true);
+    checkPort(where, 'portNumber', requireProp(where, 'portNumber', options.portNumber));
+    checkEnum(where, 'scheme', options.scheme, Scheme, 'Scheme');
     if (options.path !== undefined) checkHttpPath(where, 'path', options.path);
     metadata.addAnnotation(PrometheusAnnotations.SCRAPE, 'true');
     metadata.addAnnotation(PrometheusAnnotations.PORT, String(options.portNumber));
@@ -83,6 +87,9 @@ export class PrometheusAnnotations {
   public static scrapeJob(options: AnnotatedPodsJobOptions = {}): ScrapeJob {
     const annotation = (name: string) => `__meta_kubernetes_pod_annotation_prometheus_io_${name}`;
     const annotationPresent = (name: string) => `__meta_kubernetes_pod_annotationpresent_prometheus_io_${name}`;
+    checkStruct('PrometheusAnnotations.scrapeJob', 'options', options);
+    checkString('PrometheusAnnotations.scrapeJob', 'jobName', options.jobName);
+    checkStringArray('PrometheusAnnotations.scrapeJob', 'namespaces', options.namespaces);
     return new ScrapeJob({
       jobName: options.jobName ?? 'kubernetes-pods',
       discovery: [ServiceDiscovery.kubernetes({ role: KubernetesRole.POD, namespaces: options.namespaces })],
@@ -119,6 +126,7 @@ export class PrometheusAnnotations {
    * shared by every caller), and returns it.
    */
   public static scrapeNamespace(stack: PrometheusStack, namespaceName: string): ScrapeJob {
+    requireStack('PrometheusAnnotations.scrapeNamespace', 'stack', stack);
     checkDnsLabel(stack.node.path, 'namespaceName', namespaceName);
     let byNamespace = annotatedJobs.get(stack);
     if (!byNamespace) annotatedJobs.set(stack, byNamespace = new Map());

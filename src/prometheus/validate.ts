@@ -315,7 +315,7 @@ const LABEL_NAME_PART = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 
 /** Kubernetes labels: `[prefix/]name` keys and values as the API server checks them. */
 export function checkKubernetesLabels(where: string, prop: string, labels: { [key: string]: string }): { [key: string]: string } {
-  checkStringMap(where, prop, labels);
+  checkStringMap(where, prop, requireProp(where, prop, labels));
   for (const [key, value] of Object.entries(labels)) {
     const slash = key.indexOf('/');
     const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
