@@ -1,3 +1,5 @@
+import { checkString, checkStringArray, checkStringMap, checkStruct, requireProp } from '../shape';
+
 /**
  * Options of `WeaveDiscovery.kubernetes()`.
  */
@@ -51,6 +53,9 @@ export class WeaveDiscovery {
    * Weave Net document's Kubernetes set-up, with its relabelling made right for IPv4 and IPv6.
    */
   public static kubernetes(options: WeaveKubernetesDiscoveryOptions = {}): WeaveDiscovery {
+    checkStruct('WeaveDiscovery.kubernetes', 'options', options);
+    checkString('WeaveDiscovery.kubernetes', 'namespaceName', options.namespaceName);
+    checkStringMap('WeaveDiscovery.kubernetes', 'podLabels', options.podLabels);
     return new WeaveDiscovery({
       namespaceName: options.namespaceName,
       podLabels: options.podLabels ? { ...options.podLabels } : undefined,
@@ -62,6 +67,10 @@ export class WeaveDiscovery {
    * discovered.
    */
   public static staticTargets(options: WeaveStaticTargetsOptions): WeaveDiscovery {
+    const where = 'WeaveDiscovery.staticTargets';
+    checkStruct(where, 'options', options, true);
+    checkStringArray(where, 'routerTargets', requireProp(where, 'routerTargets', options.routerTargets, 'List the nodes\' addresses, such as [\'10.0.0.1\']'));
+    checkStringArray(where, 'npcTargets', options.npcTargets);
     return new WeaveDiscovery(undefined, {
       routerTargets: [...options.routerTargets],
       npcTargets: options.npcTargets ? [...options.npcTargets] : undefined,

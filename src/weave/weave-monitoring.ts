@@ -10,6 +10,8 @@ import { WeaveStatusAddress } from './weave-status-address';
 import { RuleGroup, ScrapeJob } from '../prometheus';
 import { checkDnsLabel, checkNonEmpty, checkPort, fail, formatMillis, millis, promDuration } from '../prometheus/validate';
 import { PrometheusStack } from '../stack';
+import { requireStack } from '../stack/check-stack';
+import { checkBoolean, checkInstance, checkStruct, requireProp } from '../shape';
 import { addWarning } from '../warnings';
 
 /** Kubernetes label keys: an optional DNS-subdomain prefix and a name of at most 63 characters. */
@@ -19,6 +21,7 @@ const LABEL_KEY = /^(?:(?=.{1,253}\/)[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9
  * the mesh on 6783 (every interface) and the control API on 127.0.0.1:6784.
  */
 const WEAVE_OWN_PORTS = [6783, 6784];
+const ADDRESS_FIX = 'Use WeaveStatusAddress.nodeIp(), WeaveStatusAddress.ip(address) or WeaveStatusAddress.allInterfaces()';
 const LABEL_VALUE = /^(?=.{1,63}$)[A-Za-z0-9](?:[-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 
 /**
@@ -155,7 +158,10 @@ export class WeaveMonitoring extends Construct {
   constructor(scope: Construct, id: string, props: WeaveMonitoringProps) {
     super(scope, id);
     const path = this.node.path;
-    const stack = props.stack;
+    checkStruct(path, 'props', props, true);
+    const stack = requireStack(path, 'stack', props.stack);
+    checkInstance(path, 'discovery', props.discovery, WeaveDiscovery, 'Use WeaveDiscovery.kubernetes() or WeaveDiscovery.staticTargets({ routerTargets })');
+    for (const flag of ['alerts', 'networkPolicyController'] as const) checkBoolean(path, flag, props[flag]);
 
     this.routerPort = checkPort(path, 'routerPort', props.routerPort ?? 6782);
     this.npcPort = checkPort(path, 'npcPort', props.npcPort ?? 6781);
@@ -280,7 +286,11 @@ export class WeaveMonitoring extends Construct {
    */
   public patchDaemonSet(daemonSet: ApiObject, address?: WeaveStatusAddress): void {
     const where = this.node.path;
-    const addr = address ?? WeaveStatusAddress.nodeIp();
+    const addr = checkInstance(where, 'address', address, WeaveStatusAddress, ADDRESS_FIX) ?? WeaveStatusAddress.nodeIp();
+    if (!(requireProp(where, 'daemonSet', daemonSet) instanceof ApiObject)) {
+      fail(where, 'daemonSet', 'must be the cdk8s ApiObject of the weave-net DaemonSet', daemonSet,
+        'Pass the object Include or ApiObject made from weave\'s manifest, such as include.apiObjects.find((o) => o.kind === \'DaemonSet\')');
+    }
     if (daemonSet.kind !== 'DaemonSet') {
       fail(where, 'daemonSet', 'must be a DaemonSet', `${daemonSet.kind} ${daemonSet.node.path}`);
     }
@@ -322,6 +332,7 @@ export class WeaveMonitoring extends Construct {
    * (`WeaveStatusAddress.allInterfaces()`, which prints a warning at synthesis)
    */
   public launchEnvironment(address: WeaveStatusAddress): string {
+    checkInstance(this.node.path, 'address', requireProp(this.node.path, 'address', address, ADDRESS_FIX), WeaveStatusAddress, ADDRESS_FIX);
     if (address.usesNodeIp) {
       fail(this.node.path, 'address', 'must be a fixed IP or every interface for a `weave launch` host: the node IP exists only in '
         + 'a Kubernetes pod', address.host, 'Use WeaveStatusAddress.ip(), or patchDaemonSet() for the weave-net DaemonSet');

@@ -1,6 +1,7 @@
 import { isIPv4, isIPv6 } from 'net';
 import { isLoopbackIp, isUnspecifiedIp } from './addresses';
-import { checkPort, fail } from '../prometheus/validate';
+import { checkPort, fail, requireString } from '../prometheus/validate';
+import { checkEnum, checkStruct } from '../shape';
 
 /**
  * The IP family of the nodes' primary address.
@@ -61,6 +62,8 @@ export class WeaveStatusAddress {
    */
   public static nodeIp(options: WeaveNodeIpOptions = {}): WeaveStatusAddress {
     const ref = `$(${WeaveStatusAddress.NODE_IP_VARIABLE})`;
+    checkStruct('WeaveStatusAddress.nodeIp', 'options', options);
+    checkEnum('WeaveStatusAddress.nodeIp', 'ipFamily', options.ipFamily, WeaveIpFamily, 'WeaveIpFamily');
     const ipv6 = (options.ipFamily ?? WeaveIpFamily.IPV4) === WeaveIpFamily.IPV6;
     return new WeaveStatusAddress(ipv6 ? `[${ref}]` : ref, true, false);
   }
@@ -75,6 +78,7 @@ export class WeaveStatusAddress {
    */
   public static ip(address: string): WeaveStatusAddress {
     const where = 'WeaveStatusAddress.ip';
+    requireString(where, 'address', address);
     const bare = /^\[(.*)\]$/.exec(address)?.[1] ?? address;
     if (!isIPv4(bare) && !isIPv6(bare)) {
       fail(where, 'address', 'must be an IPv4 or IPv6 address', address);
