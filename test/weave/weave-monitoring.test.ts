@@ -603,7 +603,7 @@ describe('bad input', () => {
   });
 
   test.each([100, -1, Number.NaN])('fails on an unreachable-space threshold outside 0-100 (%p)', (percent) => {
-    expectError(() => build({ ipamUnreachablePercent: percent }), "test/weave: 'ipamUnreachablePercent' must be a percentage in 0-100", `got ${JSON.stringify(percent)}`);
+    expectError(() => build({ ipamUnreachablePercent: percent }), "test/weave: 'ipamUnreachablePercent' must be a percentage in 0-100", `got ${percent}`);
   });
 
   test.each([0, 1.5, -3])('fails on a fast datapath flow minimum that is not a whole number from 1 (%p)', (minimum) => {
