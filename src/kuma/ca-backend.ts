@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
 import { CaBackendSpec } from './proto-specs';
 import { checkNonEmpty, fail, millis, promDuration } from '../prometheus/validate';
+import { checkEnum, checkStruct } from '../shape';
 
 /**
  * How the inbound listeners of a mesh treat plaintext once mTLS is enabled
@@ -58,6 +59,8 @@ export class KumaCaBackend {
    */
   public static builtin(options: KumaBuiltinCaOptions = {}): KumaCaBackend {
     const where = 'KumaCaBackend.builtin';
+    checkStruct(where, 'options', options);
+    checkEnum(where, 'mode', options.mode, KumaMtlsMode, 'KumaMtlsMode');
     const name = checkNonEmpty(where, 'name', options.name ?? 'ca-1');
     const dpCert = options.dpCertExpiration && kumaDuration(where, 'dpCertExpiration', options.dpCertExpiration);
     const caCert = options.caCertExpiration && kumaDuration(where, 'caCertExpiration', options.caCertExpiration);

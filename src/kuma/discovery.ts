@@ -2,9 +2,11 @@ import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { KumaDiscoveryOptions, Relabel, ScrapeJob, ServiceDiscovery } from '../prometheus';
+import { checkResources } from '../pod';
 import { checkImage, fail, promDuration } from '../prometheus/validate';
 import { formatVersion, imageAtLeast, parseVersion, Version, versionAtLeast } from '../prometheus/version';
 import { PrometheusStack } from '../stack';
+import { checkString, checkStruct } from '../shape';
 
 /** Where kuma-prometheus-sd writes its file_sd file, in its container and in Prometheus's. */
 const SD_DIR = '/var/run/kuma-prometheus-sd';
@@ -99,6 +101,9 @@ export class KumaDataplaneDiscovery {
    */
   public static kumaPrometheusSd(options: KumaPrometheusSdOptions = {}): KumaDataplaneDiscovery {
     const where = 'KumaDataplaneDiscovery.kumaPrometheusSd';
+    checkStruct(where, 'options', options);
+    checkString(where, 'controlPlaneAddress', options.controlPlaneAddress);
+    checkResources(where, 'resources', options.resources);
     const image = options.image ?? 'docker.io/kumahq/kuma-prometheus-sd:1.8.8';
     checkImage(where, 'image', image);
     const address = options.controlPlaneAddress ?? 'grpc://kuma-control-plane.kuma-system:5676';

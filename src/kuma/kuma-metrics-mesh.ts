@@ -4,19 +4,23 @@ import { PrometheusAnnotations } from '../apps';
 import * as kuma from '../imports/kuma.io';
 import { PlusWorkload, asWorkload, containerPorts, workloadSelectorLabels } from '../plus';
 import { namespaceOf } from '../pod';
-import { ScrapeJob, ServiceDiscovery } from '../prometheus';
-import { KumaMtlsMode } from './ca-backend';
+import { Scheme, ScrapeJob, ServiceDiscovery } from '../prometheus';
+import { KumaCaBackend, KumaMtlsMode } from './ca-backend';
 import { addControlPlaneJob, CONTROL_PLANE_JOB } from './control-plane';
 import { kumaControlPlaneDashboard } from './control-plane-dashboard';
 import { checkDnsLabel, checkHttpPath, checkNonEmpty, checkPort, checkRegex, fail } from '../prometheus/validate';
 import { parseVersion, Version, versionAtLeast } from '../prometheus/version';
 import { PrometheusStack } from '../stack';
+import { checkStack, requireStack } from '../stack/check-stack';
+import {
+  checkArray, checkBoolean, checkEnum, checkInstance, checkInstances, checkString, checkStringArray, checkStringMap, checkStruct, requireProp,
+} from '../shape';
 import { addWarning } from '../warnings';
 import { kumaDashboard } from './dashboard';
 import { addKumaDatasource } from './datasource';
 import { KumaDataplaneDiscovery } from './discovery';
 import {
-  KumaAggregateMetrics, KumaApplicationMetricsOptions, KumaEnvoyMetricsOptions, KumaFederationOptions, KumaMetricsTlsMode,
+  KumaAggregateMetrics, KumaApplicationMetricsOptions, KumaDataplaneInbound, KumaEnvoyMetricsOptions, KumaFederationOptions, KumaMetricsTlsMode,
   KumaMtlsOptions, KumaPolicyApi, KumaUniversalDataplaneOptions, KumaWorkloadMetricsOptions,
 } from './options';
 import {
@@ -30,6 +34,7 @@ import { toUniversalYaml, UniversalResource } from './universal';
 const PORT_ANNOTATION = 'prometheus.metrics.kuma.io/port';
 const PATH_ANNOTATION = 'prometheus.metrics.kuma.io/path';
 const SERVICE_TAG = 'kuma.io/service';
+const SERVICE_TAG_FIX = 'Use KumaServiceTag.fromStack(stack), .fromGrafana(grafana), .fromService(service), .kubernetesService({...}) or .custom(value)';
 const MESH_LABEL = 'kuma.io/mesh';
 /** The label Kuma gives a Kubernetes data plane proxy with its pod's namespace. */
 const NAMESPACE_LABEL = 'k8s.kuma.io/namespace';
@@ -267,6 +272,27 @@ export class KumaMetricsMesh extends Construct {
   constructor(scope: Construct, id: string, props: KumaMetricsMeshProps = {}) {
     super(scope, id);
     const path = this.node.path;
+    checkStruct(path, 'props', props);
+    checkStack(path, 'stack', props.stack);
+    checkEnum(path, 'policyApi', props.policyApi, KumaPolicyApi, 'KumaPolicyApi');
+    checkEnum(path, 'tlsMode', props.tlsMode, KumaMetricsTlsMode, 'KumaMetricsTlsMode');
+    checkString(path, 'kumaVersion', props.kumaVersion);
+    checkStringMap(path, 'metricsTags', props.metricsTags);
+    checkInstance(path, 'discovery', props.discovery, KumaDataplaneDiscovery,
+      'Use KumaDataplaneDiscovery.kumaSd() or KumaDataplaneDiscovery.kumaPrometheusSd()');
+    checkInstance(path, 'grafana', props.grafana, KumaServiceTag, SERVICE_TAG_FIX);
+    checkInstances(path, 'prometheusComponents', props.prometheusComponents, KumaServiceTag, SERVICE_TAG_FIX);
+    checkArray(path, 'aggregate', props.aggregate, (w, p, a) => checkStruct(w, p, a, true));
+    checkStruct(path, 'envoy', props.envoy);
+    checkBoolean(path, 'envoy.usedOnly', props.envoy?.usedOnly);
+    checkStruct(path, 'mtls', props.mtls);
+    if (props.mtls) {
+      checkInstances(path, 'mtls.backends', requireProp(path, 'mtls.backends', props.mtls.backends, 'Use [KumaCaBackend.builtin()]'), KumaCaBackend,
+        'Use KumaCaBackend.builtin({...})');
+      checkString(path, 'mtls.enabledBackend', props.mtls.enabledBackend);
+      checkBoolean(path, 'mtls.skipValidation', props.mtls.skipValidation);
+    }
+    for (const flag of ['kumaDatasource', 'scrapeControlPlane', 'secureMetrics', 'skipMtls'] as const) checkBoolean(path, flag, props[flag]);
 
     this.meshName = checkDnsLabel(path, 'meshName', props.meshName ?? 'default');
     // Two constructs writing the Mesh of the same name into one chart would overwrite each other on apply.
@@ -442,6 +468,7 @@ export class KumaMetricsMesh extends Construct {
   public overrideWorkload(workload: IConstruct, options: KumaWorkloadMetricsOptions): void {
     const pod = asWorkload(this.node.path, 'workload', workload);
     const where = workload.node.path;
+    checkStruct(where, 'options', options, true);
     if (options.portNumber === undefined && options.path === undefined) {
       fail(where, 'options', 'must set \'portNumber\' or \'path\'', options);
     }
@@ -491,6 +518,9 @@ export class KumaMetricsMesh extends Construct {
   public addApplicationMetrics(workload: IConstruct, options: KumaApplicationMetricsOptions): void {
     const pod = asWorkload(this.node.path, 'workload', workload);
     const where = workload.node.path;
+    checkStruct(where, 'options', options, true);
+    checkEnum(where, 'scheme', options.scheme, Scheme, 'Scheme');
+    checkInstance(where, 'service', options.service, KumaServiceTag, SERVICE_TAG_FIX);
     const state = this.workloads.get(pod) ?? {};
     const proxyPort = state.port ?? this.metricsPort;
     checkPort(where, 'portNumber', options.portNumber);
@@ -522,6 +552,7 @@ export class KumaMetricsMesh extends Construct {
    * Pushgateway, an application. Needs `secureMetrics`.
    */
   public allowFromPrometheus(destination: KumaServiceTag): void {
+    checkInstance(this.node.path, 'destination', requireProp(this.node.path, 'destination', destination, SERVICE_TAG_FIX), KumaServiceTag, SERVICE_TAG_FIX);
     this.requireSecureMetrics('allowFromPrometheus');
     const match = { [SERVICE_TAG]: destination.value };
     const key = tagKey(match);
@@ -546,6 +577,7 @@ export class KumaMetricsMesh extends Construct {
    * Needs `secureMetrics`.
    */
   public allowToPrometheus(source: KumaServiceTag): void {
+    checkInstance(this.node.path, 'source', requireProp(this.node.path, 'source', source, SERVICE_TAG_FIX), KumaServiceTag, SERVICE_TAG_FIX);
     this.requireSecureMetrics('allowToPrometheus');
     if (this.sources.has(source.value)) return;
     this.sources.set(source.value, source);
@@ -580,7 +612,13 @@ export class KumaMetricsMesh extends Construct {
    * Fails when its metrics port is one of its inbound or service ports.
    */
   public addUniversalDataplane(options: KumaUniversalDataplaneOptions): void {
+    checkStruct(this.node.path, 'options', options, true);
     const where = `${this.node.path}/Dataplane '${options.name}'`;
+    checkArray(where, 'inbound', requireProp(where, 'inbound', options.inbound), (w, p, i: KumaDataplaneInbound) => {
+      checkStruct(w, p, i, true);
+      checkStringMap(w, `${p}.tags`, i.tags);
+    });
+    checkBoolean(where, 'skipMtls', options.skipMtls);
     checkDnsLabel(where, 'name', options.name);
     if (this.dataplanes.some((d) => d.name === options.name)) {
       fail(this.node.path, 'name', 'must be unique among the Universal data plane proxies', options.name);
@@ -625,6 +663,10 @@ export class KumaMetricsMesh extends Construct {
    */
   public federateTo(central: PrometheusStack, options: KumaFederationOptions = {}): ScrapeJob {
     const where = this.node.path;
+    requireStack(where, 'central', central);
+    checkStruct(where, 'options', options);
+    checkString(where, 'target', options.target);
+    checkStringArray(where, 'match', options.match);
     if (central === this.stack) fail(where, 'central', 'must be another Prometheus than the mesh\'s own stack', central.node.path);
     let target = options.target;
     if (target === undefined) {

@@ -4,6 +4,8 @@ import { asService } from '../plus';
 import { namespaceOf } from '../pod';
 import { checkDnsLabel, checkNonEmpty, checkPort, fail } from '../prometheus/validate';
 import { PrometheusStack } from '../stack';
+import { requireStack } from '../stack/check-stack';
+import { checkInstance, checkStruct, requireProp } from '../shape';
 
 /**
  * Options of `KumaServiceTag.kubernetesService()`.
@@ -33,6 +35,7 @@ export class KumaServiceTag {
    */
   public static kubernetesService(options: KumaKubernetesServiceOptions): KumaServiceTag {
     const where = 'KumaServiceTag.kubernetesService';
+    checkStruct(where, 'options', options, true);
     checkDnsLabel(where, 'serviceName', options.serviceName);
     checkDnsLabel(where, 'namespaceName', options.namespaceName);
     checkPort(where, 'portNumber', options.portNumber);
@@ -69,6 +72,7 @@ export class KumaServiceTag {
    * The tag of a `PrometheusStack`'s server, from its Service name, namespace and port.
    */
   public static fromStack(stack: PrometheusStack): KumaServiceTag {
+    requireStack('KumaServiceTag.fromStack', 'stack', stack);
     return KumaServiceTag.kubernetesService({
       serviceName: stack.serviceName,
       namespaceName: stack.namespaceName,
@@ -80,6 +84,8 @@ export class KumaServiceTag {
    * The tag of a `Grafana`, from its Service name, namespace and port.
    */
   public static fromGrafana(grafana: Grafana): KumaServiceTag {
+    checkInstance('KumaServiceTag.fromGrafana', 'grafana', requireProp('KumaServiceTag.fromGrafana', 'grafana', grafana), Grafana,
+      'Pass the Grafana of stack.addGrafana({...})');
     return KumaServiceTag.kubernetesService({
       serviceName: grafana.serviceName,
       namespaceName: grafana.namespaceName,
