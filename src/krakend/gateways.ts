@@ -1,5 +1,7 @@
 import * as kplus from 'cdk8s-plus-28';
+import { checkResources } from '../pod';
 import { checkImage, checkNonEmpty, checkPositiveInteger, checkScrapeHost, fail } from '../prometheus/validate';
+import { checkArray, checkStruct, requireProp } from '../shape';
 
 /**
  * Options of `KrakendGateways.deploy()`.
@@ -52,6 +54,8 @@ export class KrakendGateways {
    */
   public static deploy(options: KrakendDeployOptions = {}): KrakendGateways {
     const where = 'KrakendGateways.deploy';
+    checkStruct(where, 'options', options);
+    checkResources(where, 'resources', options.resources);
     checkPositiveInteger(where, 'replicas', options.replicas);
     const image = options.image ?? KrakendGateways.DEFAULT_IMAGE;
     checkImage(where, 'image', image, `Pin a 2.x release, such as ${KrakendGateways.DEFAULT_IMAGE}`);
@@ -64,6 +68,8 @@ export class KrakendGateways {
    */
   public static external(options: KrakendExternalOptions): KrakendGateways {
     const where = 'KrakendGateways.external';
+    checkStruct(where, 'options', options, true);
+    checkArray(where, 'targets', requireProp(where, 'targets', options.targets, 'List the gateways as host:port, such as [\'krakend-1:9090\']'));
     if (options.targets.length === 0) fail(where, 'targets', 'must list at least one gateway', []);
     const targets = options.targets.map((t, i) => parseTarget(where, `targets[${i}]`, t));
     return new KrakendGateways(undefined, targets);

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type * as Yaml from 'yaml';
 import { childPath, cloneJson, isObject, JsonObject } from './json';
-import { fail } from '../prometheus/validate';
+import { fail, requireString } from '../prometheus/validate';
 
 /**
  * A KrakenD configuration (krakend.json) that `KrakendMetrics` adds its telemetry to.
@@ -33,6 +33,7 @@ export class KrakendConfig {
    * templates (`{{ ... }}`) must be rendered first (`FC_OUT`), since they are not JSON.
    */
   public static fromFile(filePath: string): KrakendConfig {
+    requireString('KrakendConfig.fromFile', 'filePath', filePath);
     const where = `KrakendConfig.fromFile '${filePath}'`;
     const ext = path.extname(filePath).toLowerCase();
     if (!['.json', '.yaml', '.yml'].includes(ext)) {

@@ -15,6 +15,8 @@ import { httpProbe, namespaceOf, renderResources, restrictedContainerSecurityCon
 import { KubernetesRole, Relabel, ScrapeJob, ServiceDiscovery } from '../prometheus';
 import { checkDnsLabel, checkLabelMap, checkNonEmpty, checkPort, fail, millis, promDuration } from '../prometheus/validate';
 import { PrometheusStack } from '../stack';
+import { checkStack } from '../stack/check-stack';
+import { checkBoolean, checkInstance, checkMetadata, checkStruct } from '../shape';
 
 const k8s = kplus.k8s;
 
@@ -214,6 +216,13 @@ export class KrakendMetrics extends Construct {
   constructor(scope: Construct, id: string, props: KrakendMetricsProps = {}) {
     super(scope, id);
     const path = this.node.path;
+    checkStruct(path, 'props', props);
+    checkStack(path, 'stack', props.stack);
+    checkInstance(path, 'gateways', props.gateways, KrakendGateways, 'Use KrakendGateways.deploy({...}) or KrakendGateways.external({ targets })');
+    checkInstance(path, 'config', props.config, KrakendConfig, 'Use KrakendConfig.fromFile(path) or KrakendConfig.fromObject(json)');
+    checkInstance(path, 'telemetry', props.telemetry, KrakendTelemetry, 'Use new KrakendTelemetry({...})');
+    checkMetadata(path, 'metadata', props.metadata);
+    checkBoolean(path, 'networkPolicy', props.networkPolicy);
 
     const gateways = props.gateways ?? KrakendGateways.deploy();
     if (props.apiPort !== undefined) checkPort(path, 'apiPort', props.apiPort);

@@ -2,6 +2,7 @@ import { isIP } from 'net';
 import { Duration } from 'cdk8s';
 import { JsonObject } from './json';
 import { checkNonEmpty, checkPort, compact, fail } from '../prometheus/validate';
+import { checkArray, checkBoolean, checkDuration, checkEnum, checkString, checkStringArray, checkStringMap, checkStruct } from '../shape';
 
 /**
  * A Prometheus exporter of KrakenD's OpenTelemetry integration: a port on each gateway that
@@ -349,6 +350,28 @@ export class KrakendTelemetry {
 
   constructor(props: KrakendTelemetryProps = {}) {
     const where = 'KrakendTelemetry';
+    checkStruct(where, 'props', props);
+    checkDuration(where, 'metricReportingPeriod', props.metricReportingPeriod);
+    checkStringArray(where, 'skipPaths', props.skipPaths);
+    checkArray(where, 'prometheusExporters', props.prometheusExporters, (w, p, e: KrakendPrometheusExporterOptions) => {
+      checkStruct(w, p, e, true);
+      checkString(w, `${p}.name`, e.name);
+      checkString(w, `${p}.listenIp`, e.listenIp);
+      for (const flag of ['disableMetrics', 'goMetrics', 'processMetrics'] as const) checkBoolean(w, `${p}.${flag}`, e[flag]);
+    });
+    const layers = {
+      globalLayer: checkStruct(where, 'globalLayer', props.globalLayer),
+      proxyLayer: checkStruct(where, 'proxyLayer', props.proxyLayer),
+      'backendLayer.metrics': checkStruct(where, 'backendLayer.metrics', checkStruct(where, 'backendLayer', props.backendLayer)?.metrics),
+      'backendLayer.traces': checkStruct(where, 'backendLayer.traces', props.backendLayer?.traces),
+    };
+    for (const [name, layer] of Object.entries(layers) as Array<[string, { [key: string]: unknown } | undefined]>) {
+      for (const [key, value] of Object.entries(layer ?? {})) {
+        if (/StaticAttributes$|^staticAttributes$/.test(key)) checkStringMap(where, `${name}.${key}`, value as { [key: string]: string });
+        else if (key !== 'semanticConvention') checkBoolean(where, `${name}.${key}`, value as boolean);
+      }
+    }
+    checkEnum(where, 'globalLayer.semanticConvention', props.globalLayer?.semanticConvention, KrakendSemanticConvention, 'KrakendSemanticConvention');
     if (props.serviceName !== undefined) checkNonEmpty(where, 'serviceName', props.serviceName);
     if (props.serviceVersion !== undefined) checkNonEmpty(where, 'serviceVersion', props.serviceVersion);
     if (props.deployEnv !== undefined) checkNonEmpty(where, 'deployEnv', props.deployEnv);
