@@ -50,8 +50,7 @@ export function checkResources<T extends kplus.ContainerResources | undefined>(w
     for (const end of ['request', 'limit'] as const) {
       const value: unknown = pair?.[end];
       const at = `${prop}.${kind}.${end}`;
-      if (kind !== 'cpu') checkSize(where, at, value);
-      else if (value !== undefined && typeof (value as { amount?: unknown })?.amount !== 'string') {
+      if (kind !== 'cpu') {checkSize(where, at, value);} else if (value !== undefined && typeof (value as { amount?: unknown })?.amount !== 'string') {
         fail(where, at, 'must be a cdk8s-plus Cpu', value, 'Use Cpu.millis(250) or Cpu.units(1) from cdk8s-plus');
       }
     }

@@ -115,7 +115,7 @@ export function checkArray<T extends unknown[] | undefined>(where: string, prop:
   if (absent(value)) return value;
   if (!Array.isArray(value)) {
     fail(where, prop, 'must be a list', value, value !== null && typeof value === 'object' || typeof value === 'string'
-      ? `Wrap a single item in a list: [item]` : undefined);
+      ? 'Wrap a single item in a list: [item]' : undefined);
   }
   if (each) value.forEach((item, i) => each(where, `${prop}[${i}]`, item));
   return value;

@@ -8,6 +8,7 @@ import { alertmanagerGatedFields, alertmanagerVersionProblems, LATEST_ALERTMANAG
 import { Credential } from '../prometheus/credential';
 import { checkLabelName, checkNonEmpty, compact, fail, problem } from '../prometheus/validate';
 import { imageVersion, Version } from '../prometheus/version';
+import { checkArray, checkBoolean, checkInstance, checkString, checkStringMap, checkStruct, requireProp } from '../shape';
 import { toYaml } from '../yaml';
 
 /**
@@ -37,6 +38,8 @@ export class InhibitRule {
 
   constructor(props: InhibitRuleProps) {
     const where = 'InhibitRule';
+    checkStruct(where, 'props', props, true);
+    checkArray(where, 'equal', props.equal);
     for (const prop of ['sourceMatchers', 'targetMatchers'] as const) {
       const matchers = props[prop];
       if (!Array.isArray(matchers) || matchers.length === 0) {
@@ -184,6 +187,11 @@ export class AlertmanagerConfig {
 
   constructor(props: AlertmanagerConfigProps) {
     const where = 'AlertmanagerConfig';
+    checkStruct(where, 'props', props, true);
+    for (const list of ['receivers', 'routes', 'inhibitRules', 'timeIntervals'] as const) checkArray(where, list, props[list]);
+    checkStringMap(where, 'templates', props.templates);
+    checkString(where, 'watchdogReceiver', props.watchdogReceiver);
+    checkBoolean(where, 'severityInhibition', props.severityInhibition);
     if (typeof props.defaultReceiver !== 'string') {
       fail(where, 'defaultReceiver', 'must name the receiver of the alerts no route takes (Alertmanager needs a default receiver)',
         props.defaultReceiver, 'Set defaultReceiver to the name of one of the receivers');
@@ -239,11 +247,13 @@ export class AlertmanagerConfig {
 
   /** Adds an inhibit rule. */
   public addInhibitRule(rule: InhibitRule): void {
+    checkInstance(this.where, 'inhibitRules', requireProp(this.where, 'inhibitRules', rule), InhibitRule, 'Use new InhibitRule({ sourceMatchers, targetMatchers })');
     this.inhibitRuleList.push(rule);
   }
 
   /** Adds a time interval. Fails if one of the same name exists. */
   public addTimeInterval(interval: TimeInterval): void {
+    checkInstance(this.where, 'timeIntervals', requireProp(this.where, 'timeIntervals', interval), TimeInterval, 'Use new TimeInterval({ name, periods })');
     if (this.intervals.some((t) => t.name === interval.name)) {
       fail(this.where, 'timeIntervals', 'must have unique names', interval.name);
     }
@@ -252,6 +262,7 @@ export class AlertmanagerConfig {
 
   /** Adds a notification template file (`*.tmpl`). Fails if the name is taken. */
   public addTemplate(fileName: string, text: string): void {
+    checkString(this.where, 'templates', requireProp(this.where, 'templates', fileName));
     if (!SECRET_KEY.test(fileName) || !fileName.endsWith('.tmpl')) {
       fail(this.where, 'templates', "keys must be file names ending in '.tmpl' (alphanumerics, '-', '_', '.')", fileName);
     }

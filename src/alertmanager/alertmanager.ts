@@ -8,12 +8,14 @@ import { reloaderScript } from './reloader';
 import { ALERTMANAGER_FLAG_GATES, DEFAULT_ALERTMANAGER_IMAGE, LATEST_ALERTMANAGER, OLDEST_ALERTMANAGER } from './version-gates';
 import { NetworkPeer } from '../network-peer';
 import { allowedPeers, podsInNamespace } from '../network-policy';
-import { httpProbe, renderResources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../pod';
+import { httpProbe, renderResources, restrictedContainerSecurityContext, restrictedPodSecurityContext, checkResources } from '../pod';
 import {
   AlertingRule, AlertmanagerEndpoint, KubernetesRole, Relabel, RuleGroup, ServiceDiscovery,
 } from '../prometheus';
 import { checkImage, checkPositiveInteger, fail, promDuration } from '../prometheus/validate';
 import { atLeast, formatVersion, imageAtLeast, imageVersion } from '../prometheus/version';
+import { checkBoolean, checkSize, checkString, checkStruct } from '../shape';
+import { requireStack } from '../stack/check-stack';
 import { PrometheusStack } from '../stack/prometheus-stack';
 import { toQuantity } from '../stack/quantity';
 
@@ -141,7 +143,13 @@ export class Alertmanager extends Construct {
   constructor(scope: Construct, id: string, props: AlertmanagerProps) {
     super(scope, id);
     const path = this.node.path;
-    if (!(props.stack instanceof PrometheusStack)) fail(path, 'stack', 'must be a PrometheusStack', props.stack);
+    checkStruct(path, 'props', props, true);
+    requireStack(path, 'stack', props.stack);
+    checkResources(path, 'resources', props.resources);
+    checkSize(path, 'storageSize', props.storageSize);
+    checkString(path, 'storageClassName', props.storageClassName);
+    checkString(path, 'externalUrl', props.externalUrl);
+    for (const flag of ['networkPolicy', 'persistentStorage'] as const) checkBoolean(path, flag, props[flag]);
     this.props = props;
     this.image = checkImage(path, 'image', props.image ?? DEFAULT_ALERTMANAGER_IMAGE, `Pin a release, such as ${DEFAULT_ALERTMANAGER_IMAGE}`);
     const version = imageVersion(this.image) ?? LATEST_ALERTMANAGER;

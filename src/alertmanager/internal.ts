@@ -3,6 +3,7 @@ import { Duration } from 'cdk8s';
 import type { RouteOptions } from './route';
 import { Credential } from '../prometheus/credential';
 import { checkLabelName, fail, formatMillis } from '../prometheus/validate';
+import { checkArray, checkDuration } from '../shape';
 
 /** The alert name of the always-firing alert. */
 export const WATCHDOG_ALERT = 'Watchdog';
@@ -20,7 +21,7 @@ export function credentialPath(c: Credential): string {
 
 /** group_by, group_wait, group_interval and repeat_interval, checked as Alertmanager checks them. */
 export function renderRouteOptions(where: string, o: RouteOptions): { [key: string]: unknown } {
-  const groupBy = o.groupBy;
+  const groupBy = checkArray(where, 'groupBy', o.groupBy);
   if (groupBy) {
     if (groupBy.includes('...') && groupBy.length > 1) {
       fail(where, 'groupBy', "must be ['...'] alone to group by every label", groupBy);
@@ -40,6 +41,7 @@ export function renderRouteOptions(where: string, o: RouteOptions): { [key: stri
 
 /** An Alertmanager duration: whole milliseconds; zero only where `zeroAllowed`. */
 export function routeDuration(where: string, prop: string, d: Duration, zeroAllowed: boolean): string {
+  checkDuration(where, prop, d);
   const ms = d.toMilliseconds({ integral: false });
   if (!Number.isInteger(ms) || ms < 0) fail(where, prop, 'must be a whole, non-negative number of milliseconds', d.toHumanString());
   if (ms === 0 && !zeroAllowed) fail(where, prop, 'must not be zero (Alertmanager refuses it)', d.toHumanString());

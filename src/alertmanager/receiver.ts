@@ -1,6 +1,15 @@
 import { credentialPath } from './internal';
 import { Credential } from '../prometheus/credential';
-import { checkNonEmpty, compact, fail } from '../prometheus/validate';
+import { checkNonEmpty, compact, fail, requireString } from '../prometheus/validate';
+import { checkArray, checkBoolean, checkString, checkStringArray, checkStruct } from '../shape';
+
+/** The shape every notifier's options share: a struct, `sendResolved` a flag, and the named plain strings. */
+function checkNotifierOptions<T extends NotifierOptions>(where: string, options: T, ...strings: Array<keyof T & string>): T {
+  checkStruct(where, 'options', options, true);
+  checkBoolean(where, 'sendResolved', options.sendResolved);
+  for (const prop of strings) checkString(where, prop, options[prop] as unknown as string | undefined);
+  return options;
+}
 
 /** Options common to every notifier. */
 export interface NotifierOptions {
@@ -246,6 +255,7 @@ export class Notifier {
   /** A webhook: Alertmanager POSTs the group's alerts as JSON (`webhook_configs`). */
   public static webhook(options: WebhookOptions): Notifier {
     const where = 'Notifier.webhook';
+    checkNotifierOptions(where, options, 'url');
     exactlyOne(where, options, 'url', 'urlFile');
     if (options.url !== undefined) checkHttpUrl(where, 'url', options.url);
     if (options.maxAlerts !== undefined && (!Number.isInteger(options.maxAlerts) || options.maxAlerts < 0)) {
@@ -262,6 +272,7 @@ export class Notifier {
   /** A Slack incoming webhook (`slack_configs`). */
   public static slack(options: SlackOptions): Notifier {
     const where = 'Notifier.slack';
+    checkNotifierOptions(where, options, 'channel', 'title', 'text');
     return new Notifier('slack_configs', [options.apiUrl], {
       send_resolved: options.sendResolved,
       api_url_file: file(where, 'apiUrl', options.apiUrl, true),
@@ -274,6 +285,7 @@ export class Notifier {
   /** PagerDuty (`pagerduty_configs`). */
   public static pagerDuty(options: PagerDutyOptions): Notifier {
     const where = 'Notifier.pagerDuty';
+    checkNotifierOptions(where, options, 'severity', 'description');
     exactlyOne(where, options, 'routingKey', 'serviceKey');
     return new Notifier('pagerduty_configs', [options.routingKey, options.serviceKey], {
       send_resolved: options.sendResolved,
@@ -287,6 +299,9 @@ export class Notifier {
   /** Email through an SMTP server (`email_configs`). */
   public static email(options: EmailOptions): Notifier {
     const where = 'Notifier.email';
+    checkNotifierOptions(where, options, 'authUsername');
+    checkBoolean(where, 'requireTls', options.requireTls);
+    requireString(where, 'smarthost', options.smarthost);
     checkNonEmpty(where, 'to', options.to);
     checkNonEmpty(where, 'fromAddress', options.fromAddress);
     if (!/^(\[[0-9a-fA-F:.]+\]|[^\s:[\]]+):\d{1,5}$/.test(options.smarthost)) {
@@ -309,6 +324,9 @@ export class Notifier {
   /** OpsGenie (`opsgenie_configs`). */
   public static opsGenie(options: OpsGenieOptions): Notifier {
     const where = 'Notifier.opsGenie';
+    checkNotifierOptions(where, options, 'apiUrl', 'priority');
+    checkStringArray(where, 'tags', options.tags);
+    checkArray(where, 'responders', options.responders, (w, p, r) => checkStruct(w, p, r, true));
     if (options.apiUrl !== undefined) checkHttpUrl(where, 'apiUrl', options.apiUrl);
     if (options.priority !== undefined && !/^P[1-5]$/.test(options.priority) && !options.priority.includes('{{')) {
       fail(where, 'priority', 'must be P1, P2, P3, P4 or P5 (or a template)', options.priority);
@@ -337,6 +355,7 @@ export class Notifier {
   /** Microsoft Teams (`msteams_configs`, Alertmanager 0.26 and later). */
   public static msTeams(options: MsTeamsOptions): Notifier {
     const where = 'Notifier.msTeams';
+    checkNotifierOptions(where, options, 'webhookUrl', 'title', 'text');
     exactlyOne(where, options, 'webhookUrl', 'webhookUrlFile');
     if (options.webhookUrl !== undefined) checkHttpUrl(where, 'webhookUrl', options.webhookUrl);
     return new Notifier('msteams_configs', [options.webhookUrlFile], {
@@ -399,9 +418,10 @@ export class Receiver {
   private readonly notifiers: Notifier[];
 
   constructor(props: ReceiverProps) {
+    checkStruct('Receiver', 'props', props, true);
     checkNonEmpty('Receiver', 'name', props.name);
     this.name = props.name;
-    this.notifiers = [...props.notifiers ?? []];
+    this.notifiers = [...checkArray(`Receiver '${props.name}'`, 'notifiers', props.notifiers) ?? []];
     this.notifiers.forEach((n, i) => {
       if (!(n instanceof Notifier)) fail(`Receiver '${props.name}'`, `notifiers[${i}]`, 'must be a Notifier', n);
     });

@@ -2,6 +2,7 @@ import { Duration } from 'cdk8s';
 import { renderRouteOptions } from './internal';
 import { Matcher } from './matcher';
 import { checkNonEmpty, compact, fail } from '../prometheus/validate';
+import { checkArray, checkBoolean, checkStringArray, checkStruct } from '../shape';
 
 /** The timing and grouping a route sets for the alert groups it makes (children inherit them). */
 export interface RouteOptions {
@@ -88,6 +89,12 @@ export class Route {
 
   constructor(props: RouteProps = {}) {
     const where = 'Route';
+    checkStruct(where, 'props', props);
+    checkArray(where, 'matchers', props.matchers);
+    checkArray(where, 'routes', props.routes);
+    checkStringArray(where, 'muteTimeIntervals', props.muteTimeIntervals);
+    checkStringArray(where, 'activeTimeIntervals', props.activeTimeIntervals);
+    checkBoolean(where, 'continueMatching', props.continueMatching);
     (props.matchers ?? []).forEach((m, i) => {
       if (!(m instanceof Matcher)) fail(where, `matchers[${i}]`, 'must be a Matcher', m, 'Use Matcher.equal() or Matcher.parse()');
     });

@@ -1,4 +1,5 @@
 import { checkNonEmpty, compact, fail } from '../prometheus/validate';
+import { checkArray, checkStringArray, checkStruct, requireProp } from '../shape';
 
 /** A day of the week, as Alertmanager names it. */
 export enum Weekday {
@@ -89,8 +90,15 @@ export class TimeInterval {
   private readonly rendered: { [key: string]: unknown };
 
   constructor(props: TimeIntervalProps) {
+    checkStruct('TimeInterval', 'props', props, true);
     checkNonEmpty('TimeInterval', 'name', props.name);
     const where = `TimeInterval '${props.name}'`;
+    checkArray(where, 'periods', requireProp(where, 'periods', props.periods), (w, p, period: TimePeriod) => {
+      checkStruct(w, p, period, true);
+      checkArray(w, `${p}.times`, period.times, (w2, p2, t) => checkStruct(w2, p2, t, true));
+      checkArray(w, `${p}.weekdays`, period.weekdays);
+      for (const list of ['daysOfMonth', 'months', 'years'] as const) checkStringArray(w, `${p}.${list}`, period[list]);
+    });
     if (props.periods.length === 0) fail(where, 'periods', 'must have at least one period', []);
     this.name = props.name;
     this.rendered = {

@@ -8,18 +8,18 @@ import { PlusWorkload } from '../plus';
 import { namespaceOf } from '../pod';
 import { PodSelection } from '../pod-selection';
 import { Authentication, Credential, Relabel, Scheme, TlsOptions } from '../prometheus';
-import { checkDnsLabel, checkHttpPath, checkPort, checkServiceType, fail, millis, promDuration } from '../prometheus/validate';
-import { PrometheusStack } from '../stack';
-import { checkStack } from '../stack/check-stack';
-import { AUTH_FIX, RELABEL_FIX } from '../prometheus/fixes';
-import { checkTls } from '../prometheus/http-client';
-import {
-  checkBoolean, checkEnum, checkInstance, checkInstances, checkMetadata, checkString, checkStringMap, checkStruct, requireProp,
-} from '../shape';
-import { addWarning } from '../warnings';
 import { MultiprocessMetrics } from './multiprocess';
 import { PrometheusAnnotations } from './prometheus-annotations';
 import { scrapeServiceEndpoint } from './service-jobs';
+import { AUTH_FIX, RELABEL_FIX } from '../prometheus/fixes';
+import { checkTls } from '../prometheus/http-client';
+import { checkDnsLabel, checkHttpPath, checkPort, checkServiceType, fail, millis, promDuration } from '../prometheus/validate';
+import {
+  checkBoolean, checkEnum, checkInstance, checkInstances, checkMetadata, checkString, checkStringMap, checkStruct, requireProp,
+} from '../shape';
+import { PrometheusStack } from '../stack';
+import { checkStack } from '../stack/check-stack';
+import { addWarning } from '../warnings';
 
 const PODS_FIX = 'Use PodSelection.fromPods(deployment) or PodSelection.fromLabels({ app: \'my-app\' })';
 

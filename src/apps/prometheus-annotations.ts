@@ -2,9 +2,9 @@ import { IConstruct } from 'constructs';
 import { asWorkload } from '../plus';
 import { KubernetesRole, Relabel, Scheme, ScrapeJob, ServiceDiscovery } from '../prometheus';
 import { checkDnsLabel, checkHttpPath, checkPort } from '../prometheus/validate';
+import { checkEnum, checkString, checkStringArray, checkStruct, requireProp } from '../shape';
 import { PrometheusStack } from '../stack';
 import { requireStack } from '../stack/check-stack';
-import { checkEnum, checkString, checkStringArray, checkStruct, requireProp } from '../shape';
 
 /**
  * Options of `PrometheusAnnotations.annotate()`.

@@ -14,11 +14,11 @@ import { checkResources, httpProbe, renderResources, restrictedContainerSecurity
 import { ScrapeJob, ServiceDiscovery } from '../prometheus';
 import { checkDnsLabel, checkDnsSubdomain, checkImage, checkNonEmpty, checkPort, checkServiceType } from '../prometheus/validate';
 import { imageVersion } from '../prometheus/version';
-import type { PrometheusStack } from '../stack/prometheus-stack';
-import { PrometheusStorage } from '../stack/storage';
 import {
   checkArray, checkBoolean, checkInstance, checkInstances, checkMetadata, checkString, checkStringMap, checkStruct, fail, requireProp,
 } from '../shape';
+import type { PrometheusStack } from '../stack/prometheus-stack';
+import { PrometheusStorage } from '../stack/storage';
 import { addWarning } from '../warnings';
 import { toYaml } from '../yaml';
 

@@ -14,9 +14,9 @@ import { allowedPeers, ingressPolicy, podsInNamespace, podsInNamespacesLabelled 
 import { httpProbe, namespaceOf, renderResources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../pod';
 import { KubernetesRole, Relabel, ScrapeJob, ServiceDiscovery } from '../prometheus';
 import { checkDnsLabel, checkLabelMap, checkNonEmpty, checkPort, fail, millis, promDuration } from '../prometheus/validate';
+import { checkBoolean, checkInstance, checkMetadata, checkStruct } from '../shape';
 import { PrometheusStack } from '../stack';
 import { checkStack } from '../stack/check-stack';
-import { checkBoolean, checkInstance, checkMetadata, checkStruct } from '../shape';
 
 const k8s = kplus.k8s;
 

@@ -360,8 +360,8 @@ export class KrakendTelemetry {
       for (const flag of ['disableMetrics', 'goMetrics', 'processMetrics'] as const) checkBoolean(w, `${p}.${flag}`, e[flag]);
     });
     const layers = {
-      globalLayer: checkStruct(where, 'globalLayer', props.globalLayer),
-      proxyLayer: checkStruct(where, 'proxyLayer', props.proxyLayer),
+      'globalLayer': checkStruct(where, 'globalLayer', props.globalLayer),
+      'proxyLayer': checkStruct(where, 'proxyLayer', props.proxyLayer),
       'backendLayer.metrics': checkStruct(where, 'backendLayer.metrics', checkStruct(where, 'backendLayer', props.backendLayer)?.metrics),
       'backendLayer.traces': checkStruct(where, 'backendLayer.traces', props.backendLayer?.traces),
     };

@@ -1,12 +1,12 @@
 import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { KumaDiscoveryOptions, Relabel, ScrapeJob, ServiceDiscovery } from '../prometheus';
 import { checkResources } from '../pod';
+import { KumaDiscoveryOptions, Relabel, ScrapeJob, ServiceDiscovery } from '../prometheus';
 import { checkImage, fail, promDuration } from '../prometheus/validate';
 import { formatVersion, imageAtLeast, parseVersion, Version, versionAtLeast } from '../prometheus/version';
-import { PrometheusStack } from '../stack';
 import { checkString, checkStruct } from '../shape';
+import { PrometheusStack } from '../stack';
 
 /** Where kuma-prometheus-sd writes its file_sd file, in its container and in Prometheus's. */
 const SD_DIR = '/var/run/kuma-prometheus-sd';

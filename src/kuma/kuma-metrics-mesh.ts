@@ -8,17 +8,16 @@ import { Scheme, ScrapeJob, ServiceDiscovery } from '../prometheus';
 import { KumaCaBackend, KumaMtlsMode } from './ca-backend';
 import { addControlPlaneJob, CONTROL_PLANE_JOB } from './control-plane';
 import { kumaControlPlaneDashboard } from './control-plane-dashboard';
-import { checkDnsLabel, checkHttpPath, checkNonEmpty, checkPort, checkRegex, fail } from '../prometheus/validate';
-import { parseVersion, Version, versionAtLeast } from '../prometheus/version';
-import { PrometheusStack } from '../stack';
-import { checkStack, requireStack } from '../stack/check-stack';
-import {
-  checkArray, checkBoolean, checkEnum, checkInstance, checkInstances, checkString, checkStringArray, checkStringMap, checkStruct, requireProp,
-} from '../shape';
-import { addWarning } from '../warnings';
 import { kumaDashboard } from './dashboard';
 import { addKumaDatasource } from './datasource';
 import { KumaDataplaneDiscovery } from './discovery';
+import { checkDnsLabel, checkHttpPath, checkNonEmpty, checkPort, checkRegex, fail } from '../prometheus/validate';
+import { parseVersion, Version, versionAtLeast } from '../prometheus/version';
+import {
+  checkArray, checkBoolean, checkEnum, checkInstance, checkInstances, checkString, checkStringArray, checkStringMap, checkStruct, requireProp,
+} from '../shape';
+import { PrometheusStack } from '../stack';
+import { addWarning } from '../warnings';
 import {
   KumaAggregateMetrics, KumaApplicationMetricsOptions, KumaDataplaneInbound, KumaEnvoyMetricsOptions, KumaFederationOptions, KumaMetricsTlsMode,
   KumaMtlsOptions, KumaPolicyApi, KumaUniversalDataplaneOptions, KumaWorkloadMetricsOptions,
@@ -29,6 +28,7 @@ import {
 import { KumaServiceTag } from './service-tag';
 import { kumaServiceToServiceDashboard } from './service-to-service-dashboard';
 import { toUniversalYaml, UniversalResource } from './universal';
+import { checkStack, requireStack } from '../stack/check-stack';
 
 /** The pod annotations that override the mesh's metrics port and path for one workload. */
 const PORT_ANNOTATION = 'prometheus.metrics.kuma.io/port';

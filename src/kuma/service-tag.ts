@@ -3,9 +3,9 @@ import { Grafana } from '../grafana';
 import { asService } from '../plus';
 import { namespaceOf } from '../pod';
 import { checkDnsLabel, checkNonEmpty, checkPort, fail } from '../prometheus/validate';
+import { checkInstance, checkStruct, requireProp } from '../shape';
 import { PrometheusStack } from '../stack';
 import { requireStack } from '../stack/check-stack';
-import { checkInstance, checkStruct, requireProp } from '../shape';
 
 /**
  * Options of `KumaServiceTag.kubernetesService()`.

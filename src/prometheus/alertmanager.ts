@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
 import { Authentication, Credential, TlsOptions } from './credential';
-import { cleartextAuthWarning, httpClientCredentials, renderHttpClient } from './http-client';
 import { DISCOVERY_FIX, RELABEL_FIX } from './fixes';
+import { cleartextAuthWarning, httpClientCredentials, renderHttpClient } from './http-client';
 import { Relabel } from './relabel';
 import { checkEnum, checkInstances, checkStruct, requireProp } from '../shape';
 import { Scheme } from './scrape-job';

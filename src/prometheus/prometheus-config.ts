@@ -3,13 +3,13 @@ import { AlertmanagerEndpoint } from './alertmanager';
 import { KubernetesApiAccess } from './api-access';
 import { ConfigVariant } from './config-variant';
 import { Credential } from './credential';
+import {
+  ALERTMANAGER_FIX, REMOTE_WRITE_FIX, RULE_GROUP_FIX, SCRAPE_JOB_FIX,
+} from './fixes';
 import { RemoteWrite } from './remote-write';
 import { RuleGroup } from './rules';
 import { ScrapeJob } from './scrape-job';
 import { KubernetesWatch } from './service-discovery';
-import {
-  ALERTMANAGER_FIX, REMOTE_WRITE_FIX, RULE_GROUP_FIX, SCRAPE_JOB_FIX,
-} from './fixes';
 import { checkLabelMap, fail, formatMillis, millis, promDuration } from './validate';
 import { imageVersion, Version } from './version';
 import { CONFIG_GATES, gatedFields, LATEST_PROMETHEUS, RULE_GATES, versionProblems } from './version-gates';

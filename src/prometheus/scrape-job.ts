@@ -1,8 +1,8 @@
 import { Duration } from 'cdk8s';
 import { KubernetesApiAccess } from './api-access';
 import { Authentication, Credential, TlsOptions } from './credential';
-import { cleartextAuthWarning, httpClientCredentials, insecureTlsWarning, renderHttpClient } from './http-client';
 import { DISCOVERY_FIX, RELABEL_FIX } from './fixes';
+import { cleartextAuthWarning, httpClientCredentials, insecureTlsWarning, renderHttpClient } from './http-client';
 import { Relabel } from './relabel';
 import { KubernetesWatch, ServiceDiscovery } from './service-discovery';
 import {

@@ -9,9 +9,9 @@ import { WeaveDiscovery } from './weave-discovery';
 import { WeaveStatusAddress } from './weave-status-address';
 import { RuleGroup, ScrapeJob } from '../prometheus';
 import { checkDnsLabel, checkNonEmpty, checkPort, fail, formatMillis, millis, promDuration } from '../prometheus/validate';
+import { checkBoolean, checkInstance, checkStruct, requireProp } from '../shape';
 import { PrometheusStack } from '../stack';
 import { requireStack } from '../stack/check-stack';
-import { checkBoolean, checkInstance, checkStruct, requireProp } from '../shape';
 import { addWarning } from '../warnings';
 
 /** Kubernetes label keys: an optional DNS-subdomain prefix and a name of at most 63 characters. */
