@@ -80,29 +80,37 @@ export function checkStruct<T>(where: string, prop: string, value: T, required =
     return value;
   }
   if (typeof value !== 'object' || Array.isArray(value)) {
-    fail(where, prop, 'must be an object of properties', value);
+    fail(where, prop, 'must be an object of properties', value, Array.isArray(value) ? 'Pass one object, not a list' : 'Pass an object, such as { ... }');
   }
   return value;
 }
 
 export function checkString<T extends string | undefined>(where: string, prop: string, value: T, fix?: string): T {
-  if (!absent(value) && typeof value !== 'string') fail(where, prop, 'must be a string', value, fix);
+  if (!absent(value) && typeof value !== 'string') {
+    fail(where, prop, 'must be a string', value, fix ?? (typeof value === 'number' || typeof value === 'boolean' ? `Write '${value}'` : 'Pass a string'));
+  }
   return value;
 }
 
 export function checkBoolean<T extends boolean | undefined>(where: string, prop: string, value: T): T {
-  if (!absent(value) && typeof value !== 'boolean') fail(where, prop, 'must be true or false', value);
+  if (!absent(value) && typeof value !== 'boolean') fail(where, prop, 'must be true or false', value, 'Pass a boolean, true or false');
   return value;
+}
+
+/** The fix for a number given as something else: the number itself when a string holds one. */
+export function numberFix(value: unknown): string {
+  return typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))
+    ? `Write ${Number(value)}, a number, not a string` : 'Pass a number';
 }
 
 /** A finite number. */
 export function checkNumber<T extends number | undefined>(where: string, prop: string, value: T): T {
-  if (!absent(value) && (typeof value !== 'number' || !Number.isFinite(value))) fail(where, prop, 'must be a number', value);
+  if (!absent(value) && (typeof value !== 'number' || !Number.isFinite(value))) fail(where, prop, 'must be a number', value, numberFix(value));
   return value;
 }
 
 export function checkInteger<T extends number | undefined>(where: string, prop: string, value: T): T {
-  if (!absent(value) && !Number.isInteger(value)) fail(where, prop, 'must be an integer', value);
+  if (!absent(value) && !Number.isInteger(value)) fail(where, prop, 'must be an integer', value, numberFix(value));
   return value;
 }
 
@@ -114,8 +122,7 @@ export function checkArray<T extends unknown[] | undefined>(where: string, prop:
   each?: (where: string, prop: string, item: any) => unknown): T {
   if (absent(value)) return value;
   if (!Array.isArray(value)) {
-    fail(where, prop, 'must be a list', value, value !== null && typeof value === 'object' || typeof value === 'string'
-      ? 'Wrap a single item in a list: [item]' : undefined);
+    fail(where, prop, 'must be a list', value, 'Wrap a single item in a list: [item]');
   }
   if (each) value.forEach((item, i) => each(where, `${prop}[${i}]`, item));
   return value;
@@ -129,9 +136,9 @@ export function checkStringArray<T extends string[] | undefined>(where: string, 
 /** A map of strings to strings (labels, annotations, settings). */
 export function checkStringMap<T extends { [key: string]: string } | undefined>(where: string, prop: string, value: T): T {
   if (absent(value)) return value;
-  if (!isPlainObject(value)) fail(where, prop, 'must be a map of strings', value);
+  if (!isPlainObject(value)) fail(where, prop, 'must be a map of strings', value, 'Pass an object of string values, such as { team: \'db\' }');
   for (const [key, v] of Object.entries(value)) {
-    if (typeof v !== 'string') fail(where, `${prop}.${key}`, 'must be a string', v, typeof v === 'number' || typeof v === 'boolean' ? `Write '${v}'` : undefined);
+    if (typeof v !== 'string') fail(where, `${prop}.${key}`, 'must be a string', v, typeof v === 'number' || typeof v === 'boolean' ? `Write '${v}'` : 'Pass a string');
   }
   return value;
 }

@@ -190,7 +190,7 @@ export class AlertmanagerConfig {
     checkStruct(where, 'props', props, true);
     for (const list of ['receivers', 'routes', 'inhibitRules', 'timeIntervals'] as const) checkArray(where, list, props[list]);
     checkStringMap(where, 'templates', props.templates);
-    checkString(where, 'watchdogReceiver', props.watchdogReceiver);
+    for (const name of ['watchdogReceiver', 'criticalReceiver', 'warningReceiver'] as const) checkString(where, name, props[name]);
     checkBoolean(where, 'severityInhibition', props.severityInhibition);
     if (typeof props.defaultReceiver !== 'string') {
       fail(where, 'defaultReceiver', 'must name the receiver of the alerts no route takes (Alertmanager needs a default receiver)',

@@ -4,7 +4,7 @@ import {
 } from '../prometheus';
 import { CREDENTIAL_FIX } from '../prometheus/fixes';
 import { checkDnsLabel, checkPort, fail, requireString } from '../prometheus/validate';
-import { checkDuration, checkEnum, checkInstance, checkString, checkStringArray, checkStruct, requireProp } from '../shape';
+import { checkBoolean, checkDuration, checkEnum, checkInstance, checkString, checkStringArray, checkStruct, requireProp } from '../shape';
 
 /** The options every factory shares: a struct, `scrapeInterval` a Duration, `ca` a Credential. */
 function checkCommon<T extends { scrapeInterval?: Duration; ca?: Credential }>(where: string, options: T): T {
@@ -239,6 +239,7 @@ export class PlatformExporters {
     checkInstance(where, 'config', requireProp(where, 'config', config, 'Pass stack.config'), PrometheusConfig, 'Pass stack.config');
     checkStruct(where, 'options', options, true);
     requireString(where, 'exportersNamespace', options.exportersNamespace);
+    checkBoolean(where, 'managedCluster', options.managedCluster);
     const managed = options.managedCluster ?? false;
     const jobs = [
       ...PlatformExporters.kubelet(options.kubelet),

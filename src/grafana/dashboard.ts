@@ -192,6 +192,7 @@ interface PanelContext {
 export class DashboardPanel {
   /** A graph of series over the time range. */
   public static timeSeries(props: TimeSeriesPanelProps): DashboardPanel {
+    checkBoolean('DashboardPanel.timeSeries', 'stacked', props?.stacked);
     return new DashboardPanel('timeseries', props, { width: 12, height: 8 }, (defaults, options) => {
       defaults.custom = {
         drawStyle: 'line',
@@ -208,6 +209,7 @@ export class DashboardPanel {
 
   /** The last value of each series, large, colored by threshold. */
   public static stat(props: StatPanelProps): DashboardPanel {
+    checkBoolean('DashboardPanel.stat', 'colorBackground', props?.colorBackground);
     return new DashboardPanel('stat', props, { width: 6, height: 4, instant: true }, (_defaults, options) => {
       options.reduceOptions = { calcs: ['lastNotNull'], fields: '', values: false };
       options.colorMode = props.colorBackground ? 'background' : 'value';

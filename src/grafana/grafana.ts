@@ -729,8 +729,8 @@ export class Grafana extends Construct {
 }
 
 function checkPlugin(where: string, id: string, version: string): void {
-  checkString(where, 'id', id);
-  checkString(where, 'version', version);
+  checkString(where, 'id', requireProp(where, 'id', id));
+  checkString(where, 'version', requireProp(where, 'version', version));
   if (!/^[a-z0-9][a-z0-9-]*[a-z0-9]$/.test(id)) fail(where, 'id', 'must be a plugin id such as grafana-piechart-panel', id);
   if (!/^\d+\.\d+\.\d+([-+][\w.-]+)?$/.test(version)) {
     fail(where, 'version', 'must be a pinned version such as 1.2.3 (an unpinned plugin changes under you)', version);

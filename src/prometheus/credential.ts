@@ -1,6 +1,6 @@
 import { IConstruct } from 'constructs';
 import { CREDENTIAL_FIX } from './fixes';
-import { checkAbsolutePath, checkDnsSubdomain, checkNonEmpty, compact, fail, checkUrl } from './validate';
+import { checkAbsolutePath, checkDnsSubdomain, checkNonEmpty, compact, fail, checkUrl, requireString } from './validate';
 import { asSecret } from '../plus';
 import { checkString, checkStringArray, checkStringMap, checkStruct } from '../shape';
 
@@ -247,7 +247,7 @@ export class Authentication {
 
 /** A key of a Secret's data. */
 function checkSecretKey(where: string, key: string): string {
-  checkString(where, 'key', key);
+  requireString(where, 'key', key);
   if (!/^[-._a-zA-Z0-9]+$/.test(key) || key === '.' || key === '..') {
     fail(where, 'key', 'must be a Secret data key (alphanumerics, \'-\', \'_\' or \'.\')', key);
   }

@@ -219,6 +219,7 @@ export class PrometheusConfig {
 
   /** The scrape job of the given name, if any. */
   public findScrapeJob(jobName: string): ScrapeJob | undefined {
+    checkString(this.where, 'jobName', requireProp(this.where, 'jobName', jobName));
     return this.jobs.get(jobName);
   }
 

@@ -216,7 +216,7 @@ export class Relabel {
     checkStruct(where, 'options', options, true);
     Relabel.checkSources(where, options.sourceLabels, true);
     checkString(where, 'separator', options.separator);
-    checkPositiveInteger(where, 'modulus', options.modulus);
+    checkPositiveInteger(where, 'modulus', requireProp(where, 'modulus', options.modulus));
     checkLabelName(where, 'targetLabel', options.targetLabel);
     return new Relabel(RelabelAction.HASH_MOD, options);
   }

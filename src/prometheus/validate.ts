@@ -5,7 +5,7 @@
 // the model object (`ScrapeJob 'weave'`, `Relabel.replace`).
 import { BlockList, isIPv4, isIPv6 } from 'net';
 import { Duration } from 'cdk8s';
-import { checkDuration, checkStringMap, checkString, fail, requireProp } from '../shape';
+import { checkDuration, checkStringMap, checkString, fail, numberFix, requireProp } from '../shape';
 
 export { fail, problem } from '../shape';
 
@@ -181,13 +181,13 @@ export function checkUrl(where: string, prop: string, url: string): string {
 
 export function checkPositiveInteger(where: string, prop: string, value: number | undefined): void {
   if (value !== undefined && (!Number.isInteger(value) || value <= 0)) {
-    fail(where, prop, 'must be a positive integer', value);
+    fail(where, prop, 'must be a positive integer', value, typeof value === 'number' ? undefined : numberFix(value));
   }
 }
 
 export function checkPort(where: string, prop: string, port: number): number {
   if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    fail(where, prop, 'must be a port number in 1-65535', port);
+    fail(where, prop, 'must be a port number in 1-65535', port, typeof port === 'number' ? undefined : numberFix(port));
   }
   return port;
 }

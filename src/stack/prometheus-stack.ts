@@ -24,7 +24,7 @@ import {
 import { SECRETS_MOUNT_PATH, SERVICE_ACCOUNT_DIR } from '../prometheus/credential';
 import {
   checkAbsolutePath, checkDnsLabel, checkImage, checkLabelMap, checkLabelName, checkPort, checkPositiveInteger, checkServiceType, fail,
-  problem, promDuration,
+  problem, promDuration, requireString,
 } from '../prometheus/validate';
 import { imageVersion } from '../prometheus/version';
 import { gatedFlags, LATEST_PROMETHEUS, versionProblems } from '../prometheus/version-gates';
@@ -783,6 +783,7 @@ export class PrometheusStack extends Construct {
   public addContainer(props: kplus.ContainerProps): kplus.Container {
     checkStruct(this.node.path, 'container', requireProp(this.node.path, 'container', props, 'Pass the container\'s props, such as { image, name }'));
     checkResources(this.node.path, 'container.resources', props.resources);
+    requireString(this.node.path, 'container.image', props.image);
     // Small resources unless given (kplus's defaults suit an application, not a helper).
     const container = new kplus.Container({
       ...props,
