@@ -76,7 +76,7 @@ export function requireProp<T>(where: string, prop: string, value: T | undefined
  */
 export function checkStruct<T>(where: string, prop: string, value: T, required = false): T {
   if (absent(value)) {
-    if (required) fail(where, prop, 'is required', value);
+    if (required) fail(where, prop, 'is required', value, 'Pass an object of properties');
     return value;
   }
   if (typeof value !== 'object' || Array.isArray(value)) {

@@ -46,7 +46,7 @@ export class InhibitRule {
         fail(where, prop, 'must have at least one matcher (an empty list matches every alert)', matchers);
       }
       matchers.forEach((m, i) => {
-        if (!(m instanceof Matcher)) fail(where, `${prop}[${i}]`, 'must be a Matcher', m);
+        if (!(m instanceof Matcher)) fail(where, `${prop}[${i}]`, 'must be a Matcher', m, 'Use Matcher.equal(label, value) or Matcher.parse(text)');
       });
     }
     (props.equal ?? []).forEach((l, i) => checkLabelName(where, `equal[${i}]`, l));
@@ -229,7 +229,7 @@ export class AlertmanagerConfig {
 
   /** Adds a receiver. Fails if one of the same name exists. */
   public addReceiver(receiver: Receiver): void {
-    if (!(receiver instanceof Receiver)) fail(this.where, 'receivers', 'must be Receivers', receiver);
+    if (!(receiver instanceof Receiver)) fail(this.where, 'receivers', 'must be Receivers', receiver, 'Use new Receiver({ name, notifiers })');
     if (this.receiverList.some((r) => r.name === receiver.name)) {
       fail(this.where, 'receivers', 'must have unique names (Alertmanager refuses a duplicate)', receiver.name,
         'Give each receiver its own name, or put both notifiers in one receiver');
@@ -240,7 +240,7 @@ export class AlertmanagerConfig {
   /** Appends routes, tried after the Watchdog's and before the severity routes. */
   public addRoute(...routes: Route[]): void {
     routes.forEach((r, i) => {
-      if (!(r instanceof Route)) fail(this.where, `routes[${i}]`, 'must be a Route', r);
+      if (!(r instanceof Route)) fail(this.where, `routes[${i}]`, 'must be a Route', r, 'Use new Route({ matchers, receiver })');
     });
     this.routeList.push(...routes);
   }

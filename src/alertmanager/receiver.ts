@@ -1,7 +1,8 @@
 import { credentialPath } from './internal';
 import { Credential } from '../prometheus/credential';
 import { checkNonEmpty, compact, fail, requireString } from '../prometheus/validate';
-import { checkArray, checkBoolean, checkString, checkStringArray, checkStruct } from '../shape';
+import { CREDENTIAL_FIX } from '../prometheus/fixes';
+import { checkArray, checkBoolean, checkEnum, checkString, checkStringArray, checkStruct, requireProp } from '../shape';
 
 /** The shape every notifier's options share: a struct, `sendResolved` a flag, and the named plain strings. */
 function checkNotifierOptions<T extends NotifierOptions>(where: string, options: T, ...strings: Array<keyof T & string>): T {
@@ -334,9 +335,8 @@ export class Notifier {
     const responders = (options.responders ?? []).map((r, i) => {
       const given = [r.id, r.name, r.username].filter((x) => x !== undefined && x !== '');
       if (given.length !== 1) fail(where, `responders[${i}]`, 'must have exactly one of id, name and username', r);
-      if (!Object.values(OpsGenieResponderType).includes(r.responderType)) {
-        fail(where, `responders[${i}].responderType`, 'must be an OpsGenieResponderType', r.responderType);
-      }
+      checkEnum(where, `responders[${i}].responderType`, requireProp(where, `responders[${i}].responderType`, r.responderType),
+        OpsGenieResponderType, 'OpsGenieResponderType');
       return compact({ id: r.id, name: r.name, username: r.username, type: r.responderType });
     });
     (options.tags ?? []).forEach((t, i) => {
@@ -423,7 +423,7 @@ export class Receiver {
     this.name = props.name;
     this.notifiers = [...checkArray(`Receiver '${props.name}'`, 'notifiers', props.notifiers) ?? []];
     this.notifiers.forEach((n, i) => {
-      if (!(n instanceof Notifier)) fail(`Receiver '${props.name}'`, `notifiers[${i}]`, 'must be a Notifier', n);
+      if (!(n instanceof Notifier)) fail(`Receiver '${props.name}'`, `notifiers[${i}]`, 'must be a Notifier', n, 'Use Notifier.webhook({...}), Notifier.slack({...}) or another Notifier factory');
     });
   }
 
@@ -454,7 +454,7 @@ function file(where: string, prop: string, value: Credential | undefined, requir
   if (value === undefined && !required) return undefined;
   if (!(value instanceof Credential)) {
     fail(where, prop, 'must be a Credential read from a file (secrets are read from files, not written into alertmanager.yml)',
-      typeof value === 'string' ? '<redacted>' : value, 'Use Credential.fromSecret(secretName, key), or Credential.fromFile(path)');
+      typeof value === 'string' ? '<redacted>' : value, CREDENTIAL_FIX);
   }
   return credentialPath(value);
 }

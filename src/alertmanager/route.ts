@@ -114,7 +114,7 @@ export class Route {
   /** Appends child routes. */
   public addRoute(...routes: Route[]): void {
     routes.forEach((r, i) => {
-      if (!(r instanceof Route)) fail('Route', `routes[${i}]`, 'must be a Route', r);
+      if (!(r instanceof Route)) fail('Route', `routes[${i}]`, 'must be a Route', r, 'Use new Route({ matchers, receiver })');
     });
     this.children.push(...routes);
   }

@@ -1,5 +1,5 @@
 import { checkNonEmpty, compact, fail } from '../prometheus/validate';
-import { checkArray, checkStringArray, checkStruct, requireProp } from '../shape';
+import { checkArray, checkEnum, checkStringArray, checkStruct, requireProp } from '../shape';
 
 /** A day of the week, as Alertmanager names it. */
 export enum Weekday {
@@ -123,7 +123,7 @@ function renderPeriod(where: string, prop: string, p: TimePeriod): { [key: strin
   });
   const weekdays = p.weekdays ?? [];
   weekdays.forEach((d, i) => {
-    if (!Object.values(Weekday).includes(d)) fail(where, `${prop}.weekdays[${i}]`, 'must be a Weekday', d);
+    checkEnum(where, `${prop}.weekdays[${i}]`, requireProp(where, `${prop}.weekdays[${i}]`, d), Weekday, 'Weekday');
   });
   (p.daysOfMonth ?? []).forEach((d, i) => {
     const [begin, end] = range(where, `${prop}.daysOfMonth[${i}]`, d, (s) => /^-?\d+$/.test(s) ? Number(s) : undefined);

@@ -9,7 +9,7 @@ import { WeaveDiscovery } from './weave-discovery';
 import { WeaveStatusAddress } from './weave-status-address';
 import { RuleGroup, ScrapeJob } from '../prometheus';
 import { checkDnsLabel, checkNonEmpty, checkPort, fail, formatMillis, millis, promDuration } from '../prometheus/validate';
-import { checkBoolean, checkInstance, checkStruct, requireProp } from '../shape';
+import { checkBoolean, checkInstance, checkStruct, numberFix, requireProp } from '../shape';
 import { PrometheusStack } from '../stack';
 import { requireStack } from '../stack/check-stack';
 import { addWarning } from '../warnings';
@@ -190,15 +190,18 @@ export class WeaveMonitoring extends Construct {
     const alerts = props.alerts ?? true;
     const ipamUnreachablePercent = props.ipamUnreachablePercent ?? 10;
     if (!Number.isFinite(ipamUnreachablePercent) || ipamUnreachablePercent < 0 || ipamUnreachablePercent >= 100) {
-      fail(path, 'ipamUnreachablePercent', 'must be a percentage in 0-100 (100 excluded: the share cannot exceed it)', ipamUnreachablePercent);
+      fail(path, 'ipamUnreachablePercent', 'must be a percentage in 0-100 (100 excluded: the share cannot exceed it)', ipamUnreachablePercent,
+        typeof ipamUnreachablePercent === 'number' ? undefined : numberFix(ipamUnreachablePercent));
     }
     const blockedConnectionsPerSecond = props.blockedConnectionsPerSecond ?? 1;
     if (!Number.isFinite(blockedConnectionsPerSecond) || blockedConnectionsPerSecond < 0) {
-      fail(path, 'blockedConnectionsPerSecond', 'must be a number of connections per second, 0 or more', blockedConnectionsPerSecond);
+      fail(path, 'blockedConnectionsPerSecond', 'must be a number of connections per second, 0 or more', blockedConnectionsPerSecond,
+        typeof blockedConnectionsPerSecond === 'number' ? undefined : numberFix(blockedConnectionsPerSecond));
     }
     const fastDpFlowsMinimum = props.fastDpFlowsMinimum;
     if (fastDpFlowsMinimum !== undefined && (!Number.isInteger(fastDpFlowsMinimum) || fastDpFlowsMinimum < 1)) {
-      fail(path, 'fastDpFlowsMinimum', 'must be a whole number of flows, 1 or more', fastDpFlowsMinimum);
+      fail(path, 'fastDpFlowsMinimum', 'must be a whole number of flows, 1 or more', fastDpFlowsMinimum,
+        typeof fastDpFlowsMinimum === 'number' ? undefined : numberFix(fastDpFlowsMinimum));
     }
 
     this.discovery = props.discovery ?? WeaveDiscovery.kubernetes();
