@@ -8,7 +8,7 @@
 // fail with the path, the prop, what was given and the fix.
 import { ApiObjectMetadataDefinition } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { describe, fail } from './shape';
+import { fail } from './shape';
 
 export { describe } from './shape';
 
@@ -105,7 +105,7 @@ export function selectedPods(where: string, prop: string, x: IConstruct, fix: st
   const selected = isFunction(x, 'toPodSelectorConfig') ? selectedPodsOf((x as Loose).toPodSelectorConfig()) : undefined;
   if (!selected) {
     fail(where, prop, 'must be a cdk8s-plus workload (Deployment, StatefulSet, DaemonSet, Job, Pod...) or Pods.select() of any cdk8s-plus version',
-      describe(x), fix);
+      x, fix);
   }
   return selected;
 }
@@ -124,7 +124,7 @@ export function peerSource(where: string, prop: string, x: IConstruct, fix: stri
   const pods = selectedPodsOf(config?.podSelector);
   if (!pods) {
     fail(where, prop, 'must be a cdk8s-plus workload, Pods.select(), Namespace, Namespaces.select() or NetworkPolicyIpBlock of any cdk8s-plus version',
-      describe(x), fix);
+      x, fix);
   }
   return { pods };
 }
@@ -139,7 +139,7 @@ export function isWorkload(x: unknown): x is PlusWorkload {
 export function asWorkload(where: string, prop: string, x: IConstruct): PlusWorkload {
   if (!isWorkload(x)) {
     fail(where, prop, 'must be a cdk8s-plus workload (Deployment, StatefulSet, DaemonSet, Job, CronJob or Pod) of any cdk8s-plus version',
-      describe(x), 'Pass the workload object itself, such as the Deployment that runs the pods');
+      x, 'Pass the workload object itself, such as the Deployment that runs the pods');
   }
   return x;
 }
@@ -158,7 +158,7 @@ export function asService(where: string, prop: string, x: IConstruct): PlusServi
   const ok = typeof o?.name === 'string' && o.kind === 'Service' && isMetadata(o.metadata) && Array.isArray(o.ports)
     && o.ports.every((p: Loose) => Number.isInteger(p?.port));
   if (!ok) {
-    fail(where, prop, 'must be a cdk8s-plus Service of any cdk8s-plus version', describe(x),
+    fail(where, prop, 'must be a cdk8s-plus Service of any cdk8s-plus version', x,
       'For another Service, use KumaServiceTag.kubernetesService({ serviceName, namespaceName, portNumber })');
   }
   return { name: o.name, namespaceName: o.metadata.namespace, ports: o.ports.map((p: Loose) => p.port as number) };
@@ -168,7 +168,7 @@ export function asService(where: string, prop: string, x: IConstruct): PlusServi
 export function asSecret(where: string, prop: string, x: IConstruct, fix: string): PlusSecret {
   const o = x as Loose;
   if (typeof o?.name !== 'string' || o.kind !== 'Secret') {
-    fail(where, prop, 'must be a cdk8s-plus Secret (or Secret.fromSecretName()) of any cdk8s-plus version', describe(x), fix);
+    fail(where, prop, 'must be a cdk8s-plus Secret (or Secret.fromSecretName()) of any cdk8s-plus version', x, fix);
   }
   return {
     name: o.name,

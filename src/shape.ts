@@ -66,7 +66,7 @@ const absent = (value: unknown): value is undefined | null => value === undefine
 
 /** A prop that must be given. */
 export function requireProp<T>(where: string, prop: string, value: T | undefined | null, fix?: string): T {
-  if (absent(value)) fail(where, prop, 'is required', value, fix);
+  if (absent(value)) fail(where, prop, 'is required', value, fix ?? `Set '${prop}'`);
   return value;
 }
 
