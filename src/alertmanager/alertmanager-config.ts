@@ -163,8 +163,13 @@ export class AlertmanagerConfig {
    * @internal
    */
   public static _create(where: string, props: AlertmanagerConfigProps, image?: string): AlertmanagerConfig {
-    const config = new AlertmanagerConfig(props);
-    config.where = where;
+    AlertmanagerConfig.creatingFor = where;
+    let config: AlertmanagerConfig;
+    try {
+      config = new AlertmanagerConfig(props);
+    } finally {
+      AlertmanagerConfig.creatingFor = undefined;
+    }
     config.image = image;
     config.version = (image && imageVersion(image)) || LATEST_ALERTMANAGER;
     return config;
@@ -174,7 +179,10 @@ export class AlertmanagerConfig {
   public readonly defaultReceiver: string;
   /** The receiver of the Watchdog alert. */
   public readonly watchdogReceiver: string;
-  private where = 'AlertmanagerConfig';
+  /** The construct path errors name while `_create` builds a configuration for a construct. */
+  private static creatingFor?: string;
+
+  private readonly where: string;
   private image?: string;
   private version: Version = LATEST_ALERTMANAGER;
   private readonly props: AlertmanagerConfigProps;
@@ -186,7 +194,8 @@ export class AlertmanagerConfig {
   private readonly templateFiles: { [fileName: string]: string } = {};
 
   constructor(props: AlertmanagerConfigProps) {
-    const where = 'AlertmanagerConfig';
+    const where = AlertmanagerConfig.creatingFor ?? 'AlertmanagerConfig';
+    this.where = where;
     checkStruct(where, 'props', props, true);
     for (const list of ['receivers', 'routes', 'inhibitRules', 'timeIntervals'] as const) checkArray(where, list, props[list]);
     checkStringMap(where, 'templates', props.templates);
