@@ -152,7 +152,7 @@ export function checkInstance<T>(where: string, prop: string, value: T, type: Fu
   if (absent(value)) return value;
   const types = Array.isArray(type) ? type : [type];
   if (!types.some((t) => value instanceof t)) {
-    fail(where, prop, `must be ${types.map((t) => `a ${t.name}`).join(' or ')}`, value, fix);
+    fail(where, prop, `must be ${types.map((t) => `${/^[AEIOU]/.test(t.name) ? 'an' : 'a'} ${t.name}`).join(' or ')}`, value, fix);
   }
   return value;
 }

@@ -175,13 +175,13 @@ export class AlertmanagerConfig {
     return config;
   }
 
+  /** The construct path errors name while `_create` builds a configuration for a construct. */
+  private static creatingFor?: string;
+
   /** The receiver of every alert no other route takes. */
   public readonly defaultReceiver: string;
   /** The receiver of the Watchdog alert. */
   public readonly watchdogReceiver: string;
-  /** The construct path errors name while `_create` builds a configuration for a construct. */
-  private static creatingFor?: string;
-
   private readonly where: string;
   private image?: string;
   private version: Version = LATEST_ALERTMANAGER;

@@ -1,7 +1,7 @@
 import { credentialPath } from './internal';
 import { Credential } from '../prometheus/credential';
-import { checkNonEmpty, compact, fail, requireString } from '../prometheus/validate';
 import { CREDENTIAL_FIX } from '../prometheus/fixes';
+import { checkNonEmpty, compact, fail, requireString } from '../prometheus/validate';
 import { checkArray, checkBoolean, checkEnum, checkString, checkStringArray, checkStruct, requireProp } from '../shape';
 
 /** The shape every notifier's options share: a struct, `sendResolved` a flag, and the named plain strings. */
