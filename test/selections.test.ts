@@ -45,7 +45,7 @@ describe.each(VERSIONS)('objects of %s', (_, kplus) => {
     const where = 'PodSelection.fromPods: \'pods\'';
     expectError(() => PodSelection.fromPods(new k.ConfigMap(chart, 'cm')),
       `${where} must be a cdk8s-plus workload (Deployment, StatefulSet, DaemonSet, Job, Pod...) or Pods.select() of any cdk8s-plus version, `
-      + 'got \'test/cm (ConfigMap)\'. Pass the workload that runs the pods, or use PodSelection.fromLabels({ app: \'my-app\' })');
+      + 'got test/cm (ConfigMap). Pass the workload that runs the pods, or use PodSelection.fromLabels({ app: \'my-app\' })');
     expectError(() => PodSelection.fromPods(k.Pods.select(chart, 'all', {})),
       `${where} must select pods by at least one label (an empty selector matches every pod of the namespace), but test/all (Pods) selects by none, got {}`);
     expectError(() => PodSelection.fromPods(k.Pods.select(chart, 'expr', { expressions: [k.LabelExpression.in('app', ['a', 'b'])] })),
@@ -81,7 +81,7 @@ describe.each(VERSIONS)('objects of %s', (_, kplus) => {
     const chart = newChart();
     expectError(() => NetworkPeer.fromPods(new k.ConfigMap(chart, 'cm')),
       'NetworkPeer.fromPods: \'pods\' must be a cdk8s-plus workload, Pods.select(), Namespace, Namespaces.select() or NetworkPolicyIpBlock of any '
-      + 'cdk8s-plus version, got \'test/cm (ConfigMap)\'. Use NetworkPeer.fromPodLabels(), fromNamespaceNames(), fromNamespaceLabels() or fromIpBlock()');
+      + 'cdk8s-plus version, got test/cm (ConfigMap). Use NetworkPeer.fromPodLabels(), fromNamespaceNames(), fromNamespaceLabels() or fromIpBlock()');
     expectError(() => NetworkPeer.fromPods(k.NetworkPolicyIpBlock.ipv4(chart, 'ip', '10.0.0.0/8', ['11.0.0.0/16'])),
       'NetworkPeer.fromPods: \'pods.except[0]\' must be a CIDR strictly inside \'10.0.0.0/8\', got \'11.0.0.0/16\'');
   });
@@ -97,7 +97,7 @@ describe.each(VERSIONS)('objects of %s', (_, kplus) => {
       `and pass GrafanaAdminCredentials.fromSecretName('${secret.name}')`);
     expectError(() => GrafanaAdminCredentials.fromSecret(new k.ConfigMap(chart, 'cm')),
       'GrafanaAdminCredentials.fromSecret: \'secret\' must be a cdk8s-plus Secret (or Secret.fromSecretName()) of any cdk8s-plus version, '
-      + 'got \'test/cm (ConfigMap)\'. Use GrafanaAdminCredentials.fromSecretName(\'grafana-admin\') for a Secret made outside the app');
+      + 'got test/cm (ConfigMap). Use GrafanaAdminCredentials.fromSecretName(\'grafana-admin\') for a Secret made outside the app');
   });
 
   test('GrafanaAdminCredentials.fromSecret: a Secret of another namespace cannot be read by Grafana', () => {
@@ -116,14 +116,14 @@ describe.each(VERSIONS)('objects of %s', (_, kplus) => {
   test('the methods that change a workload or read a Service fail on another object, naming it', () => {
     const chart = newChart();
     const cm = new k.ConfigMap(chart, 'cm');
-    const workload = 'must be a cdk8s-plus workload (Deployment, StatefulSet, DaemonSet, Job, CronJob or Pod) of any cdk8s-plus version, got \'test/cm (ConfigMap)\'. '
+    const workload = 'must be a cdk8s-plus workload (Deployment, StatefulSet, DaemonSet, Job, CronJob or Pod) of any cdk8s-plus version, got test/cm (ConfigMap). '
       + 'Pass the workload object itself, such as the Deployment that runs the pods';
     expectError(() => PrometheusAnnotations.annotate(cm, { portNumber: 9102 }), `PrometheusAnnotations.annotate: 'workload' ${workload}`);
     const mesh = new KumaMetricsMesh(chart, 'mesh');
     expectError(() => mesh.overrideWorkload(cm, { portNumber: 1234 }), `test/mesh: 'workload' ${workload}`);
     expectError(() => mesh.addApplicationMetrics(cm, { portNumber: 9102 }), `test/mesh: 'workload' ${workload}`);
     expectError(() => KumaServiceTag.fromService(cm),
-      'KumaServiceTag.fromService: \'service\' must be a cdk8s-plus Service of any cdk8s-plus version, got \'test/cm (ConfigMap)\'. '
+      'KumaServiceTag.fromService: \'service\' must be a cdk8s-plus Service of any cdk8s-plus version, got test/cm (ConfigMap). '
       + 'For another Service, use KumaServiceTag.kubernetesService({ serviceName, namespaceName, portNumber })');
   });
 
