@@ -15,6 +15,7 @@ import { addWarning } from '../warnings';
 import { kumaDashboard } from './dashboard';
 import { addKumaDatasource } from './datasource';
 import { KumaDataplaneDiscovery } from './discovery';
+import { kumaGatewayDashboard } from './gateway-dashboard';
 import {
   KumaAggregateMetrics, KumaApplicationMetricsOptions, KumaEnvoyMetricsOptions, KumaFederationOptions, KumaMetricsTlsMode,
   KumaMtlsOptions, KumaPolicyApi, KumaUniversalDataplaneOptions, KumaWorkloadMetricsOptions,
@@ -22,7 +23,9 @@ import {
 import {
   AggregateSpec, DataplaneSpec, MeshSpec, MetricsBackendSpec, MtlsSpec, PrometheusConfSpec, SelectorSpec, TrafficPermissionSpec,
 } from './proto-specs';
+import { kumaMeshDashboard } from './mesh-dashboard';
 import { KumaServiceTag } from './service-tag';
+import { kumaServiceDashboard } from './service-dashboard';
 import { kumaServiceToServiceDashboard } from './service-to-service-dashboard';
 import { toUniversalYaml, UniversalResource } from './universal';
 
@@ -399,7 +402,10 @@ export class KumaMetricsMesh extends Construct {
         ._attach(this, props.stack, props.jobName ?? 'kuma-dataplanes', this.version, props.scrapeInterval);
       const jobName = this.scrapeJob.jobName;
       props.stack._addDashboard(`kuma-${jobName}`, () => kumaDashboard(jobName, props.scrapeInterval));
+      props.stack._addDashboard(`kuma-mesh-${jobName}`, () => kumaMeshDashboard(jobName, props.scrapeInterval));
+      props.stack._addDashboard(`kuma-service-${jobName}`, () => kumaServiceDashboard(jobName, props.scrapeInterval));
       props.stack._addDashboard(`kuma-service-to-service-${jobName}`, () => kumaServiceToServiceDashboard(jobName, props.scrapeInterval));
+      props.stack._addDashboard(`kuma-gateway-${jobName}`, () => kumaGatewayDashboard(jobName, props.scrapeInterval));
       if (props.scrapeControlPlane) {
         const cpJob = addControlPlaneJob(props.stack, this.kumaNamespace, props.scrapeInterval);
         props.stack._addDashboard(CONTROL_PLANE_JOB, () => kumaControlPlaneDashboard(cpJob.scrapeInterval));
