@@ -8,6 +8,8 @@ import { ScrapeJob, ServiceDiscovery } from '../prometheus';
 import { KumaMtlsMode } from './ca-backend';
 import { addControlPlaneJob, CONTROL_PLANE_JOB } from './control-plane';
 import { kumaControlPlaneDashboard } from './control-plane-dashboard';
+import { kumaMeshDashboard } from './mesh-dashboard';
+import { kumaServiceDashboard } from './service-dashboard';
 import { checkDnsLabel, checkHttpPath, checkNonEmpty, checkPort, checkRegex, fail } from '../prometheus/validate';
 import { parseVersion, Version, versionAtLeast } from '../prometheus/version';
 import { PrometheusStack } from '../stack';
@@ -23,9 +25,7 @@ import {
 import {
   AggregateSpec, DataplaneSpec, MeshSpec, MetricsBackendSpec, MtlsSpec, PrometheusConfSpec, SelectorSpec, TrafficPermissionSpec,
 } from './proto-specs';
-import { kumaMeshDashboard } from './mesh-dashboard';
 import { KumaServiceTag } from './service-tag';
-import { kumaServiceDashboard } from './service-dashboard';
 import { kumaServiceToServiceDashboard } from './service-to-service-dashboard';
 import { toUniversalYaml, UniversalResource } from './universal';
 

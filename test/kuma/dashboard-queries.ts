@@ -121,3 +121,16 @@ export const classOf = (responses: { [code: number]: number } | undefined, cls: 
  */
 export const cumulativeBuckets = (obs: Array<[number, number]>): Array<[number, number]> =>
   [...ENVOY_BUCKETS, Infinity].map((le) => [le, obs.filter(([v]) => v <= le).reduce((n, [, w]) => n + w, 0)]);
+
+/** The sum of `f` over `items`. */
+export const sumOf = <T>(items: T[], f: (item: T) => number) => items.reduce((n, item) => n + f(item), 0);
+
+/**
+ * The `q` quantile of the request times of several clusters or connection managers of a model,
+ * each request weighing the same, as histogram_quantile over the sum of their buckets gives it.
+ */
+export function requestLatency(q: number,
+  traffic: Array<{ responses?: { [code: number]: number }; requestTimeMs?: Array<[number, number]> }>): number {
+  const weighted = traffic.flatMap((t) => (t.requestTimeMs ?? []).map(([ms, share]) => [ms, share * requestsOf(t.responses)] as [number, number]));
+  return histogramQuantile(q, cumulativeBuckets(weighted));
+}

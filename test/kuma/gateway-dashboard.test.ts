@@ -9,7 +9,7 @@
 import { GrafanaAdminCredentials, KumaMetricsMesh, PrometheusStack } from '../../src';
 import { jobNamed, newChart, onlyConfig } from '../util';
 import {
-  classOf, cumulativeBuckets, expectNear, expectNoEmptyPanel, histogramQuantile, ModelProxy, panelSeries, requestsOf, withScrapedProxies,
+  classOf, expectNear, expectNoEmptyPanel, ModelProxy, panelSeries, requestLatency, requestsOf, sumOf, withScrapedProxies,
 } from './dashboard-queries';
 import { ClusterTraffic, HttpTraffic, ListenerTraffic, ProxyStats } from './envoy-exposition';
 import { synthKuma } from './helpers';
@@ -53,7 +53,14 @@ function gatewayProxy(mesh: string, gateway: string, pod: string, http: HttpTraf
 /** Per second (one scrape a second). */
 const PROXIES: ModelProxy[] = [
   gatewayProxy('default', 'edge-gateway', 'edge-gateway-1',
-    { responses: { 200: 30, 404: 5, 503: 5 }, requestTimeMs: [[5, 0.8], [80, 0.15], [1200, 0.05]], connections: 4, activeConnections: 6, rxBytes: 4000, txBytes: 16000 },
+    {
+      responses: { 200: 30, 404: 5, 503: 5 },
+      requestTimeMs: [[5, 0.8], [80, 0.15], [1200, 0.05]],
+      connections: 4,
+      activeConnections: 6,
+      rxBytes: 4000,
+      txBytes: 16000,
+    },
     {
       'backend_kuma-demo_svc_3001': { responses: { 200: 30, 503: 3 }, requestTimeMs: [[4, 0.9], [60, 0.1]], connections: 2, connectFail: 1, retries: 2 },
       'web_kuma-demo_svc_80': { responses: { 200: 2 }, requestTimeMs: [[20, 1]], connections: 1, rqTimeout: 1 },
@@ -80,7 +87,7 @@ const PROXIES: ModelProxy[] = [
     tags: { 'kuma.io/service': 'web_kuma-demo_svc_80' },
     kubernetes: { name: 'web-1', namespace: 'kuma-demo' },
     clusters: { 'localhost_8080': { responses: { 200: 2 } }, 'backend_kuma-demo_svc_3001': { responses: { 500: 9 }, connections: 9 }, ...OWN },
-    stats: { http: { 'localhost_8080': { responses: { 500: 9 }, requestTimeMs: [[3000, 1]], activeConnections: 9 }, ...OWN_HTTP } },
+    stats: { http: { localhost_8080: { responses: { 500: 9 }, requestTimeMs: [[3000, 1]], activeConnections: 9 }, ...OWN_HTTP } },
   },
 ];
 
@@ -90,10 +97,8 @@ const GATEWAYS = [...new Set(gateways.map((p) => keyOf(p.mesh, p.meshGateway!)))
 const instances = (key: string) => gateways.filter((p) => keyOf(p.mesh, p.meshGateway!) === key);
 /** The gateway's HTTP connection manager traffic, per instance. */
 const http = (key: string) => instances(key).map((p) => p.stats!.http![p.service]);
-const sum = <T>(ts: T[], f: (t: T) => number) => ts.reduce((n, t) => n + f(t), 0);
-const weighted = (t: { responses?: { [code: number]: number }; requestTimeMs?: Array<[number, number]> }) =>
-  (t.requestTimeMs ?? []).map(([ms, share]) => [ms, share * requestsOf(t.responses)] as [number, number]);
-const latency = (q: number, ts: Array<ClusterTraffic | HttpTraffic>) => histogramQuantile(q, cumulativeBuckets(ts.flatMap(weighted)));
+const sum = sumOf;
+const latency = requestLatency;
 
 /** Per panel, per query: the figure of a gateway, from the model. */
 const PER_GATEWAY: { [panel: string]: Array<(key: string) => number> } = {

@@ -7,20 +7,28 @@
 import { GrafanaAdminCredentials, KumaMetricsMesh, PrometheusStack } from '../../src';
 import { jobNamed, newChart, onlyConfig } from '../util';
 import {
-  classOf, cumulativeBuckets, expectNear, expectNoEmptyPanel, histogramQuantile, ModelProxy, panelSeries, requestsOf, withScrapedProxies,
+  classOf, expectNear, expectNoEmptyPanel, ModelProxy, panelSeries, requestLatency, requestsOf, sumOf, withScrapedProxies,
 } from './dashboard-queries';
 import { ClusterTraffic } from './envoy-exposition';
 import { synthKuma } from './helpers';
 
 /** The proxy's own clusters, which no panel may count (see src/kuma/envoy-clusters.ts). */
 const OWN: { [cluster: string]: ClusterTraffic } = {
-  ads_cluster: { responses: { 200: 50, 503: 5 }, requestTimeMs: [[900, 1]], connections: 1, txBytes: 700, cxOverflow: 1, tls: { handshakes: 1, connectionErrors: 3 } },
+  ads_cluster: {
+    responses: { 200: 50, 503: 5 },
+    requestTimeMs: [[900, 1]],
+    connections: 1,
+    txBytes: 700,
+    cxOverflow: 1,
+    tls: { handshakes: 1, connectionErrors: 3 },
+  },
   kuma_envoy_admin: { responses: { 500: 5 }, requestTimeMs: [[2000, 1]], rxBytes: 100 },
   kuma_metrics_hijacker: { responses: { 200: 1 }, requestTimeMs: [[5000, 1]], connections: 3, membershipHealthy: 0, membershipTotal: 5 },
 };
 
 /** A proxy of `mesh` for `service`, as Kubernetes names it. */
-function proxy(mesh: string, service: string, pod: string, clusters: { [cluster: string]: ClusterTraffic }, extra: Partial<ModelProxy> = {}): ModelProxy {
+function proxy(mesh: string, service: string, pod: string, clusters: { [cluster: string]: ClusterTraffic },
+  extra: Partial<ModelProxy> = {}): ModelProxy {
   const namespace = service.split('_')[1];
   return {
     mesh,
@@ -36,14 +44,21 @@ function proxy(mesh: string, service: string, pod: string, clusters: { [cluster:
 /** Per second (one scrape a second). */
 const PROXIES: ModelProxy[] = [
   proxy('default', 'web_kuma-demo_svc_80', 'web-1', {
-    localhost_8080: { responses: { 200: 9, 503: 1 }, requestTimeMs: [[3, 0.9], [40, 0.1]] },
+    'localhost_8080': { responses: { 200: 9, 503: 1 }, requestTimeMs: [[3, 0.9], [40, 0.1]] },
     'backend_kuma-demo_svc_3001': {
-      responses: { 200: 12 }, connections: 4, txBytes: 800, rxBytes: 1600, cxOverflow: 1, pendingOverflow: 2, membershipHealthy: 3, membershipTotal: 4,
+      responses: { 200: 12 },
+      connections: 4,
+      txBytes: 800,
+      rxBytes: 1600,
+      cxOverflow: 1,
+      pendingOverflow: 2,
+      membershipHealthy: 3,
+      membershipTotal: 4,
       tls: { handshakes: 4, connectionErrors: 1, failVerifySan: 2 },
     },
   }),
   proxy('default', 'backend_kuma-demo_svc_3001', 'backend-1', {
-    localhost_3001: { responses: { 200: 5, 404: 1 }, requestTimeMs: [[8, 0.5], [300, 0.5]] },
+    'localhost_3001': { responses: { 200: 5, 404: 1 }, requestTimeMs: [[8, 0.5], [300, 0.5]] },
     'postgres_kuma-demo_svc_5432': { connections: 2, txBytes: 300, rxBytes: 900, retryOverflow: 1, membershipHealthy: 1, membershipTotal: 1, tls: { handshakes: 2, failVerifyError: 1 } },
   }),
   // Draining: scraped, but offline.
@@ -70,10 +85,8 @@ const isOutbound = (cluster: string) => !isInbound(cluster) && !(cluster in OWN)
 /** Every inbound (or outbound) cluster of a set of proxies. */
 const clusters = (proxies: ModelProxy[], which: (cluster: string) => boolean) =>
   proxies.flatMap((p) => Object.entries(p.clusters).filter(([c]) => which(c)).map(([, t]) => t));
-const sum = (ts: ClusterTraffic[], f: (t: ClusterTraffic) => number) => ts.reduce((n, t) => n + f(t), 0);
-/** The quantile of the request times of clusters, each request weighing the same. */
-const latency = (q: number, ts: ClusterTraffic[]) =>
-  histogramQuantile(q, cumulativeBuckets(ts.flatMap((t) => (t.requestTimeMs ?? []).map(([ms, share]) => [ms, share * requestsOf(t.responses)] as [number, number]))));
+const sum = sumOf;
+const latency = requestLatency;
 
 /** Per panel, per query: the figure of a mesh, from the model. */
 const PER_MESH: { [panel: string]: Array<(mesh: string) => number> } = {
@@ -94,7 +107,9 @@ const PER_MESH: { [panel: string]: Array<(mesh: string) => number> } = {
 };
 
 /** The TLS failures, by query: only the meshes whose clusters do TLS have the counters. */
-const TLS_FAILURES: Array<(t: ClusterTraffic) => number> = [(t) => t.tls?.connectionErrors ?? 0, (t) => t.tls?.failVerifyError ?? 0, (t) => t.tls?.failVerifySan ?? 0];
+const TLS_FAILURES: Array<(t: ClusterTraffic) => number> = [
+  (t) => t.tls?.connectionErrors ?? 0, (t) => t.tls?.failVerifyError ?? 0, (t) => t.tls?.failVerifySan ?? 0,
+];
 
 /** The services of a mesh and their inbound clusters. */
 const services = (mesh: string) => {

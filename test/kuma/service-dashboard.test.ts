@@ -7,8 +7,7 @@
 import { GrafanaAdminCredentials, KumaMetricsMesh, PrometheusStack } from '../../src';
 import { jobNamed, newChart, onlyConfig } from '../util';
 import {
-  classOf, cumulativeBuckets, expectNear, expectNoEmptyPanel, histogramQuantile, ModelProxy, panelSeries, panelValues, Picked, requestsOf,
-  withScrapedProxies,
+  classOf, expectNear, expectNoEmptyPanel, ModelProxy, panelSeries, panelValues, Picked, requestLatency, requestsOf, sumOf, withScrapedProxies,
 } from './dashboard-queries';
 import { ClusterTraffic } from './envoy-exposition';
 import { synthKuma } from './helpers';
@@ -22,7 +21,8 @@ const OWN: { [cluster: string]: ClusterTraffic } = {
 const BACKEND = 'backend_kuma-demo_svc_3001';
 const PICKED: Picked = { mesh: 'default', service: BACKEND };
 
-function proxy(mesh: string, service: string, pod: string, clusters: { [cluster: string]: ClusterTraffic }, extra: Partial<ModelProxy> = {}): ModelProxy {
+function proxy(mesh: string, service: string, pod: string, clusters: { [cluster: string]: ClusterTraffic },
+  extra: Partial<ModelProxy> = {}): ModelProxy {
   return {
     mesh,
     service,
@@ -37,22 +37,22 @@ function proxy(mesh: string, service: string, pod: string, clusters: { [cluster:
 /** Per second (one scrape a second): web calls backend, backend calls postgres and redis. */
 const PROXIES: ModelProxy[] = [
   proxy('default', 'web_kuma-demo_svc_80', 'web-1', {
-    'localhost_8080': { responses: { 200: 30, 500: 10 }, requestTimeMs: [[1000, 1]] },
+    localhost_8080: { responses: { 200: 30, 500: 10 }, requestTimeMs: [[1000, 1]] },
     [BACKEND]: { responses: { 200: 20, 503: 4 }, requestTimeMs: [[60, 1]], connections: 5, connectFail: 1 },
   }),
   proxy('default', BACKEND, 'backend-1', {
-    localhost_3001: { responses: { 200: 14, 404: 2, 503: 4 }, requestTimeMs: [[3, 0.5], [40, 0.45], [700, 0.05]] },
+    'localhost_3001': { responses: { 200: 14, 404: 2, 503: 4 }, requestTimeMs: [[3, 0.5], [40, 0.45], [700, 0.05]] },
     'postgres_kuma-demo_svc_5432': { responses: { 200: 6 }, requestTimeMs: [[4, 1]], connections: 2, connectFail: 1, rqTimeout: 1, retries: 2, activeConnections: 3 },
     'redis_kuma-demo_svc_6379': { connections: 1, activeConnections: 2, rqTimeout: 0 },
   }),
   proxy('default', BACKEND, 'backend-2', {
-    localhost_3001: { responses: { 200: 4 }, requestTimeMs: [[3, 1]] },
+    'localhost_3001': { responses: { 200: 4 }, requestTimeMs: [[3, 1]] },
     'postgres_kuma-demo_svc_5432': { responses: { 200: 2, 503: 2 }, requestTimeMs: [[200, 1]], connections: 1, activeConnections: 1 },
   }),
   proxy('default', BACKEND, 'backend-3', {}, { unreachable: true }),
   // A service of the same name in another mesh.
   proxy('staging', BACKEND, 'backend-9', {
-    localhost_3001: { responses: { 500: 7 }, requestTimeMs: [[5000, 1]] },
+    'localhost_3001': { responses: { 500: 7 }, requestTimeMs: [[5000, 1]] },
     'postgres_kuma-demo_svc_5432': { responses: { 500: 9 }, connections: 9, activeConnections: 9 },
   }),
 ];
@@ -67,9 +67,8 @@ for (const p of reachable) {
     if (!/^localhost_/.test(cluster) && !(cluster in OWN)) DESTINATIONS.set(cluster, [...(DESTINATIONS.get(cluster) ?? []), t]);
   }
 }
-const sum = (ts: ClusterTraffic[], f: (t: ClusterTraffic) => number) => ts.reduce((n, t) => n + f(t), 0);
-const latency = (q: number, ts: ClusterTraffic[]) =>
-  histogramQuantile(q, cumulativeBuckets(ts.flatMap((t) => (t.requestTimeMs ?? []).map(([ms, share]) => [ms, share * requestsOf(t.responses)] as [number, number]))));
+const sum = sumOf;
+const latency = requestLatency;
 
 /** Per upstream panel, per query: the figure of a destination. */
 const PER_DESTINATION: { [panel: string]: Array<(ts: ClusterTraffic[]) => number> } = {
@@ -114,7 +113,9 @@ test('every panel of the Kuma service dashboard shows the picked service\'s figu
     const [classes] = await panelSeries(prometheus, dashboard, 'Responses by status class', PICKED);
     const expectedClasses = [1, 2, 3, 4, 5].filter((c) => sum(inbound, (t) => classOf(t.responses, c)) > 0);
     expect(classes.map((s) => Number(s.metric.envoy_response_code_class)).sort()).toEqual(expectedClasses);
-    for (const s of classes) expectNear(s.metric, Number(s.value![1]), sum(inbound, (t) => classOf(t.responses, Number(s.metric.envoy_response_code_class))));
+    for (const s of classes) {
+      expectNear(s.metric, Number(s.value![1]), sum(inbound, (t) => classOf(t.responses, Number(s.metric.envoy_response_code_class))));
+    }
 
     for (const [panel, figures] of Object.entries(PER_DESTINATION)) {
       const series = await panelSeries(prometheus, dashboard, panel, PICKED);
