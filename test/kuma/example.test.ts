@@ -4,7 +4,7 @@
 import * as YAML from 'yaml';
 import { KumaPolicyApi } from '../../src/kuma';
 import { findObject, findObjects, validateManifests } from '../harness';
-import { jobNamed, onlyConfig, ProgramOptions, runExampleProgram } from '../util';
+import { jobNamed, onlyConfig, ProgramOptions, runExampleProgram, withDashboardSummaries } from '../util';
 import { kumaObjects } from './helpers';
 import { KUMA_SCHEMAS, universalProblems } from './kuma-schema';
 
@@ -21,19 +21,6 @@ function runKuma(file: string, policyApi = KumaPolicyApi.LEGACY, options: Progra
   });
   validateManifests(out.objects, { customKinds: KUMA_SCHEMAS });
   return out;
-}
-
-/**
- * The objects with each dashboard ConfigMap's JSON cut to its uid, title and panel titles: the
- * dashboards have their own tests, the snapshot pins which ones there are.
- */
-function withDashboardSummaries(objects: any[]): any[] {
-  return objects.map((o) => {
-    if (o.kind !== 'ConfigMap' || o.metadata.labels?.['grafana.com/dashboard'] !== '1') return o;
-    const dashboard = JSON.parse(o.data['dashboard.json']);
-    const panels = dashboard.panels.filter((p: any) => p.type !== 'row').map((p: any) => p.title);
-    return { ...o, data: { 'dashboard.json': { uid: dashboard.uid, title: dashboard.title, panels } } };
-  });
 }
 
 /** The program's mesh, with the names of its Prometheus servers and Grafana, read from the objects. */
