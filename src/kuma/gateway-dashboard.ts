@@ -79,6 +79,7 @@ export function kumaGatewayDashboard(jobName: string, scrapeInterval?: Duration)
             description: 'The share of the gateway\'s responses with a 5xx status, its own (no healthy destination, timeouts) included.',
             unit: GrafanaUnit.PERCENT_UNIT,
             queries: [{
+              // The connection manager has its five status-class counters from the start (unlike a cluster's).
               expr: `${perGateway(rate('envoy_http_downstream_rq_xx', `${http},envoy_response_code_class="5"`))} / ${perGateway(rate('envoy_http_downstream_rq_total', http))}`,
               legend,
             }],
