@@ -131,3 +131,16 @@ export function expectError(fn: () => unknown, ...fragments: string[]): void {
   expect(message).toBeDefined();
   for (const f of fragments) expect(message).toContain(f);
 }
+
+/**
+ * The objects with each Grafana dashboard ConfigMap's JSON cut to its uid, title and panel
+ * titles, for snapshots: the dashboards have their own tests, a snapshot pins which ones there are.
+ */
+export function withDashboardSummaries(objects: any[]): any[] {
+  return objects.map((o) => {
+    if (o.kind !== 'ConfigMap' || o.metadata.labels?.['grafana.com/dashboard'] !== '1') return o;
+    const dashboard = JSON.parse(o.data['dashboard.json']);
+    const panels = dashboard.panels.filter((p: any) => p.type !== 'row').map((p: any) => p.title);
+    return { ...o, data: { 'dashboard.json': { uid: dashboard.uid, title: dashboard.title, panels } } };
+  });
+}

@@ -8,6 +8,8 @@ import { ScrapeJob, ServiceDiscovery } from '../prometheus';
 import { KumaMtlsMode } from './ca-backend';
 import { addControlPlaneJob, CONTROL_PLANE_JOB } from './control-plane';
 import { kumaControlPlaneDashboard } from './control-plane-dashboard';
+import { kumaMeshDashboard } from './mesh-dashboard';
+import { kumaServiceDashboard } from './service-dashboard';
 import { checkDnsLabel, checkHttpPath, checkNonEmpty, checkPort, checkRegex, fail } from '../prometheus/validate';
 import { parseVersion, Version, versionAtLeast } from '../prometheus/version';
 import { PrometheusStack } from '../stack';
@@ -15,6 +17,7 @@ import { addWarning } from '../warnings';
 import { kumaDashboard } from './dashboard';
 import { addKumaDatasource } from './datasource';
 import { KumaDataplaneDiscovery } from './discovery';
+import { kumaGatewayDashboard } from './gateway-dashboard';
 import {
   KumaAggregateMetrics, KumaApplicationMetricsOptions, KumaEnvoyMetricsOptions, KumaFederationOptions, KumaMetricsTlsMode,
   KumaMtlsOptions, KumaPolicyApi, KumaUniversalDataplaneOptions, KumaWorkloadMetricsOptions,
@@ -399,7 +402,10 @@ export class KumaMetricsMesh extends Construct {
         ._attach(this, props.stack, props.jobName ?? 'kuma-dataplanes', this.version, props.scrapeInterval);
       const jobName = this.scrapeJob.jobName;
       props.stack._addDashboard(`kuma-${jobName}`, () => kumaDashboard(jobName, props.scrapeInterval));
+      props.stack._addDashboard(`kuma-mesh-${jobName}`, () => kumaMeshDashboard(jobName, props.scrapeInterval));
+      props.stack._addDashboard(`kuma-service-${jobName}`, () => kumaServiceDashboard(jobName, props.scrapeInterval));
       props.stack._addDashboard(`kuma-service-to-service-${jobName}`, () => kumaServiceToServiceDashboard(jobName, props.scrapeInterval));
+      props.stack._addDashboard(`kuma-gateway-${jobName}`, () => kumaGatewayDashboard(jobName, props.scrapeInterval));
       if (props.scrapeControlPlane) {
         const cpJob = addControlPlaneJob(props.stack, this.kumaNamespace, props.scrapeInterval);
         props.stack._addDashboard(CONTROL_PLANE_JOB, () => kumaControlPlaneDashboard(cpJob.scrapeInterval));
