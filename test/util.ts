@@ -138,7 +138,7 @@ export function expectError(fn: () => unknown, ...fragments: string[]): void {
  */
 export function withDashboardSummaries(objects: any[]): any[] {
   return objects.map((o) => {
-    if (o.kind !== 'ConfigMap' || o.metadata.labels?.['grafana.com/dashboard'] !== '1') return o;
+    if (o.kind !== 'ConfigMap' || o.metadata.labels?.['cdk8s-prometheus-monitoring/dashboard'] === undefined) return o;
     const dashboard = JSON.parse(o.data['dashboard.json']);
     const panels = dashboard.panels.filter((p: any) => p.type !== 'row').map((p: any) => p.title);
     return { ...o, data: { 'dashboard.json': { uid: dashboard.uid, title: dashboard.title, panels } } };
