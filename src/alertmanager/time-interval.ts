@@ -2,12 +2,19 @@ import { checkNonEmpty, compact, fail } from '../prometheus/validate';
 
 /** A day of the week, as Alertmanager names it. */
 export enum Weekday {
+  /** Monday. */
   MONDAY = 'monday',
+  /** Tuesday. */
   TUESDAY = 'tuesday',
+  /** Wednesday. */
   WEDNESDAY = 'wednesday',
+  /** Thursday. */
   THURSDAY = 'thursday',
+  /** Friday. */
   FRIDAY = 'friday',
+  /** Saturday. */
   SATURDAY = 'saturday',
+  /** Sunday. */
   SUNDAY = 'sunday',
 }
 
