@@ -27,6 +27,8 @@ const HTTP_PORT = 3000;
 const DATA_DIR = '/var/lib/grafana';
 const PROVISIONING_DIR = '/etc/grafana/provisioning';
 const DASHBOARDS_DIR = '/etc/grafana/dashboards';
+/** Where the password (and CA) of Prometheus's web auth are mounted, from the stack's web auth Secret. */
+const PROMETHEUS_AUTH_DIR = '/etc/grafana/prometheus-web';
 /** The key of the dashboard JSON in each dashboard ConfigMap. */
 const DASHBOARD_KEY = 'dashboard.json';
 /** The API server refuses a ConfigMap over 1 MiB; leave room for the metadata. */
@@ -508,6 +510,7 @@ export class Grafana extends Construct {
     const admin = props.adminCredentials;
     const persistent = this.storage.persistent;
     const plugins = this.plugins;
+    const webAuth = this.stack.webAuth;
     const files = this.provisioningFiles();
     const checksum = createHash('sha256').update(Object.entries(files).map(([k, v]) => `${k}\n${v}`).join('\n')).digest('hex');
     const pod = this.podMetadata.toJson() ?? {};
@@ -575,6 +578,7 @@ export class Grafana extends Construct {
               { name: 'dashboards', mountPath: DASHBOARDS_DIR, readOnly: true },
               { name: 'data', mountPath: DATA_DIR },
               { name: 'tmp', mountPath: '/tmp' },
+              ...webAuth ? [{ name: 'prometheus-web', mountPath: PROMETHEUS_AUTH_DIR, readOnly: true }] : [],
             ],
           }],
           volumes: [
@@ -598,6 +602,15 @@ export class Grafana extends Construct {
             },
             this.dataVolume,
             { name: 'tmp', emptyDir: {} },
+            // Only the client's keys: the web configuration (the hashes) stays out of Grafana.
+            ...webAuth ? [{
+              name: 'prometheus-web',
+              secret: {
+                secretName: webAuth.secretName,
+                defaultMode: 0o440,
+                items: [webAuth._password, ...webAuth._ca ? [webAuth._ca] : []].map((c) => ({ key: c.secretKey!, path: c.secretKey! })),
+              },
+            }] : [],
           ],
         },
       },
@@ -630,6 +643,21 @@ export class Grafana extends Construct {
     const stack = this.stack;
     const parsed = imageVersion(stack.image);
     const version = parsed && `${parsed.major}.${parsed.minor}.${parsed.patch}`;
+    // Behind the stack's web auth, the data source logs in with the password file Grafana expands
+    // at provisioning ($__file{}: grafana/grafana pkg/services/provisioning/values/values.go
+    // `interpolateValue`; the fields as grafana/grafana-plugin-sdk-go v0.296.3
+    // backend/http_settings.go reads them), so no secret is in the ConfigMap.
+    const webAuth = stack.webAuth;
+    const authFile = (c: { secretKey?: string }) => `$__file{${PROMETHEUS_AUTH_DIR}/${c.secretKey}}`;
+    const login = webAuth ? {
+      basicAuth: true,
+      basicAuthUser: webAuth.username,
+      secureJsonData: {
+        basicAuthPassword: authFile(webAuth._password),
+        ...webAuth._ca ? { tlsCACert: authFile(webAuth._ca) } : {},
+      },
+    } : {};
+    const tlsJsonData = webAuth?._ca ? { tlsAuthWithCACert: true, serverName: `${stack.serviceName}.${stack.namespaceName}.svc` } : {};
     const datasources = {
       apiVersion: 1,
       datasources: [{
@@ -640,7 +668,9 @@ export class Grafana extends Construct {
         url: stack.url,
         isDefault: true,
         editable: false,
+        ...login,
         jsonData: {
+          ...tlsJsonData,
           httpMethod: 'POST',
           // $__rate_interval is at least four scrape intervals; Grafana must know the interval.
           timeInterval: grafanaDuration(Duration.millis(stack.config._globalTiming().intervalMs)),
