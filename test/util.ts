@@ -3,7 +3,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
+import { IConstruct } from 'constructs';
 import * as YAML from 'yaml';
+import { Warnings } from '../src';
 import { checkAlertmanagerConfig, checkConfig, findObjects, makeTempDir, removeTempDir, validateManifests } from './harness';
 
 export interface Synthesized {
@@ -130,4 +132,12 @@ export function expectError(fn: () => unknown, ...fragments: string[]): void {
   }
   expect(message).toBeDefined();
   for (const f of fragments) expect(message).toContain(f);
+}
+
+/**
+ * The warnings of `scope` but the advice to authenticate a Prometheus published on the nodes
+ * (every stack with the default NodePort Service gets it; test/stack/web-auth.test.ts tests it).
+ */
+export function warningsBesidesWebAuth(scope: IConstruct): string[] {
+  return Warnings.of(scope).filter((w) => !/publishes Prometheus on the nodes without authentication/.test(w));
 }

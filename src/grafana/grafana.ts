@@ -7,7 +7,7 @@ import { iniSectionOf, nearestIniKey } from './ini-sections';
 import { ExtraDatasource } from './provisioning';
 import { grafanaDuration } from './uid';
 import { NetworkPeer } from '../network-peer';
-import { ingressPolicy, podsInNamespace, webClients } from '../network-policy';
+import { dnsEgress, EgressRules, ingressPolicy, podsInNamespace, tcpPorts, urlEgress, webClients } from '../network-policy';
 import { checkNodePortsAcrossApp } from '../node-ports';
 import { PlusSecret, asSecret } from '../plus';
 import { httpProbe, renderResources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../pod';
@@ -16,6 +16,7 @@ import { checkDnsLabel, checkDnsSubdomain, checkImage, checkNonEmpty, checkPort,
 import { imageVersion } from '../prometheus/version';
 import type { PrometheusStack } from '../stack/prometheus-stack';
 import { PrometheusStorage } from '../stack/storage';
+import { WEB_PORT as PROMETHEUS_PORT } from '../stack/workload';
 import { addWarning } from '../warnings';
 import { toYaml } from '../yaml';
 
@@ -199,6 +200,17 @@ export interface GrafanaOptions {
    */
   readonly networkPolicy?: boolean;
   /**
+   * Let the NetworkPolicy also restrict where Grafana connects (the Egress policy type): DNS
+   * (kube-system, UDP and TCP 53), the stack's Prometheus pods (TCP 9090), the hosts of the
+   * other provisioned data sources (Kuma's control plane), and, when plugins are installed,
+   * TCP 443 to any address (they are downloaded at start, from grafana.com or their URLs; the
+   * policy's `cdk8s-prometheus-monitoring/open-egress` annotation says so). Anything else
+   * Grafana should reach (an SMTP server, alert webhooks, OAuth) needs this set to false.
+   *
+   * @default true (with `networkPolicy`)
+   */
+  readonly networkPolicyEgress?: boolean;
+  /**
    * Who may reach Grafana's web port.
    *
    * @default - with a NodePort or LoadBalancer Service, every source; with a ClusterIP
@@ -334,6 +346,7 @@ export class Grafana extends Construct {
   private readonly extraDatasources: ExtraDatasource[] = [];
   private readonly extraPlugins: GrafanaPlugin[] = [];
   private tokenRequired = false;
+  private readonly extraEgress: kplus.k8s.NetworkPolicyEgressRule[] = [];
 
   constructor(scope: Construct, id: string, props: GrafanaProps) {
     super(scope, id);
@@ -399,6 +412,7 @@ export class Grafana extends Construct {
         metadata: this.metadata,
         podSelector: { matchLabels: this.selectorLabels },
         rules: [{ from, ports: [HTTP_PORT] }],
+        egress: (props.networkPolicyEgress ?? true) ? () => this.egress() : undefined,
       });
     }
     this.stack._admit(this.namespaceName, this.selectorLabels);
@@ -454,6 +468,16 @@ export class Grafana extends Construct {
   /** The dashboards Grafana provisions, as rendered at synthesis. */
   public get dashboards(): Dashboard[] {
     return this.sources.map((s) => s.produce());
+  }
+
+  /**
+   * Lets the Grafana pods connect where an integration needs them to (a mesh sidecar's control
+   * plane), through the egress rules of Grafana's NetworkPolicy.
+   *
+   * @internal
+   */
+  public _allowEgress(rule: kplus.k8s.NetworkPolicyEgressRule): void {
+    this.extraEgress.push(rule);
   }
 
   /**
@@ -614,6 +638,22 @@ export class Grafana extends Construct {
           ],
         },
       },
+    };
+  }
+
+  /** Where Grafana connects: DNS, the stack's Prometheus, the other data sources, the plugin sources. */
+  private egress(): EgressRules {
+    const plugins = this.plugins;
+    return {
+      rules: [
+        dnsEgress(),
+        { to: [podsInNamespace(this.stack.namespaceName, this.stack.selectorLabels)], ports: tcpPorts([PROMETHEUS_PORT]) },
+        ...this.extraDatasources.flatMap((d) => urlEgress(d.url) ?? []),
+        ...plugins.length > 0 ? [{ ports: tcpPorts([443]) }] : [],
+        ...this.extraEgress,
+      ],
+      openReasons: plugins.length > 0
+        ? [`the plugins ${plugins.map((p) => p.id).join(', ')} are downloaded at start, from grafana.com or their URLs (TCP 443)`] : [],
     };
   }
 

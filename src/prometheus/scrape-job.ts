@@ -157,6 +157,14 @@ export class ScrapeJob {
    */
   public _insecureTlsFix?: string;
 
+  /**
+   * Set when the discovered pods run on the host network (a DaemonSet such as weave-net): they
+   * have their node's address, which no NetworkPolicy namespace or pod selector matches.
+   *
+   * @internal
+   */
+  public _hostNetworkTargets = false;
+
   private readonly props: ScrapeJobProps;
   private readonly discoveries: ServiceDiscovery[];
   private readonly relabels: Relabel[] = [];

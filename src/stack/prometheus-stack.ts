@@ -18,6 +18,7 @@ import { accessGrants, accessRules, needsClusterRole, policyRules, watchedNamesp
 import { PodToleration, PrometheusAffinity } from './scheduling';
 import { MAX_SHARDS, shardBuckets, shardRelabels } from './sharding';
 import { PrometheusStorage } from './storage';
+import { prometheusEgress } from './egress';
 import { PrometheusWebAuth } from './web-auth';
 import {
   CONFIG_DIR, CONFIG_FILE, DATA_DIR, deploymentSpec, POD_NAME_ENV, podTemplate, statefulSetSpec, WEB_PORT,
@@ -249,6 +250,21 @@ export interface PrometheusStackProps {
    */
   readonly networkPolicy?: boolean;
   /**
+   * Let the NetworkPolicy also restrict where Prometheus connects (the Egress policy type), to
+   * what its configuration names: DNS (kube-system, UDP and TCP 53); the Kubernetes API (TCP
+   * 443 and 6443, to any address: the API server's address is the cluster's own) when a job
+   * discovers from it; each job's targets (the namespaces its Kubernetes discovery watches, on
+   * the port its relabelling writes into the address when it does; static IPs as /32 or /128
+   * blocks; Service names by namespace); the Alertmanagers; the remote writes. A job whose
+   * targets no selector can name (nodes, host-network pods, Ingress hosts, Kuma proxies, file
+   * discovery, static names outside the cluster) may connect to any address, on its ports when
+   * known; the policy's `cdk8s-prometheus-monitoring/open-egress` annotation says which and why.
+   * A cluster whose DNS is a node-local cache needs more: set false there.
+   *
+   * @default true (with `networkPolicy`)
+   */
+  readonly networkPolicyEgress?: boolean;
+  /**
    * Who may reach the Prometheus web port, for example `NetworkPeer.fromNamespaceNames(['grafana'])`.
    *
    * @default - with a NodePort or LoadBalancer Service, every source (the port is published
@@ -396,6 +412,8 @@ export class PrometheusStack extends Construct {
   private readonly sidecars: kplus.Container[] = [];
   private readonly mounts: Array<{ path: string; volume: kplus.Volume }> = [];
   private tokenRequired = false;
+  /** Egress rules integrations add (`_allowEgress`). */
+  private readonly extraEgress: kplus.k8s.NetworkPolicyEgressRule[] = [];
   /** Who the NetworkPolicy admits besides `allowFrom`; undefined when it admits every source. */
   private admitted?: kplus.k8s.NetworkPolicyPeer[];
   private grafanaInstance?: Grafana;
@@ -634,6 +652,10 @@ export class PrometheusStack extends Construct {
         metadata,
         podSelector: { matchLabels: this.selectorLabels },
         rules: [{ from, ports: [WEB_PORT] }],
+        egress: (props.networkPolicyEgress ?? true) ? () => {
+          const derived = prometheusEgress(this.config, this.namespaceName, this.tokenRequired);
+          return { rules: [...derived.rules, ...this.extraEgress], openReasons: derived.openReasons };
+        } : undefined,
       });
     }
 
@@ -760,6 +782,16 @@ export class PrometheusStack extends Construct {
   public _admit(namespace: string, labels: { [key: string]: string }): void {
     if (!this.admitted) return;
     this.admitted.push(podsInNamespace(namespace, labels));
+  }
+
+  /**
+   * Lets the Prometheus pods connect where an integration needs them to (a mesh sidecar's
+   * control plane), through the egress rules of the stack's NetworkPolicy.
+   *
+   * @internal
+   */
+  public _allowEgress(rule: kplus.k8s.NetworkPolicyEgressRule): void {
+    this.extraEgress.push(rule);
   }
 
   /**

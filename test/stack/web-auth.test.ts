@@ -8,8 +8,7 @@ import * as fs from 'fs';
 import { Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import * as YAML from 'yaml';
-import { GrafanaAdminCredentials, PrometheusStack, PrometheusWebAuth } from '../../src';
-import { warningsOf } from '../../src/warnings';
+import { GrafanaAdminCredentials, PrometheusStack, PrometheusWebAuth, Warnings } from '../../src';
 import { findObject, freePort, requireTool, startPrometheus } from '../harness';
 import { expectError, synthAndCheck } from '../util';
 
@@ -62,11 +61,11 @@ describe('PrometheusStack webAuth', () => {
   test('without webAuth, the probes are HTTP and a published Service gets the advice', () => {
     const { container, chart } = synth();
     expect(container.readinessProbe.httpGet).toEqual({ path: '/-/ready', port: 'web' });
-    expect(warningsOf(chart)).toContainEqual(expect.stringMatching(
+    expect(Warnings.of(chart)).toContainEqual(expect.stringMatching(
       /^test\/prometheus: the NodePort Service publishes Prometheus on the nodes without authentication.*PrometheusWebAuth\.fromSecret/));
-    expect(warningsOf(synth({ serviceType: kplus.ServiceType.LOAD_BALANCER }).chart).join('\n')).toMatch(/LoadBalancer Service publishes/);
-    expect(warningsOf(synth({ serviceType: kplus.ServiceType.CLUSTER_IP }).chart).join('\n')).not.toMatch(/without authentication/);
-    expect(warningsOf(synth({ webAuth: webAuth() }).chart).join('\n')).not.toMatch(/without authentication/);
+    expect(Warnings.of(synth({ serviceType: kplus.ServiceType.LOAD_BALANCER }).chart).join('\n')).toMatch(/LoadBalancer Service publishes/);
+    expect(Warnings.of(synth({ serviceType: kplus.ServiceType.CLUSTER_IP }).chart).join('\n')).not.toMatch(/without authentication/);
+    expect(Warnings.of(synth({ webAuth: webAuth() }).chart).join('\n')).not.toMatch(/without authentication/);
   });
 
   test('with a CA, the self-scrape and the URL use https and verify the Service name', () => {
