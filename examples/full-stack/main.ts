@@ -65,7 +65,9 @@ new kplus.Namespace(chart, 'gateway-namespace', { metadata: { name: 'gateway' } 
 // An instrumented application: Service, ServiceMonitor, NetworkPolicy and a job on the stack.
 const checkout = new kplus.Deployment(chart, 'checkout', {
   metadata: { namespace: 'shop' },
-  containers: [{ image: 'registry.example.com/checkout:3.2.0', portNumber: 8080 }],
+  // The restricted Pod Security Standard: kplus's defaults (non-root, no privilege escalation,
+  // read-only root) plus no capabilities and the runtime's seccomp profile.
+  containers: [{ image: 'registry.example.com/checkout:3.2.0', portNumber: 8080, securityContext: { capabilities: { drop: [kplus.Capability.ALL] }, seccompProfile: { type: kplus.SeccompProfileType.RUNTIME_DEFAULT } } }],
 });
 new AppServiceMonitor(chart, 'checkout-metrics', {
   pods: PodSelection.fromPods(checkout),
