@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import {
   AlertingRule, AlertmanagerEndpoint, AppServiceMonitor, Authentication, Credential, Dashboard, DashboardPanel, DashboardRow,
   GrafanaAdminCredentials, GrafanaUnit, KrakendMetrics, KubernetesRole, KumaMetricsMesh, NamespaceIngress, PlatformExporters,
-  PodSelection, PrometheusStack, PrometheusStorage, RecordingRule, Relabel, RemoteWrite, RuleGroup, ScrapeJob, ServiceDiscovery,
+  PodSelection, PrometheusStack, PrometheusStorage, PrometheusWebAuth, RecordingRule, Relabel, RemoteWrite, RuleGroup, ScrapeJob, ServiceDiscovery,
   WeaveMonitoring,
 } from 'cdk8s-prometheus-monitoring';
 
@@ -28,6 +28,9 @@ const stack = new PrometheusStack(chart, 'prometheus', {
   retention: Duration.days(15),
   retentionSize: Size.gibibytes(18),
   externalLabels: { cluster: 'demo' },
+  // The NodePort asks for a password: the web configuration (bcrypt hashes) and the password of
+  // the stack's own clients (the self-scrape, Grafana) come from a Secret created beside the app.
+  webAuth: PrometheusWebAuth.fromSecret('prometheus-web', { username: 'grafana' }),
 });
 
 // A static job: hosts that are not discovered.
