@@ -141,3 +141,8 @@ export function expectError(fn: () => unknown, ...fragments: string[]): void {
 export function warningsBesidesWebAuth(scope: IConstruct): string[] {
   return Warnings.of(scope).filter((w) => !/publishes Prometheus on the nodes without authentication/.test(w));
 }
+
+/** What a `console.warn` spy printed, but the advice to authenticate a published Prometheus. */
+export function printedBesidesWebAuth(warn: jest.SpyInstance): string[] {
+  return warn.mock.calls.map((c) => String(c[0])).filter((m) => !/publishes Prometheus on the nodes without authentication/.test(m));
+}

@@ -257,7 +257,13 @@ export class ScrapeJob {
    * @internal
    */
   public _cleartextAuth(): string | undefined {
-    return cleartextAuthWarning(`scrape job '${this.jobName}'`, this.props, (this.props.scheme ?? Scheme.HTTP) === Scheme.HTTP);
+    // Credentials to the pod's own loopback (Prometheus scraping itself) never cross a network.
+    const loopbackOnly = this.discoveries.every((d) => {
+      const { key, entry } = d._render();
+      return key === 'static_configs' && (entry as { targets: string[] }).targets.every((t) => /^(localhost|127\.[\d.]+|\[::1\])(:\d+)?$/.test(t));
+    });
+    return loopbackOnly ? undefined
+      : cleartextAuthWarning(`scrape job '${this.jobName}'`, this.props, (this.props.scheme ?? Scheme.HTTP) === Scheme.HTTP);
   }
 
   /**
