@@ -12,13 +12,13 @@ import { NetworkPeer } from '../network-peer';
 import { ingressPolicy, podsInNamespace, webClients } from '../network-policy';
 import { checkNodePortsAcrossApp } from '../node-ports';
 import { namespaceOf, renderResources, restrictedContainerSecurityContext } from '../pod';
+import { prometheusEgress } from './egress';
 import { checkScheduling, renderScheduling } from './pod-scheduling';
 import { toQuantity } from './quantity';
 import { accessGrants, accessRules, needsClusterRole, policyRules, watchedNamespaces } from './rbac';
 import { PodToleration, PrometheusAffinity } from './scheduling';
 import { MAX_SHARDS, shardBuckets, shardRelabels } from './sharding';
 import { PrometheusStorage } from './storage';
-import { prometheusEgress } from './egress';
 import { PrometheusWebAuth } from './web-auth';
 import {
   CONFIG_DIR, CONFIG_FILE, DATA_DIR, deploymentSpec, POD_NAME_ENV, podTemplate, statefulSetSpec, WEB_PORT,

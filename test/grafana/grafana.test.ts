@@ -396,8 +396,10 @@ describe('options', () => {
       ingress: [{ from: [{ podSelector: {} }, prometheusPods], ports: [{ port: 3000, protocol: 'TCP' }] }],
       // Name lookups, and the Prometheus pods' web port (test/network-policy/egress.test.ts tests the rest).
       egress: [
-        { to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } } }],
-          ports: [{ port: 53, protocol: 'TCP' }, { port: 53, protocol: 'UDP' }] },
+        {
+          to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } } }],
+          ports: [{ port: 53, protocol: 'TCP' }, { port: 53, protocol: 'UDP' }],
+        },
         { to: [prometheusPods], ports: [{ port: 9090, protocol: 'TCP' }] },
       ],
     });
