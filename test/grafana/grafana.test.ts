@@ -394,7 +394,7 @@ describe('options', () => {
       podSelector: { matchLabels: grafanaDeployment(closed).spec.selector.matchLabels },
       policyTypes: ['Ingress', 'Egress'],
       ingress: [{ from: [{ podSelector: {} }, prometheusPods], ports: [{ port: 3000, protocol: 'TCP' }] }],
-      // Name lookups, and the Prometheus pods' web port (test/network-policy/egress.test.ts tests the rest).
+      // Name lookups, and the Prometheus pods' web port (test/stack/egress.test.ts tests the rest).
       egress: [
         {
           to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } } }],
