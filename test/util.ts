@@ -3,7 +3,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
+import { IConstruct } from 'constructs';
 import * as YAML from 'yaml';
+import { Warnings } from '../src';
 import { checkAlertmanagerConfig, checkConfig, findObjects, makeTempDir, removeTempDir, validateManifests } from './harness';
 
 export interface Synthesized {
@@ -143,4 +145,17 @@ export function withDashboardSummaries(objects: any[]): any[] {
     const panels = dashboard.panels.filter((p: any) => p.type !== 'row').map((p: any) => p.title);
     return { ...o, data: { 'dashboard.json': { uid: dashboard.uid, title: dashboard.title, panels } } };
   });
+}
+
+/**
+ * The warnings of `scope` but the advice to authenticate a Prometheus published on the nodes
+ * (every stack with the default NodePort Service gets it; test/stack/web-auth.test.ts tests it).
+ */
+export function warningsBesidesWebAuth(scope: IConstruct): string[] {
+  return Warnings.of(scope).filter((w) => !/publishes Prometheus on the nodes without authentication/.test(w));
+}
+
+/** What a `console.warn` spy printed, but the advice to authenticate a published Prometheus. */
+export function printedBesidesWebAuth(warn: jest.SpyInstance): string[] {
+  return warn.mock.calls.map((c) => String(c[0])).filter((m) => !/publishes Prometheus on the nodes without authentication/.test(m));
 }

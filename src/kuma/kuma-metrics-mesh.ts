@@ -823,6 +823,8 @@ export class KumaMetricsMesh extends Construct {
     // kuma-dp authenticates to the control plane with the pod's ServiceAccount token, which the
     // stack only mounts when Kubernetes discovery needs it.
     stack.mountServiceAccountToken();
+    // ... and connects to the control plane (xDS and the CA), through the pod's egress policy.
+    stack._allowEgress({ to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': this.kumaNamespace } } }] });
     addWarning(stack, `joins the Kuma mesh '${this.meshName}' (${this.node.path}): its pod gets a kuma-dp sidecar, which reads the `
       + 'ServiceAccount token (now mounted), and, unless the Kuma CNI is installed, a kuma-init container that needs the NET_ADMIN and '
       + 'NET_RAW capabilities, which a namespace enforcing the restricted Pod Security Standard rejects.');
@@ -862,7 +864,7 @@ export class KumaMetricsMesh extends Construct {
 const joinedStacks = new WeakSet<MeshMember>();
 
 /** A workload of this library that can join the mesh: a Prometheus stack or its Grafana. */
-type MeshMember = Pick<PrometheusStack, 'node' | 'podMetadata' | 'mountServiceAccountToken'>;
+type MeshMember = Pick<PrometheusStack, 'node' | 'podMetadata' | 'mountServiceAccountToken' | '_allowEgress'>;
 
 /** The MeshMetric spelling of a TLS mode. */
 function meshMetricTlsMode(mode: KumaMetricsTlsMode): kuma.MeshMetricSpecDefaultBackendsPrometheusTlsMode {

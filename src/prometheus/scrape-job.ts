@@ -157,6 +157,14 @@ export class ScrapeJob {
    */
   public _insecureTlsFix?: string;
 
+  /**
+   * Set when the discovered pods run on the host network (a DaemonSet such as weave-net): they
+   * have their node's address, which no NetworkPolicy namespace or pod selector matches.
+   *
+   * @internal
+   */
+  public _hostNetworkTargets = false;
+
   private readonly props: ScrapeJobProps;
   private readonly discoveries: ServiceDiscovery[];
   private readonly relabels: Relabel[] = [];
@@ -249,7 +257,13 @@ export class ScrapeJob {
    * @internal
    */
   public _cleartextAuth(): string | undefined {
-    return cleartextAuthWarning(`scrape job '${this.jobName}'`, this.props, (this.props.scheme ?? Scheme.HTTP) === Scheme.HTTP);
+    // Credentials to the pod's own loopback (Prometheus scraping itself) never cross a network.
+    const loopbackOnly = this.discoveries.every((d) => {
+      const { key, entry } = d._render();
+      return key === 'static_configs' && (entry as { targets: string[] }).targets.every((t) => /^(localhost|127\.[\d.]+|\[::1\])(:\d+)?$/.test(t));
+    });
+    return loopbackOnly ? undefined
+      : cleartextAuthWarning(`scrape job '${this.jobName}'`, this.props, (this.props.scheme ?? Scheme.HTTP) === Scheme.HTTP);
   }
 
   /**

@@ -80,6 +80,9 @@ export const FLAG_GATES: VersionGate[] = [
   ...['storage.tsdb.retention.time', 'storage.tsdb.retention.size'].map((flag) => ({
     field: new RegExp(`^--${flag.replace(/\./g, '\\.')}$`), since: '2.7.0', source: 'prometheus/prometheus v2.7.0 cmd/prometheus/main.go',
   })),
+  // TLS and basic auth on the web port: main.go registers exporter-toolkit's flag from 2.24
+  // (`httpsflag.AddFlags`; the name is in exporter-toolkit v0.4.0 https/kingpinflag/flag.go, go.mod of v2.24.0).
+  { field: /^--web\.config\.file$/, since: '2.24.0', source: 'prometheus/prometheus v2.24.0 cmd/prometheus/main.go (httpsflag.AddFlags)' },
   // ${VAR} in external_labels: behind a feature flag in 2.x, always on in 3.x.
   { field: /^--enable-feature$/, values: ['expand-external-labels'], since: '2.27.0', source: MAIN_GO('v2.27.0') },
   // Agent mode: a feature flag in 2.x, the --agent flag in 3.x (where the feature value is ignored).

@@ -3,7 +3,7 @@ import { ApiObjectMetadata, ApiObjectMetadataDefinition, Duration, Lazy, Names, 
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  AlertmanagerEndpoint, KubernetesWatch, PrometheusConfig, Relabel, RemoteWrite, RuleGroup, ScrapeJob, ServiceDiscovery,
+  AlertmanagerEndpoint, KubernetesWatch, PrometheusConfig, Relabel, RemoteWrite, RuleGroup, Scheme, ScrapeJob, ServiceDiscovery,
 } from '../prometheus';
 import { prometheusDashboard } from './dashboard';
 import { Dashboard } from '../grafana/dashboard';
@@ -12,12 +12,14 @@ import { NetworkPeer } from '../network-peer';
 import { ingressPolicy, podsInNamespace, webClients } from '../network-policy';
 import { checkNodePortsAcrossApp } from '../node-ports';
 import { namespaceOf, renderResources, restrictedContainerSecurityContext } from '../pod';
+import { prometheusEgress } from './egress';
 import { checkScheduling, renderScheduling } from './pod-scheduling';
 import { toQuantity } from './quantity';
 import { accessGrants, accessRules, needsClusterRole, policyRules, watchedNamespaces } from './rbac';
 import { PodToleration, PrometheusAffinity } from './scheduling';
 import { MAX_SHARDS, shardBuckets, shardRelabels } from './sharding';
 import { PrometheusStorage } from './storage';
+import { PrometheusWebAuth } from './web-auth';
 import {
   CONFIG_DIR, CONFIG_FILE, DATA_DIR, deploymentSpec, POD_NAME_ENV, podTemplate, statefulSetSpec, WEB_PORT,
 } from './workload';
@@ -248,12 +250,36 @@ export interface PrometheusStackProps {
    */
   readonly networkPolicy?: boolean;
   /**
+   * Let the NetworkPolicy also restrict where Prometheus connects (the Egress policy type), to
+   * what its configuration names: DNS (kube-system, UDP and TCP 53); the Kubernetes API (TCP
+   * 443 and 6443, to any address: the API server's address is the cluster's own) when a job
+   * discovers from it; each job's targets (the namespaces its Kubernetes discovery watches, on
+   * the port its relabelling writes into the address when it does; static IPs as /32 or /128
+   * blocks; Service names by namespace); the Alertmanagers; the remote writes. A job whose
+   * targets no selector can name (nodes, host-network pods, Ingress hosts, Kuma proxies, file
+   * discovery, static names outside the cluster) may connect to any address, on its ports when
+   * known; the policy's `cdk8s-prometheus-monitoring/open-egress` annotation says which and why.
+   * A cluster whose DNS is a node-local cache needs more: set false there.
+   *
+   * @default true (with `networkPolicy`)
+   */
+  readonly networkPolicyEgress?: boolean;
+  /**
    * Who may reach the Prometheus web port, for example `NetworkPeer.fromNamespaceNames(['grafana'])`.
    *
    * @default - with a NodePort or LoadBalancer Service, every source (the port is published
    * on purpose); with a ClusterIP Service, the pods of the stack's namespace
    */
   readonly allowFrom?: NetworkPeer[];
+  /**
+   * Ask for credentials on the web port (and serve TLS), from a web configuration file in a
+   * Secret (`--web.config.file`, Prometheus 2.24 and later). The probes then check the TCP port,
+   * and the self-scrape job and Grafana's data source log in with the Secret's password.
+   *
+   * @default - no authentication: anyone who reaches the web port can query (a warning when the
+   * Service is published on the nodes, as by default)
+   */
+  readonly webAuth?: PrometheusWebAuth;
   /**
    * Enable the lifecycle API (`--web.enable-lifecycle`: `POST /-/reload` and `/-/quit`).
    * Whoever can reach the web port can then stop Prometheus. Configuration changes do not need
@@ -356,6 +382,12 @@ export class PrometheusStack extends Construct {
   public readonly mode: PrometheusMode;
   /** Identical pods per shard. */
   public readonly replicas: number;
+  /**
+   * The authentication of the web port.
+   *
+   * @default - none
+   */
+  public readonly webAuth?: PrometheusWebAuth;
   /** The number of shards the targets are split over. */
   public readonly shards: number;
 
@@ -380,6 +412,8 @@ export class PrometheusStack extends Construct {
   private readonly sidecars: kplus.Container[] = [];
   private readonly mounts: Array<{ path: string; volume: kplus.Volume }> = [];
   private tokenRequired = false;
+  /** Egress rules integrations add (`_allowEgress`). */
+  private readonly extraEgress: kplus.k8s.NetworkPolicyEgressRule[] = [];
   /** Who the NetworkPolicy admits besides `allowFrom`; undefined when it admits every source. */
   private admitted?: kplus.k8s.NetworkPolicyPeer[];
   private grafanaInstance?: Grafana;
@@ -483,11 +517,22 @@ export class PrometheusStack extends Construct {
       `--web.listen-address=:${WEB_PORT}`,
       ...lifecycleApi ? ['--web.enable-lifecycle'] : [],
     ];
+    this.webAuth = props.webAuth;
+    if (this.webAuth !== undefined && !(this.webAuth instanceof PrometheusWebAuth)) {
+      fail(path, 'webAuth', 'must be made with PrometheusWebAuth.fromSecret()', this.webAuth);
+    }
+    if (this.webAuth) this.args.push(`--web.config.file=${this.webAuth._webConfig.path}`);
     const flagProblems = versionProblems(path, this.image, version, gatedFlags(this.args));
     if (flagProblems.length > 0) throw new Error(flagProblems.join('\n'));
     if (props.lifecycleApi && openToAll) {
       addWarning(this, `the lifecycle API (--web.enable-lifecycle) is on and the ${serviceType} Service admits every source: anyone who `
         + 'reaches a node can POST /-/quit. Set allowFrom to the clients that need Prometheus, or leave lifecycleApi unset.');
+    }
+
+    if (publishesNodePort && !this.webAuth) {
+      addWarning(this, `the ${serviceType} Service publishes Prometheus on the nodes without authentication: whoever reaches a node `
+        + 'can read every series and its labels. Set webAuth: PrometheusWebAuth.fromSecret(...) (basic auth with bcrypt hashes, TLS), '
+        + 'or a ClusterIP Service.');
     }
 
     this.config = PrometheusConfig._create(path, {
@@ -607,13 +652,21 @@ export class PrometheusStack extends Construct {
         metadata,
         podSelector: { matchLabels: this.selectorLabels },
         rules: [{ from, ports: [WEB_PORT] }],
+        egress: (props.networkPolicyEgress ?? true) ? () => {
+          const derived = prometheusEgress(this.config, this.namespaceName, this.tokenRequired);
+          return { rules: [...derived.rules, ...this.extraEgress], openReasons: derived.openReasons };
+        } : undefined,
       });
     }
 
     if (props.selfMonitoring ?? true) {
+      // Behind web auth, the job logs in like any client, and verifies the certificate for the Service's name.
       this.addScrapeJob(new ScrapeJob({
-        jobName: 'prometheus',
+        jobName: SELF_JOB,
         discovery: [ServiceDiscovery.staticTargets({ targets: [`localhost:${WEB_PORT}`] })],
+        auth: this.webAuth?._authentication(),
+        scheme: this.webAuth?.tls ? Scheme.HTTPS : undefined,
+        tls: this.webAuth?._tls(this.serviceHost),
       }));
     }
     for (const job of props.scrapeJobs ?? []) this.addScrapeJob(job);
@@ -731,9 +784,27 @@ export class PrometheusStack extends Construct {
     this.admitted.push(podsInNamespace(namespace, labels));
   }
 
-  /** The in-cluster URL of the Prometheus web API (`http://<service>.<namespace>.svc:<port>`). */
+  /**
+   * Lets the Prometheus pods connect where an integration needs them to (a mesh sidecar's
+   * control plane), through the egress rules of the stack's NetworkPolicy.
+   *
+   * @internal
+   */
+  public _allowEgress(rule: kplus.k8s.NetworkPolicyEgressRule): void {
+    this.extraEgress.push(rule);
+  }
+
+  /**
+   * The in-cluster URL of the Prometheus web API (`http://<service>.<namespace>.svc:<port>`;
+   * https when `webAuth` serves TLS).
+   */
   public get url(): string {
-    return `http://${this.serviceName}.${this.namespaceName}.svc:${this.servicePort}`;
+    return `${this.webAuth?.tls ? 'https' : 'http'}://${this.serviceHost}:${this.servicePort}`;
+  }
+
+  /** The Service's in-cluster name, `<service>.<namespace>.svc`. */
+  private get serviceHost(): string {
+    return `${this.serviceName}.${this.namespaceName}.svc`;
   }
 
   /**
@@ -808,7 +879,10 @@ export class PrometheusStack extends Construct {
    * or remote write changes the ConfigMap only, and Prometheus reloads it live.
    */
   private renderPod(shard: number): kplus.k8s.PodTemplateSpec {
-    const secretNames = [...new Set(this.config._credentials().flatMap((c) => c.secretName ? [c.secretName] : []))].sort();
+    const secretNames = [...new Set([
+      ...this.config._credentials().flatMap((c) => c.secretName ? [c.secretName] : []),
+      ...this.webAuth ? [this.webAuth.secretName] : [],
+    ])].sort();
     const secrets = secretNames.map((secretName) => ({ secretName, volumeName: volumeName('secret', secretName) }));
     const mountsToken = this.tokenRequired || this.config._watches().length > 0
       || this.config._credentials().some((c) => c.path.startsWith(SERVICE_ACCOUNT_DIR));
@@ -849,6 +923,7 @@ export class PrometheusStack extends Construct {
       reloaderIntervalSeconds: this.reloaderIntervalSeconds,
       podNameEnv: this.replicas > 1,
       scheduling: renderScheduling(this.schedulingProps, this.replicas, { ...this.selectorLabels, ...shardLabels }),
+      webAuth: this.webAuth !== undefined,
     });
   }
 

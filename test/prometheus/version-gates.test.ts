@@ -140,6 +140,8 @@ const REPOS: { [repo: string]: string } = {
 function evidence(gate: VersionGate): string | undefined {
   const pattern = gate.field.source;
   if (gate.values) return `"${gate.values[0]}"`;
+  // The flag is exporter-toolkit's (v0.4.0 https/kingpinflag/flag.go): main.go's evidence is registering it.
+  if (pattern === '^--web\\.config\\.file$') return 'httpsflag.AddFlags';
   if (pattern.startsWith('^--')) return `"${pattern.slice(3, -1).replace(/\\\./g, '.')}"`;
   if (pattern.includes('kuma_sd_configs')) return 'KumaSDConfig';
   if (gate.when) return undefined; // a code path (endpoints roles attach node metadata), not a field: checked below
