@@ -148,9 +148,42 @@ export function formatMillis(ms: number): string {
   return out;
 }
 
-/** A URL with any user and password in it replaced by `***`, for messages. */
+/**
+ * Names that say a value is a credential: query parameters (`api_key`, `access_token`), HTTP
+ * headers (`X-Api-Key`, `X-Auth-Token`) and configuration keys (`client_secret`, `password`).
+ */
+const CREDENTIAL_NAME = /key|token|secret|passw|pwd|auth|credential|signature|^sig$|session|cookie/i;
+
+/** Whether a name (query parameter, header, key) says its value is a credential. */
+export function isCredentialName(name: string): boolean {
+  return CREDENTIAL_NAME.test(name);
+}
+
+/**
+ * Whether a value looks like a credential: an HTTP authentication scheme with its token
+ * (`Bearer abc`, `Basic abc`), or a long random-looking string (at least 20 characters of
+ * letters and digits, both present, with no word separator a readable name would have).
+ */
+export function isCredentialValue(value: string): boolean {
+  if (/^(?:bearer|basic|token|apikey|digest)\s+\S+/i.test(value)) return true;
+  const compact = value.trim();
+  if (compact.length < 20 || /\s/.test(compact) || !/^[A-Za-z0-9+/=_.:~-]+$/.test(compact)) return false;
+  if (!/[0-9]/.test(compact) || !/[A-Za-z]/.test(compact)) return false;
+  // Readable identifiers (tenant-a, team_payments-prod) are words joined by separators; a token
+  // has long runs of mixed letters and digits.
+  return compact.split(/[-_.:]/).some((part) => part.length >= 16 && /[0-9]/.test(part) && /[A-Za-z]/.test(part));
+}
+
+/** The query parameters of a URL whose names say they carry credentials. */
+function credentialParams(url: URL): string[] {
+  return [...new Set([...url.searchParams.keys()].filter(isCredentialName))];
+}
+
+/** A URL with its user, password and credential-named query values replaced by `***`, for messages. */
 export function redactUrl(url: string): string {
-  return url.replace(/\/\/[^@/]*@/, '//***@');
+  const noUser = url.replace(/\/\/[^@/]*@/, '//***@');
+  return noUser.replace(/([?&][^=&#]*=)([^&#]*)/g, (all, name: string, _value: string) =>
+    isCredentialName(decodeURIComponent(name.slice(1, -1))) ? `${name}***` : all);
 }
 
 /** An http(s) URL with a host, as Prometheus requires for remote_write, oauth2 and proxies. */
@@ -170,6 +203,13 @@ export function checkUrl(where: string, prop: string, url: string): string {
   if (parsed.username || parsed.password) {
     fail(where, prop, 'must not contain credentials: they would be written into the ConfigMap', redactUrl(url),
       'Use \'auth\' with a Credential read from a Secret');
+  }
+  const params = credentialParams(parsed);
+  if (params.length > 0) {
+    fail(where, prop, `must not carry credentials in its query (${params.join(', ')}): they would be written into the ConfigMap`,
+      redactUrl(url), 'Remove them from the URL and pass the credential from a Secret: \'auth\' (Authentication.authorization() '
+      + 'for a bearer token, Authentication.basic()), or \'secretHeaders\' with Credential.fromSecret(secretName, key) when the '
+      + 'server takes it in a header such as X-Api-Key (Prometheus 2.55 or newer)');
   }
   return url;
 }
@@ -223,10 +263,17 @@ export function checkServiceType(where: string, serviceType: string, nodePort: n
   }
 }
 
-/** An HTTP path (`/metrics`). */
-export function checkHttpPath(where: string, prop: string, path: string): string {
+/**
+ * An HTTP path (`/metrics`), without a query or fragment: Prometheus escapes `?` and `#` in
+ * a path, so the request would go to another path.
+ */
+export function checkHttpPath(where: string, prop: string, path: string, queryFix?: string): string {
   if (!path.startsWith('/')) {
     fail(where, prop, 'must start with \'/\'', path);
+  }
+  if (/[?#]/.test(path)) {
+    fail(where, prop, 'must be a path only, without \'?\' or \'#\' (they are sent escaped, as part of the path)', redactUrl(path),
+      queryFix ?? 'Remove the query');
   }
   return path;
 }
