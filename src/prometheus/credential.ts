@@ -234,6 +234,8 @@ function checkCredential(where: string, prop: string, value: unknown): void {
       typeof value === 'string' ? '<redacted>' : value,
       'Use Credential.fromSecret(secretName, key), or Credential.fromFile(path)');
   }
+  // Prometheus resolves a relative *_file against the directory of prometheus.yml, a ConfigMap mount.
+  checkAbsolutePath(where, `${prop}.path`, value.path);
 }
 
 /**

@@ -96,6 +96,11 @@ export function checkRegex(where: string, prop: string, regex: string): RegexGro
  * to a group the regex does not have also expands to nothing.
  */
 export function checkReplacement(where: string, prop: string, replacement: string, groups: RegexGroups): void {
+  const backslash = /\\(\d)/.exec(replacement);
+  if (backslash) {
+    fail(where, prop, `writes the group reference as '\\${backslash[1]}', which Go copies literally`, replacement,
+      `Write '\${${backslash[1]}}' (or '$${backslash[1]}' when no letter, digit or _ follows)`);
+  }
   const refs = /\$(?:\{(\w+)\}|(\w+))/g;
   const unescaped = replacement.replace(/\$\$/g, '');
   let m: RegExpExecArray | null;
