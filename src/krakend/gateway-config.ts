@@ -3,8 +3,8 @@
 import { isIP } from 'net';
 import { childPath, COMMENT_KEY, deepEqual, isObject, JsonObject } from './json';
 import { KrakendConfig } from './krakend-config';
-import { checkNoSecrets } from './secrets';
 import { OPENCENSUS_KEY, OTEL_KEY } from './opencensus';
+import { checkNoSecrets } from './secrets';
 import { KrakendTelemetry } from './telemetry';
 import { fail } from '../prometheus/validate';
 

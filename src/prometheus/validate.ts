@@ -171,12 +171,12 @@ export function isCredentialName(name: string): boolean {
  */
 export function isCredentialValue(value: string): boolean {
   if (/^(?:bearer|basic|token|apikey|digest)\s+\S+/i.test(value)) return true;
-  const compact = value.trim();
-  if (compact.length < 20 || /\s/.test(compact) || !/^[A-Za-z0-9+/=_.:~-]+$/.test(compact)) return false;
-  if (!/[0-9]/.test(compact) || !/[A-Za-z]/.test(compact)) return false;
+  const trimmed = value.trim();
+  if (trimmed.length < 20 || /\s/.test(trimmed) || !/^[A-Za-z0-9+/=_.:~-]+$/.test(trimmed)) return false;
+  if (!/[0-9]/.test(trimmed) || !/[A-Za-z]/.test(trimmed)) return false;
   // Readable identifiers (tenant-a, team_payments-prod) are words joined by separators; a token
   // has long runs of mixed letters and digits.
-  return compact.split(/[-_.:]/).some((part) => part.length >= 16 && /[0-9]/.test(part) && /[A-Za-z]/.test(part));
+  return trimmed.split(/[-_.:]/).some((part) => part.length >= 16 && /[0-9]/.test(part) && /[A-Za-z]/.test(part));
 }
 
 /** The query parameters of a URL whose names say they carry credentials. */
@@ -258,7 +258,10 @@ export function checkImage(where: string, prop: string, image: string, fix?: str
  * publishes one.
  */
 export function checkServiceType(where: string, serviceType: string, nodePort: number | undefined): void {
-  if (serviceType === 'ExternalName') fail(where, 'serviceType', 'must be ClusterIP, NodePort or LoadBalancer', serviceType);
+  if (!['ClusterIP', 'NodePort', 'LoadBalancer'].includes(serviceType)) {
+    fail(where, 'serviceType', 'must be ClusterIP, NodePort or LoadBalancer', serviceType,
+      'Use kplus.ServiceType.CLUSTER_IP, NODE_PORT or LOAD_BALANCER (the Kubernetes names, case-sensitive)');
+  }
   if (nodePort === undefined) return;
   if (serviceType !== 'NodePort' && serviceType !== 'LoadBalancer') {
     fail(where, 'nodePort', `is only valid with a NodePort or LoadBalancer serviceType (serviceType is ${serviceType})`, nodePort);
@@ -351,18 +354,29 @@ export function checkDnsSubdomain(where: string, prop: string, name: string): st
 
 const LABEL_NAME_PART = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 
+/** A StorageClass name (a DNS-1123 subdomain, as the API server checks `storageClassName`). */
+export function checkStorageClassName(where: string, prop: string, name: string | undefined): void {
+  if (name === undefined) return;
+  if (typeof name !== 'string' || name.length > 253 || !DNS_SUBDOMAIN.test(name)) {
+    fail(where, prop, 'must be a StorageClass name (a DNS-1123 subdomain: lowercase alphanumerics, \'-\' and \'.\')', name,
+      'Use the name `kubectl get storageclass` lists, such as \'fast-ssd\'');
+  }
+}
+
 /** Kubernetes labels: `[prefix/]name` keys and values as the API server checks them. */
-export function checkKubernetesLabels(where: string, prop: string, labels: { [key: string]: string }): { [key: string]: string } {
-  for (const [key, value] of Object.entries(labels)) {
+export function checkKubernetesLabels(where: string, prop: string, labels: { [key: string]: string } | undefined): { [key: string]: string } {
+  for (const [key, value] of Object.entries(labels ?? {})) {
     const slash = key.indexOf('/');
     const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
     const name = slash >= 0 ? key.slice(slash + 1) : key;
     const prefixOk = prefix === undefined || (prefix.length <= 253 && DNS_SUBDOMAIN.test(prefix));
     if (!prefixOk || name.length > 63 || !LABEL_NAME_PART.test(name)) {
-      fail(where, prop, 'keys must be Kubernetes label keys ([DNS subdomain/]name, the name at most 63 alphanumerics, \'-\', \'_\' or \'.\')', key);
+      fail(where, prop, 'keys must be Kubernetes label keys ([DNS subdomain/]name, the name at most 63 alphanumerics, \'-\', \'_\' or \'.\')', key,
+        'Write keys such as \'team\' or \'example.com/team\'');
     }
     if (typeof value !== 'string' || value.length > 63 || (value !== '' && !LABEL_NAME_PART.test(value))) {
-      fail(where, `${prop}.${key}`, 'must be a Kubernetes label value (empty, or at most 63 alphanumerics, \'-\', \'_\' or \'.\')', value);
+      fail(where, `${prop}.${key}`, 'must be a Kubernetes label value (empty, or at most 63 alphanumerics, \'-\', \'_\' or \'.\', '
+        + 'starting and ending with an alphanumeric)', value, 'Replace spaces and other characters with \'-\', or move free text to an annotation');
     }
   }
   return { ...labels };

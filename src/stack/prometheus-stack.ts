@@ -21,9 +21,11 @@ import { PrometheusStorage } from './storage';
 import {
   CONFIG_DIR, CONFIG_FILE, DATA_DIR, deploymentSpec, POD_NAME_ENV, podTemplate, statefulSetSpec, WEB_PORT,
 } from './workload';
+import { checkObjectNames, failOnObjectNames } from '../object-names';
 import { SECRETS_MOUNT_PATH, SERVICE_ACCOUNT_DIR } from '../prometheus/credential';
 import {
-  checkAbsolutePath, checkDnsLabel, checkImage, checkLabelMap, checkLabelName, checkPort, checkPositiveInteger, checkServiceType, fail,
+  checkAbsolutePath, checkDnsLabel, checkImage, checkKubernetesLabels, checkLabelMap, checkLabelName, checkPort, checkPositiveInteger,
+  checkServiceType, fail,
   problem, promDuration,
 } from '../prometheus/validate';
 import { imageVersion } from '../prometheus/version';
@@ -69,7 +71,9 @@ export interface PrometheusStackProps {
   readonly metadata?: ApiObjectMetadata;
   /**
    * Create the namespace too, labelled `component: monitoring` (the label the
-   * application NetworkPolicies of this library let scrape by default).
+   * application NetworkPolicies of this library let scrape by default). Refused for the
+   * namespaces the cluster owns (`default`, `kube-system`, `kube-public`, `kube-node-lease`):
+   * deleting the app would delete them.
    *
    * @default false
    */
@@ -260,7 +264,8 @@ export interface PrometheusStackProps {
    * it: Prometheus reloads them by itself (3.x) or on its reloader's signal (2.x).
    *
    * @default - true, unless the web port is published to every source (a NodePort or
-   * LoadBalancer Service without `allowFrom`, as by default), where anyone could stop Prometheus
+   * LoadBalancer Service without `allowFrom`, as by default), where anyone could stop Prometheus;
+   * `true` is refused there
    */
   readonly lifecycleApi?: boolean;
   /**
@@ -391,6 +396,7 @@ export class PrometheusStack extends Construct {
 
   constructor(scope: Construct, id: string, props: PrometheusStackProps = {}) {
     super(scope, id);
+    checkObjectNames(this);
     const path = this.node.path;
 
     this.namespaceName = checkDnsLabel(path, 'metadata.namespace', namespaceOf(this, props.metadata?.namespace));
@@ -486,8 +492,9 @@ export class PrometheusStack extends Construct {
     const flagProblems = versionProblems(path, this.image, version, gatedFlags(this.args));
     if (flagProblems.length > 0) throw new Error(flagProblems.join('\n'));
     if (props.lifecycleApi && openToAll) {
-      addWarning(this, `the lifecycle API (--web.enable-lifecycle) is on and the ${serviceType} Service admits every source: anyone who `
-        + 'reaches a node can POST /-/quit. Set allowFrom to the clients that need Prometheus, or leave lifecycleApi unset.');
+      fail(path, 'lifecycleApi', `must not be on while the ${serviceType} Service admits every source: anyone who reaches a node could `
+        + 'POST /-/quit and stop Prometheus', true, 'Set allowFrom to the clients that need Prometheus, use ServiceType.CLUSTER_IP, '
+        + 'or leave lifecycleApi unset (configuration changes are reloaded without it)');
     }
 
     this.config = PrometheusConfig._create(path, {
@@ -502,7 +509,7 @@ export class PrometheusStack extends Construct {
       'app.kubernetes.io/instance': Names.toLabelValue(this),
     };
     const labels = {
-      ...props.metadata?.labels,
+      ...checkKubernetesLabels(path, 'metadata.labels', props.metadata?.labels),
       ...this.selectorLabels,
       'app.kubernetes.io/component': 'server',
     };
@@ -510,6 +517,11 @@ export class PrometheusStack extends Construct {
     const metadata = { namespace: this.namespaceName, labels, annotations };
     this.commonMetadata = { labels, annotations };
 
+    if (props.createNamespace && SYSTEM_NAMESPACES.includes(this.namespaceName)) {
+      fail(path, 'createNamespace', `must not create '${this.namespaceName}', a namespace the cluster owns: the app would own it, `
+        + 'and deleting the app (kubectl delete -f, a GitOps prune) would delete it with everything in it', true,
+      `Leave createNamespace unset to deploy into the existing '${this.namespaceName}', or use a namespace of your own such as 'monitoring'`);
+    }
     if (props.createNamespace) {
       new k8s.KubeNamespace(this, 'Namespace', {
         metadata: { name: this.namespaceName, labels: { 'component': 'monitoring', 'kubernetes.io/metadata.name': this.namespaceName } },
@@ -596,6 +608,8 @@ export class PrometheusStack extends Construct {
       }),
     });
     this.serviceName = service.name;
+    // Other constructs take these names now (a Kuma service tag, a Grafana data source).
+    failOnObjectNames(this);
     checkNodePortsAcrossApp(this);
 
     if (props.networkPolicy ?? true) {
@@ -951,6 +965,9 @@ export class PrometheusStack extends Construct {
     }
   }
 }
+
+/** Namespaces every cluster has, which an app must never own. */
+const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 
 /** A size as a Kubernetes quantity, for messages. */
 function sizeText(size: Size): string {

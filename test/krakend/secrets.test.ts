@@ -73,8 +73,12 @@ describe('secrets in krakend.json', () => {
       extra_config: {
         // from krakend/krakend-schema a69acad875691fd3e61470946effb155c46101a1 test/v2.12/all.json (auth/validator)
         'auth/validator': {
-          'alg': 'EdDSA', 'jwk_url': 'http://KEYCLOAK:8080/auth/realms/master/protocol/openid-connect/certs', 'secret_url': 'awskms://keyID',
-          'cypher_key': '', 'roles_key': 'realm_access.roles', 'cookie_key': 'access_token',
+          alg: 'EdDSA',
+          jwk_url: 'http://KEYCLOAK:8080/auth/realms/master/protocol/openid-connect/certs',
+          secret_url: 'awskms://keyID',
+          cypher_key: '',
+          roles_key: 'realm_access.roles',
+          cookie_key: 'access_token',
         },
         'auth/basic': { htpasswd_path: '/etc/krakend/htpasswd' },
         'redis': { connection_pools: [{ name: 'shared', address: 'redis:6379', password: '{{ env "REDIS_PASSWORD" }}' }] },

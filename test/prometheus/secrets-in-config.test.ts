@@ -150,7 +150,7 @@ describe('secret headers', () => {
   test('the harness refuses inline secrets, reserved names and unknown fields (the upstream Header struct)', () => {
     expect(checkHttpHeaders({ 'X-Api-Key': { files: ['/k'] }, 'X-Org': { values: ['a'] } }, 'h')).toEqual([]);
     expect(checkHttpHeaders({ 'X-Api-Key': { secrets: ['abc'] } }, 'h')).toEqual(['h.X-Api-Key.secrets: inline secret values in prometheus.yml (use files)']);
-    expect(checkHttpHeaders({ 'authorization': { files: ['/k'] } }, 'h')).toEqual(['h.authorization: setting header "Authorization" is not allowed']);
+    expect(checkHttpHeaders({ authorization: { files: ['/k'] } }, 'h')).toEqual(['h.authorization: setting header "Authorization" is not allowed']);
     expect(checkHttpHeaders({ 'X-A': { file: ['/k'] } }, 'h')).toEqual(['h.X-A.file: unknown field']);
     expect(checkHttpHeaders({ 'X-A': { files: ['k'] } }, 'h')).toEqual(['h.X-A.files: "k" is not absolute']);
     expect(() => checkConfig('remote_write:\n  - url: https://a.example.com/push\n    http_headers:\n      X-Key:\n        secrets: [abc]\n'))
