@@ -1,6 +1,6 @@
 // Values Kubernetes refuses, and dangerous combinations, fail at synthesis with the construct
 // path, the property, the value and the fix; the accepted neighbours pass the strict validator.
-import { Size, Testing } from 'cdk8s';
+import { Chart, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
   Alertmanager, AppServiceMonitor, Credential, Grafana, GrafanaAdminCredentials, KrakendMetrics, NetworkPeer,
@@ -68,7 +68,7 @@ describe('object names derived from construct ids', () => {
   });
 
   test('a chart id with _ is named as well', () => {
-    const chart = new (require('cdk8s').Chart)(Testing.app(), 'monitoring_chart');
+    const chart = new Chart(Testing.app(), 'monitoring_chart');
     expectError(() => new PrometheusStack(chart, 'prom'), "rename 'monitoring_chart'");
   });
 
