@@ -589,6 +589,8 @@ export class PrometheusStack extends Construct {
     this.node.addValidation({ validate: () => this.config._versionProblems() });
     // What agent mode refuses, and what sharding needs, once every job, rule and remote write is added.
     this.node.addValidation({ validate: () => this.modeProblems() });
+    // The API server refuses a ConfigMap over 1 MiB, which many jobs or rules can reach.
+    this.node.addValidation({ validate: () => this.sizeProblems() });
 
     // Rendered at synthesis: a mesh the pod joins later may change the default type.
     const service = new k8s.KubeService(this, 'Service', {
@@ -887,6 +889,39 @@ export class PrometheusStack extends Construct {
     return files;
   }
 
+  /**
+   * A ConfigMap whose data exceeds what the API server stores (k8s.io/api core/v1 types.go
+   * `MaxSecretSize`, 1 MiB, which `ValidateConfigMap` applies to the sum of its values) fails with
+   * the size of each file and the way out; over 256 KiB, a warning about client-side apply, whose
+   * last-applied-configuration annotation cannot hold it (apimachinery `TotalAnnotationSizeLimitB`).
+   */
+  private sizeProblems(): string[] {
+    const problems: string[] = [];
+    for (let shard = 0; shard < this.shards; shard++) {
+      const files = this.renderFiles(shard);
+      const sizes = Object.entries(files).map(([name, text]) => ({ name, bytes: Buffer.byteLength(text, 'utf8') }));
+      const total = sizes.reduce((sum, f) => sum + f.bytes, 0);
+      const listing = sizes.map((f) => `${f.name} ${f.bytes} bytes`).join(', ');
+      const configMap = `ConfigMap '${this.shardConfigMapNames[shard]}'`;
+      if (total > MAX_CONFIGMAP_BYTES) {
+        const config = sizes.find((f) => f.name === 'prometheus.yml')!.bytes;
+        const fix = config > total - config
+          ? 'prometheus.yml is most of it: use fewer, discovery-based jobs (one kubernetes_sd job that keeps the annotated pods, '
+            + 'as AppServiceMonitor and prometheusAnnotations do, instead of one job per app), and shorter externalLabels'
+          : 'The rules are most of it: evaluate rule groups where the samples are remote-written (Mimir or Thanos ruler), or '
+            + 'spread them over several stacks';
+        problems.push(problem(this.node.path, 'config', `must fit in a ConfigMap (at most ${MAX_CONFIGMAP_BYTES} bytes, or the API server `
+          + `refuses it as "Too long"); ${configMap} has ${listing}`, `${total} bytes`, fix));
+      } else if (Buffer.byteLength(JSON.stringify(files), 'utf8') > CLIENT_SIDE_APPLY_BYTES) {
+        // The annotation holds the object as JSON, where every newline takes two bytes.
+        addWarning(this, `${configMap} holds ${total} bytes (${listing}): \`kubectl apply\` without --server-side copies it into the `
+          + `last-applied-configuration annotation, which holds at most ${CLIENT_SIDE_APPLY_BYTES} bytes. Apply with \`kubectl apply --server-side\` `
+          + '(or Argo CD / Flux server-side apply)');
+      }
+    }
+    return problems;
+  }
+
   /** What agent mode refuses, and the advice for shards. */
   private modeProblems(): string[] {
     const path = this.node.path;
@@ -965,6 +1000,11 @@ export class PrometheusStack extends Construct {
     }
   }
 }
+
+/** The most bytes the API server stores in a ConfigMap's data (k8s.io/api core/v1 types.go `MaxSecretSize`). */
+const MAX_CONFIGMAP_BYTES = 1024 * 1024;
+/** The most bytes of annotations an object may have (k8s.io/apimachinery `TotalAnnotationSizeLimitB`), client-side apply's limit. */
+const CLIENT_SIDE_APPLY_BYTES = 256 * 1024;
 
 /** Namespaces every cluster has, which an app must never own. */
 const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
