@@ -896,6 +896,8 @@ export class PrometheusStack extends Construct {
    * last-applied-configuration annotation cannot hold it (apimachinery `TotalAnnotationSizeLimitB`).
    */
   private sizeProblems(): string[] {
+    // An empty rule group cannot be rendered; its own validation reports it.
+    if (this.config.ruleGroups.some((g) => g.rules.length === 0)) return [];
     const problems: string[] = [];
     for (let shard = 0; shard < this.shards; shard++) {
       const files = this.renderFiles(shard);
