@@ -8,11 +8,12 @@ import { reloaderScript } from './reloader';
 import { ALERTMANAGER_FLAG_GATES, DEFAULT_ALERTMANAGER_IMAGE, LATEST_ALERTMANAGER, OLDEST_ALERTMANAGER } from './version-gates';
 import { NetworkPeer } from '../network-peer';
 import { allowedPeers, dnsEgress, EgressRules, endpointEgress, ingressPolicy, podsInNamespace, tcpAndUdpPorts, tcpPorts, urlEgress } from '../network-policy';
+import { checkObjectNames } from '../object-names';
 import { httpProbe, renderResources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../pod';
 import {
   AlertingRule, AlertmanagerEndpoint, KubernetesRole, Relabel, RuleGroup, ServiceDiscovery,
 } from '../prometheus';
-import { checkImage, checkPositiveInteger, fail, promDuration } from '../prometheus/validate';
+import { checkImage, checkPositiveInteger, checkStorageClassName, fail, promDuration } from '../prometheus/validate';
 import { atLeast, formatVersion, imageAtLeast, imageVersion } from '../prometheus/version';
 import { PrometheusStack } from '../stack/prometheus-stack';
 import { toQuantity } from '../stack/quantity';
@@ -152,9 +153,11 @@ export class Alertmanager extends Construct {
 
   constructor(scope: Construct, id: string, props: AlertmanagerProps) {
     super(scope, id);
+    checkObjectNames(this);
     const path = this.node.path;
     if (!(props.stack instanceof PrometheusStack)) fail(path, 'stack', 'must be a PrometheusStack', props.stack);
     this.props = props;
+    checkStorageClassName(path, 'storageClassName', props.storageClassName);
     this.image = checkImage(path, 'image', props.image ?? DEFAULT_ALERTMANAGER_IMAGE, `Pin a release, such as ${DEFAULT_ALERTMANAGER_IMAGE}`);
     const version = imageVersion(this.image) ?? LATEST_ALERTMANAGER;
     if (!atLeast(version, OLDEST_ALERTMANAGER)) {

@@ -8,12 +8,13 @@ import { PlusWorkload } from '../plus';
 import { namespaceOf } from '../pod';
 import { PodSelection } from '../pod-selection';
 import { Authentication, Credential, Relabel, Scheme, TlsOptions } from '../prometheus';
-import { checkDnsLabel, checkHttpPath, checkPort, checkServiceType, fail, millis, promDuration } from '../prometheus/validate';
+import { checkDnsLabel, checkHttpPath, checkKubernetesLabels, checkPort, checkServiceType, fail, millis, promDuration } from '../prometheus/validate';
 import { PrometheusStack } from '../stack';
 import { addWarning } from '../warnings';
 import { MultiprocessMetrics } from './multiprocess';
 import { PrometheusAnnotations } from './prometheus-annotations';
 import { scrapeServiceEndpoint } from './service-jobs';
+import { checkObjectNames } from '../object-names';
 
 /**
  * Properties of an `AppServiceMonitor`.
@@ -249,6 +250,7 @@ export class AppServiceMonitor extends Construct {
 
   constructor(scope: Construct, id: string, props: AppServiceMonitorProps) {
     super(scope, id);
+    checkObjectNames(this);
     const path = this.node.path;
 
     checkPort(path, 'portNumber', props.portNumber);
@@ -271,7 +273,8 @@ export class AppServiceMonitor extends Construct {
       fail(path, 'metadata.namespace', `must be the namespace of the pods '${podsNamespace}' (a Service selects pods of its own namespace only)`,
         this.namespaceName);
     }
-    const labels = { ...props.metadata?.labels, ...selector, [COMPONENT_LABEL]: 'metrics' };
+    checkKubernetesLabels(path, 'serviceMonitorLabels', props.serviceMonitorLabels);
+    const labels = { ...checkKubernetesLabels(path, 'metadata.labels', props.metadata?.labels), ...selector, [COMPONENT_LABEL]: 'metrics' };
     const metadata: ApiObjectMetadata = { namespace: this.namespaceName, labels, annotations: props.metadata?.annotations };
     // cdk8s generates a name from the construct path unless `name` is set (even to undefined).
     if (props.metadata?.name !== undefined) Object.assign(metadata, { name: checkServiceName(path, props.metadata.name) });

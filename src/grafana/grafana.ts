@@ -9,10 +9,11 @@ import { grafanaDuration } from './uid';
 import { NetworkPeer } from '../network-peer';
 import { dnsEgress, EgressRules, ingressPolicy, podsInNamespace, tcpPorts, urlEgress, webClients } from '../network-policy';
 import { checkNodePortsAcrossApp } from '../node-ports';
+import { checkObjectNames } from '../object-names';
 import { PlusSecret, asSecret } from '../plus';
 import { httpProbe, renderResources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../pod';
 import { ScrapeJob, ServiceDiscovery } from '../prometheus';
-import { checkDnsLabel, checkDnsSubdomain, checkImage, checkNonEmpty, checkPort, checkServiceType, fail } from '../prometheus/validate';
+import { checkDnsLabel, checkDnsSubdomain, checkImage, checkKubernetesLabels, checkNonEmpty, checkPort, checkServiceType, fail } from '../prometheus/validate';
 import { imageVersion } from '../prometheus/version';
 import type { PrometheusStack } from '../stack/prometheus-stack';
 import { PrometheusStorage } from '../stack/storage';
@@ -100,7 +101,7 @@ export class GrafanaAdminCredentials {
     const userKey = options.userKey ?? 'admin-user';
     const passwordKey = options.passwordKey ?? 'admin-password';
     for (const [prop, key] of [['userKey', userKey], ['passwordKey', passwordKey]]) {
-      if (!/^[-._a-zA-Z0-9]+$/.test(key)) fail(where, prop, 'must be a Secret data key (alphanumerics, \'-\', \'_\' or \'.\')', key);
+      if (typeof key !== 'string' || !/^[-._a-zA-Z0-9]+$/.test(key)) fail(where, prop, 'must be a Secret data key (alphanumerics, \'-\', \'_\' or \'.\')', key);
     }
     this._secret = secret;
     this.secretName = secretName;
@@ -350,6 +351,7 @@ export class Grafana extends Construct {
 
   constructor(scope: Construct, id: string, props: GrafanaProps) {
     super(scope, id);
+    checkObjectNames(this);
     const path = this.node.path;
     this.stack = props.stack;
     this.stack._setGrafana(this);
@@ -372,7 +374,7 @@ export class Grafana extends Construct {
       'app.kubernetes.io/name': 'grafana',
       'app.kubernetes.io/instance': Names.toLabelValue(this),
     };
-    const labels = { ...props.metadata?.labels, ...this.selectorLabels, 'app.kubernetes.io/component': 'dashboards' };
+    const labels = { ...checkKubernetesLabels(path, 'metadata.labels', props.metadata?.labels), ...this.selectorLabels, 'app.kubernetes.io/component': 'dashboards' };
     this.metadata = { namespace: this.namespaceName, labels, annotations: props.metadata?.annotations };
 
     // The Service
@@ -811,6 +813,11 @@ function settingsEnv(where: string, settings: { [key: string]: string }, warn?: 
     const prop = `settings.${key}`;
     if (!/^[a-z0-9_]+(\.[a-z0-9_-]+)+$/i.test(key)) {
       fail(where, 'settings', 'keys must be grafana.ini \'section.option\' names, such as server.root_url', key);
+    }
+    if (typeof value !== 'string') {
+      // A GF_ variable is a string; Kubernetes refuses a number or boolean as an env value.
+      fail(where, prop, 'must be a string (an environment variable\'s value)', value,
+        `Quote it: '${key}': '${typeof value === 'object' ? JSON.stringify(value) : String(value)}'`);
     }
     const owner = OWNED_SETTINGS[key.toLowerCase()];
     if (owner === 'adminCredentials') {

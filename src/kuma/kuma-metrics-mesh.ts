@@ -28,6 +28,7 @@ import {
 import { KumaServiceTag } from './service-tag';
 import { kumaServiceToServiceDashboard } from './service-to-service-dashboard';
 import { toUniversalYaml, UniversalResource } from './universal';
+import { checkObjectNames } from '../object-names';
 
 /** The pod annotations that override the mesh's metrics port and path for one workload. */
 const PORT_ANNOTATION = 'prometheus.metrics.kuma.io/port';
@@ -269,6 +270,7 @@ export class KumaMetricsMesh extends Construct {
 
   constructor(scope: Construct, id: string, props: KumaMetricsMeshProps = {}) {
     super(scope, id);
+    checkObjectNames(this);
     const path = this.node.path;
 
     this.meshName = checkDnsLabel(path, 'meshName', props.meshName ?? 'default');

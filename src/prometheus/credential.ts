@@ -58,8 +58,9 @@ export class Credential {
     if (secretName.length > 253 || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(secretName)) {
       fail(where, 'secretName', 'must be a DNS-1123 subdomain (a Kubernetes Secret name)', secretName);
     }
-    if (!/^[-._a-zA-Z0-9]+$/.test(key) || key === '.' || key === '..') {
-      fail(where, 'key', 'must be a Secret data key (alphanumerics, \'-\', \'_\' or \'.\')', key);
+    if (typeof key !== 'string' || !/^[-._a-zA-Z0-9]+$/.test(key) || key === '.' || key === '..') {
+      fail(where, 'key', 'must be a Secret data key (alphanumerics, \'-\', \'_\' or \'.\')', key ?? 'no key',
+        `Name the key of Secret '${secretName}' that holds the value, such as Credential.fromSecret('${secretName}', 'password')`);
     }
     return new Credential(`${SECRETS_MOUNT_PATH}/${secretName}/${key}`, secretName, key);
   }
@@ -234,6 +235,8 @@ function checkCredential(where: string, prop: string, value: unknown): void {
       typeof value === 'string' ? '<redacted>' : value,
       'Use Credential.fromSecret(secretName, key), or Credential.fromFile(path)');
   }
+  // Prometheus resolves a relative *_file against the directory of prometheus.yml, a ConfigMap mount.
+  checkAbsolutePath(where, `${prop}.path`, value.path);
 }
 
 /**

@@ -5,7 +5,7 @@ import { cleartextAuthWarning, httpClientCredentials, insecureTlsWarning, render
 import { Relabel } from './relabel';
 import { KubernetesWatch, ServiceDiscovery } from './service-discovery';
 import {
-  checkHttpPath, checkNonEmpty, checkPositiveInteger, compact, fail, millis, promDuration,
+  checkHttpPath, checkNonEmpty, checkPositiveInteger, compact, fail, isCredentialName, millis, promDuration,
 } from './validate';
 
 /**
@@ -87,6 +87,15 @@ export interface ScrapeJobProps {
    * @default - the system's trusted CAs, no client certificate
    */
   readonly tls?: TlsOptions;
+  /**
+   * HTTP headers whose values are secrets, such as `X-Api-Key`: each is read from a file
+   * (`http_headers.<name>.files`, Prometheus 2.55 or newer), a key of a Secret that
+   * `PrometheusStack` mounts. Use `auth` for the `Authorization` header.
+   *
+   * @see https://prometheus.io/docs/prometheus/latest/configuration/configuration/#http_config
+   * @default - none
+   */
+  readonly secretHeaders?: { [name: string]: Credential };
   /**
    * Relabelling applied to discovered targets before scraping (`relabel_configs`).
    *
@@ -184,10 +193,21 @@ export class ScrapeJob {
     if (props.scrapeInterval && props.scrapeTimeout && millis(props.scrapeTimeout) > millis(props.scrapeInterval)) {
       fail(where, 'scrapeTimeout', `must not exceed 'scrapeInterval' (${interval})`, timeout);
     }
-    if (props.metricsPath !== undefined) checkHttpPath(where, 'metricsPath', props.metricsPath);
+    if (props.metricsPath !== undefined) {
+      checkHttpPath(where, 'metricsPath', props.metricsPath, 'Give the path in \'metricsPath\' and the query in \'queryParams\' '
+        + '(such as { module: [\'http_2xx\'] })');
+    }
     for (const [name, values] of Object.entries(props.queryParams ?? {})) {
       checkNonEmpty(where, 'queryParams', name);
+      if (!Array.isArray(values) || values.some((v) => typeof v !== 'string')) {
+        fail(where, `queryParams.${name}`, 'must be a list of strings (a parameter may repeat)', values, `Write { '${name}': [${JSON.stringify(values)}] }`);
+      }
       if (values.length === 0) fail(where, `queryParams.${name}`, 'must have at least one value', values);
+      if (isCredentialName(name)) {
+        fail(where, `queryParams.${name}`, 'looks like a credential, and query parameters are written into the ConfigMap', '<redacted>',
+          'Prometheus reads no query parameter from a file: if the target accepts the credential in a header, pass it in '
+          + '\'auth\' (Authentication.authorization(), Authentication.basic()) or \'secretHeaders\' with Credential.fromSecret(secretName, key)');
+      }
     }
     checkPositiveInteger(where, 'sampleLimit', props.sampleLimit);
     checkPositiveInteger(where, 'targetLimit', props.targetLimit);

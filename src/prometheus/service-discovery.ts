@@ -193,6 +193,11 @@ export class ServiceDiscovery {
    */
   public static kubernetes(options: KubernetesDiscoveryOptions): ServiceDiscovery {
     const where = 'ServiceDiscovery.kubernetes';
+    const roles = Object.values(KubernetesRole) as string[];
+    if (!roles.includes(options.role)) {
+      fail(where, 'role', `must be a role Prometheus discovers (${roles.join(', ')})`, options.role,
+        'Use KubernetesRole.POD or ENDPOINT_SLICE to scrape the pods of a Deployment, selected by their labels');
+    }
     if (options.namespaces && options.namespaces.length === 0 && !options.ownNamespace) {
       fail(where, 'namespaces', 'must name at least one namespace (omit it to watch every namespace)', []);
     }
@@ -257,8 +262,13 @@ export class ServiceDiscovery {
     }
     options.files.forEach((f, i) => {
       checkAbsolutePath(where, `files[${i}]`, f);
-      if (!/\.(json|ya?ml)$/.test(f)) {
+      if (!/\.(json|ya?ml|JSON|YA?ML)$/.test(f)) {
         fail(where, `files[${i}]`, 'must end in .json, .yml or .yaml', f);
+      }
+      // prometheus/prometheus v3.5.0 discovery/file/file.go `patFileSDName`: a * only in the file name.
+      if (!/^[^*]*(\*[^/]*)?\.(json|yml|yaml|JSON|YML|YAML)$/.test(f)) {
+        fail(where, `files[${i}]`, 'may have a * in its last path component only (Prometheus refuses other patterns)', f,
+          'List each directory: /etc/targets/a/*.json, /etc/targets/b/*.json');
       }
     });
     return new ServiceDiscovery('file_sd_configs', compact({

@@ -48,6 +48,10 @@ export const CONFIG_GATES: VersionGate[] = [
   { field: /^remote_write\.\*\.queue_config\.min_shards$/, since: '2.6.0', source: CONFIG_GO('v2.6.0') },
   { field: /^remote_write\.\*\.name$/, since: '2.15.0', source: CONFIG_GO('v2.15.0') },
   { field: /^remote_write\.\*\.headers$/, since: '2.25.0', source: CONFIG_GO('v2.25.0') },
+  // http_headers came with prometheus/common v0.54.0 (Prometheus 2.53), whose Validate read each
+  // file when the configuration loaded, failing before a Secret's volume was there; v0.59.1
+  // (Prometheus 2.55) reads them per request (common commit d64a747).
+  { field: new RegExp(`${CLIENT}\\.http_headers$`), since: '2.55.0', source: 'prometheus/common v0.59.1 config/headers.go (go.mod of prometheus/prometheus v2.55.0)' },
   { field: /^remote_write\.\*\.send_exemplars$/, since: '2.27.0', source: CONFIG_GO('v2.27.0') },
   { field: new RegExp(`${KUBERNETES_SD}\\.selectors$`), since: '2.17.0', source: KUBERNETES_GO('v2.17.0') },
   { field: new RegExp(`${KUBERNETES_SD}\\.role$`), values: ['endpointslice'], since: '2.21.0', source: KUBERNETES_GO('v2.21.0') },

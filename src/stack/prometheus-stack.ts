@@ -23,9 +23,11 @@ import { PrometheusWebAuth } from './web-auth';
 import {
   CONFIG_DIR, CONFIG_FILE, DATA_DIR, deploymentSpec, POD_NAME_ENV, podTemplate, statefulSetSpec, WEB_PORT,
 } from './workload';
+import { checkObjectNames, failOnObjectNames } from '../object-names';
 import { SECRETS_MOUNT_PATH, SERVICE_ACCOUNT_DIR } from '../prometheus/credential';
 import {
-  checkAbsolutePath, checkDnsLabel, checkImage, checkLabelMap, checkLabelName, checkPort, checkPositiveInteger, checkServiceType, fail,
+  checkAbsolutePath, checkDnsLabel, checkImage, checkKubernetesLabels, checkLabelMap, checkLabelName, checkPort, checkPositiveInteger,
+  checkServiceType, fail,
   problem, promDuration,
 } from '../prometheus/validate';
 import { imageVersion } from '../prometheus/version';
@@ -71,7 +73,9 @@ export interface PrometheusStackProps {
   readonly metadata?: ApiObjectMetadata;
   /**
    * Create the namespace too, labelled `component: monitoring` (the label the
-   * application NetworkPolicies of this library let scrape by default).
+   * application NetworkPolicies of this library let scrape by default). Refused for the
+   * namespaces the cluster owns (`default`, `kube-system`, `kube-public`, `kube-node-lease`):
+   * deleting the app would delete them.
    *
    * @default false
    */
@@ -286,7 +290,8 @@ export interface PrometheusStackProps {
    * it: Prometheus reloads them by itself (3.x) or on its reloader's signal (2.x).
    *
    * @default - true, unless the web port is published to every source (a NodePort or
-   * LoadBalancer Service without `allowFrom`, as by default), where anyone could stop Prometheus
+   * LoadBalancer Service without `allowFrom`, as by default), where anyone could stop Prometheus;
+   * `true` is refused there
    */
   readonly lifecycleApi?: boolean;
   /**
@@ -425,6 +430,7 @@ export class PrometheusStack extends Construct {
 
   constructor(scope: Construct, id: string, props: PrometheusStackProps = {}) {
     super(scope, id);
+    checkObjectNames(this);
     const path = this.node.path;
 
     this.namespaceName = checkDnsLabel(path, 'metadata.namespace', namespaceOf(this, props.metadata?.namespace));
@@ -525,8 +531,9 @@ export class PrometheusStack extends Construct {
     const flagProblems = versionProblems(path, this.image, version, gatedFlags(this.args));
     if (flagProblems.length > 0) throw new Error(flagProblems.join('\n'));
     if (props.lifecycleApi && openToAll) {
-      addWarning(this, `the lifecycle API (--web.enable-lifecycle) is on and the ${serviceType} Service admits every source: anyone who `
-        + 'reaches a node can POST /-/quit. Set allowFrom to the clients that need Prometheus, or leave lifecycleApi unset.');
+      fail(path, 'lifecycleApi', `must not be on while the ${serviceType} Service admits every source: anyone who reaches a node could `
+        + 'POST /-/quit and stop Prometheus', true, 'Set allowFrom to the clients that need Prometheus, use ServiceType.CLUSTER_IP, '
+        + 'or leave lifecycleApi unset (configuration changes are reloaded without it)');
     }
 
     if (publishesNodePort && !this.webAuth) {
@@ -547,7 +554,7 @@ export class PrometheusStack extends Construct {
       'app.kubernetes.io/instance': Names.toLabelValue(this),
     };
     const labels = {
-      ...props.metadata?.labels,
+      ...checkKubernetesLabels(path, 'metadata.labels', props.metadata?.labels),
       ...this.selectorLabels,
       'app.kubernetes.io/component': 'server',
     };
@@ -555,6 +562,11 @@ export class PrometheusStack extends Construct {
     const metadata = { namespace: this.namespaceName, labels, annotations };
     this.commonMetadata = { labels, annotations };
 
+    if (props.createNamespace && SYSTEM_NAMESPACES.includes(this.namespaceName)) {
+      fail(path, 'createNamespace', `must not create '${this.namespaceName}', a namespace the cluster owns: the app would own it, `
+        + 'and deleting the app (kubectl delete -f, a GitOps prune) would delete it with everything in it', true,
+      `Leave createNamespace unset to deploy into the existing '${this.namespaceName}', or use a namespace of your own such as 'monitoring'`);
+    }
     if (props.createNamespace) {
       new k8s.KubeNamespace(this, 'Namespace', {
         metadata: { name: this.namespaceName, labels: { 'component': 'monitoring', 'kubernetes.io/metadata.name': this.namespaceName } },
@@ -622,6 +634,8 @@ export class PrometheusStack extends Construct {
     this.node.addValidation({ validate: () => this.config._versionProblems() });
     // What agent mode refuses, and what sharding needs, once every job, rule and remote write is added.
     this.node.addValidation({ validate: () => this.modeProblems() });
+    // The API server refuses a ConfigMap over 1 MiB, which many jobs or rules can reach.
+    this.node.addValidation({ validate: () => this.sizeProblems() });
 
     // Rendered at synthesis: a mesh the pod joins later may change the default type.
     const service = new k8s.KubeService(this, 'Service', {
@@ -641,6 +655,8 @@ export class PrometheusStack extends Construct {
       }),
     });
     this.serviceName = service.name;
+    // Other constructs take these names now (a Kuma service tag, a Grafana data source).
+    failOnObjectNames(this);
     checkNodePortsAcrossApp(this);
 
     if (props.networkPolicy ?? true) {
@@ -948,6 +964,41 @@ export class PrometheusStack extends Construct {
     return files;
   }
 
+  /**
+   * A ConfigMap whose data exceeds what the API server stores (k8s.io/api core/v1 types.go
+   * `MaxSecretSize`, 1 MiB, which `ValidateConfigMap` applies to the sum of its values) fails with
+   * the size of each file and the way out; over 256 KiB, a warning about client-side apply, whose
+   * last-applied-configuration annotation cannot hold it (apimachinery `TotalAnnotationSizeLimitB`).
+   */
+  private sizeProblems(): string[] {
+    // An empty rule group cannot be rendered; its own validation reports it.
+    if (this.config.ruleGroups.some((g) => g.rules.length === 0)) return [];
+    const problems: string[] = [];
+    for (let shard = 0; shard < this.shards; shard++) {
+      const files = this.renderFiles(shard);
+      const sizes = Object.entries(files).map(([name, text]) => ({ name, bytes: Buffer.byteLength(text, 'utf8') }));
+      const total = sizes.reduce((sum, f) => sum + f.bytes, 0);
+      const listing = sizes.map((f) => `${f.name} ${f.bytes} bytes`).join(', ');
+      const configMap = `ConfigMap '${this.shardConfigMapNames[shard]}'`;
+      if (total > MAX_CONFIGMAP_BYTES) {
+        const config = sizes.find((f) => f.name === 'prometheus.yml')!.bytes;
+        const fix = config > total - config
+          ? 'prometheus.yml is most of it: use fewer, discovery-based jobs (one kubernetes_sd job that keeps the annotated pods, '
+            + 'as AppServiceMonitor and prometheusAnnotations do, instead of one job per app), and shorter externalLabels'
+          : 'The rules are most of it: evaluate rule groups where the samples are remote-written (Mimir or Thanos ruler), or '
+            + 'spread them over several stacks';
+        problems.push(problem(this.node.path, 'config', `must fit in a ConfigMap (at most ${MAX_CONFIGMAP_BYTES} bytes, or the API server `
+          + `refuses it as "Too long"); ${configMap} has ${listing}`, `${total} bytes`, fix));
+      } else if (Buffer.byteLength(JSON.stringify(files), 'utf8') > CLIENT_SIDE_APPLY_BYTES) {
+        // The annotation holds the object as JSON, where every newline takes two bytes.
+        addWarning(this, `${configMap} holds ${total} bytes (${listing}): \`kubectl apply\` without --server-side copies it into the `
+          + `last-applied-configuration annotation, which holds at most ${CLIENT_SIDE_APPLY_BYTES} bytes. Apply with \`kubectl apply --server-side\` `
+          + '(or Argo CD / Flux server-side apply)');
+      }
+    }
+    return problems;
+  }
+
   /** What agent mode refuses, and the advice for shards. */
   private modeProblems(): string[] {
     const path = this.node.path;
@@ -1026,6 +1077,14 @@ export class PrometheusStack extends Construct {
     }
   }
 }
+
+/** The most bytes the API server stores in a ConfigMap's data (k8s.io/api core/v1 types.go `MaxSecretSize`). */
+const MAX_CONFIGMAP_BYTES = 1024 * 1024;
+/** The most bytes of annotations an object may have (k8s.io/apimachinery `TotalAnnotationSizeLimitB`), client-side apply's limit. */
+const CLIENT_SIDE_APPLY_BYTES = 256 * 1024;
+
+/** Namespaces every cluster has, which an app must never own. */
+const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 
 /** A size as a Kubernetes quantity, for messages. */
 function sizeText(size: Size): string {

@@ -2,7 +2,7 @@ import { ApiObjectMetadata, Size, SizeRoundingBehavior } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { toQuantity } from './quantity';
-import { fail } from '../prometheus/validate';
+import { checkStorageClassName, fail } from '../prometheus/validate';
 
 const quantity = (size: Size) => kplus.k8s.Quantity.fromString(toQuantity(size));
 
@@ -57,6 +57,7 @@ export class PrometheusStorage {
     if (options.size.toMebibytes({ rounding: SizeRoundingBehavior.NONE }) < 1) {
       fail('PrometheusStorage.persistentVolumeClaim', 'size', 'must be at least 1 MiB', `${options.size.toKibibytes({ rounding: SizeRoundingBehavior.NONE })} KiB`);
     }
+    checkStorageClassName('PrometheusStorage.persistentVolumeClaim', 'storageClassName', options.storageClassName);
     return new PrometheusStorage({ newClaim: options });
   }
 

@@ -481,7 +481,7 @@ describe('review fixes', () => {
     expect(podSpec(objects).automountServiceAccountToken).toBe(true);
   });
 
-  test('the lifecycle API is off where the port is open to everyone, on elsewhere, and warns when forced on there', () => {
+  test('the lifecycle API is off where the port is open to everyone, on elsewhere, and refused when forced on there', () => {
     const args = (props: ConstructorParameters<typeof PrometheusStack>[2]) => {
       const chart = newChart();
       new PrometheusStack(chart, 'prometheus', props);
@@ -491,9 +491,9 @@ describe('review fixes', () => {
     expect(args({ serviceType: kplus.ServiceType.CLUSTER_IP }).args).toContain('--web.enable-lifecycle');
     expect(args({ allowFrom: [NetworkPeer.fromNamespaceNames(['ops'])] }).args).toContain('--web.enable-lifecycle');
     expect(args({ serviceType: kplus.ServiceType.CLUSTER_IP, lifecycleApi: false }).args).not.toContain('--web.enable-lifecycle');
-    const forced = args({ lifecycleApi: true });
-    expect(forced.args).toContain('--web.enable-lifecycle');
-    expect(forced.warnings).toEqual([expect.stringMatching(/^test\/prometheus: the lifecycle API .* POST \/-\/quit/)]);
+    expectError(() => args({ lifecycleApi: true }), "test/prometheus: 'lifecycleApi' must not be on while the NodePort Service admits every source",
+      'POST /-/quit', 'got true', 'Set allowFrom');
+    expect(args({ lifecycleApi: true, allowFrom: [NetworkPeer.fromNamespaceNames(['ops'])] }).args).toContain('--web.enable-lifecycle');
     expect(args({}).warnings).toEqual([]);
   });
 
