@@ -1,5 +1,6 @@
 export * from './network-peer';
 export * from './pod-selection';
+export { Warnings } from './warnings';
 export * from './prometheus';
 export * from './stack';
 export * from './alertmanager';

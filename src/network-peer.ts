@@ -60,7 +60,7 @@ export class NetworkPeer {
   public static fromPodLabels(labels: { [key: string]: string }, options: NetworkPeerPodLabelsOptions = {}): NetworkPeer {
     const where = 'NetworkPeer.fromPodLabels';
     checkStruct(where, 'options', options);
-    const pods = { matchLabels: checkKubernetesLabels(where, 'labels', labels) };
+    const pods = { matchLabels: checkKubernetesLabels(where, 'labels', requireProp(where, 'labels', labels)) };
     const names = options.namespaceNames && checkNamespaceNames(where, 'namespaceNames', options.namespaceNames);
     const selector = options.namespaceLabels && { matchLabels: checkKubernetesLabels(where, 'namespaceLabels', options.namespaceLabels) };
     const namespaces = names || selector ? { names, selector } : undefined;
@@ -81,7 +81,7 @@ export class NetworkPeer {
    */
   public static fromNamespaceLabels(labels: { [key: string]: string }): NetworkPeer {
     const where = 'NetworkPeer.fromNamespaceLabels';
-    const selector = { matchLabels: checkKubernetesLabels(where, 'labels', labels) };
+    const selector = { matchLabels: checkKubernetesLabels(where, 'labels', requireProp(where, 'labels', labels)) };
     return new NetworkPeer(render(where, { pods: { pods: {}, namespaces: { selector } } }));
   }
 

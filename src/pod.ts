@@ -58,6 +58,19 @@ export function checkResources<T extends kplus.ContainerResources | undefined>(w
   return resources;
 }
 
+/**
+ * A TCP probe on a named container port: for a web port whose every path, the health checks
+ * included, asks for credentials that must not be written into the pod spec.
+ */
+export function tcpProbe(portName: string, timing: { periodSeconds: number; failureThreshold?: number }): kplus.k8s.Probe {
+  return {
+    tcpSocket: { port: k8s.IntOrString.fromString(portName) },
+    periodSeconds: timing.periodSeconds,
+    failureThreshold: timing.failureThreshold ?? 3,
+    timeoutSeconds: 3,
+  };
+}
+
 /** kplus container resources as the L1 requirements. */
 export function renderResources(r: kplus.ContainerResources): kplus.k8s.ResourceRequirements {
   const pick = (cpu?: kplus.Cpu, memory?: Size, storage?: Size) => {

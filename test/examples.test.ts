@@ -2,7 +2,7 @@
 // for real: its relabelling in a real Prometheus, its configuration scraping a real node exporter.
 import * as YAML from 'yaml';
 import { checkConfig, findObject, findObjects, relabel, startNodeExporter, startPrometheus, stripUnsupportedDiscovery } from './harness';
-import { jobNamed, onlyConfig, runExampleProgram } from './util';
+import { jobNamed, onlyConfig, runExampleProgram, withDashboardSummaries } from './util';
 
 /** The prometheus.yml that examples/prometheus-config/main.ts prints. */
 const standaloneConfig = () => runExampleProgram('prometheus-config', { manifests: false }).printed.join('\n');
@@ -33,17 +33,17 @@ describe('examples/full-stack', () => {
       'Namespace/', 'ServiceAccount/monitoring', 'ConfigMap/monitoring',
       'StatefulSet/monitoring', 'Service/monitoring', 'NetworkPolicy/monitoring', 'Role/shop', 'RoleBinding/shop',
       'Role/kube-system', 'RoleBinding/kube-system', 'Role/gateway', 'RoleBinding/gateway',
-      // Grafana, and one ConfigMap per dashboard: Prometheus, applications, Weave, KrakenD, Kuma's data plane and
-      // service-to-service dashboards, and the example's own.
+      // Grafana, and one ConfigMap per dashboard: Prometheus, applications, Weave, KrakenD, Kuma's data plane, mesh,
+      // service, service-to-service and gateway dashboards, and the example's own.
       'Service/monitoring', 'ServiceAccount/monitoring', 'ConfigMap/monitoring', 'Deployment/monitoring', 'NetworkPolicy/monitoring',
-      ...Array(7).fill('ConfigMap/monitoring'),
+      ...Array(10).fill('ConfigMap/monitoring'),
       'Namespace/', 'Namespace/', 'Deployment/shop', 'Service/shop', 'ServiceMonitor/shop', 'NetworkPolicy/shop',
       'ConfigMap/gateway', 'Deployment/gateway', 'Service/gateway', 'NetworkPolicy/gateway', 'Mesh/',
     ]);
     expect(onlyConfig(out).scrape_configs.map((j: any) => j.job_name)).toEqual([
       'prometheus', 'node-exporter', 'shop', 'apps/shop', 'kube-state-metrics', 'weave', 'weave-npc', 'krakend', 'kuma-dataplanes', 'grafana',
     ]);
-    expect(out.objects).toMatchSnapshot();
+    expect(withDashboardSummaries(out.objects)).toMatchSnapshot();
   });
 
   test('the password is mounted from its Secret and never in the ConfigMap', () => {
@@ -107,7 +107,8 @@ describe('examples/full-stack', () => {
         const dashboards = provisionedDashboards(out.objects);
         expect(dashboards.map((d) => d.title)).toEqual([
           'Prometheus (monitoring/' + stack.serviceName + ')', 'Applications', 'Weave Net (weave)', 'KrakenD (krakend)',
-          'Kuma data plane proxies (kuma-dataplanes)', 'Kuma service to service (kuma-dataplanes)', 'Checkout',
+          'Kuma data plane proxies (kuma-dataplanes)', 'Kuma mesh (kuma-dataplanes)', 'Kuma service (kuma-dataplanes)',
+          'Kuma service to service (kuma-dataplanes)', 'Kuma gateways (kuma-dataplanes)', 'Checkout',
         ]);
         let queries = 0;
         for (const dashboard of dashboards) {

@@ -158,17 +158,19 @@ test('cdk8s synth writes what the README example describes: a Prometheus server 
   expect(namespaced.map((o) => `${o.kind}/${o.metadata.namespace}`)).toEqual(namespaced.map((o) => `${o.kind}/monitoring`));
   findObject(objects, 'Namespace', 'monitoring');
 
-  const pod = findObject(objects, 'Deployment').spec.template.spec;
+  // Persistent storage: a StatefulSet whose claim template holds the TSDB.
+  const statefulSet = findObject(objects, 'StatefulSet');
+  const pod = statefulSet.spec.template.spec;
   const prometheus = pod.containers.find((c: any) => c.name === 'prometheus');
   expect(prometheus.image).toMatch(/\/prometheus(:v\d+\.\d+\.\d+(@sha256:[0-9a-f]{64})?|@sha256:[0-9a-f]{64})$/);
   expect(prometheus.args).toEqual(expect.arrayContaining(['--storage.tsdb.retention.time=15d', '--storage.tsdb.retention.size=18GB']));
 
-  const pvc = findObject(objects, 'PersistentVolumeClaim');
-  expect(pvc.spec.resources.requests.storage).toBe('20Gi');
+  const [claim] = statefulSet.spec.volumeClaimTemplates;
+  expect(claim.spec.resources.requests.storage).toBe('20Gi');
+  expect(prometheus.volumeMounts).toEqual(expect.arrayContaining([expect.objectContaining({ name: claim.metadata.name })]));
   const configMaps = findObjects(objects, 'ConfigMap').filter((cm) => cm.data?.['prometheus.yml'] !== undefined);
   expect(configMaps).toHaveLength(1);
   expect(pod.volumes).toEqual(expect.arrayContaining([
-    expect.objectContaining({ persistentVolumeClaim: expect.objectContaining({ claimName: pvc.metadata.name }) }),
     expect.objectContaining({ configMap: expect.objectContaining({ name: configMaps[0].metadata.name }) }),
   ]));
 

@@ -3,7 +3,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
+import { IConstruct } from 'constructs';
 import * as YAML from 'yaml';
+import { Warnings } from '../src';
 import { checkAlertmanagerConfig, checkConfig, findObjects, makeTempDir, removeTempDir, validateManifests } from './harness';
 
 export interface Synthesized {
@@ -130,4 +132,30 @@ export function expectError(fn: () => unknown, ...fragments: string[]): void {
   }
   expect(message).toBeDefined();
   for (const f of fragments) expect(message).toContain(f);
+}
+
+/**
+ * The objects with each Grafana dashboard ConfigMap's JSON cut to its uid, title and panel
+ * titles, for snapshots: the dashboards have their own tests, a snapshot pins which ones there are.
+ */
+export function withDashboardSummaries(objects: any[]): any[] {
+  return objects.map((o) => {
+    if (o.kind !== 'ConfigMap' || o.metadata.labels?.['cdk8s-prometheus-monitoring/dashboard'] === undefined) return o;
+    const dashboard = JSON.parse(o.data['dashboard.json']);
+    const panels = dashboard.panels.filter((p: any) => p.type !== 'row').map((p: any) => p.title);
+    return { ...o, data: { 'dashboard.json': { uid: dashboard.uid, title: dashboard.title, panels } } };
+  });
+}
+
+/**
+ * The warnings of `scope` but the advice to authenticate a Prometheus published on the nodes
+ * (every stack with the default NodePort Service gets it; test/stack/web-auth.test.ts tests it).
+ */
+export function warningsBesidesWebAuth(scope: IConstruct): string[] {
+  return Warnings.of(scope).filter((w) => !/publishes Prometheus on the nodes without authentication/.test(w));
+}
+
+/** What a `console.warn` spy printed, but the advice to authenticate a published Prometheus. */
+export function printedBesidesWebAuth(warn: jest.SpyInstance): string[] {
+  return warn.mock.calls.map((c) => String(c[0])).filter((m) => !/publishes Prometheus on the nodes without authentication/.test(m));
 }

@@ -26,6 +26,8 @@ const referenceApp = new kplus.Deployment(chart, 'reference-app', {
     image: 'ministryofjustice/cloud-platform-reference-app:2.3.1',
     args: ['gunicorn', '--workers', '4', '--bind', '0.0.0.0:8000', 'reference_app.wsgi'],
     portNumber: 8000,
+    // The restricted Pod Security Standard: no capabilities, the runtime's seccomp profile.
+    securityContext: { capabilities: { drop: [kplus.Capability.ALL] }, seccompProfile: { type: kplus.SeccompProfileType.RUNTIME_DEFAULT } },
   }],
 });
 

@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import {
   AlertingRule, AlertmanagerEndpoint, AppServiceMonitor, Authentication, Credential, Dashboard, DashboardPanel, DashboardRow,
   GrafanaAdminCredentials, GrafanaUnit, KrakendMetrics, KubernetesRole, KumaMetricsMesh, NamespaceIngress, PlatformExporters,
-  PodSelection, PrometheusStack, PrometheusStorage, RecordingRule, Relabel, RemoteWrite, RuleGroup, ScrapeJob, ServiceDiscovery,
+  PodSelection, PrometheusStack, PrometheusStorage, PrometheusWebAuth, RecordingRule, Relabel, RemoteWrite, RuleGroup, ScrapeJob, ServiceDiscovery,
   WeaveMonitoring,
 } from 'cdk8s-prometheus-monitoring';
 
@@ -28,6 +28,9 @@ const stack = new PrometheusStack(chart, 'prometheus', {
   retention: Duration.days(15),
   retentionSize: Size.gibibytes(18),
   externalLabels: { cluster: 'demo' },
+  // The NodePort asks for a password: the web configuration (bcrypt hashes) and the password of
+  // the stack's own clients (the self-scrape, Grafana) come from a Secret created beside the app.
+  webAuth: PrometheusWebAuth.fromSecret('prometheus-web', { username: 'grafana' }),
 });
 
 // A static job: hosts that are not discovered.
@@ -65,7 +68,9 @@ new kplus.Namespace(chart, 'gateway-namespace', { metadata: { name: 'gateway' } 
 // An instrumented application: Service, ServiceMonitor, NetworkPolicy and a job on the stack.
 const checkout = new kplus.Deployment(chart, 'checkout', {
   metadata: { namespace: 'shop' },
-  containers: [{ image: 'registry.example.com/checkout:3.2.0', portNumber: 8080 }],
+  // The restricted Pod Security Standard: kplus's defaults (non-root, no privilege escalation,
+  // read-only root) plus no capabilities and the runtime's seccomp profile.
+  containers: [{ image: 'registry.example.com/checkout:3.2.0', portNumber: 8080, securityContext: { capabilities: { drop: [kplus.Capability.ALL] }, seccompProfile: { type: kplus.SeccompProfileType.RUNTIME_DEFAULT } } }],
 });
 new AppServiceMonitor(chart, 'checkout-metrics', {
   pods: PodSelection.fromPods(checkout),

@@ -55,14 +55,14 @@ stack.addGrafana({
 // A workload whose port 5670 is taken: its proxy serves the metrics on :1234/non-standard-path.
 const echo = new kplus.Deployment(chart, 'kuma-tcp-echo', {
   metadata: { namespace: 'kuma-demo' },
-  containers: [{ image: 'docker.io/kumahq/kuma-tcp-echo:0.1.0', portNumber: 8000 }],
+  containers: [{ image: 'docker.io/kumahq/kuma-tcp-echo:0.1.0', portNumber: 8000, securityContext: { capabilities: { drop: [kplus.Capability.ALL] }, seccompProfile: { type: kplus.SeccompProfileType.RUNTIME_DEFAULT } } }],
 });
 mesh.overrideWorkload(echo, { portNumber: 1234, path: '/non-standard-path' });
 
 // An application's own metrics, next to its proxy: prometheus.io/* annotations.
 const shop = new kplus.Deployment(chart, 'shop', {
   metadata: { namespace: 'kuma-demo' },
-  containers: [{ image: 'registry.example.com/shop:1.4.2', portNumber: 8080 }],
+  containers: [{ image: 'registry.example.com/shop:1.4.2', portNumber: 8080, securityContext: { capabilities: { drop: [kplus.Capability.ALL] }, seccompProfile: { type: kplus.SeccompProfileType.RUNTIME_DEFAULT } } }],
 });
 const shopService = shop.exposeViaService({ ports: [{ port: 80, targetPort: 8080 }] });
 mesh.addApplicationMetrics(shop, {

@@ -326,6 +326,15 @@ export class AlertmanagerConfig {
     return toYaml(this.render());
   }
 
+  /**
+   * The receivers as alertmanager.yml has them.
+   *
+   * @internal
+   */
+  public _renderedReceivers(): Array<{ [key: string]: unknown }> {
+    return this.allReceivers().map((r) => r._render());
+  }
+
   private allReceivers(): Receiver[] {
     const ownWatchdog = this.receiverList.some((r) => r.name === this.watchdogReceiver);
     const implicit = ownWatchdog || this.props.watchdogReceiver !== undefined ? [] : [new Receiver({ name: this.watchdogReceiver })];

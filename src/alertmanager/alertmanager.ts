@@ -7,12 +7,13 @@ import { ALERTMANAGER_SECRETS_PATH, WATCHDOG_ALERT } from './internal';
 import { reloaderScript } from './reloader';
 import { ALERTMANAGER_FLAG_GATES, DEFAULT_ALERTMANAGER_IMAGE, LATEST_ALERTMANAGER, OLDEST_ALERTMANAGER } from './version-gates';
 import { NetworkPeer } from '../network-peer';
-import { allowedPeers, podsInNamespace } from '../network-policy';
-import { httpProbe, renderResources, restrictedContainerSecurityContext, restrictedPodSecurityContext, checkResources } from '../pod';
+import { allowedPeers, dnsEgress, EgressRules, endpointEgress, ingressPolicy, podsInNamespace, tcpAndUdpPorts, tcpPorts, urlEgress } from '../network-policy';
+import { checkObjectNames } from '../object-names';
+import { checkResources, httpProbe, renderResources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../pod';
 import {
   AlertingRule, AlertmanagerEndpoint, KubernetesRole, Relabel, RuleGroup, ServiceDiscovery,
 } from '../prometheus';
-import { checkImage, checkPositiveInteger, fail, promDuration } from '../prometheus/validate';
+import { checkImage, checkPositiveInteger, checkStorageClassName, fail, promDuration } from '../prometheus/validate';
 import { atLeast, formatVersion, imageAtLeast, imageVersion } from '../prometheus/version';
 import { checkBoolean, checkSize, checkString, checkStruct } from '../shape';
 import { requireStack } from '../stack/check-stack';
@@ -100,6 +101,18 @@ export interface AlertmanagerProps extends AlertmanagerConfigProps {
    */
   readonly networkPolicy?: boolean;
   /**
+   * Let the NetworkPolicy also restrict where Alertmanager connects (the Egress policy type):
+   * DNS (kube-system, UDP and TCP 53), the peers' gossip port (TCP and UDP 9094), and each
+   * receiver's endpoint when alertmanager.yml names it (a webhook `url`, an e-mail
+   * `smarthost`). A receiver whose URL is read from a Secret, or is its service's default
+   * (Slack, PagerDuty, OpsGenie, Teams), may connect to any address on TCP 443 (a webhook's
+   * `urlFile`: on any port); the policy's `cdk8s-prometheus-monitoring/open-egress`
+   * annotation says which.
+   *
+   * @default true (with `networkPolicy`)
+   */
+  readonly networkPolicyEgress?: boolean;
+  /**
    * Who else may reach the web port (the UI, the API, amtool), such as
    * `NetworkPeer.fromNamespaceNames(['grafana'])`.
    *
@@ -142,14 +155,15 @@ export class Alertmanager extends Construct {
 
   constructor(scope: Construct, id: string, props: AlertmanagerProps) {
     super(scope, id);
+    checkObjectNames(this);
     const path = this.node.path;
     checkStruct(path, 'props', props, true);
     requireStack(path, 'stack', props.stack);
     checkResources(path, 'resources', props.resources);
     checkSize(path, 'storageSize', props.storageSize);
-    checkString(path, 'storageClassName', props.storageClassName);
+    checkStorageClassName(path, 'storageClassName', props.storageClassName);
     checkString(path, 'externalUrl', props.externalUrl);
-    for (const flag of ['networkPolicy', 'persistentStorage'] as const) checkBoolean(path, flag, props[flag]);
+    for (const flag of ['networkPolicy', 'networkPolicyEgress', 'persistentStorage'] as const) checkBoolean(path, flag, props[flag]);
     this.props = props;
     this.image = checkImage(path, 'image', props.image ?? DEFAULT_ALERTMANAGER_IMAGE, `Pin a release, such as ${DEFAULT_ALERTMANAGER_IMAGE}`);
     const version = imageVersion(this.image) ?? LATEST_ALERTMANAGER;
@@ -208,16 +222,14 @@ export class Alertmanager extends Construct {
     if (props.networkPolicy ?? true) {
       const others = allowedPeers(path, 'allowFrom', props.allowFrom, 'Prometheus is admitted anyway; omit allowFrom instead') ?? [];
       const peers = [{ podSelector: { matchLabels: this.selectorLabels } }];
-      new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
+      ingressPolicy(this, 'NetworkPolicy', {
         metadata,
-        spec: {
-          podSelector: { matchLabels: this.selectorLabels },
-          policyTypes: ['Ingress'],
-          ingress: [
-            { from: [podsInNamespace(props.stack.namespaceName, props.stack.selectorLabels), ...others], ports: [tcp(WEB_PORT)] },
-            { from: peers, ports: [tcp(MESH_PORT), { port: k8s.IntOrString.fromNumber(MESH_PORT), protocol: 'UDP' }] },
-          ],
-        },
+        podSelector: { matchLabels: this.selectorLabels },
+        rules: [
+          { from: [podsInNamespace(props.stack.namespaceName, props.stack.selectorLabels), ...others], ports: [WEB_PORT] },
+          { from: peers, ports: [MESH_PORT], udp: true },
+        ],
+        egress: (props.networkPolicyEgress ?? true) ? () => this.egress(peers) : undefined,
       });
     }
 
@@ -334,6 +346,32 @@ export class Alertmanager extends Construct {
     };
   }
 
+  /** Where Alertmanager connects: DNS, its peers, the receivers. */
+  private egress(peers: kplus.k8s.NetworkPolicyPeer[]): EgressRules {
+    const rules: kplus.k8s.NetworkPolicyEgressRule[] = [dnsEgress(), ...this.replicas > 1 ? [{ to: peers, ports: tcpAndUdpPorts([MESH_PORT]) }] : []];
+    const openReasons: string[] = [];
+    for (const receiver of this.config._renderedReceivers()) {
+      for (const [key, configs] of Object.entries(receiver)) {
+        if (!key.endsWith('_configs')) continue;
+        for (const c of configs as Array<{ [field: string]: unknown }>) {
+          const literal = [c.url, c.api_url, c.webhook_url].find((u) => typeof u === 'string') as string | undefined;
+          if (literal !== undefined) {
+            rules.push(urlEgress(literal) ?? {});
+          } else if (typeof c.smarthost === 'string') {
+            const m = c.smarthost.match(/^(\[[^\]]+\]|[^:]+):(\d+)$/)!;
+            rules.push(endpointEgress(m[1], Number(m[2])) ?? {});
+          } else {
+            const anyPort = key === 'webhook_configs';
+            openReasons.push(`receiver '${receiver.name}': its ${key.replace(/_configs$/, '')} URL is read from a file or is the service's default, `
+              + `known at run time only (${anyPort ? 'any port' : 'TCP 443'})`);
+            rules.push(anyPort ? {} : { ports: tcpPorts([443]) });
+          }
+        }
+      }
+    }
+    return { rules, openReasons };
+  }
+
   /** The Alertmanager version of the image. */
   public get version(): string {
     return formatVersion(imageVersion(this.image) ?? LATEST_ALERTMANAGER);
@@ -343,10 +381,6 @@ export class Alertmanager extends Construct {
   private files(): { [file: string]: string } {
     return { 'alertmanager.yml': this.config.toYaml(), ...this.config.templates };
   }
-}
-
-function tcp(port: number): kplus.k8s.NetworkPolicyPort {
-  return { port: k8s.IntOrString.fromNumber(port), protocol: 'TCP' };
 }
 
 /**

@@ -146,9 +146,13 @@ export interface EmailOptions extends NotifierOptions {
 
 /** The kind of an OpsGenie responder. */
 export enum OpsGenieResponderType {
+  /** An OpsGenie user. */
   USER = 'user',
+  /** An OpsGenie team. */
   TEAM = 'team',
+  /** An OpsGenie escalation policy. */
   ESCALATION = 'escalation',
+  /** An OpsGenie on-call schedule. */
   SCHEDULE = 'schedule',
 }
 

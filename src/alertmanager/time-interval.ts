@@ -3,12 +3,19 @@ import { checkArray, checkEnum, checkStringArray, checkStruct, requireProp } fro
 
 /** A day of the week, as Alertmanager names it. */
 export enum Weekday {
+  /** Monday. */
   MONDAY = 'monday',
+  /** Tuesday. */
   TUESDAY = 'tuesday',
+  /** Wednesday. */
   WEDNESDAY = 'wednesday',
+  /** Thursday. */
   THURSDAY = 'thursday',
+  /** Friday. */
   FRIDAY = 'friday',
+  /** Saturday. */
   SATURDAY = 'saturday',
+  /** Sunday. */
   SUNDAY = 'sunday',
 }
 

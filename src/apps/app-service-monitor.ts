@@ -11,11 +11,12 @@ import { Authentication, Credential, Relabel, Scheme, TlsOptions } from '../prom
 import { MultiprocessMetrics } from './multiprocess';
 import { PrometheusAnnotations } from './prometheus-annotations';
 import { scrapeServiceEndpoint } from './service-jobs';
+import { checkObjectNames } from '../object-names';
 import { AUTH_FIX, RELABEL_FIX } from '../prometheus/fixes';
 import { checkTls } from '../prometheus/http-client';
-import { checkDnsLabel, checkHttpPath, checkPort, checkServiceType, fail, millis, promDuration } from '../prometheus/validate';
+import { checkDnsLabel, checkHttpPath, checkKubernetesLabels, checkPort, checkServiceType, fail, millis, promDuration } from '../prometheus/validate';
 import {
-  checkBoolean, checkEnum, checkInstance, checkInstances, checkMetadata, checkString, checkStringMap, checkStruct, requireProp,
+  checkBoolean, checkEnum, checkInstance, checkInstances, checkMetadata, checkString, checkStruct, requireProp,
 } from '../shape';
 import { PrometheusStack } from '../stack';
 import { checkStack } from '../stack/check-stack';
@@ -257,6 +258,7 @@ export class AppServiceMonitor extends Construct {
 
   constructor(scope: Construct, id: string, props: AppServiceMonitorProps) {
     super(scope, id);
+    checkObjectNames(this);
     const path = this.node.path;
     checkStruct(path, 'props', props, true);
     checkInstance(path, 'pods', requireProp(path, 'pods', props.pods, PODS_FIX), PodSelection, PODS_FIX);
@@ -272,7 +274,7 @@ export class AppServiceMonitor extends Construct {
     checkInstances(path, 'metricRelabelConfigs', props.metricRelabelConfigs, Relabel, RELABEL_FIX);
     checkInstance(path, 'multiprocess', props.multiprocess, MultiprocessMetrics,
       'Use MultiprocessMetrics.python(), .sharedDirectory({ envVariable }) or .handledByApplication()');
-    checkStringMap(path, 'serviceMonitorLabels', props.serviceMonitorLabels);
+    checkKubernetesLabels(path, 'serviceMonitorLabels', props.serviceMonitorLabels);
     for (const flag of ['honorLabels', 'networkPolicy', 'preforkingServer', 'prometheusAnnotations', 'serviceMonitor'] as const) {
       checkBoolean(path, flag, props[flag]);
     }
@@ -295,7 +297,7 @@ export class AppServiceMonitor extends Construct {
       fail(path, 'metadata.namespace', `must be the namespace of the pods '${podsNamespace}' (a Service selects pods of its own namespace only)`,
         this.namespaceName);
     }
-    const labels = { ...props.metadata?.labels, ...selector, [COMPONENT_LABEL]: 'metrics' };
+    const labels = { ...checkKubernetesLabels(path, 'metadata.labels', props.metadata?.labels), ...selector, [COMPONENT_LABEL]: 'metrics' };
     const metadata: ApiObjectMetadata = { namespace: this.namespaceName, labels, annotations: props.metadata?.annotations };
     // cdk8s generates a name from the construct path unless `name` is set (even to undefined).
     if (props.metadata?.name !== undefined) Object.assign(metadata, { name: checkServiceName(path, props.metadata.name) });

@@ -7,18 +7,20 @@ import { iniSectionOf, nearestIniKey } from './ini-sections';
 import { ExtraDatasource } from './provisioning';
 import { grafanaDuration } from './uid';
 import { NetworkPeer } from '../network-peer';
-import { ingressPolicy, podsInNamespace, webClients } from '../network-policy';
+import { dnsEgress, EgressRules, ingressPolicy, podsInNamespace, tcpPorts, urlEgress, webClients } from '../network-policy';
 import { checkNodePortsAcrossApp } from '../node-ports';
+import { checkObjectNames } from '../object-names';
 import { PlusSecret, asSecret } from '../plus';
 import { checkResources, httpProbe, renderResources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../pod';
 import { ScrapeJob, ServiceDiscovery } from '../prometheus';
-import { checkDnsLabel, checkDnsSubdomain, checkImage, checkNonEmpty, checkPort, checkServiceType } from '../prometheus/validate';
+import { checkDnsLabel, checkDnsSubdomain, checkImage, checkKubernetesLabels, checkNonEmpty, checkPort, checkServiceType } from '../prometheus/validate';
 import { imageVersion } from '../prometheus/version';
 import {
   checkArray, checkBoolean, checkInstance, checkInstances, checkMetadata, checkString, checkStringMap, checkStruct, fail, requireProp,
 } from '../shape';
 import type { PrometheusStack } from '../stack/prometheus-stack';
 import { PrometheusStorage } from '../stack/storage';
+import { WEB_PORT as PROMETHEUS_PORT } from '../stack/workload';
 import { addWarning } from '../warnings';
 import { toYaml } from '../yaml';
 
@@ -30,6 +32,8 @@ const HTTP_PORT = 3000;
 const DATA_DIR = '/var/lib/grafana';
 const PROVISIONING_DIR = '/etc/grafana/provisioning';
 const DASHBOARDS_DIR = '/etc/grafana/dashboards';
+/** Where the password (and CA) of Prometheus's web auth are mounted, from the stack's web auth Secret. */
+const PROMETHEUS_AUTH_DIR = '/etc/grafana/prometheus-web';
 /** The key of the dashboard JSON in each dashboard ConfigMap. */
 const DASHBOARD_KEY = 'dashboard.json';
 /** The API server refuses a ConfigMap over 1 MiB; leave room for the metadata. */
@@ -206,6 +210,17 @@ export interface GrafanaOptions {
    */
   readonly networkPolicy?: boolean;
   /**
+   * Let the NetworkPolicy also restrict where Grafana connects (the Egress policy type): DNS
+   * (kube-system, UDP and TCP 53), the stack's Prometheus pods (TCP 9090), the hosts of the
+   * other provisioned data sources (Kuma's control plane), and, when plugins are installed,
+   * TCP 443 to any address (they are downloaded at start, from grafana.com or their URLs; the
+   * policy's `cdk8s-prometheus-monitoring/open-egress` annotation says so). Anything else
+   * Grafana should reach (an SMTP server, alert webhooks, OAuth) needs this set to false.
+   *
+   * @default true (with `networkPolicy`)
+   */
+  readonly networkPolicyEgress?: boolean;
+  /**
    * Who may reach Grafana's web port.
    *
    * @default - with a NodePort or LoadBalancer Service, every source; with a ClusterIP
@@ -341,9 +356,11 @@ export class Grafana extends Construct {
   private readonly extraDatasources: ExtraDatasource[] = [];
   private readonly extraPlugins: GrafanaPlugin[] = [];
   private tokenRequired = false;
+  private readonly extraEgress: kplus.k8s.NetworkPolicyEgressRule[] = [];
 
   constructor(scope: Construct, id: string, props: GrafanaProps) {
     super(scope, id);
+    checkObjectNames(this);
     const path = this.node.path;
     checkStruct(path, 'props', props, true);
     // PrometheusStack imports this module, so the stack is recognised by the method it calls here.
@@ -359,7 +376,9 @@ export class Grafana extends Construct {
     checkInstances(path, 'plugins', props.plugins, GrafanaPlugin, 'Use GrafanaPlugin.of(id, version) or GrafanaPlugin.fromUrl(id, version, url)');
     checkArray(path, 'dashboards', props.dashboards);
     checkResources(path, 'resources', props.resources);
-    for (const flag of ['networkPolicy', 'anonymousAccess', 'integrationDashboards', 'scrapeMetrics'] as const) checkBoolean(path, flag, props[flag]);
+    for (const flag of ['networkPolicy', 'networkPolicyEgress', 'anonymousAccess', 'integrationDashboards', 'scrapeMetrics'] as const) {
+      checkBoolean(path, flag, props[flag]);
+    }
     this.stack = props.stack;
     this.stack._setGrafana(this);
     this.props = props;
@@ -381,7 +400,7 @@ export class Grafana extends Construct {
       'app.kubernetes.io/name': 'grafana',
       'app.kubernetes.io/instance': Names.toLabelValue(this),
     };
-    const labels = { ...props.metadata?.labels, ...this.selectorLabels, 'app.kubernetes.io/component': 'dashboards' };
+    const labels = { ...checkKubernetesLabels(path, 'metadata.labels', props.metadata?.labels), ...this.selectorLabels, 'app.kubernetes.io/component': 'dashboards' };
     this.metadata = { namespace: this.namespaceName, labels, annotations: props.metadata?.annotations };
 
     // The Service
@@ -421,6 +440,7 @@ export class Grafana extends Construct {
         metadata: this.metadata,
         podSelector: { matchLabels: this.selectorLabels },
         rules: [{ from, ports: [HTTP_PORT] }],
+        egress: (props.networkPolicyEgress ?? true) ? () => this.egress() : undefined,
       });
     }
     this.stack._admit(this.namespaceName, this.selectorLabels);
@@ -480,6 +500,16 @@ export class Grafana extends Construct {
   }
 
   /**
+   * Lets the Grafana pods connect where an integration needs them to (a mesh sidecar's control
+   * plane), through the egress rules of Grafana's NetworkPolicy.
+   *
+   * @internal
+   */
+  public _allowEgress(rule: kplus.k8s.NetworkPolicyEgressRule): void {
+    this.extraEgress.push(rule);
+  }
+
+  /**
    * Mounts the ServiceAccount token in the Grafana pod (for example for a service mesh
    * sidecar that authenticates with it).
    */
@@ -533,6 +563,7 @@ export class Grafana extends Construct {
     const admin = props.adminCredentials;
     const persistent = this.storage.persistent;
     const plugins = this.plugins;
+    const webAuth = this.stack.webAuth;
     const files = this.provisioningFiles();
     const checksum = createHash('sha256').update(Object.entries(files).map(([k, v]) => `${k}\n${v}`).join('\n')).digest('hex');
     const pod = this.podMetadata.toJson() ?? {};
@@ -600,6 +631,7 @@ export class Grafana extends Construct {
               { name: 'dashboards', mountPath: DASHBOARDS_DIR, readOnly: true },
               { name: 'data', mountPath: DATA_DIR },
               { name: 'tmp', mountPath: '/tmp' },
+              ...webAuth ? [{ name: 'prometheus-web', mountPath: PROMETHEUS_AUTH_DIR, readOnly: true }] : [],
             ],
           }],
           volumes: [
@@ -623,9 +655,34 @@ export class Grafana extends Construct {
             },
             this.dataVolume,
             { name: 'tmp', emptyDir: {} },
+            // Only the client's keys: the web configuration (the hashes) stays out of Grafana.
+            ...webAuth ? [{
+              name: 'prometheus-web',
+              secret: {
+                secretName: webAuth.secretName,
+                defaultMode: 0o440,
+                items: [webAuth._password, ...webAuth._ca ? [webAuth._ca] : []].map((c) => ({ key: c.secretKey!, path: c.secretKey! })),
+              },
+            }] : [],
           ],
         },
       },
+    };
+  }
+
+  /** Where Grafana connects: DNS, the stack's Prometheus, the other data sources, the plugin sources. */
+  private egress(): EgressRules {
+    const plugins = this.plugins;
+    return {
+      rules: [
+        dnsEgress(),
+        { to: [podsInNamespace(this.stack.namespaceName, this.stack.selectorLabels)], ports: tcpPorts([PROMETHEUS_PORT]) },
+        ...this.extraDatasources.flatMap((d) => urlEgress(d.url) ?? []),
+        ...plugins.length > 0 ? [{ ports: tcpPorts([443]) }] : [],
+        ...this.extraEgress,
+      ],
+      openReasons: plugins.length > 0
+        ? [`the plugins ${plugins.map((p) => p.id).join(', ')} are downloaded at start, from grafana.com or their URLs (TCP 443)`] : [],
     };
   }
 
@@ -655,6 +712,21 @@ export class Grafana extends Construct {
     const stack = this.stack;
     const parsed = imageVersion(stack.image);
     const version = parsed && `${parsed.major}.${parsed.minor}.${parsed.patch}`;
+    // Behind the stack's web auth, the data source logs in with the password file Grafana expands
+    // at provisioning ($__file{}: grafana/grafana pkg/services/provisioning/values/values.go
+    // `interpolateValue`; the fields as grafana/grafana-plugin-sdk-go v0.296.3
+    // backend/http_settings.go reads them), so no secret is in the ConfigMap.
+    const webAuth = stack.webAuth;
+    const authFile = (c: { secretKey?: string }) => `$__file{${PROMETHEUS_AUTH_DIR}/${c.secretKey}}`;
+    const login = webAuth ? {
+      basicAuth: true,
+      basicAuthUser: webAuth.username,
+      secureJsonData: {
+        basicAuthPassword: authFile(webAuth._password),
+        ...webAuth._ca ? { tlsCACert: authFile(webAuth._ca) } : {},
+      },
+    } : {};
+    const tlsJsonData = webAuth?._ca ? { tlsAuthWithCACert: true, serverName: `${stack.serviceName}.${stack.namespaceName}.svc` } : {};
     const datasources = {
       apiVersion: 1,
       datasources: [{
@@ -665,7 +737,9 @@ export class Grafana extends Construct {
         url: stack.url,
         isDefault: true,
         editable: false,
+        ...login,
         jsonData: {
+          ...tlsJsonData,
           httpMethod: 'POST',
           // $__rate_interval is at least four scrape intervals; Grafana must know the interval.
           timeInterval: grafanaDuration(Duration.millis(stack.config._globalTiming().intervalMs)),

@@ -4,6 +4,7 @@ import { isIP } from 'net';
 import { childPath, COMMENT_KEY, deepEqual, isObject, JsonObject } from './json';
 import { KrakendConfig } from './krakend-config';
 import { OPENCENSUS_KEY, OTEL_KEY } from './opencensus';
+import { checkNoSecrets } from './secrets';
 import { KrakendTelemetry } from './telemetry';
 import { fail } from '../prometheus/validate';
 
@@ -51,6 +52,7 @@ export interface GatewayConfig {
  */
 export function buildGatewayConfig(where: string, config: KrakendConfig, telemetry: KrakendTelemetry, apiPortProp?: number): GatewayConfig {
   const json = config.toJson() as JsonObject;
+  checkNoSecrets(where, json);
   const extra = (json.extra_config ?? {}) as JsonObject;
 
   const legacy = extra[OPENCENSUS_KEY];

@@ -11,9 +11,10 @@ import { KrakendTelemetry } from './telemetry';
 import { Dashboard } from '../grafana/dashboard';
 import { NetworkPeer } from '../network-peer';
 import { allowedPeers, ingressPolicy, podsInNamespace, podsInNamespacesLabelled } from '../network-policy';
+import { checkObjectNames } from '../object-names';
 import { httpProbe, namespaceOf, renderResources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../pod';
 import { KubernetesRole, Relabel, ScrapeJob, ServiceDiscovery } from '../prometheus';
-import { checkDnsLabel, checkLabelMap, checkNonEmpty, checkPort, fail, millis, promDuration } from '../prometheus/validate';
+import { checkDnsLabel, checkKubernetesLabels, checkLabelMap, checkNonEmpty, checkPort, fail, millis, promDuration } from '../prometheus/validate';
 import { checkBoolean, checkInstance, checkMetadata, checkStruct } from '../shape';
 import { PrometheusStack } from '../stack';
 import { checkStack } from '../stack/check-stack';
@@ -215,6 +216,7 @@ export class KrakendMetrics extends Construct {
 
   constructor(scope: Construct, id: string, props: KrakendMetricsProps = {}) {
     super(scope, id);
+    checkObjectNames(this);
     const path = this.node.path;
     checkStruct(path, 'props', props);
     checkStack(path, 'stack', props.stack);
@@ -265,7 +267,7 @@ export class KrakendMetrics extends Construct {
       const selectorLabels = { 'app.kubernetes.io/name': 'krakend', 'app.kubernetes.io/instance': Names.toLabelValue(this) };
       const metadata = {
         namespace,
-        labels: { ...props.metadata?.labels, ...selectorLabels, 'app.kubernetes.io/component': 'gateway' },
+        labels: { ...checkKubernetesLabels(path, 'metadata.labels', props.metadata?.labels), ...selectorLabels, 'app.kubernetes.io/component': 'gateway' },
         annotations: props.metadata?.annotations,
       };
 

@@ -24,3 +24,16 @@ export const OUTBOUND_MATCHER = `envoy_cluster_name!~"${INBOUND_CLUSTERS}|${PROX
 
 /** A matcher for the inbound clusters. */
 export const INBOUND_MATCHER = `envoy_cluster_name=~"${INBOUND_CLUSTERS}"`;
+
+// The HTTP connection managers of a proxy write their stats under `http.<stat_prefix>.`, which
+// Envoy's Prometheus output carries as `envoy_http_conn_manager_prefix`
+// (source/common/config/well_known_names.cc). Kuma names the prefix after the traffic (a builtin
+// gateway's is its service, sanitized: pkg/plugins/runtime/gateway/filter_chain_generator.go,
+// pkg/util/xds/metric_sanitizer.go); the proxy's own are Envoy's `admin`, `kuma_envoy_admin` and
+// `kuma_metrics_prometheus`, the ones kuma-dp leaves out of the mesh's traffic
+// (app/kuma-dp/pkg/dataplane/metrics/merge.go `isMeshOrExternalHttpPrefix`). Matching on the
+// prefix rather than on kuma-dp's `kuma_io_mesh_traffic` label works with MeshMetric too, whose
+// exposition has no such label.
+
+/** A matcher for the HTTP connection managers of the proxy's traffic, not of its own endpoints. */
+export const MESH_HTTP_MATCHER = 'envoy_http_conn_manager_prefix!~"admin|kuma_envoy_admin|kuma_metrics_prometheus"';

@@ -11,6 +11,9 @@ import { kumaControlPlaneDashboard } from './control-plane-dashboard';
 import { kumaDashboard } from './dashboard';
 import { addKumaDatasource } from './datasource';
 import { KumaDataplaneDiscovery } from './discovery';
+import { kumaGatewayDashboard } from './gateway-dashboard';
+import { kumaMeshDashboard } from './mesh-dashboard';
+import { kumaServiceDashboard } from './service-dashboard';
 import { checkDnsLabel, checkHttpPath, checkNonEmpty, checkPort, checkRegex, fail } from '../prometheus/validate';
 import { parseVersion, Version, versionAtLeast } from '../prometheus/version';
 import {
@@ -28,6 +31,7 @@ import {
 import { KumaServiceTag } from './service-tag';
 import { kumaServiceToServiceDashboard } from './service-to-service-dashboard';
 import { toUniversalYaml, UniversalResource } from './universal';
+import { checkObjectNames } from '../object-names';
 import { checkStack, requireStack } from '../stack/check-stack';
 
 /** The pod annotations that override the mesh's metrics port and path for one workload. */
@@ -271,6 +275,7 @@ export class KumaMetricsMesh extends Construct {
 
   constructor(scope: Construct, id: string, props: KumaMetricsMeshProps = {}) {
     super(scope, id);
+    checkObjectNames(this);
     const path = this.node.path;
     checkStruct(path, 'props', props);
     checkStack(path, 'stack', props.stack);
@@ -425,7 +430,10 @@ export class KumaMetricsMesh extends Construct {
         ._attach(this, props.stack, props.jobName ?? 'kuma-dataplanes', this.version, props.scrapeInterval);
       const jobName = this.scrapeJob.jobName;
       props.stack._addDashboard(`kuma-${jobName}`, () => kumaDashboard(jobName, props.scrapeInterval));
+      props.stack._addDashboard(`kuma-mesh-${jobName}`, () => kumaMeshDashboard(jobName, props.scrapeInterval));
+      props.stack._addDashboard(`kuma-service-${jobName}`, () => kumaServiceDashboard(jobName, props.scrapeInterval));
       props.stack._addDashboard(`kuma-service-to-service-${jobName}`, () => kumaServiceToServiceDashboard(jobName, props.scrapeInterval));
+      props.stack._addDashboard(`kuma-gateway-${jobName}`, () => kumaGatewayDashboard(jobName, props.scrapeInterval));
       if (props.scrapeControlPlane) {
         const cpJob = addControlPlaneJob(props.stack, this.kumaNamespace, props.scrapeInterval);
         props.stack._addDashboard(CONTROL_PLANE_JOB, () => kumaControlPlaneDashboard(cpJob.scrapeInterval));
@@ -859,6 +867,8 @@ export class KumaMetricsMesh extends Construct {
     // kuma-dp authenticates to the control plane with the pod's ServiceAccount token, which the
     // stack only mounts when Kubernetes discovery needs it.
     stack.mountServiceAccountToken();
+    // ... and connects to the control plane (xDS and the CA), through the pod's egress policy.
+    stack._allowEgress({ to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': this.kumaNamespace } } }] });
     addWarning(stack, `joins the Kuma mesh '${this.meshName}' (${this.node.path}): its pod gets a kuma-dp sidecar, which reads the `
       + 'ServiceAccount token (now mounted), and, unless the Kuma CNI is installed, a kuma-init container that needs the NET_ADMIN and '
       + 'NET_RAW capabilities, which a namespace enforcing the restricted Pod Security Standard rejects.');
@@ -898,7 +908,7 @@ export class KumaMetricsMesh extends Construct {
 const joinedStacks = new WeakSet<MeshMember>();
 
 /** A workload of this library that can join the mesh: a Prometheus stack or its Grafana. */
-type MeshMember = Pick<PrometheusStack, 'node' | 'podMetadata' | 'mountServiceAccountToken'>;
+type MeshMember = Pick<PrometheusStack, 'node' | 'podMetadata' | 'mountServiceAccountToken' | '_allowEgress'>;
 
 /** The MeshMetric spelling of a TLS mode. */
 function meshMetricTlsMode(mode: KumaMetricsTlsMode): kuma.MeshMetricSpecDefaultBackendsPrometheusTlsMode {

@@ -50,6 +50,15 @@ export interface AlertmanagerEndpointProps {
    */
   readonly tls?: TlsOptions;
   /**
+   * HTTP headers whose values are secrets: each is read from a file
+   * (`http_headers.<name>.files`, Prometheus 2.55 or newer), a key of a Secret that
+   * `PrometheusStack` mounts. Use `auth` for the `Authorization` header.
+   *
+   * @see https://prometheus.io/docs/prometheus/latest/configuration/configuration/#http_config
+   * @default - none
+   */
+  readonly secretHeaders?: { [name: string]: Credential };
+  /**
    * Relabelling of the discovered Alertmanagers.
    *
    * @default - none

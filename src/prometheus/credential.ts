@@ -1,8 +1,8 @@
 import { IConstruct } from 'constructs';
 import { CREDENTIAL_FIX } from './fixes';
-import { checkAbsolutePath, checkDnsSubdomain, checkNonEmpty, compact, fail, checkUrl, requireString } from './validate';
+import { checkAbsolutePath, checkDnsSubdomain, checkNonEmpty, compact, fail, checkUrl } from './validate';
 import { asSecret } from '../plus';
-import { checkString, checkStringArray, checkStringMap, checkStruct } from '../shape';
+import { checkString, checkStringArray, checkStringMap, checkStruct, requireProp } from '../shape';
 
 /**
  * Where mounted Secrets appear in the Prometheus container: one directory per Secret,
@@ -61,7 +61,8 @@ export class Credential {
     const where = 'Credential.fromSecret';
     checkString(where, 'secretName', secretName, 'For a cdk8s-plus Secret object, use Credential.fromSecretObject(secret, key)');
     checkDnsSubdomain(where, 'secretName', secretName);
-    return new Credential(`${SECRETS_MOUNT_PATH}/${secretName}/${checkSecretKey(where, key)}`, secretName, key);
+    checkSecretKey(where, secretName, key, `Credential.fromSecret('${secretName}', 'password')`);
+    return new Credential(`${SECRETS_MOUNT_PATH}/${secretName}/${key}`, secretName, key);
   }
 
   /**
@@ -77,7 +78,8 @@ export class Credential {
   public static fromSecretObject(secret: IConstruct, key: string): Credential {
     const where = 'Credential.fromSecretObject';
     const plus = asSecret(where, 'secret', secret, 'Use Credential.fromSecret(secretName, key) for a Secret given by name');
-    return new Credential(`${SECRETS_MOUNT_PATH}/${plus.name}/${checkSecretKey(where, key)}`, plus.name, key);
+    checkSecretKey(where, plus.name, key, 'Credential.fromSecretObject(secret, \'password\')');
+    return new Credential(`${SECRETS_MOUNT_PATH}/${plus.name}/${key}`, plus.name, key);
   }
 
   /** The absolute path of the file Prometheus reads. */
@@ -246,10 +248,11 @@ export class Authentication {
 }
 
 /** A key of a Secret's data. */
-function checkSecretKey(where: string, key: string): string {
-  requireString(where, 'key', key);
+function checkSecretKey(where: string, secretName: string, key: string, example: string): string {
+  const fix = `Name the key of Secret '${secretName}' that holds the value, such as ${example}`;
+  checkString(where, 'key', requireProp(where, 'key', key, `Set 'key'. ${fix}`));
   if (!/^[-._a-zA-Z0-9]+$/.test(key) || key === '.' || key === '..') {
-    fail(where, 'key', 'must be a Secret data key (alphanumerics, \'-\', \'_\' or \'.\')', key);
+    fail(where, 'key', 'must be a Secret data key (alphanumerics, \'-\', \'_\' or \'.\')', key, fix);
   }
   return key;
 }
@@ -264,6 +267,8 @@ function checkCredential(where: string, prop: string, value: unknown): void {
       typeof value === 'string' ? '<redacted>' : value,
       CREDENTIAL_FIX);
   }
+  // Prometheus resolves a relative *_file against the directory of prometheus.yml, a ConfigMap mount.
+  checkAbsolutePath(where, `${prop}.path`, value.path);
 }
 
 /**

@@ -217,6 +217,15 @@ export class PrometheusConfig {
     return this.alertmanagerList.length > 0;
   }
 
+  /**
+   * The Alertmanager endpoints, in the order they were added (a copy).
+   *
+   * @internal
+   */
+  public _alertmanagers(): AlertmanagerEndpoint[] {
+    return [...this.alertmanagerList];
+  }
+
   /** The scrape job of the given name, if any. */
   public findScrapeJob(jobName: string): ScrapeJob | undefined {
     checkString(this.where, 'jobName', requireProp(this.where, 'jobName', jobName));

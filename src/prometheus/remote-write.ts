@@ -1,9 +1,9 @@
 import { Duration } from 'cdk8s';
 import { Authentication, Credential, TlsOptions } from './credential';
 import { RELABEL_FIX } from './fixes';
-import { cleartextAuthWarning, httpClientCredentials, renderHttpClient } from './http-client';
+import { checkPlainHeaders, cleartextAuthWarning, httpClientCredentials, renderHttpClient, SECRET_HEADER_FIX } from './http-client';
 import { Relabel } from './relabel';
-import { checkBoolean, checkInstances, checkString, checkStringMap, checkStruct } from '../shape';
+import { checkBoolean, checkInstances, checkString, checkStruct } from '../shape';
 import {
   checkNonEmpty, checkPositiveInteger, checkUrl, compact, fail, millis, promDuration, redactUrl, requireString,
 } from './validate';
@@ -80,11 +80,22 @@ export interface RemoteWriteProps {
   readonly remoteTimeout?: Duration;
   /**
    * Extra HTTP headers, such as `X-Scope-OrgID` for a multi-tenant store. Never secrets:
-   * headers are written into prometheus.yml; use `auth` for credentials.
+   * headers are written into prometheus.yml, so a header that looks like a credential (a name
+   * with key, token, secret, password or auth, a `Bearer` value, a long random value) is
+   * refused; use `auth` or `secretHeaders` for credentials.
    *
    * @default - none
    */
   readonly headers?: { [name: string]: string };
+  /**
+   * HTTP headers whose values are secrets, such as `X-Api-Key`: each is read from a file
+   * (`http_headers.<name>.files`, Prometheus 2.55 or newer), a key of a Secret that
+   * `PrometheusStack` mounts. Use `auth` for the `Authorization` header.
+   *
+   * @see https://prometheus.io/docs/prometheus/latest/configuration/configuration/#http_config
+   * @default - none
+   */
+  readonly secretHeaders?: { [name: string]: Credential };
   /**
    * How to authenticate, with the secret read from a file or a Secret.
    *
@@ -144,19 +155,18 @@ export class RemoteWrite {
     requireString('RemoteWrite', 'url', props.url);
     const where = `RemoteWrite '${props.name ?? redactUrl(props.url)}'`;
     checkUrl(where, 'url', props.url);
-    checkStringMap(where, 'headers', props.headers);
     checkBoolean(where, 'sendExemplars', props.sendExemplars);
     checkInstances(where, 'writeRelabelConfigs', props.writeRelabelConfigs, Relabel, RELABEL_FIX);
     if (props.name !== undefined) checkNonEmpty(where, 'name', props.name);
     for (const name of Object.keys(props.headers ?? {})) {
-      if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
-        fail(where, 'headers', 'must have HTTP header names', name);
-      }
       if (RESERVED_HEADERS.includes(name.toLowerCase())) {
         fail(where, `headers.${name}`, 'is reserved by Prometheus or would put a secret in the ConfigMap', name,
           'Use \'auth\' (Authentication.basic/authorization/oauth2) with a Credential for secrets');
       }
+      const secret = Object.keys(props.secretHeaders ?? {}).find((n) => n.toLowerCase() === name.toLowerCase());
+      if (secret !== undefined) fail(where, `headers.${name}`, `must not also be in 'secretHeaders' (${secret})`, name, SECRET_HEADER_FIX);
     }
+    checkPlainHeaders(where, props.headers);
     const q = checkStruct(where, 'queue', props.queue) ?? {};
     for (const key of ['capacity', 'maxShards', 'minShards', 'maxSamplesPerSend'] as const) {
       checkPositiveInteger(where, `queue.${key}`, q[key]);

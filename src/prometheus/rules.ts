@@ -1,5 +1,6 @@
 import { Duration } from 'cdk8s';
 import { RULE_FIX } from './fixes';
+import { ALERT_TEMPLATE_VARIABLES, goTemplateProblem } from './go-template';
 import { checkPromQL } from './promql';
 import {
   checkLabelMap, checkMetricName, checkNonEmpty, checkPositiveInteger, compact, fail, promDuration,
@@ -73,6 +74,15 @@ export class AlertingRule extends Rule {
     checkPromQL(where, 'expr', props.expr);
     checkLabelMap(where, 'labels', props.labels);
     checkLabelMap(where, 'annotations', props.annotations);
+    for (const [prop, map] of [['labels', props.labels], ['annotations', props.annotations]] as const) {
+      for (const [name, value] of Object.entries(map ?? {})) {
+        const problem = goTemplateProblem(value, ALERT_TEMPLATE_VARIABLES);
+        if (problem) {
+          fail(where, `${prop}.${name}`, `is not a valid Go template (${problem}), which Prometheus refuses when it loads the rules`, value,
+            'Close every action with }} ({{ $labels.job }}), declare variables before use, and write a literal {{ as {{ "{{" }}');
+        }
+      }
+    }
     this.alert = props.alert;
     this.rendered = compact({
       alert: props.alert,

@@ -6,7 +6,7 @@ import { cleartextAuthWarning, httpClientCredentials, insecureTlsWarning, render
 import { Relabel } from './relabel';
 import { KubernetesWatch, ServiceDiscovery } from './service-discovery';
 import {
-  checkHttpPath, checkNonEmpty, checkPositiveInteger, compact, fail, millis, promDuration,
+  checkHttpPath, checkNonEmpty, checkPositiveInteger, compact, fail, isCredentialName, millis, promDuration,
 } from './validate';
 import {
   checkArray, checkBoolean, checkEnum, checkInstances, checkStringArray, checkStruct, requireProp,
@@ -92,6 +92,15 @@ export interface ScrapeJobProps {
    */
   readonly tls?: TlsOptions;
   /**
+   * HTTP headers whose values are secrets, such as `X-Api-Key`: each is read from a file
+   * (`http_headers.<name>.files`, Prometheus 2.55 or newer), a key of a Secret that
+   * `PrometheusStack` mounts. Use `auth` for the `Authorization` header.
+   *
+   * @see https://prometheus.io/docs/prometheus/latest/configuration/configuration/#http_config
+   * @default - none
+   */
+  readonly secretHeaders?: { [name: string]: Credential };
+  /**
    * Relabelling applied to discovered targets before scraping (`relabel_configs`).
    *
    * @default - none
@@ -161,6 +170,14 @@ export class ScrapeJob {
    */
   public _insecureTlsFix?: string;
 
+  /**
+   * Set when the discovered pods run on the host network (a DaemonSet such as weave-net): they
+   * have their node's address, which no NetworkPolicy namespace or pod selector matches.
+   *
+   * @internal
+   */
+  public _hostNetworkTargets = false;
+
   private readonly props: ScrapeJobProps;
   private readonly discoveries: ServiceDiscovery[];
   private readonly relabels: Relabel[] = [];
@@ -187,11 +204,19 @@ export class ScrapeJob {
     if (props.scrapeInterval && props.scrapeTimeout && millis(props.scrapeTimeout) > millis(props.scrapeInterval)) {
       fail(where, 'scrapeTimeout', `must not exceed 'scrapeInterval' (${interval})`, timeout);
     }
-    if (props.metricsPath !== undefined) checkHttpPath(where, 'metricsPath', props.metricsPath);
+    if (props.metricsPath !== undefined) {
+      checkHttpPath(where, 'metricsPath', props.metricsPath, 'Give the path in \'metricsPath\' and the query in \'queryParams\' '
+        + '(such as { module: [\'http_2xx\'] })');
+    }
     for (const [name, values] of Object.entries(checkStruct(where, 'queryParams', props.queryParams) ?? {})) {
       checkNonEmpty(where, 'queryParams', name);
       checkStringArray(where, `queryParams.${name}`, values);
       if (values.length === 0) fail(where, `queryParams.${name}`, 'must have at least one value', values);
+      if (isCredentialName(name)) {
+        fail(where, `queryParams.${name}`, 'looks like a credential, and query parameters are written into the ConfigMap', '<redacted>',
+          'Prometheus reads no query parameter from a file: if the target accepts the credential in a header, pass it in '
+          + '\'auth\' (Authentication.authorization(), Authentication.basic()) or \'secretHeaders\' with Credential.fromSecret(secretName, key)');
+      }
     }
     checkPositiveInteger(where, 'sampleLimit', props.sampleLimit);
     checkPositiveInteger(where, 'targetLimit', props.targetLimit);
@@ -263,7 +288,13 @@ export class ScrapeJob {
    * @internal
    */
   public _cleartextAuth(): string | undefined {
-    return cleartextAuthWarning(`scrape job '${this.jobName}'`, this.props, (this.props.scheme ?? Scheme.HTTP) === Scheme.HTTP);
+    // Credentials to the pod's own loopback (Prometheus scraping itself) never cross a network.
+    const loopbackOnly = this.discoveries.every((d) => {
+      const { key, entry } = d._render();
+      return key === 'static_configs' && (entry as { targets: string[] }).targets.every((t) => /^(localhost|127\.[\d.]+|\[::1\])(:\d+)?$/.test(t));
+    });
+    return loopbackOnly ? undefined
+      : cleartextAuthWarning(`scrape job '${this.jobName}'`, this.props, (this.props.scheme ?? Scheme.HTTP) === Scheme.HTTP);
   }
 
   /**

@@ -276,8 +276,13 @@ export class ServiceDiscovery {
     }
     options.files.forEach((f, i) => {
       checkAbsolutePath(where, `files[${i}]`, f);
-      if (!/\.(json|ya?ml)$/.test(f)) {
+      if (!/\.(json|ya?ml|JSON|YA?ML)$/.test(f)) {
         fail(where, `files[${i}]`, 'must end in .json, .yml or .yaml', f);
+      }
+      // prometheus/prometheus v3.5.0 discovery/file/file.go `patFileSDName`: a * only in the file name.
+      if (!/^[^*]*(\*[^/]*)?\.(json|yml|yaml|JSON|YML|YAML)$/.test(f)) {
+        fail(where, `files[${i}]`, 'may have a * in its last path component only (Prometheus refuses other patterns)', f,
+          'List each directory: /etc/targets/a/*.json, /etc/targets/b/*.json');
       }
     });
     return new ServiceDiscovery('file_sd_configs', compact({

@@ -99,6 +99,11 @@ export function checkRegex(where: string, prop: string, regex: string): RegexGro
  */
 export function checkReplacement(where: string, prop: string, replacement: string, groups: RegexGroups): void {
   requireString(where, prop, replacement);
+  const backslash = /\\(\d)/.exec(replacement);
+  if (backslash) {
+    fail(where, prop, `writes the group reference as '\\${backslash[1]}', which Go copies literally`, replacement,
+      `Write '\${${backslash[1]}}' (or '$${backslash[1]}' when no letter, digit or _ follows)`);
+  }
   const refs = /\$(?:\{(\w+)\}|(\w+))/g;
   const unescaped = replacement.replace(/\$\$/g, '');
   let m: RegExpExecArray | null;
@@ -152,9 +157,42 @@ export function formatMillis(ms: number): string {
   return out;
 }
 
-/** A URL with any user and password in it replaced by `***`, for messages. */
+/**
+ * Names that say a value is a credential: query parameters (`api_key`, `access_token`), HTTP
+ * headers (`X-Api-Key`, `X-Auth-Token`) and configuration keys (`client_secret`, `password`).
+ */
+const CREDENTIAL_NAME = /key|token|secret|passw|pwd|auth|credential|signature|^sig$|session|cookie/i;
+
+/** Whether a name (query parameter, header, key) says its value is a credential. */
+export function isCredentialName(name: string): boolean {
+  return CREDENTIAL_NAME.test(name);
+}
+
+/**
+ * Whether a value looks like a credential: an HTTP authentication scheme with its token
+ * (`Bearer abc`, `Basic abc`), or a long random-looking string (at least 20 characters of
+ * letters and digits, both present, with no word separator a readable name would have).
+ */
+export function isCredentialValue(value: string): boolean {
+  if (/^(?:bearer|basic|token|apikey|digest)\s+\S+/i.test(value)) return true;
+  const trimmed = value.trim();
+  if (trimmed.length < 20 || /\s/.test(trimmed) || !/^[A-Za-z0-9+/=_.:~-]+$/.test(trimmed)) return false;
+  if (!/[0-9]/.test(trimmed) || !/[A-Za-z]/.test(trimmed)) return false;
+  // Readable identifiers (tenant-a, team_payments-prod) are words joined by separators; a token
+  // has long runs of mixed letters and digits.
+  return trimmed.split(/[-_.:]/).some((part) => part.length >= 16 && /[0-9]/.test(part) && /[A-Za-z]/.test(part));
+}
+
+/** The query parameters of a URL whose names say they carry credentials. */
+function credentialParams(url: URL): string[] {
+  return [...new Set([...url.searchParams.keys()].filter(isCredentialName))];
+}
+
+/** A URL with its user, password and credential-named query values replaced by `***`, for messages. */
 export function redactUrl(url: string): string {
-  return url.replace(/\/\/[^@/]*@/, '//***@');
+  const noUser = url.replace(/\/\/[^@/]*@/, '//***@');
+  return noUser.replace(/([?&][^=&#]*=)([^&#]*)/g, (all, name: string, _value: string) =>
+    isCredentialName(decodeURIComponent(name.slice(1, -1))) ? `${name}***` : all);
 }
 
 /** An http(s) URL with a host, as Prometheus requires for remote_write, oauth2 and proxies. */
@@ -175,6 +213,13 @@ export function checkUrl(where: string, prop: string, url: string): string {
   if (parsed.username || parsed.password) {
     fail(where, prop, 'must not contain credentials: they would be written into the ConfigMap', redactUrl(url),
       'Use \'auth\' with a Credential read from a Secret');
+  }
+  const params = credentialParams(parsed);
+  if (params.length > 0) {
+    fail(where, prop, `must not carry credentials in its query (${params.join(', ')}): they would be written into the ConfigMap`,
+      redactUrl(url), 'Remove them from the URL and pass the credential from a Secret: \'auth\' (Authentication.authorization() '
+      + 'for a bearer token, Authentication.basic()), or \'secretHeaders\' with Credential.fromSecret(secretName, key) when the '
+      + 'server takes it in a header such as X-Api-Key (Prometheus 2.55 or newer)');
   }
   return url;
 }
@@ -222,7 +267,7 @@ export function checkImage(where: string, prop: string, image: string, fix?: str
 export function checkServiceType(where: string, serviceType: string, nodePort: number | undefined): void {
   if (!['ClusterIP', 'NodePort', 'LoadBalancer'].includes(serviceType)) {
     fail(where, 'serviceType', 'must be ClusterIP, NodePort or LoadBalancer', serviceType,
-      'Use ServiceType.CLUSTER_IP, ServiceType.NODE_PORT or ServiceType.LOAD_BALANCER from cdk8s-plus');
+      'Use ServiceType.CLUSTER_IP, ServiceType.NODE_PORT or ServiceType.LOAD_BALANCER from cdk8s-plus (the Kubernetes names, case-sensitive)');
   }
   if (nodePort === undefined) return;
   if (serviceType !== 'NodePort' && serviceType !== 'LoadBalancer') {
@@ -233,11 +278,18 @@ export function checkServiceType(where: string, serviceType: string, nodePort: n
   }
 }
 
-/** An HTTP path (`/metrics`). */
-export function checkHttpPath(where: string, prop: string, path: string): string {
+/**
+ * An HTTP path (`/metrics`), without a query or fragment: Prometheus escapes `?` and `#` in
+ * a path, so the request would go to another path.
+ */
+export function checkHttpPath(where: string, prop: string, path: string, queryFix?: string): string {
   requireString(where, prop, path);
   if (!path.startsWith('/')) {
     fail(where, prop, 'must start with \'/\'', path);
+  }
+  if (/[?#]/.test(path)) {
+    fail(where, prop, 'must be a path only, without \'?\' or \'#\' (they are sent escaped, as part of the path)', redactUrl(path),
+      queryFix ?? 'Remove the query');
   }
   return path;
 }
@@ -313,19 +365,31 @@ export function checkDnsSubdomain(where: string, prop: string, name: string): st
 
 const LABEL_NAME_PART = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 
+/** A StorageClass name (a DNS-1123 subdomain, as the API server checks `storageClassName`). */
+export function checkStorageClassName(where: string, prop: string, name: string | undefined): void {
+  checkString(where, prop, name);
+  if (name === undefined || name === null) return;
+  if (name.length > 253 || !DNS_SUBDOMAIN.test(name)) {
+    fail(where, prop, 'must be a StorageClass name (a DNS-1123 subdomain: lowercase alphanumerics, \'-\' and \'.\')', name,
+      'Use the name `kubectl get storageclass` lists, such as \'fast-ssd\'');
+  }
+}
+
 /** Kubernetes labels: `[prefix/]name` keys and values as the API server checks them. */
-export function checkKubernetesLabels(where: string, prop: string, labels: { [key: string]: string }): { [key: string]: string } {
-  checkStringMap(where, prop, requireProp(where, prop, labels));
-  for (const [key, value] of Object.entries(labels)) {
+export function checkKubernetesLabels(where: string, prop: string, labels: { [key: string]: string } | undefined): { [key: string]: string } {
+  checkStringMap(where, prop, labels);
+  for (const [key, value] of Object.entries(labels ?? {})) {
     const slash = key.indexOf('/');
     const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
     const name = slash >= 0 ? key.slice(slash + 1) : key;
     const prefixOk = prefix === undefined || (prefix.length <= 253 && DNS_SUBDOMAIN.test(prefix));
     if (!prefixOk || name.length > 63 || !LABEL_NAME_PART.test(name)) {
-      fail(where, prop, 'keys must be Kubernetes label keys ([DNS subdomain/]name, the name at most 63 alphanumerics, \'-\', \'_\' or \'.\')', key);
+      fail(where, prop, 'keys must be Kubernetes label keys ([DNS subdomain/]name, the name at most 63 alphanumerics, \'-\', \'_\' or \'.\')', key,
+        'Write keys such as \'team\' or \'example.com/team\'');
     }
     if (typeof value !== 'string' || value.length > 63 || (value !== '' && !LABEL_NAME_PART.test(value))) {
-      fail(where, `${prop}.${key}`, 'must be a Kubernetes label value (empty, or at most 63 alphanumerics, \'-\', \'_\' or \'.\')', value);
+      fail(where, `${prop}.${key}`, 'must be a Kubernetes label value (empty, or at most 63 alphanumerics, \'-\', \'_\' or \'.\', '
+        + 'starting and ending with an alphanumeric)', value, 'Replace spaces and other characters with \'-\', or move free text to an annotation');
     }
   }
   return { ...labels };

@@ -48,6 +48,10 @@ export const CONFIG_GATES: VersionGate[] = [
   { field: /^remote_write\.\*\.queue_config\.min_shards$/, since: '2.6.0', source: CONFIG_GO('v2.6.0') },
   { field: /^remote_write\.\*\.name$/, since: '2.15.0', source: CONFIG_GO('v2.15.0') },
   { field: /^remote_write\.\*\.headers$/, since: '2.25.0', source: CONFIG_GO('v2.25.0') },
+  // http_headers came with prometheus/common v0.54.0 (Prometheus 2.53), whose Validate read each
+  // file when the configuration loaded, failing before a Secret's volume was there; v0.59.1
+  // (Prometheus 2.55) reads them per request (common commit d64a747).
+  { field: new RegExp(`${CLIENT}\\.http_headers$`), since: '2.55.0', source: 'prometheus/common v0.59.1 config/headers.go (go.mod of prometheus/prometheus v2.55.0)' },
   { field: /^remote_write\.\*\.send_exemplars$/, since: '2.27.0', source: CONFIG_GO('v2.27.0') },
   { field: new RegExp(`${KUBERNETES_SD}\\.selectors$`), since: '2.17.0', source: KUBERNETES_GO('v2.17.0') },
   { field: new RegExp(`${KUBERNETES_SD}\\.role$`), values: ['endpointslice'], since: '2.21.0', source: KUBERNETES_GO('v2.21.0') },
@@ -80,6 +84,9 @@ export const FLAG_GATES: VersionGate[] = [
   ...['storage.tsdb.retention.time', 'storage.tsdb.retention.size'].map((flag) => ({
     field: new RegExp(`^--${flag.replace(/\./g, '\\.')}$`), since: '2.7.0', source: 'prometheus/prometheus v2.7.0 cmd/prometheus/main.go',
   })),
+  // TLS and basic auth on the web port: main.go registers exporter-toolkit's flag from 2.24
+  // (`httpsflag.AddFlags`; the name is in exporter-toolkit v0.4.0 https/kingpinflag/flag.go, go.mod of v2.24.0).
+  { field: /^--web\.config\.file$/, since: '2.24.0', source: 'prometheus/prometheus v2.24.0 cmd/prometheus/main.go (httpsflag.AddFlags)' },
   // ${VAR} in external_labels: behind a feature flag in 2.x, always on in 3.x.
   { field: /^--enable-feature$/, values: ['expand-external-labels'], since: '2.27.0', source: MAIN_GO('v2.27.0') },
   // Agent mode: a feature flag in 2.x, the --agent flag in 3.x (where the feature value is ignored).

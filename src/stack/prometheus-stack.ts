@@ -3,7 +3,7 @@ import { ApiObjectMetadata, ApiObjectMetadataDefinition, Duration, Lazy, Names, 
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  AlertmanagerEndpoint, KubernetesWatch, PrometheusConfig, Relabel, RemoteWrite, RuleGroup, ScrapeJob, ServiceDiscovery,
+  AlertmanagerEndpoint, KubernetesWatch, PrometheusConfig, Relabel, RemoteWrite, RuleGroup, Scheme, ScrapeJob, ServiceDiscovery,
 } from '../prometheus';
 import { prometheusDashboard } from './dashboard';
 import { Dashboard } from '../grafana/dashboard';
@@ -12,19 +12,22 @@ import { NetworkPeer } from '../network-peer';
 import { ingressPolicy, podsInNamespace, webClients } from '../network-policy';
 import { checkNodePortsAcrossApp } from '../node-ports';
 import { checkResources, namespaceOf, renderResources, restrictedContainerSecurityContext } from '../pod';
+import { prometheusEgress } from './egress';
 import { checkScheduling, renderScheduling } from './pod-scheduling';
 import { toQuantity } from './quantity';
 import { accessGrants, accessRules, needsClusterRole, policyRules, watchedNamespaces } from './rbac';
 import { PodToleration, PrometheusAffinity } from './scheduling';
 import { MAX_SHARDS, shardBuckets, shardRelabels } from './sharding';
 import { PrometheusStorage } from './storage';
+import { PrometheusWebAuth } from './web-auth';
 import {
   CONFIG_DIR, CONFIG_FILE, DATA_DIR, deploymentSpec, POD_NAME_ENV, podTemplate, statefulSetSpec, WEB_PORT,
 } from './workload';
+import { checkObjectNames, failOnObjectNames } from '../object-names';
 import { SECRETS_MOUNT_PATH, SERVICE_ACCOUNT_DIR } from '../prometheus/credential';
 import {
-  checkAbsolutePath, checkDnsLabel, checkImage, checkLabelMap, checkLabelName, checkPort, checkPositiveInteger, checkServiceType, fail,
-  problem, promDuration, requireString,
+  checkAbsolutePath, checkDnsLabel, checkImage, checkKubernetesLabels, checkLabelMap, checkLabelName, checkPort, checkPositiveInteger,
+  checkServiceType, fail, problem, promDuration, requireString,
 } from '../prometheus/validate';
 import { imageVersion } from '../prometheus/version';
 import { gatedFlags, LATEST_PROMETHEUS, versionProblems } from '../prometheus/version-gates';
@@ -72,7 +75,9 @@ export interface PrometheusStackProps {
   readonly metadata?: ApiObjectMetadata;
   /**
    * Create the namespace too, labelled `component: monitoring` (the label the
-   * application NetworkPolicies of this library let scrape by default).
+   * application NetworkPolicies of this library let scrape by default). Refused for the
+   * namespaces the cluster owns (`default`, `kube-system`, `kube-public`, `kube-node-lease`):
+   * deleting the app would delete them.
    *
    * @default false
    */
@@ -251,6 +256,21 @@ export interface PrometheusStackProps {
    */
   readonly networkPolicy?: boolean;
   /**
+   * Let the NetworkPolicy also restrict where Prometheus connects (the Egress policy type), to
+   * what its configuration names: DNS (kube-system, UDP and TCP 53); the Kubernetes API (TCP
+   * 443 and 6443, to any address: the API server's address is the cluster's own) when a job
+   * discovers from it; each job's targets (the namespaces its Kubernetes discovery watches, on
+   * the port its relabelling writes into the address when it does; static IPs as /32 or /128
+   * blocks; Service names by namespace); the Alertmanagers; the remote writes. A job whose
+   * targets no selector can name (nodes, host-network pods, Ingress hosts, Kuma proxies, file
+   * discovery, static names outside the cluster) may connect to any address, on its ports when
+   * known; the policy's `cdk8s-prometheus-monitoring/open-egress` annotation says which and why.
+   * A cluster whose DNS is a node-local cache needs more: set false there.
+   *
+   * @default true (with `networkPolicy`)
+   */
+  readonly networkPolicyEgress?: boolean;
+  /**
    * Who may reach the Prometheus web port, for example `NetworkPeer.fromNamespaceNames(['grafana'])`.
    *
    * @default - with a NodePort or LoadBalancer Service, every source (the port is published
@@ -258,12 +278,22 @@ export interface PrometheusStackProps {
    */
   readonly allowFrom?: NetworkPeer[];
   /**
+   * Ask for credentials on the web port (and serve TLS), from a web configuration file in a
+   * Secret (`--web.config.file`, Prometheus 2.24 and later). The probes then check the TCP port,
+   * and the self-scrape job and Grafana's data source log in with the Secret's password.
+   *
+   * @default - no authentication: anyone who reaches the web port can query (a warning when the
+   * Service is published on the nodes, as by default)
+   */
+  readonly webAuth?: PrometheusWebAuth;
+  /**
    * Enable the lifecycle API (`--web.enable-lifecycle`: `POST /-/reload` and `/-/quit`).
    * Whoever can reach the web port can then stop Prometheus. Configuration changes do not need
    * it: Prometheus reloads them by itself (3.x) or on its reloader's signal (2.x).
    *
    * @default - true, unless the web port is published to every source (a NodePort or
-   * LoadBalancer Service without `allowFrom`, as by default), where anyone could stop Prometheus
+   * LoadBalancer Service without `allowFrom`, as by default), where anyone could stop Prometheus;
+   * `true` is refused there
    */
   readonly lifecycleApi?: boolean;
   /**
@@ -359,6 +389,12 @@ export class PrometheusStack extends Construct {
   public readonly mode: PrometheusMode;
   /** Identical pods per shard. */
   public readonly replicas: number;
+  /**
+   * The authentication of the web port.
+   *
+   * @default - none
+   */
+  public readonly webAuth?: PrometheusWebAuth;
   /** The number of shards the targets are split over. */
   public readonly shards: number;
 
@@ -383,6 +419,8 @@ export class PrometheusStack extends Construct {
   private readonly sidecars: kplus.Container[] = [];
   private readonly mounts: Array<{ path: string; volume: kplus.Volume }> = [];
   private tokenRequired = false;
+  /** Egress rules integrations add (`_allowEgress`). */
+  private readonly extraEgress: kplus.k8s.NetworkPolicyEgressRule[] = [];
   /** Who the NetworkPolicy admits besides `allowFrom`; undefined when it admits every source. */
   private admitted?: kplus.k8s.NetworkPolicyPeer[];
   private grafanaInstance?: Grafana;
@@ -394,6 +432,7 @@ export class PrometheusStack extends Construct {
 
   constructor(scope: Construct, id: string, props: PrometheusStackProps = {}) {
     super(scope, id);
+    checkObjectNames(this);
     const path = this.node.path;
     checkStruct(path, 'props', props);
     checkMetadata(path, 'metadata', props.metadata);
@@ -403,7 +442,9 @@ export class PrometheusStack extends Construct {
     checkResources(path, 'resources', props.resources);
     checkDuration(path, 'configReloadInterval', props.configReloadInterval);
     checkSize(path, 'retentionSize', props.retentionSize);
-    for (const flag of ['createNamespace', 'lifecycleApi', 'networkPolicy', 'selfMonitoring'] as const) checkBoolean(path, flag, props[flag]);
+    for (const flag of ['createNamespace', 'lifecycleApi', 'networkPolicy', 'networkPolicyEgress', 'selfMonitoring'] as const) {
+      checkBoolean(path, flag, props[flag]);
+    }
     for (const list of ['scrapeJobs', 'ruleGroups', 'remoteWrites', 'alertmanagers'] as const) checkArray(path, list, props[list]);
 
     this.namespaceName = checkDnsLabel(path, 'metadata.namespace', namespaceOf(this, props.metadata?.namespace));
@@ -496,11 +537,20 @@ export class PrometheusStack extends Construct {
       `--web.listen-address=:${WEB_PORT}`,
       ...lifecycleApi ? ['--web.enable-lifecycle'] : [],
     ];
+    this.webAuth = checkInstance(path, 'webAuth', props.webAuth, PrometheusWebAuth, 'Use PrometheusWebAuth.fromSecret(secretName, { username })');
+    if (this.webAuth) this.args.push(`--web.config.file=${this.webAuth._webConfig.path}`);
     const flagProblems = versionProblems(path, this.image, version, gatedFlags(this.args));
     if (flagProblems.length > 0) throw new Error(flagProblems.join('\n'));
     if (props.lifecycleApi && openToAll) {
-      addWarning(this, `the lifecycle API (--web.enable-lifecycle) is on and the ${serviceType} Service admits every source: anyone who `
-        + 'reaches a node can POST /-/quit. Set allowFrom to the clients that need Prometheus, or leave lifecycleApi unset.');
+      fail(path, 'lifecycleApi', `must not be on while the ${serviceType} Service admits every source: anyone who reaches a node could `
+        + 'POST /-/quit and stop Prometheus', true, 'Set allowFrom to the clients that need Prometheus, use ServiceType.CLUSTER_IP, '
+        + 'or leave lifecycleApi unset (configuration changes are reloaded without it)');
+    }
+
+    if (publishesNodePort && !this.webAuth) {
+      addWarning(this, `the ${serviceType} Service publishes Prometheus on the nodes without authentication: whoever reaches a node `
+        + 'can read every series and its labels. Set webAuth: PrometheusWebAuth.fromSecret(...) (basic auth with bcrypt hashes, TLS), '
+        + 'or a ClusterIP Service.');
     }
 
     this.config = PrometheusConfig._create(path, {
@@ -515,7 +565,7 @@ export class PrometheusStack extends Construct {
       'app.kubernetes.io/instance': Names.toLabelValue(this),
     };
     const labels = {
-      ...props.metadata?.labels,
+      ...checkKubernetesLabels(path, 'metadata.labels', props.metadata?.labels),
       ...this.selectorLabels,
       'app.kubernetes.io/component': 'server',
     };
@@ -523,6 +573,11 @@ export class PrometheusStack extends Construct {
     const metadata = { namespace: this.namespaceName, labels, annotations };
     this.commonMetadata = { labels, annotations };
 
+    if (props.createNamespace && SYSTEM_NAMESPACES.includes(this.namespaceName)) {
+      fail(path, 'createNamespace', `must not create '${this.namespaceName}', a namespace the cluster owns: the app would own it, `
+        + 'and deleting the app (kubectl delete -f, a GitOps prune) would delete it with everything in it', true,
+      `Leave createNamespace unset to deploy into the existing '${this.namespaceName}', or use a namespace of your own such as 'monitoring'`);
+    }
     if (props.createNamespace) {
       new k8s.KubeNamespace(this, 'Namespace', {
         metadata: { name: this.namespaceName, labels: { 'component': 'monitoring', 'kubernetes.io/metadata.name': this.namespaceName } },
@@ -590,6 +645,8 @@ export class PrometheusStack extends Construct {
     this.node.addValidation({ validate: () => this.config._versionProblems() });
     // What agent mode refuses, and what sharding needs, once every job, rule and remote write is added.
     this.node.addValidation({ validate: () => this.modeProblems() });
+    // The API server refuses a ConfigMap over 1 MiB, which many jobs or rules can reach.
+    this.node.addValidation({ validate: () => this.sizeProblems() });
 
     // Rendered at synthesis: a mesh the pod joins later may change the default type.
     const service = new k8s.KubeService(this, 'Service', {
@@ -609,6 +666,8 @@ export class PrometheusStack extends Construct {
       }),
     });
     this.serviceName = service.name;
+    // Other constructs take these names now (a Kuma service tag, a Grafana data source).
+    failOnObjectNames(this);
     checkNodePortsAcrossApp(this);
 
     if (props.networkPolicy ?? true) {
@@ -620,13 +679,21 @@ export class PrometheusStack extends Construct {
         metadata,
         podSelector: { matchLabels: this.selectorLabels },
         rules: [{ from, ports: [WEB_PORT] }],
+        egress: (props.networkPolicyEgress ?? true) ? () => {
+          const derived = prometheusEgress(this.config, this.namespaceName, this.tokenRequired);
+          return { rules: [...derived.rules, ...this.extraEgress], openReasons: derived.openReasons };
+        } : undefined,
       });
     }
 
     if (props.selfMonitoring ?? true) {
+      // Behind web auth, the job logs in like any client, and verifies the certificate for the Service's name.
       this.addScrapeJob(new ScrapeJob({
-        jobName: 'prometheus',
+        jobName: SELF_JOB,
         discovery: [ServiceDiscovery.staticTargets({ targets: [`localhost:${WEB_PORT}`] })],
+        auth: this.webAuth?._authentication(),
+        scheme: this.webAuth?.tls ? Scheme.HTTPS : undefined,
+        tls: this.webAuth?._tls(this.serviceHost),
       }));
     }
     for (const job of props.scrapeJobs ?? []) this.addScrapeJob(job);
@@ -745,9 +812,27 @@ export class PrometheusStack extends Construct {
     this.admitted.push(podsInNamespace(namespace, labels));
   }
 
-  /** The in-cluster URL of the Prometheus web API (`http://<service>.<namespace>.svc:<port>`). */
+  /**
+   * Lets the Prometheus pods connect where an integration needs them to (a mesh sidecar's
+   * control plane), through the egress rules of the stack's NetworkPolicy.
+   *
+   * @internal
+   */
+  public _allowEgress(rule: kplus.k8s.NetworkPolicyEgressRule): void {
+    this.extraEgress.push(rule);
+  }
+
+  /**
+   * The in-cluster URL of the Prometheus web API (`http://<service>.<namespace>.svc:<port>`;
+   * https when `webAuth` serves TLS).
+   */
   public get url(): string {
-    return `http://${this.serviceName}.${this.namespaceName}.svc:${this.servicePort}`;
+    return `${this.webAuth?.tls ? 'https' : 'http'}://${this.serviceHost}:${this.servicePort}`;
+  }
+
+  /** The Service's in-cluster name, `<service>.<namespace>.svc`. */
+  private get serviceHost(): string {
+    return `${this.serviceName}.${this.namespaceName}.svc`;
   }
 
   /**
@@ -827,7 +912,10 @@ export class PrometheusStack extends Construct {
    * or remote write changes the ConfigMap only, and Prometheus reloads it live.
    */
   private renderPod(shard: number): kplus.k8s.PodTemplateSpec {
-    const secretNames = [...new Set(this.config._credentials().flatMap((c) => c.secretName ? [c.secretName] : []))].sort();
+    const secretNames = [...new Set([
+      ...this.config._credentials().flatMap((c) => c.secretName ? [c.secretName] : []),
+      ...this.webAuth ? [this.webAuth.secretName] : [],
+    ])].sort();
     const secrets = secretNames.map((secretName) => ({ secretName, volumeName: volumeName('secret', secretName) }));
     const mountsToken = this.tokenRequired || this.config._watches().length > 0
       || this.config._credentials().some((c) => c.path.startsWith(SERVICE_ACCOUNT_DIR));
@@ -868,6 +956,7 @@ export class PrometheusStack extends Construct {
       reloaderIntervalSeconds: this.reloaderIntervalSeconds,
       podNameEnv: this.replicas > 1,
       scheduling: renderScheduling(this.schedulingProps, this.replicas, { ...this.selectorLabels, ...shardLabels }),
+      webAuth: this.webAuth !== undefined,
     });
   }
 
@@ -890,6 +979,41 @@ export class PrometheusStack extends Construct {
     const rules = this.config.rulesToYaml();
     if (rules !== undefined) files[this.config.ruleFile] = rules;
     return files;
+  }
+
+  /**
+   * A ConfigMap whose data exceeds what the API server stores (k8s.io/api core/v1 types.go
+   * `MaxSecretSize`, 1 MiB, which `ValidateConfigMap` applies to the sum of its values) fails with
+   * the size of each file and the way out; over 256 KiB, a warning about client-side apply, whose
+   * last-applied-configuration annotation cannot hold it (apimachinery `TotalAnnotationSizeLimitB`).
+   */
+  private sizeProblems(): string[] {
+    // An empty rule group cannot be rendered; its own validation reports it.
+    if (this.config.ruleGroups.some((g) => g.rules.length === 0)) return [];
+    const problems: string[] = [];
+    for (let shard = 0; shard < this.shards; shard++) {
+      const files = this.renderFiles(shard);
+      const sizes = Object.entries(files).map(([name, text]) => ({ name, bytes: Buffer.byteLength(text, 'utf8') }));
+      const total = sizes.reduce((sum, f) => sum + f.bytes, 0);
+      const listing = sizes.map((f) => `${f.name} ${f.bytes} bytes`).join(', ');
+      const configMap = `ConfigMap '${this.shardConfigMapNames[shard]}'`;
+      if (total > MAX_CONFIGMAP_BYTES) {
+        const config = sizes.find((f) => f.name === 'prometheus.yml')!.bytes;
+        const fix = config > total - config
+          ? 'prometheus.yml is most of it: use fewer, discovery-based jobs (one kubernetes_sd job that keeps the annotated pods, '
+            + 'as AppServiceMonitor and prometheusAnnotations do, instead of one job per app), and shorter externalLabels'
+          : 'The rules are most of it: evaluate rule groups where the samples are remote-written (Mimir or Thanos ruler), or '
+            + 'spread them over several stacks';
+        problems.push(problem(this.node.path, 'config', `must fit in a ConfigMap (at most ${MAX_CONFIGMAP_BYTES} bytes, or the API server `
+          + `refuses it as "Too long"); ${configMap} has ${listing}`, `${total} bytes`, fix));
+      } else if (Buffer.byteLength(JSON.stringify(files), 'utf8') > CLIENT_SIDE_APPLY_BYTES) {
+        // The annotation holds the object as JSON, where every newline takes two bytes.
+        addWarning(this, `${configMap} holds ${total} bytes (${listing}): \`kubectl apply\` without --server-side copies it into the `
+          + `last-applied-configuration annotation, which holds at most ${CLIENT_SIDE_APPLY_BYTES} bytes. Apply with \`kubectl apply --server-side\` `
+          + '(or Argo CD / Flux server-side apply)');
+      }
+    }
+    return problems;
   }
 
   /** What agent mode refuses, and the advice for shards. */
@@ -970,6 +1094,14 @@ export class PrometheusStack extends Construct {
     }
   }
 }
+
+/** The most bytes the API server stores in a ConfigMap's data (k8s.io/api core/v1 types.go `MaxSecretSize`). */
+const MAX_CONFIGMAP_BYTES = 1024 * 1024;
+/** The most bytes of annotations an object may have (k8s.io/apimachinery `TotalAnnotationSizeLimitB`), client-side apply's limit. */
+const CLIENT_SIDE_APPLY_BYTES = 256 * 1024;
+
+/** Namespaces every cluster has, which an app must never own. */
+const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 
 /** A size as a Kubernetes quantity, for messages. */
 function sizeText(size: Size): string {

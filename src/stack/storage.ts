@@ -2,7 +2,7 @@ import { ApiObjectMetadata, Size, SizeRoundingBehavior } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { toQuantity } from './quantity';
-import { fail } from '../prometheus/validate';
+import { checkStorageClassName, fail } from '../prometheus/validate';
 import { checkSize, checkString, checkStruct, requireProp } from '../shape';
 
 const quantity = (size: Size) => kplus.k8s.Quantity.fromString(toQuantity(size));
@@ -59,7 +59,7 @@ export class PrometheusStorage {
     const where = 'PrometheusStorage.persistentVolumeClaim';
     checkStruct(where, 'options', options, true);
     checkSize(where, 'size', requireProp(where, 'size', options.size, 'Use Size.gibibytes(20)'));
-    checkString(where, 'storageClassName', options.storageClassName);
+    checkStorageClassName(where, 'storageClassName', options.storageClassName);
     if (options.size.toMebibytes({ rounding: SizeRoundingBehavior.NONE }) < 1) {
       fail('PrometheusStorage.persistentVolumeClaim', 'size', 'must be at least 1 MiB', `${options.size.toKibibytes({ rounding: SizeRoundingBehavior.NONE })} KiB`);
     }

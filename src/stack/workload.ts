@@ -5,7 +5,7 @@
 // changes the ConfigMap only, and Prometheus reloads it live (3.x by itself, 2.x on the
 // sidecar's SIGHUP). Only a change to the pod (image, resources, flags, volumes) rolls it.
 import * as kplus from 'cdk8s-plus-28';
-import { httpProbe, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../pod';
+import { httpProbe, restrictedContainerSecurityContext, restrictedPodSecurityContext, tcpProbe } from '../pod';
 import { PodScheduling } from './pod-scheduling';
 import { SECRETS_MOUNT_PATH } from '../prometheus/credential';
 
@@ -72,6 +72,11 @@ export interface PodInputs {
   /** Whether Prometheus reads its pod's name (external labels of replicas). */
   readonly podNameEnv: boolean;
   readonly scheduling: PodScheduling;
+  /**
+   * Whether a web configuration file asks for credentials on every path: the probes then
+   * check the TCP port (`/-/ready` and `/-/healthy` would answer 401).
+   */
+  readonly webAuth: boolean;
 }
 
 /** The pod template of one server. */
@@ -107,10 +112,7 @@ export function podTemplate(p: PodInputs): kplus.k8s.PodTemplateSpec {
         args: p.args,
         env: p.podNameEnv ? [{ name: POD_NAME_ENV, valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }] : undefined,
         ports: [{ name: 'web', containerPort: WEB_PORT, protocol: 'TCP' }],
-        readinessProbe: httpProbe('/-/ready', 'web', { periodSeconds: 5 }),
-        livenessProbe: httpProbe('/-/healthy', 'web', { periodSeconds: 15 }),
-        // WAL replay after a restart can take minutes; liveness must not kill it meanwhile.
-        startupProbe: httpProbe('/-/ready', 'web', { periodSeconds: 10, failureThreshold: 60 }),
+        ...probes(p.webAuth),
         resources: p.resources,
         securityContext: restrictedContainerSecurityContext(),
         volumeMounts: [
@@ -128,6 +130,22 @@ export function podTemplate(p: PodInputs): kplus.k8s.PodTemplateSpec {
         ...p.extraVolumes,
       ],
     },
+  };
+}
+
+/**
+ * The probes of the Prometheus container: `/-/ready` and `/-/healthy`, or the TCP port when the
+ * web port asks for credentials. Prometheus listens during WAL replay, so a TCP probe passes
+ * before `/-/ready` would; the credentials stay out of the pod spec.
+ */
+function probes(webAuth: boolean): Pick<kplus.k8s.Container, 'readinessProbe' | 'livenessProbe' | 'startupProbe'> {
+  const probe = (path: string, timing: { periodSeconds: number; failureThreshold?: number }) =>
+    webAuth ? tcpProbe('web', timing) : httpProbe(path, 'web', timing);
+  return {
+    readinessProbe: probe('/-/ready', { periodSeconds: 5 }),
+    livenessProbe: probe('/-/healthy', { periodSeconds: 15 }),
+    // WAL replay after a restart can take minutes; liveness must not kill it meanwhile.
+    startupProbe: probe('/-/ready', { periodSeconds: 10, failureThreshold: 60 }),
   };
 }
 

@@ -28,7 +28,7 @@ export interface PodSelection {
  */
 export function kubernetesJob(endpoint: Endpoint, pods: PodSelection, scrapeInterval: Duration): ScrapeJob {
   const selector = pods.podLabels.map(([k, v]) => `${k}=${v}`).join(',');
-  return new ScrapeJob({
+  const job = new ScrapeJob({
     jobName: endpoint.jobName,
     scrapeInterval,
     discovery: [ServiceDiscovery.kubernetes({
@@ -61,6 +61,9 @@ export function kubernetesJob(endpoint: Endpoint, pods: PodSelection, scrapeInte
       Relabel.replace({ sourceLabels: ['__meta_kubernetes_pod_name'], targetLabel: 'pod' }),
     ],
   });
+  // weave-net is `hostNetwork: true`: its pods have the nodes' addresses.
+  job._hostNetworkTargets = true;
+  return job;
 }
 
 /** A job over fixed `host:port` targets: the seed's static configuration. */

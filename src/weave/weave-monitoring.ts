@@ -7,6 +7,7 @@ import { weaveDashboard } from './dashboard';
 import { kubernetesJob, PodSelection, staticJob } from './scrape-jobs';
 import { WeaveDiscovery } from './weave-discovery';
 import { WeaveStatusAddress } from './weave-status-address';
+import { checkObjectNames } from '../object-names';
 import { RuleGroup, ScrapeJob } from '../prometheus';
 import { checkDnsLabel, checkNonEmpty, checkPort, fail, formatMillis, millis, promDuration } from '../prometheus/validate';
 import { checkBoolean, checkInstance, checkStruct, numberFix, requireProp } from '../shape';
@@ -157,6 +158,7 @@ export class WeaveMonitoring extends Construct {
 
   constructor(scope: Construct, id: string, props: WeaveMonitoringProps) {
     super(scope, id);
+    checkObjectNames(this);
     const path = this.node.path;
     checkStruct(path, 'props', props, true);
     const stack = requireStack(path, 'stack', props.stack);

@@ -4,9 +4,8 @@ import * as kplus from 'cdk8s-plus-28';
 import {
   AppServiceMonitor, MultiprocessMetrics, NamespaceIngress, NetworkPeer, PodSelection, PrometheusStack, Relabel, Scheme,
 } from '../../src';
-import { warningsOf } from '../../src/warnings';
 import { findObject, findObjects, relabel, relabelCaseFromJob, selectorMatches } from '../harness';
-import { expectError, jobNamed, newChart, onlyConfig, synthAndCheck } from '../util';
+import { expectError, jobNamed, newChart, onlyConfig, synthAndCheck, warningsBesidesWebAuth } from '../util';
 
 const appPods = () => PodSelection.fromLabels({ app: 'my-app' });
 const webDeployment = (chart: any, namespace = 'shop') => new kplus.Deployment(chart, 'web', {
@@ -276,7 +275,7 @@ describe('prometheus.io annotations', () => {
     expect(findObject(out.objects, 'Deployment', web.name).spec.template.metadata.annotations).toEqual({
       'prometheus.io/scrape': 'true', 'prometheus.io/port': '8000', 'prometheus.io/path': '/prometheus',
     });
-    expect(warningsOf(chart)).toEqual([]);
+    expect(warningsBesidesWebAuth(chart)).toEqual([]);
   });
 
   test('fails with a stack: the annotation job would scrape the app with other labels and without its settings', () => {
@@ -296,7 +295,7 @@ describe('prometheus.io annotations', () => {
       scrapeInterval: Duration.seconds(30),
       metricRelabelConfigs: [Relabel.drop({ sourceLabels: ['__name__'], regex: 'go_.*' })],
     });
-    expect(warningsOf(chart)).toEqual([expect.stringMatching(/^test\/web-metrics: the prometheus\.io annotations .* ignores scrapeInterval, metricRelabelConfigs, /)]);
+    expect(warningsBesidesWebAuth(chart)).toEqual([expect.stringMatching(/^test\/web-metrics: the prometheus\.io annotations .* ignores scrapeInterval, metricRelabelConfigs, /)]);
   });
 });
 
@@ -312,7 +311,7 @@ describe('pre-forking servers', () => {
       { name: 'PROMETHEUS_MULTIPROC_DIR', value: '/tmp/prometheus-multiproc' },
       { name: 'prometheus_multiproc_dir', value: '/tmp/prometheus-multiproc' },
     ]));
-    expect(warningsOf(chart)).toEqual([]);
+    expect(warningsBesidesWebAuth(chart)).toEqual([]);
   });
 
   // prometheus_client names each process's file '<type>_<pid>.db' in PROMETHEUS_MULTIPROC_DIR
@@ -416,7 +415,7 @@ describe('pre-forking servers', () => {
   test('warns when a pre-forking server has no multiprocess setting', () => {
     const chart = newChart();
     new AppServiceMonitor(chart, 'web-metrics', { pods: PodSelection.fromPods(webDeployment(chart)), portNumber: 8000, preforkingServer: true });
-    expect(warningsOf(chart)).toEqual([expect.stringMatching(/^test\/web-metrics: .*several worker processes.*MultiprocessMetrics\.python\(\)/)]);
+    expect(warningsBesidesWebAuth(chart)).toEqual([expect.stringMatching(/^test\/web-metrics: .*several worker processes.*MultiprocessMetrics\.python\(\)/)]);
   });
 
   test('handledByApplication silences the warning and changes nothing', () => {
@@ -427,7 +426,7 @@ describe('pre-forking servers', () => {
       preforkingServer: true,
       multiprocess: MultiprocessMetrics.handledByApplication(),
     });
-    expect(warningsOf(chart)).toEqual([]);
+    expect(warningsBesidesWebAuth(chart)).toEqual([]);
     expect(findObject(synthAndCheck(chart).objects, 'Deployment').spec.template.spec.volumes).toBeUndefined();
   });
 });
@@ -487,14 +486,14 @@ describe('the NetworkPolicy and the namespace\'s ingress model', () => {
     const chart = newChart();
     new AppServiceMonitor(chart, 'checkout-metrics', { pods: PodSelection.fromPods(checkout(chart)), portNumber: 9102 });
     expect(findObjects(synthAndCheck(chart).objects, 'NetworkPolicy')).toHaveLength(1);
-    expect(warningsOf(chart)).toEqual([expect.stringMatching(
+    expect(warningsBesidesWebAuth(chart)).toEqual([expect.stringMatching(
       /^test\/checkout-metrics: the NetworkPolicy isolates the pods .* on port 9102 and on the declared port\(s\) 8080\. .*NamespaceIngress\.ALLOW_ALL/)]);
   });
 
   test('no warning when the metrics port is the only declared port', () => {
     const chart = newChart();
     new AppServiceMonitor(chart, 'web-metrics', { pods: PodSelection.fromPods(webDeployment(chart)), portNumber: 8000 });
-    expect(warningsOf(chart)).toEqual([]);
+    expect(warningsBesidesWebAuth(chart)).toEqual([]);
   });
 
   test('DEFAULT_DENY: the policy adds the scrape, and the stated model silences the warning', () => {
@@ -502,7 +501,7 @@ describe('the NetworkPolicy and the namespace\'s ingress model', () => {
     new AppServiceMonitor(chart, 'checkout-metrics', { pods: PodSelection.fromPods(checkout(chart)), portNumber: 9102, namespaceIngress: NamespaceIngress.DEFAULT_DENY });
     const np = findObject(synthAndCheck(chart).objects, 'NetworkPolicy');
     expect(np.spec.ingress).toEqual([{ from: [{ namespaceSelector: { matchLabels: { component: 'monitoring' } }, podSelector: {} }], ports: [{ port: 9102, protocol: 'TCP' }] }]);
-    expect(warningsOf(chart)).toEqual([]);
+    expect(warningsBesidesWebAuth(chart)).toEqual([]);
   });
 
   test('ALLOW_ALL: no policy, so nothing isolates the pods; the stack still scrapes', () => {
@@ -512,7 +511,7 @@ describe('the NetworkPolicy and the namespace\'s ingress model', () => {
     const out = synthAndCheck(chart);
     expect(findObjects(out.objects, 'NetworkPolicy').filter((p) => p.metadata.namespace === 'shop')).toEqual([]);
     expect(jobNamed(onlyConfig(out), 'apps/shop')).toBeDefined();
-    expect(warningsOf(chart)).toEqual([]);
+    expect(warningsBesidesWebAuth(chart)).toEqual([]);
   });
 
   test('fails on networkPolicy: true with ALLOW_ALL', () => {

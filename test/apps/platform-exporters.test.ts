@@ -5,9 +5,8 @@ import { Testing } from 'cdk8s';
 import {
   Credential, KubeletScrapePath, PlatformExporters, PrometheusStack, ScrapeJob,
 } from '../../src';
-import { warningsOf } from '../../src/warnings';
 import { findObject, findObjects, relabel, RelabelCase, relabelCaseFromJob } from '../harness';
-import { expectError, jobNamed, newChart, onlyConfig, runExampleProgram, synthAndCheck } from '../util';
+import { expectError, jobNamed, newChart, onlyConfig, runExampleProgram, synthAndCheck, warningsBesidesWebAuth } from '../util';
 import { COREDNS_PODS, NODES, SERVICE_MONITORS, SERVICES, staticPod } from './kube-prometheus';
 import { nodeTargets, operatorScrapeJobs, podTargets, sliceTargets } from './upstream';
 
@@ -197,7 +196,7 @@ describe('TLS: insecure_skip_verify only where kube-prometheus has it, with a wa
     const config = onlyConfig(synthAndCheck(chart));
     const insecure = config.scrape_configs.filter((j: any) => j.tls_config?.insecure_skip_verify).map((j: any) => j.job_name);
     expect(insecure).toEqual(['kubelet', 'kubelet-cadvisor', 'kubelet-probes', 'kubelet-slis', 'kube-controller-manager', 'kube-controller-manager-slis', 'kube-scheduler', 'kube-scheduler-slis']);
-    const warnings = warningsOf(stack).filter((w) => w.includes('insecure_skip_verify'));
+    const warnings = warningsBesidesWebAuth(stack).filter((w) => w.includes('insecure_skip_verify'));
     expect(warnings).toHaveLength(insecure.length);
     expect(warnings[0]).toContain("scrape job 'kubelet' does not verify the certificate");
     expect(warnings[0]).toContain('PlatformExporters.kubelet({ ca })');
@@ -212,7 +211,7 @@ describe('TLS: insecure_skip_verify only where kube-prometheus has it, with a wa
     [...PlatformExporters.kubelet({ ca }), ...PlatformExporters.kubeScheduler({ ca })].forEach((j) => stack.addScrapeJob(j));
     const config = onlyConfig(synthAndCheck(chart));
     expect(jobNamed(config, 'kube-scheduler').tls_config).toEqual({ ca_file: '/etc/prometheus/secrets/control-plane-ca/ca.crt' });
-    expect(warningsOf(stack).filter((w) => w.includes('insecure_skip_verify'))).toEqual([]);
+    expect(warningsBesidesWebAuth(stack).filter((w) => w.includes('insecure_skip_verify'))).toEqual([]);
     Testing.synth(chart);
   });
 });

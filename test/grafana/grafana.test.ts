@@ -5,9 +5,8 @@ import {
   Dashboard, DashboardPanel, DashboardRow, Grafana, GrafanaAdminCredentials, GrafanaOptions, GrafanaPlugin, NetworkPeer,
   PrometheusStack, PrometheusStackProps, PrometheusStorage, ScrapeJob, ServiceDiscovery, WeaveMonitoring,
 } from '../../src';
-import { warningsOf } from '../../src/warnings';
 import { findObject, findObjects } from '../harness';
-import { expectError, jobNamed, newChart, onlyConfig, synthAndCheck } from '../util';
+import { expectError, jobNamed, newChart, onlyConfig, synthAndCheck, warningsBesidesWebAuth } from '../util';
 
 const PATH = 'test/prometheus/Grafana';
 const DASHBOARD_LABEL = 'cdk8s-prometheus-monitoring/dashboard';
@@ -393,8 +392,16 @@ describe('options', () => {
     expect(policy).toHaveLength(1);
     expect(policy[0].spec).toEqual({
       podSelector: { matchLabels: grafanaDeployment(closed).spec.selector.matchLabels },
-      policyTypes: ['Ingress'],
+      policyTypes: ['Ingress', 'Egress'],
       ingress: [{ from: [{ podSelector: {} }, prometheusPods], ports: [{ port: 3000, protocol: 'TCP' }] }],
+      // Name lookups, and the Prometheus pods' web port (test/stack/egress.test.ts tests the rest).
+      egress: [
+        {
+          to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } } }],
+          ports: [{ port: 53, protocol: 'TCP' }, { port: 53, protocol: 'UDP' }],
+        },
+        { to: [prometheusPods], ports: [{ port: 9090, protocol: 'TCP' }] },
+      ],
     });
     const chart = newChart();
     const ingress = kplus.Pods.select(chart, 'Ingress', { labels: { app: 'ingress-nginx' }, namespaces: kplus.Namespaces.select(chart, 'IngressNs', { names: ['ingress'] }) });
@@ -572,7 +579,7 @@ describe('fails', () => {
   test('passes on a section far from every known one, with a warning (a newer Grafana may have it)', () => {
     const { grafana, chart } = build({ settings: { 'cloud_migration.enabled': 'false' } });
     expect(envValueOf(chart, 'GF_CLOUD_MIGRATION_ENABLED')).toBe('false');
-    expect(warningsOf(grafana).join('\n')).toMatch(/'settings.cloud_migration.enabled' is in a section that grafana.ini .* does not have/);
+    expect(warningsBesidesWebAuth(grafana).join('\n')).toMatch(/'settings.cloud_migration.enabled' is in a section that grafana.ini .* does not have/);
   });
 
   test('on a settings key that is not section.option', () => {

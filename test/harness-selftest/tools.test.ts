@@ -13,7 +13,7 @@ describe('requireTool', () => {
 
   test('throws saying what to install when a tool is missing', () => {
     expect(() => requireTool('no-such-tool' as ToolName)).toThrow(
-      '`no-such-tool` not found: install it with `apt-get install -y --no-install-recommends prometheus prometheus-node-exporter prometheus-alertmanager`',
+      '`no-such-tool` not found: install it with `apt-get install -y --no-install-recommends prometheus prometheus-node-exporter prometheus-alertmanager apache2-utils`',
     );
   });
 });

@@ -101,6 +101,18 @@ export interface StartPrometheusOptions {
    * @default - the test's own user
    */
   readonly user?: number;
+  /**
+   * Log in with these credentials (the server has a `--web.config.file` with basic auth) for
+   * the readiness check and the API calls.
+   * @default - no credentials
+   */
+  readonly basicAuth?: { readonly username: string; readonly password: string };
+  /**
+   * The port to listen on, from `freePort()`, when the configuration must name it (a job that
+   * scrapes Prometheus itself).
+   * @default - a free port
+   */
+  readonly port?: number;
 }
 
 /** The command that runs `binary args` as `user` with no capabilities (setpriv, util-linux), when root. */
@@ -253,8 +265,10 @@ function accepts(host: string, port: number): Promise<boolean> {
   });
 }
 
-async function getText(url: string, timeoutMs = 5_000): Promise<{ status: number; body: string }> {
-  const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+async function getText(url: string, timeoutMs = 5_000, basicAuth?: StartPrometheusOptions['basicAuth']): Promise<{ status: number; body: string }> {
+  const headers: Record<string, string> = basicAuth
+    ? { Authorization: `Basic ${Buffer.from(`${basicAuth.username}:${basicAuth.password}`).toString('base64')}` } : {};
+  const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), headers });
   return { status: res.status, body: await res.text() };
 }
 
@@ -268,7 +282,7 @@ export async function startPrometheus(configYaml: string, opts: StartPrometheusO
   const dir = makeTempDir('prometheus-');
   writeFiles(dir, { ...opts.configFile ? {} : { 'prometheus.yml': configYaml }, ...(opts.extraFiles ?? {}) });
   opts.prepare?.(dir);
-  const port = await freePort();
+  const port = opts.port ?? await freePort();
   const url = `http://127.0.0.1:${port}`;
   const args = [
     `--config.file=${path.join(dir, opts.configFile ?? 'prometheus.yml')}`,
@@ -296,7 +310,7 @@ export async function startPrometheus(configYaml: string, opts: StartPrometheusO
       throw new Error(`startPrometheus: prometheus exited (code ${t.exitCode}, signal ${t.exitSignal}) before it was ready:\n${tail(t.output)}\n--- prometheus.yml ---\n${configYaml}`);
     }
     try {
-      if ((await getText(`${url}/-/ready`, 1_000)).status === 200) break;
+      if ((await getText(`${url}/-/ready`, 1_000, opts.basicAuth)).status === 200) break;
     } catch {
       // not listening yet
     }
@@ -308,7 +322,7 @@ export async function startPrometheus(configYaml: string, opts: StartPrometheusO
   }
 
   const api = async <T>(pathAndQuery: string): Promise<T> => {
-    const { status, body } = await getText(`${url}${pathAndQuery}`);
+    const { status, body } = await getText(`${url}${pathAndQuery}`, undefined, opts.basicAuth);
     let parsed: { status?: string; data?: T; error?: string; errorType?: string };
     try {
       parsed = JSON.parse(body) as typeof parsed;

@@ -2,6 +2,9 @@
  * `promtool` (Debian's Prometheus 2.42) as a validator for prometheus.yml, rule files and
  * rule unit tests.
  *
+ * Debian's build has no `http_headers` (Prometheus 2.55): it is checked against the upstream
+ * struct here and removed from the copy promtool checks.
+ *
  * Debian's build has no Kubernetes or Kuma service discovery (nor Consul, Nomad, Linode):
  * promtool rejects `kubernetes_sd_configs` / `kuma_sd_configs` as unknown fields. `checkConfig`
  * therefore checks a copy in which those blocks are removed:
@@ -174,14 +177,67 @@ const KUBERNETES_SELECTOR_ROLES: Record<string, string[]> = {
   ingress: ['ingress'],
 };
 
+/**
+ * `http_headers` (prometheus/common v0.65.0 config/headers.go, the version in the go.mod of
+ * prometheus/prometheus v3.5.0): the headers it refuses (`ReservedHeaders`) and the fields of a
+ * `Header`. Debian's 2.42 predates it, so the harness checks it against these and removes it from
+ * the copy promtool checks.
+ */
+const HTTP_HEADERS_RESERVED = [
+  'Authorization', 'Host', 'Content-Encoding', 'Content-Length', 'Content-Type', 'User-Agent', 'Connection', 'Keep-Alive',
+  'Proxy-Authenticate', 'Proxy-Authorization', 'Www-Authenticate', 'Accept-Encoding', 'X-Prometheus-Remote-Write-Version',
+  'X-Prometheus-Remote-Read-Version', 'X-Prometheus-Scrape-Timeout-Seconds', 'X-Amz-Date', 'X-Amz-Security-Token', 'X-Amz-Content-Sha256',
+];
+const HEADER_FIELDS = ['values', 'secrets', 'files'];
+
+/** Go's http.CanonicalHeaderKey for token names: `x-api-key` -> `X-Api-Key`. */
+function canonicalHeader(name: string): string {
+  return name.split('-').map((p) => p.charAt(0).toUpperCase() + p.slice(1).toLowerCase()).join('-');
+}
+
+/**
+ * Checks an `http_headers` block as prometheus/common's `Headers` unmarshals and validates it,
+ * plus this library's contract: secrets only as `files` (absolute paths), never inline `secrets`.
+ */
+export function checkHttpHeaders(value: unknown, where: string): string[] {
+  const problems: string[] = [];
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return [`${where}: must be a map of header names`];
+  for (const [name, header] of Object.entries(value as Record<string, unknown>)) {
+    const at = `${where}.${name}`;
+    if (HTTP_HEADERS_RESERVED.includes(canonicalHeader(name))) problems.push(`${at}: setting header "${canonicalHeader(name)}" is not allowed`);
+    if (typeof header !== 'object' || header === null || Array.isArray(header)) {
+      problems.push(`${at}: must be a map with values, secrets or files`);
+      continue;
+    }
+    for (const [field, list] of Object.entries(header as Record<string, unknown>)) {
+      if (!HEADER_FIELDS.includes(field)) problems.push(`${at}.${field}: unknown field`);
+      else if (!Array.isArray(list) || list.some((v) => typeof v !== 'string')) problems.push(`${at}.${field}: must be a list of strings`);
+      if (field === 'secrets') problems.push(`${at}.secrets: inline secret values in prometheus.yml (use files)`);
+      if (field === 'files' && Array.isArray(list)) {
+        list.filter((f) => typeof f !== 'string' || !f.startsWith('/')).forEach((f) => problems.push(`${at}.files: ${JSON.stringify(f)} is not absolute`));
+      }
+    }
+  }
+  return problems;
+}
+
 function prepareConfig(configYaml: string, mode: Mode): { yaml: string; problems: string[] } {
   const doc = YAML.parseDocument(configYaml, { version: '1.1' });
   if (doc.errors.length > 0) return { yaml: configYaml, problems: [] }; // promtool reports it
   const problems: string[] = [];
   const httpChecks: Array<{ where: string; http: Record<string, unknown> }> = [];
   let changed = false;
+  const stripHeaders = (entry: unknown, at: string) => {
+    if (!YAML.isMap(entry) || !entry.has('http_headers')) return;
+    problems.push(...checkHttpHeaders((entry.get('http_headers', true) as YAML.Node | undefined)?.toJSON(), `${at}.http_headers`));
+    entry.delete('http_headers');
+    changed = true;
+  };
+  const remoteWrites = doc.get('remote_write');
+  if (YAML.isSeq(remoteWrites)) remoteWrites.items.forEach((rw, i) => stripHeaders(rw, `remote_write[${i}]`));
   const visit = (entry: unknown, at: string) => {
     if (!YAML.isMap(entry)) return;
+    stripHeaders(entry, at);
     for (const key of UNSUPPORTED_DISCOVERY) {
       if (!entry.has(key)) continue;
       const removed: unknown = (entry.get(key, true) as YAML.Node | undefined)?.toJSON();

@@ -9,9 +9,9 @@ import * as os from 'os';
 import * as path from 'path';
 
 /** The binaries the harness runs. */
-export type ToolName = 'promtool' | 'prometheus' | 'prometheus-node-exporter' | 'prometheus-alertmanager' | 'amtool';
+export type ToolName = 'promtool' | 'prometheus' | 'prometheus-node-exporter' | 'prometheus-alertmanager' | 'amtool' | 'htpasswd';
 
-const INSTALL_HINT = 'apt-get install -y --no-install-recommends prometheus prometheus-node-exporter prometheus-alertmanager';
+const INSTALL_HINT = 'apt-get install -y --no-install-recommends prometheus prometheus-node-exporter prometheus-alertmanager apache2-utils';
 const EXTRA_DIRS = ['/usr/bin', '/usr/sbin', '/usr/local/bin', '/bin', '/sbin'];
 const found = new Map<ToolName, string>();
 

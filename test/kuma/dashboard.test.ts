@@ -99,9 +99,9 @@ test('two meshes\' jobs give two sets of Kuma dashboards with distinct uids and 
   new KumaMetricsMesh(chart, 'b', { stack, meshName: 'b', jobName: 'kuma-b' });
   const grafana = stack.addGrafana({ adminCredentials: GrafanaAdminCredentials.fromSecretName('grafana-admin') });
   const kuma = grafana.dashboards.filter((d) => d.title.startsWith('Kuma'));
-  expect(kuma.map((d) => d.title)).toEqual([
-    'Kuma data plane proxies (kuma-a)', 'Kuma service to service (kuma-a)',
-    'Kuma data plane proxies (kuma-b)', 'Kuma service to service (kuma-b)',
-  ]);
-  expect(new Set(kuma.map((d) => d.uid)).size).toBe(4);
+  const perJob = (job: string) => [
+    `Kuma data plane proxies (${job})`, `Kuma mesh (${job})`, `Kuma service (${job})`, `Kuma service to service (${job})`, `Kuma gateways (${job})`,
+  ];
+  expect(kuma.map((d) => d.title)).toEqual([...perJob('kuma-a'), ...perJob('kuma-b')]);
+  expect(new Set(kuma.map((d) => d.uid)).size).toBe(10);
 });

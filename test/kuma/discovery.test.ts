@@ -5,82 +5,12 @@ import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { PrometheusStack } from '../../src';
 import { KumaDataplaneDiscovery, KumaMetricsMesh } from '../../src/kuma';
-import { findObject, relabel, relabelCaseFromJob, RelabelTarget } from '../harness';
+import { findObject, relabel, relabelCaseFromJob } from '../harness';
 import { jobNamed, newChart, onlyConfig } from '../util';
 import { meshPrometheus, synthKuma } from './helpers';
+import { kumaPrometheusSdTarget, kumaSdTarget, MadsProxy } from './mads';
 
-interface Proxy {
-  readonly mesh: string;
-  /** The Dataplane's name: `<pod>.<namespace>` on Kubernetes. */
-  readonly dataplane: string;
-  readonly service: string;
-  readonly address: string;
-  readonly path?: string;
-  /** The proxy's tags (inbound tags, pod labels). */
-  readonly tags: Record<string, string>;
-  /** The Dataplane's name extensions: the pod's name and namespace on Kubernetes. */
-  readonly kubernetes?: { readonly name: string; readonly namespace: string };
-}
-
-const sanitize = (name: string) => name.replace(/[^a-zA-Z0-9_]/g, '_');
-
-/**
- * The labels of a MonitoringAssignment target of the legacy metrics backend.
- * from kumahq/kuma v2.12.14 pkg/mads/util.go (DataplaneLabels): each tag, sanitized, with its
- * first value, and its plural with every value as `,v1,v2,`; then the name extensions
- * `k8s.kuma.io/name` and `k8s.kuma.io/namespace` (pkg/plugins/common/k8s/names.go), sanitized.
- */
-function madsLabels(p: Proxy): Record<string, string> {
-  const labels: Record<string, string> = {};
-  for (const [k, v] of Object.entries(p.tags)) {
-    labels[sanitize(k)] = v;
-    labels[sanitize(`${k}s`)] = `,${v},`;
-  }
-  if (p.kubernetes) {
-    labels.k8s_kuma_io_name = p.kubernetes.name;
-    labels.k8s_kuma_io_namespace = p.kubernetes.namespace;
-  }
-  return labels;
-}
-
-/**
- * A target as kuma_sd yields it.
- * from prometheus/prometheus v3.5.0 discovery/xds/kuma.go (convertKumaV1MonitoringAssignment,
- * convertKumaUserLabels): the assignment's labels under `__meta_kuma_label_`.
- */
-function kumaSdTarget(p: Proxy): RelabelTarget {
-  const labels: Record<string, string> = {
-    __meta_kuma_mesh: p.mesh,
-    __meta_kuma_service: p.service,
-    __meta_kuma_dataplane: p.dataplane,
-    instance: p.dataplane,
-    __scheme__: 'http',
-    __metrics_path__: p.path ?? '/metrics',
-  };
-  for (const [k, v] of Object.entries(madsLabels(p))) labels[`__meta_kuma_label_${k}`] = v;
-  return { address: p.address, labels };
-}
-
-/**
- * The same proxy as kuma-prometheus-sd writes it to its file_sd file.
- * from kumahq/kuma 1.8.8 app/kuma-prometheus-sd/pkg/discovery/xds/v1/converter.go (Convert):
- * the labels as they are, `mesh`, `service`, `dataplane`, `instance`, and `job` set to the service.
- */
-function kumaPrometheusSdTarget(p: Proxy): RelabelTarget {
-  const labels: Record<string, string> = {
-    ...madsLabels(p),
-    mesh: p.mesh,
-    service: p.service,
-    dataplane: p.dataplane,
-    instance: p.dataplane,
-    job: p.service,
-    __scheme__: 'http',
-    __metrics_path__: p.path ?? '/metrics',
-  };
-  return { address: p.address, labels };
-}
-
-const PROXIES: Proxy[] = [{
+const PROXIES: MadsProxy[] = [{
   mesh: 'default',
   dataplane: 'web-7d4f9c-xk2lp.kuma-demo',
   service: 'web_kuma-demo_svc_80',

@@ -27,6 +27,25 @@
 //   kuma_io_mesh_traffic="true" to the series of every cluster but the bootstrap ones
 //   (ads_cluster, access_log_sink: pkg/xds/bootstrap/template_v3.go), kuma_envoy_admin and
 //   kuma_metrics_hijacker; server.go joins them without blank lines.
+// - TLS. envoyproxy/envoy source/common/tls/stats.h ALL_SSL_STATS: a cluster with a TLS transport
+//   socket (every mesh cluster when the mesh has mTLS) gets all these counters under
+//   `cluster.<name>.ssl.` at once, a cluster without TLS none (kumahq/kuma v2.12.14
+//   app/kuma-dp/pkg/dataplane/metrics/profiles.go keeps envoy_cluster_ssl_handshake for dashboards).
+// - HTTP connection managers. envoyproxy/envoy source/common/http/conn_manager_config.h
+//   ALL_HTTP_CONN_MAN_STATS under `http.<stat_prefix>.` (tag envoy.http_conn_manager_prefix):
+//   counters downstream_rq_total, downstream_rq_<1-5>xx (all five from the start, as struct
+//   members), downstream_cx_total, downstream_cx_rx_bytes_total, downstream_cx_tx_bytes_total; gauge
+//   downstream_cx_active; histogram downstream_rq_time (ms). kuma-dp's merge.go marks every prefix
+//   but admin, kuma_envoy_admin and kuma_metrics_prometheus with kuma_io_mesh_traffic="true".
+//   A builtin gateway's prefix is its service, sanitized (pkg/plugins/runtime/gateway/
+//   filter_chain_generator.go, pkg/util/xds/metric_sanitizer.go); the metrics listener's is
+//   kuma_metrics_prometheus (pkg/xds/generator/prometheus_endpoint_generator.go).
+// - Listeners. envoyproxy/envoy envoy/server/listener_manager.h ALL_LISTENER_STATS under
+//   `listener.<address>.` (tag envoy.listener_address: `<ip>_<port>` for a listener without
+//   stat_prefix, as Kuma's gateway listeners are, pkg/plugins/runtime/gateway/listener_generator.go):
+//   downstream_cx_total, downstream_cx_active, downstream_cx_overflow (refused over the
+//   connection limit, which a MeshGateway listener sets through the runtime key
+//   envoy.resource_limits.listener.<name>.connection_limit, pkg/plugins/runtime/gateway/generator.go).
 // - Cluster names. pkg/xds/envoy/names/resource_names.go, after Envoy's ':' -> '_'
 //   (source/common/stats/utility.cc sanitizeStatsName): localhost_<port> for each inbound,
 //   kuma_envoy_admin, kuma_readiness, kuma_metrics_hijacker; outbound clusters are named after the
@@ -57,6 +76,8 @@ export interface ClusterTraffic {
   readonly cxOverflow?: number;
   readonly pendingOverflow?: number;
   readonly retryOverflow?: number;
+  /** TLS (the cluster has a TLS transport socket), per interval. */
+  readonly tls?: TlsTraffic;
   /** Gauges. */
   readonly activeConnections?: number;
   readonly membershipHealthy?: number;
@@ -64,17 +85,82 @@ export interface ClusterTraffic {
   readonly ejectionsActive?: number;
 }
 
+/** A TLS context's counters, per interval (Envoy's SslStats). */
+export interface TlsTraffic {
+  readonly handshakes?: number;
+  readonly connectionErrors?: number;
+  readonly failVerifyError?: number;
+  readonly failVerifySan?: number;
+}
+
+/** What an HTTP connection manager sees per scrape interval, and its gauge. */
+export interface HttpTraffic {
+  /** Responses by HTTP status code, per interval. */
+  readonly responses?: { [code: number]: number };
+  /** Every request's time, ms (downstream_rq_time); the share of requests per value. */
+  readonly requestTimeMs?: Array<[number, number]>;
+  readonly connections?: number;
+  readonly rxBytes?: number;
+  readonly txBytes?: number;
+  readonly activeConnections?: number;
+}
+
+/** What a listener sees per scrape interval, and its gauge. */
+export interface ListenerTraffic {
+  readonly connections?: number;
+  readonly overflow?: number;
+  readonly activeConnections?: number;
+}
+
+/** The proxy's stats besides its clusters'. */
+export interface ProxyStats {
+  /** HTTP connection managers by stat prefix. */
+  readonly http?: { [prefix: string]: HttpTraffic };
+  /** Listeners by address (`<ip>_<port>`). */
+  readonly listeners?: { [address: string]: ListenerTraffic };
+  /** server.live: false while Envoy drains. @default true */
+  readonly live?: boolean;
+  /** control_plane.connected_state. @default true */
+  readonly connected?: boolean;
+}
+
 /** The clusters kuma-dp leaves without kuma_io_mesh_traffic (merge.go isMeshCluster). */
 const NOT_MESH_TRAFFIC = new Set(['ads_cluster', 'access_log_sink', 'kuma_envoy_admin', 'kuma_metrics_hijacker']);
 
-/** The proxy's exposition after `scrape` intervals of `traffic` (cluster name -> traffic). */
-export function kumaDpMetrics(traffic: { [cluster: string]: ClusterTraffic }, scrape: number): string {
+/** The HTTP prefixes kuma-dp leaves without kuma_io_mesh_traffic (merge.go isMeshOrExternalHttpPrefix). */
+const NOT_MESH_HTTP = new Set(['admin', 'kuma_envoy_admin', 'kuma_metrics_prometheus']);
+
+/** The TLS counters of Envoy's SslStats, in their order, and what the model gives each. */
+const SSL_STATS: Array<[string, keyof TlsTraffic | undefined]> = [
+  ['connection_error', 'connectionErrors'], ['handshake', 'handshakes'], ['session_reused', undefined],
+  ['no_certificate', undefined], ['fail_verify_no_cert', undefined], ['fail_verify_error', 'failVerifyError'],
+  ['fail_verify_san', 'failVerifySan'], ['fail_verify_cert_hash', undefined], ['ocsp_staple_failed', undefined],
+  ['ocsp_staple_omitted', undefined], ['ocsp_staple_responses', undefined], ['ocsp_staple_requests', undefined],
+  ['was_key_usage_invalid', undefined],
+];
+
+/**
+ * The proxy's exposition after `scrape` intervals of `traffic` (cluster name -> traffic) and of
+ * the proxy's other stats.
+ */
+export function kumaDpMetrics(traffic: { [cluster: string]: ClusterTraffic }, scrape: number, proxy: ProxyStats = {}): string {
   const families = new Map<string, { type: string; lines: string[] }>();
   const add = (name: string, type: string, line: string) => {
     if (!families.has(name)) families.set(name, { type, lines: [] });
     families.get(name)!.lines.push(line);
   };
   const fmt = (v: number) => goFloat(v);
+  const histogram = (name: string, labels: string, observations: Array<[number, number]>) => {
+    const count = observations.reduce((n, [, c]) => n + c, 0);
+    for (const le of ENVOY_BUCKETS) {
+      const below = observations.filter(([v]) => v <= le).reduce((n, [, c]) => n + c, 0);
+      add(name, 'histogram', `${name}_bucket{${labels},le="${goFloat(le)}"} ${fmt(below)}`);
+    }
+    add(name, 'histogram', `${name}_bucket{${labels},le="+Inf"} ${fmt(count)}`);
+    add(name, 'histogram', `${name}_sum{${labels}} ${fmt(observations.reduce((s, [v, c]) => s + v * c, 0))}`);
+    add(name, 'histogram', `${name}_count{${labels}} ${fmt(count)}`);
+  };
+  const requestCount = (responses?: { [code: number]: number }) => Object.values(responses ?? {}).reduce((n, c) => n + c, 0);
   for (const [cluster, t] of Object.entries(traffic)) {
     const tags = (extra: string[] = []) => {
       const all = [...extra, `envoy_cluster_name="${cluster}"`];
@@ -85,21 +171,11 @@ export function kumaDpMetrics(traffic: { [cluster: string]: ClusterTraffic }, sc
       add(`envoy_cluster_${stat}`, 'counter', `envoy_cluster_${stat}${tags(extra)} ${fmt((perScrape ?? 0) * scrape)}`);
     const gauge = (stat: string, value: number | undefined) =>
       add(`envoy_cluster_${stat}`, 'gauge', `envoy_cluster_${stat}${tags()} ${fmt(value ?? 0)}`);
-    const histogram = (stat: string, observations: Array<[number, number]>) => {
-      const name = `envoy_cluster_${stat}`;
-      const labels = tags().slice(1, -1);
-      const count = observations.reduce((n, [, c]) => n + c, 0);
-      for (const le of ENVOY_BUCKETS) {
-        const below = observations.filter(([v]) => v <= le).reduce((n, [, c]) => n + c, 0);
-        add(name, 'histogram', `${name}_bucket{${labels},le="${goFloat(le)}"} ${fmt(below)}`);
-      }
-      add(name, 'histogram', `${name}_bucket{${labels},le="+Inf"} ${fmt(count)}`);
-      add(name, 'histogram', `${name}_sum{${labels}} ${fmt(observations.reduce((s, [v, c]) => s + v * c, 0))}`);
-      add(name, 'histogram', `${name}_count{${labels}} ${fmt(count)}`);
-    };
+    const clusterHistogram = (stat: string, observations: Array<[number, number]>) =>
+      histogram(`envoy_cluster_${stat}`, tags().slice(1, -1), observations);
 
     const responses = Object.entries(t.responses ?? {}).map(([code, n]) => [Number(code), n] as const);
-    const requests = responses.reduce((n, [, c]) => n + c, 0);
+    const requests = requestCount(t.responses);
     counter('upstream_rq_total', requests);
     for (const [code, n] of responses) counter('upstream_rq', n, [`envoy_response_code="${code}"`]);
     const classes = new Map<number, number>();
@@ -124,11 +200,35 @@ export function kumaDpMetrics(traffic: { [cluster: string]: ClusterTraffic }, sc
     gauge('membership_healthy', t.membershipHealthy ?? 1);
     gauge('membership_total', t.membershipTotal ?? 1);
     gauge('outlier_detection_ejections_active', t.ejectionsActive);
-    histogram('upstream_rq_time', (t.requestTimeMs ?? []).map(([ms, share]) => [ms, share * requests * scrape]));
-    histogram('upstream_cx_connect_ms', t.connectMs === undefined ? [] : [[t.connectMs, (t.connections ?? 0) * scrape]]);
+    if (t.tls) for (const [stat, field] of SSL_STATS) counter(`ssl_${stat}`, field && t.tls[field]);
+    clusterHistogram('upstream_rq_time', (t.requestTimeMs ?? []).map(([ms, share]) => [ms, share * requests * scrape]));
+    clusterHistogram('upstream_cx_connect_ms', t.connectMs === undefined ? [] : [[t.connectMs, (t.connections ?? 0) * scrape]]);
   }
-  add('envoy_control_plane_connected_state', 'gauge', 'envoy_control_plane_connected_state 1');
-  add('envoy_server_live', 'gauge', 'envoy_server_live 1');
+  for (const [prefix, t] of Object.entries(proxy.http ?? {})) {
+    const labels = (extra: string[] = []) => [...extra, `envoy_http_conn_manager_prefix="${prefix}"`,
+      ...(NOT_MESH_HTTP.has(prefix) ? [] : ['kuma_io_mesh_traffic="true"'])].join(',');
+    const counter = (stat: string, perScrape: number | undefined, extra?: string[]) =>
+      add(`envoy_http_${stat}`, 'counter', `envoy_http_${stat}{${labels(extra)}} ${fmt((perScrape ?? 0) * scrape)}`);
+    const requests = requestCount(t.responses);
+    counter('downstream_rq_total', requests);
+    for (const cls of [1, 2, 3, 4, 5]) {
+      const n = Object.entries(t.responses ?? {}).filter(([code]) => Math.floor(Number(code) / 100) === cls).reduce((a, [, c]) => a + c, 0);
+      counter('downstream_rq_xx', n, [`envoy_response_code_class="${cls}"`]);
+    }
+    counter('downstream_cx_total', t.connections);
+    counter('downstream_cx_rx_bytes_total', t.rxBytes);
+    counter('downstream_cx_tx_bytes_total', t.txBytes);
+    add('envoy_http_downstream_cx_active', 'gauge', `envoy_http_downstream_cx_active{${labels()}} ${fmt(t.activeConnections ?? 0)}`);
+    histogram('envoy_http_downstream_rq_time', labels(), (t.requestTimeMs ?? []).map(([ms, share]) => [ms, share * requests * scrape]));
+  }
+  for (const [address, t] of Object.entries(proxy.listeners ?? {})) {
+    const labels = `envoy_listener_address="${address}"`;
+    add('envoy_listener_downstream_cx_total', 'counter', `envoy_listener_downstream_cx_total{${labels}} ${fmt((t.connections ?? 0) * scrape)}`);
+    add('envoy_listener_downstream_cx_overflow', 'counter', `envoy_listener_downstream_cx_overflow{${labels}} ${fmt((t.overflow ?? 0) * scrape)}`);
+    add('envoy_listener_downstream_cx_active', 'gauge', `envoy_listener_downstream_cx_active{${labels}} ${fmt(t.activeConnections ?? 0)}`);
+  }
+  add('envoy_control_plane_connected_state', 'gauge', `envoy_control_plane_connected_state ${proxy.connected === false ? 0 : 1}`);
+  add('envoy_server_live', 'gauge', `envoy_server_live ${proxy.live === false ? 0 : 1}`);
   const out: string[] = [];
   for (const [name, f] of families) out.push(`# TYPE ${name} ${f.type}`, ...f.lines);
   return `${out.join('\n')}\n`;

@@ -4,7 +4,7 @@
 import * as YAML from 'yaml';
 import { KumaPolicyApi } from '../../src/kuma';
 import { findObject, findObjects, validateManifests } from '../harness';
-import { jobNamed, onlyConfig, ProgramOptions, runExampleProgram } from '../util';
+import { jobNamed, onlyConfig, ProgramOptions, runExampleProgram, withDashboardSummaries } from '../util';
 import { kumaObjects } from './helpers';
 import { KUMA_SCHEMAS, universalProblems } from './kuma-schema';
 
@@ -49,15 +49,15 @@ describe('examples/kuma-mesh', () => {
       'Namespace/',
       'Namespace/', 'ServiceAccount/kuma-metrics', 'ConfigMap/kuma-metrics', 'Deployment/kuma-metrics', 'Service/kuma-metrics', 'NetworkPolicy/kuma-metrics',
       // Grafana: Service, ServiceAccount, provisioning, Deployment, NetworkPolicy, the Prometheus dashboard and the
-      // Kuma data plane and service-to-service dashboards.
+      // Kuma data plane, mesh, service, service-to-service and gateway dashboards.
       'Service/kuma-metrics', 'ServiceAccount/kuma-metrics', 'ConfigMap/kuma-metrics', 'Deployment/kuma-metrics', 'NetworkPolicy/kuma-metrics',
-      'ConfigMap/kuma-metrics', 'ConfigMap/kuma-metrics', 'ConfigMap/kuma-metrics',
+      ...Array(6).fill('ConfigMap/kuma-metrics'),
       'Role/kuma-demo', 'RoleBinding/kuma-demo',
       'Mesh/', 'TrafficPermission/', 'TrafficPermission/',
       'Deployment/kuma-demo', 'Deployment/kuma-demo', 'Service/kuma-demo',
       'ServiceAccount/monitoring', 'ConfigMap/monitoring', 'Deployment/monitoring', 'Service/monitoring', 'NetworkPolicy/monitoring',
     ]);
-    expect(out.objects).toMatchSnapshot();
+    expect(withDashboardSummaries(out.objects)).toMatchSnapshot();
   });
 
   test('current API: the same workloads and Prometheus servers, MeshMetric and MeshTrafficPermission instead', () => {
@@ -77,7 +77,7 @@ describe('examples/kuma-mesh', () => {
     const stripOverride = (objects: any[]) => withoutKuma(objects).map((o) => (/kuma-tcp-echo/.test(o.metadata.name)
       ? { ...o, spec: { ...o.spec, template: { ...o.spec.template, metadata: { ...o.spec.template.metadata, annotations: undefined } } } } : o));
     expect(stripOverride(out.objects)).toEqual(stripOverride(legacy));
-    expect(out.objects).toMatchSnapshot();
+    expect(withDashboardSummaries(out.objects)).toMatchSnapshot();
   });
 
   test('the mesh\'s Prometheus scrapes the proxies and the shop\'s own metrics; the central one federates', () => {

@@ -6,9 +6,8 @@ import { PrometheusAnnotations, PrometheusStack } from '../../src';
 import {
   KumaCaBackend, KumaMetricsMesh, KumaMetricsTlsMode, KumaMtlsMode, KumaPolicyApi, KumaServiceTag,
 } from '../../src/kuma';
-import { warningsOf } from '../../src/warnings';
 import { findObject } from '../harness';
-import { jobNamed, newChart, onlyConfig } from '../util';
+import { jobNamed, newChart, onlyConfig, warningsBesidesWebAuth } from '../util';
 import { meshPrometheus, only, synthKuma, workload } from './helpers';
 
 /** The Mesh's metrics backend `conf`. */
@@ -42,7 +41,7 @@ describe('the Mesh metrics backend (legacy API)', () => {
     expect(objects).toMatchSnapshot();
     expect(mesh.resource.name).toBe('default');
     expect(mesh.scrapeJob).toBeUndefined();
-    expect(warningsOf(chart)).toEqual([]);
+    expect(warningsBesidesWebAuth(chart)).toEqual([]);
   });
 
   test('meshName names the Mesh', () => {
@@ -149,14 +148,14 @@ describe('the Mesh metrics backend (legacy API)', () => {
     const chart = newChart();
     new KumaMetricsMesh(chart, 'kuma', { mtls: { backends: [KumaCaBackend.builtin()] }, skipMtls: false });
     expect(conf(synthKuma(chart).objects).skipMTLS).toBe(false);
-    expect(warningsOf(chart)).toEqual([expect.stringMatching(/^test\/kuma: .*a Prometheus outside the mesh cannot scrape the proxies/)]);
+    expect(warningsBesidesWebAuth(chart)).toEqual([expect.stringMatching(/^test\/kuma: .*a Prometheus outside the mesh cannot scrape the proxies/)]);
   });
 
   test('tlsMode ACTIVE_MTLS_BACKEND with mTLS: skipMTLS is not defaulted to true, and Prometheus outside the mesh is warned about', () => {
     const chart = newChart();
     new KumaMetricsMesh(chart, 'kuma', { mtls: { backends: [KumaCaBackend.builtin()] }, tlsMode: KumaMetricsTlsMode.ACTIVE_MTLS_BACKEND });
     expect(conf(synthKuma(chart).objects)).toMatchObject({ skipMTLS: false, tls: { mode: 'activeMTLSBackend' } });
-    expect(warningsOf(chart)).toHaveLength(1);
+    expect(warningsBesidesWebAuth(chart)).toHaveLength(1);
   });
 });
 

@@ -4,9 +4,8 @@ import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { PrometheusStack } from '../../src';
 import { KumaCaBackend, KumaMetricsMesh, KumaMtlsMode, KumaServiceTag } from '../../src/kuma';
-import { warningsOf } from '../../src/warnings';
 import { findObject, findObjects } from '../harness';
-import { jobNamed, newChart } from '../util';
+import { jobNamed, newChart, warningsBesidesWebAuth } from '../util';
 import { meshPrometheus, only, synthKuma, workload } from './helpers';
 
 beforeEach(() => {
@@ -132,7 +131,7 @@ describe('secure metrics with the legacy API', () => {
 
   test('joining the mesh warns about the sidecar\'s needs', () => {
     const { chart } = documentSetup();
-    expect(warningsOf(chart)).toEqual([
+    expect(warningsBesidesWebAuth(chart)).toEqual([
       expect.stringMatching(/^test\/prometheus: joins the Kuma mesh 'default' \(test\/kuma\): .*NET_ADMIN and NET_RAW/),
     ]);
   });
@@ -167,7 +166,7 @@ describe('secure metrics with the legacy API', () => {
     const chart = newChart();
     const mesh = new KumaMetricsMesh(chart, 'kuma', { stack: meshPrometheus(chart), mtls: ca, secureMetrics: true });
     mesh.addApplicationMetrics(workload(chart, 'shop', 8080), { portNumber: 9102 });
-    expect(warningsOf(mesh)).toEqual([expect.stringMatching(/^test\/kuma: test\/shop: the metrics of this application are behind the mesh's mTLS/)]);
+    expect(warningsBesidesWebAuth(mesh)).toEqual([expect.stringMatching(/^test\/kuma: test\/shop: the metrics of this application are behind the mesh's mTLS/)]);
   });
 });
 
@@ -263,7 +262,7 @@ describe('the stack\'s Service inside a strict-mTLS mesh', () => {
       selector: stack.selectorLabels,
       ports: [{ name: 'web', protocol: 'TCP', port: 9090, targetPort: 'web' }],
     });
-    expect(warningsOf(chart).filter((w) => /Service you asked for/.test(w))).toEqual([]);
+    expect(warningsBesidesWebAuth(chart).filter((w) => /Service you asked for/.test(w))).toEqual([]);
   });
 
   test('the central Prometheus of a federation joins the mesh too, and becomes ClusterIP', () => {
@@ -278,7 +277,7 @@ describe('the stack\'s Service inside a strict-mTLS mesh', () => {
     const stack = new PrometheusStack(chart, 'prometheus', { metadata: { namespace: 'kuma-metrics' }, nodePort: 30901 });
     new KumaMetricsMesh(chart, 'kuma', { stack, mtls: ca, secureMetrics: true });
     expect(serviceOf(synthKuma(chart), stack)).toMatchObject({ type: 'NodePort', ports: [expect.objectContaining({ nodePort: 30901 })] });
-    expect(warningsOf(chart)).toContainEqual("test/prometheus: the pod joins the Kuma mesh 'default' (test/kuma) with STRICT mTLS, whose "
+    expect(warningsBesidesWebAuth(chart)).toContainEqual("test/prometheus: the pod joins the Kuma mesh 'default' (test/kuma) with STRICT mTLS, whose "
       + "sidecar accepts only mTLS from the mesh's proxies: the NodePort Service you asked for is unreachable from outside the mesh (a "
       + 'browser, a client without a sidecar). Leave serviceType and nodePort unset for a ClusterIP Service, and reach Prometheus from '
       + 'inside the mesh (Grafana in the mesh) or with kubectl port-forward.');
@@ -293,7 +292,7 @@ describe('the stack\'s Service inside a strict-mTLS mesh', () => {
       const stack = new PrometheusStack(chart, 'prometheus', { metadata: { namespace: 'kuma-metrics' } });
       new KumaMetricsMesh(chart, 'kuma', { stack, ...props });
       expect(serviceOf(synthKuma(chart), stack)).toMatchObject({ type: 'NodePort', ports: [expect.objectContaining({ nodePort: 30900 })] });
-      expect(warningsOf(chart).filter((w) => /Service you asked for/.test(w))).toEqual([]);
+      expect(warningsBesidesWebAuth(chart).filter((w) => /Service you asked for/.test(w))).toEqual([]);
     }
   });
 });

@@ -4,9 +4,8 @@ import {
   AlertmanagerEndpoint, Authentication, Credential, GrafanaAdminCredentials, KubernetesRole, NetworkPeer, PrometheusStack, PrometheusStorage,
   RecordingRule, RemoteWrite, RuleGroup, Scheme, ScrapeJob, ServiceDiscovery,
 } from '../../src';
-import { warningsOf } from '../../src/warnings';
 import { findObject, findObjects } from '../harness';
-import { expectError, jobNamed, newChart, onlyConfig, synthAndCheck } from '../util';
+import { expectError, jobNamed, newChart, onlyConfig, synthAndCheck, warningsBesidesWebAuth } from '../util';
 
 const kinds = (objects: any[]) => objects.map((o) => o.kind);
 const podSpec = (objects: any[]) => findObject(objects, 'Deployment').spec.template.spec;
@@ -482,19 +481,19 @@ describe('review fixes', () => {
     expect(podSpec(objects).automountServiceAccountToken).toBe(true);
   });
 
-  test('the lifecycle API is off where the port is open to everyone, on elsewhere, and warns when forced on there', () => {
+  test('the lifecycle API is off where the port is open to everyone, on elsewhere, and refused when forced on there', () => {
     const args = (props: ConstructorParameters<typeof PrometheusStack>[2]) => {
       const chart = newChart();
       new PrometheusStack(chart, 'prometheus', props);
-      return { args: container(synthAndCheck(chart).objects).args, warnings: warningsOf(chart) };
+      return { args: container(synthAndCheck(chart).objects).args, warnings: warningsBesidesWebAuth(chart) };
     };
     expect(args({}).args).not.toContain('--web.enable-lifecycle');
     expect(args({ serviceType: kplus.ServiceType.CLUSTER_IP }).args).toContain('--web.enable-lifecycle');
     expect(args({ allowFrom: [NetworkPeer.fromNamespaceNames(['ops'])] }).args).toContain('--web.enable-lifecycle');
     expect(args({ serviceType: kplus.ServiceType.CLUSTER_IP, lifecycleApi: false }).args).not.toContain('--web.enable-lifecycle');
-    const forced = args({ lifecycleApi: true });
-    expect(forced.args).toContain('--web.enable-lifecycle');
-    expect(forced.warnings).toEqual([expect.stringMatching(/^test\/prometheus: the lifecycle API .* POST \/-\/quit/)]);
+    expectError(() => args({ lifecycleApi: true }), "test/prometheus: 'lifecycleApi' must not be on while the NodePort Service admits every source",
+      'POST /-/quit', 'got true', 'Set allowFrom');
+    expect(args({ lifecycleApi: true, allowFrom: [NetworkPeer.fromNamespaceNames(['ops'])] }).args).toContain('--web.enable-lifecycle');
     expect(args({}).warnings).toEqual([]);
   });
 
@@ -531,7 +530,7 @@ describe('credentials', () => {
     }));
     const config = onlyConfig(synthAndCheck(chart));
     expect(config.remote_write[0].basic_auth).toEqual({ password_file: '/etc/prometheus/secrets/weave-cloud/token' });
-    expect(warningsOf(stack)).toEqual([]);
+    expect(warningsBesidesWebAuth(stack)).toEqual([]);
   });
 
   test('from JavaScript, the seed\'s fragment as written fails with the fix instead of a TypeError', () => {
@@ -552,7 +551,7 @@ describe('credentials', () => {
     stack.addAlertmanager(new AlertmanagerEndpoint({
       auth: Authentication.basic({ username: 'am', password: token }), discovery: [ServiceDiscovery.staticTargets({ targets: ['am:9093'] })],
     }));
-    expect(warningsOf(stack)).toEqual([
+    expect(warningsBesidesWebAuth(stack)).toEqual([
       expect.stringMatching(/^test\/prometheus: remote write 'http:\/\/frontend\.dev\.weave\.works\/api\/prom\/push' sends basic auth over plain http:\/\/: .* Use https/),
       expect.stringMatching(/^test\/prometheus: scrape job 'app' sends an Authorization header over plain http:\/\//),
       expect.stringMatching(/^test\/prometheus: the Alertmanager endpoint sends basic auth over plain http:\/\//),
@@ -571,7 +570,7 @@ describe('credentials', () => {
       auth: Authentication.authorization({ credentials: Credential.fromSecret('c', 't') }),
       discovery: [ServiceDiscovery.staticTargets({ targets: ['app:443'] })],
     }));
-    expect(warningsOf(stack)).toEqual([]);
+    expect(warningsBesidesWebAuth(stack)).toEqual([]);
   });
 });
 

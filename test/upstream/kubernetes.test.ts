@@ -31,6 +31,7 @@ const PROMETHEUS_IO = ['scrape', 'scrape_slow', 'scheme', 'path', 'port'];
 // give in the examples (the ServiceMonitor's `release`, the seed's Namespace `component`, the
 // weave-net DaemonSet's upstream `name`, the Namespace's `kubernetes.io/metadata.name`).
 const OWN = ['checksum/config', 'checksum/provisioning', 'cdk8s-prometheus-monitoring/service', 'cdk8s-prometheus-monitoring/shard', 'cdk8s-prometheus-monitoring/dashboard',
+  'cdk8s-prometheus-monitoring/open-egress',
   'cdk8s.io/metadata.addr', 'app.kubernetes.io/name', 'app.kubernetes.io/instance', 'app.kubernetes.io/component',
   'kubernetes.io/metadata.name', 'release', 'component', 'name', 'app', 'tier'];
 

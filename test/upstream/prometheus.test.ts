@@ -184,8 +184,8 @@ describe('the Prometheus server flags', () => {
     expect(containers.length).toBeGreaterThan(0);
     const args = containers.flatMap((c) => c.container.args ?? []);
     expect(new Set(flagNames(args))).toEqual(new Set(['--config.auto-reload-interval', '--config.file', '--enable-feature',
-      '--storage.tsdb.path', '--storage.tsdb.retention.size', '--storage.tsdb.retention.time', '--web.enable-lifecycle',
-      '--web.listen-address']));
+      '--storage.tsdb.path', '--storage.tsdb.retention.size', '--storage.tsdb.retention.time', '--web.config.file',
+      '--web.enable-lifecycle', '--web.listen-address']));
     expect(unknownFlags(args)).toEqual([]);
   });
 
