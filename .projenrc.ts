@@ -56,6 +56,9 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     jestConfig: {
       testTimeout: 120_000,
+      // Most integration suites wait on real Prometheus, Alertmanager and node exporter processes:
+      // three workers keep both cores busy (jest's default is one worker on a 2-core machine).
+      maxWorkers: 3,
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       // Examples import the library by its package name, as users do.
       moduleNameMapper: { '^cdk8s-prometheus-monitoring$': '<rootDir>/src/index.ts' },
