@@ -10,7 +10,7 @@ import { spawnSync } from 'child_process';
 import * as http from 'http';
 import * as path from 'path';
 import * as YAML from 'yaml';
-import { openServers, spawnTracked, tail, terminate } from './prometheus';
+import { listenOnLoopback, spawnTracked, tail, terminate } from './prometheus';
 import { freePort, makeTempDir, removeTempDir, requireTool, writeFiles } from './tools';
 
 /** The result of one amtool run. */
@@ -217,22 +217,8 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
       res.end();
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const addr = server.address();
-  if (addr === null || typeof addr === 'string') throw new Error('startWebhookReceiver: no address');
-  let stopped = false;
-  const stop = async () => {
-    if (stopped) return;
-    stopped = true;
-    openServers.delete(stop);
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  };
-  openServers.add(stop);
-  return { url: `http://127.0.0.1:${addr.port}/hook`, received, stop };
+  const { port, stop } = await listenOnLoopback(server, 'startWebhookReceiver');
+  return { url: `http://127.0.0.1:${port}/hook`, received, stop };
 }
 
 function numbered(text: string): string {

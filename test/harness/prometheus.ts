@@ -667,12 +667,21 @@ export async function startMetricsServer(body: string | (() => string)): Promise
       res.end('not found\n');
     }
   });
+  const { port, stop } = await listenOnLoopback(server, 'startMetricsServer');
+  return { address: `127.0.0.1:${port}`, pid: process.pid, stop };
+}
+
+/**
+ * Starts an HTTP server on a free port of 127.0.0.1 and tracks it, so that it is closed with the
+ * harness's other servers; `stop` closes it once.
+ */
+export async function listenOnLoopback(server: http.Server, name: string): Promise<{ port: number; stop: () => Promise<void> }> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
   });
   const addr = server.address();
-  if (addr === null || typeof addr === 'string') throw new Error('startMetricsServer: no address');
+  if (addr === null || typeof addr === 'string') throw new Error(`${name}: no address`);
   let stopped = false;
   const stop = async () => {
     if (stopped) return;
@@ -682,5 +691,5 @@ export async function startMetricsServer(body: string | (() => string)): Promise
     await new Promise<void>((resolve) => server.close(() => resolve()));
   };
   openServers.add(stop);
-  return { address: `127.0.0.1:${addr.port}`, pid: process.pid, stop };
+  return { port: addr.port, stop };
 }
