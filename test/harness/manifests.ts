@@ -1003,8 +1003,12 @@ function prop(v: unknown, ...keys: string[]): unknown {
  * against the pinned CRDs, or undefined when that validator is not there.
  */
 function crdUnknownFields(obj: JsonObject): Set<string> | undefined {
-  const tool = path.join(__dirname, '..', '..', '..', 'shared', 'tools', 'validate-manifests.cjs');
-  if (!fs.existsSync(tool)) return undefined;
+  // Where .ci/run looks for the shared tools: $SHARED_DIR, the checkout's sibling, /work/shared.
+  const tool = [process.env.SHARED_DIR, path.join(__dirname, '..', '..', '..', 'shared'), '/work/shared']
+    .filter((d): d is string => d !== undefined && d !== '')
+    .map((d) => path.join(d, 'tools', 'validate-manifests.cjs'))
+    .find((f) => fs.existsSync(f));
+  if (tool === undefined) return undefined;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const problems: string[] = require(tool).validateObject(obj, {});
   const out = new Set<string>();
