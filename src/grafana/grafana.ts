@@ -2,27 +2,28 @@ import { createHash } from 'crypto';
 import { ApiObjectMetadata, ApiObjectMetadataDefinition, Duration, Lazy, Names, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
-import { Dashboard } from './dashboard';
+import { Dashboard } from '../model/dashboard/dashboard';
 import { iniSectionOf, nearestIniKey } from './ini-sections';
 import { ExtraDatasource } from './provisioning';
-import { grafanaDuration } from './uid';
-import { NetworkPeer } from '../network-peer';
-import { dnsEgress, EgressRules, ingressPolicy, podsInNamespace, tcpPorts, urlEgress, webClients } from '../network-policy';
-import { checkNodePortsAcrossApp } from '../node-ports';
-import { checkObjectNames } from '../object-names';
-import { PlusSecret, asSecret } from '../plus';
-import { checkResources, httpProbe, renderResources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../pod';
-import { ScrapeJob, ServiceDiscovery } from '../prometheus';
-import { checkDnsLabel, checkDnsSubdomain, checkImage, checkKubernetesLabels, checkNonEmpty, checkPort, checkServiceType } from '../prometheus/validate';
-import { imageVersion } from '../prometheus/version';
+import { grafanaDuration } from '../core/uid';
+import { NetworkPeer } from '../k8s/network-peer';
+import { dnsEgress, EgressRules, ingressPolicy, podsInNamespace, tcpPorts, urlEgress, webClients } from '../k8s/network-policy';
+import { checkNodePortsAcrossApp } from '../k8s/node-ports';
+import { checkObjectNames } from '../k8s/object-names';
+import { PlusSecret, asSecret } from '../k8s/plus';
+import { checkResources, httpProbe, renderResources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../k8s/pod';
+import { ScrapeJob, ServiceDiscovery } from '../model/prometheus';
+import { checkDnsLabel, checkDnsSubdomain, checkNonEmpty, checkPort } from '../core/formats';
+import { checkImage, checkKubernetesLabels, checkServiceType } from '../k8s/checks';
+import { imageVersion } from '../model/prometheus/version';
 import {
   checkArray, checkBoolean, checkInstance, checkInstances, checkMetadata, checkString, checkStringMap, checkStruct, fail, requireProp,
-} from '../shape';
+} from '../core/checks';
 import type { PrometheusStack } from '../stack/prometheus-stack';
-import { PrometheusStorage } from '../stack/storage';
+import { PrometheusStorage } from '../k8s/storage';
 import { WEB_PORT as PROMETHEUS_PORT } from '../stack/workload';
-import { addWarning } from '../warnings';
-import { toYaml } from '../yaml';
+import { addWarning } from '../core/warnings';
+import { toYaml } from '../core/yaml';
 
 const k8s = kplus.k8s;
 

@@ -1,2 +1,1 @@
-export * from './dashboard';
 export * from './grafana';

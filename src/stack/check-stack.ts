@@ -1,6 +1,6 @@
 // The `stack` prop of the integrations. Not exported.
 import { PrometheusStack } from './prometheus-stack';
-import { checkInstance, requireProp } from '../shape';
+import { checkInstance, requireProp } from '../core/checks';
 
 const STACK_FIX = 'Pass the PrometheusStack object (new PrometheusStack(chart, \'prometheus\'))';
 

@@ -6,8 +6,8 @@
 // what the jobs name, and lets a job go anywhere (on its ports, when known) only where no
 // selector can name its targets; `openEgressReasons` says which and why.
 import * as kplus from 'cdk8s-plus-28';
-import { dnsEgress, EgressRules, endpointEgress, kubernetesApiEgress, NAMESPACE_NAME_LABEL, tcpPorts, urlEgress } from '../network-policy';
-import { PrometheusConfig } from '../prometheus';
+import { dnsEgress, EgressRules, endpointEgress, kubernetesApiEgress, NAMESPACE_NAME_LABEL, tcpPorts, urlEgress } from '../k8s/network-policy';
+import { PrometheusConfig } from '../model/prometheus';
 
 type Rule = kplus.k8s.NetworkPolicyEgressRule;
 

@@ -1,8 +1,10 @@
 // The scheduling fields of the Prometheus pods, from the stack's props. Not exported.
 import * as kplus from 'cdk8s-plus-28';
 import { NodeLabelOperator, NodeLabelRequirement, PodAntiAffinity, PodToleration, PrometheusAffinity, TolerationEffect } from './scheduling';
-import { checkDnsSubdomain, checkKubernetesLabels, fail } from '../prometheus/validate';
-import { checkArray, checkBoolean, checkDuration, checkEnum, checkString, checkStringArray, checkStruct, requireProp } from '../shape';
+import { checkDnsSubdomain } from '../core/formats';
+import { checkKubernetesLabels } from '../k8s/checks';
+import { fail } from '../core/checks';
+import { checkArray, checkBoolean, checkDuration, checkEnum, checkString, checkStringArray, checkStruct, requireProp } from '../core/checks';
 
 /** The scheduling props of a stack, as given. */
 export interface SchedulingProps {

@@ -1,7 +1,7 @@
 // Least-privilege RBAC derived from what the Kubernetes discoveries of a Prometheus watch.
 // Not exported from the package.
 import * as kplus from 'cdk8s-plus-28';
-import { KubernetesApiAccess, KubernetesRole, KubernetesWatch } from '../prometheus';
+import { KubernetesApiAccess, KubernetesRole, KubernetesWatch } from '../model/prometheus';
 
 type Resource = { apiGroup: string; resource: string };
 

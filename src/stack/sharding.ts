@@ -6,7 +6,7 @@
 // 1/(M+1) of the targets; a modulus of M shards (prometheus-operator's way) would move about
 // M/(M+1) of them. Each shard's configuration keeps the targets of its own buckets.
 import { createHash } from 'crypto';
-import { Relabel } from '../prometheus';
+import { Relabel } from '../model/prometheus';
 
 /** The number of buckets targets are hashed into; shards own whole buckets. */
 export const BUCKETS = 256;

@@ -1,6 +1,6 @@
-import { Authentication, Credential, TlsOptions } from '../prometheus/credential';
-import { fail } from '../prometheus/validate';
-import { checkString, checkStruct, requireProp } from '../shape';
+import { Authentication, Credential, TlsOptions } from '../model/prometheus/credential';
+import { fail } from '../core/checks';
+import { checkString, checkStruct, requireProp } from '../core/checks';
 
 /**
  * Options of `PrometheusWebAuth.fromSecret()`: the keys of the Secret.

@@ -5,9 +5,9 @@
 // changes the ConfigMap only, and Prometheus reloads it live (3.x by itself, 2.x on the
 // sidecar's SIGHUP). Only a change to the pod (image, resources, flags, volumes) rolls it.
 import * as kplus from 'cdk8s-plus-28';
-import { httpProbe, restrictedContainerSecurityContext, restrictedPodSecurityContext, tcpProbe } from '../pod';
+import { httpProbe, restrictedContainerSecurityContext, restrictedPodSecurityContext, tcpProbe } from '../k8s/pod';
 import { PodScheduling } from './pod-scheduling';
-import { SECRETS_MOUNT_PATH } from '../prometheus/credential';
+import { SECRETS_MOUNT_PATH } from '../model/prometheus/credential';
 
 /** Where the ConfigMap with prometheus.yml and the rule file is mounted, as a directory. */
 export const CONFIG_DIR = '/etc/prometheus/config';

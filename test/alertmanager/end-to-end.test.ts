@@ -7,7 +7,7 @@ import * as path from 'path';
 import { Duration, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
 import { AlertingRule, Alertmanager, Notifier, PrometheusStack, Receiver, RuleGroup } from '../../src';
-import { reloaderScript } from '../../src/alertmanager/reloader';
+import { reloaderScript } from '../../src/stack/alertmanager-reloader';
 import { findObjects, freePort, spawnTracked, startAlertmanager, startPrometheus, startWebhookReceiver, terminate, WebhookReceiver } from '../harness';
 import { newChart } from '../util';
 

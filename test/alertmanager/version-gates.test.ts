@@ -4,8 +4,8 @@
 // Debian's amtool 0.25 are checked, since amtool refuses them.
 import { spawnSync } from 'child_process';
 import { existsSync } from 'fs';
-import { ALERTMANAGER_CONFIG_GATES, ALERTMANAGER_FLAG_GATES } from '../../src/alertmanager/version-gates';
-import { VersionGate } from '../../src/prometheus/version-gates';
+import { ALERTMANAGER_CONFIG_GATES, ALERTMANAGER_FLAG_GATES } from '../../src/model/alertmanager/version-gates';
+import { VersionGate } from '../../src/model/prometheus/version-gates';
 
 const REPO = '/work/.mirror/prometheus+alertmanager/repo';
 const show = (tag: string, file: string) => {

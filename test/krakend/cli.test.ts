@@ -5,7 +5,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as ts from 'typescript';
 import { expectValidKrakendConfig } from './krakend-schema';
-import { main } from '../../src/krakend/cli';
+import { main } from '../../src/integrations/krakend/cli';
 
 const root = path.join(__dirname, '..', '..');
 

@@ -7,7 +7,7 @@ import { Duration } from 'cdk8s';
 import * as YAML from 'yaml';
 import { GATEWAY_TRAFFIC, GatewayRequest, histogramQuantile, krakendExposition, TIME_BUCKETS } from './helpers';
 import { PrometheusStack } from '../../src';
-import { KrakendConfig, KrakendGateways, KrakendMetrics, KrakendSemanticConvention, KrakendTelemetry } from '../../src/krakend';
+import { KrakendConfig, KrakendGateways, KrakendMetrics, KrakendSemanticConvention, KrakendTelemetry } from '../../src/integrations/krakend';
 import { findObject, QuerySample, startMetricsServer, startPrometheus } from '../harness';
 import { newChart, synthAndCheck } from '../util';
 

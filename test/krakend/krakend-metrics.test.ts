@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { expectError, gatewayConfig } from './helpers';
 import { expectValidKrakendConfig } from './krakend-schema';
 import { NetworkPeer, PrometheusStack } from '../../src';
-import { KrakendConfig, KrakendGateways, KrakendMetrics, KrakendSemanticConvention, KrakendTelemetry } from '../../src/krakend';
+import { KrakendConfig, KrakendGateways, KrakendMetrics, KrakendSemanticConvention, KrakendTelemetry } from '../../src/integrations/krakend';
 import { findObject, findObjects } from '../harness';
 import { jobNamed, newChart, onlyConfig, synthAndCheck } from '../util';
 

@@ -1,6 +1,6 @@
 import { expectError, gatewayConfig } from './helpers';
 import { expectValidKrakendConfig } from './krakend-schema';
-import { KrakendConfig, KrakendMetrics } from '../../src/krakend';
+import { KrakendConfig, KrakendMetrics } from '../../src/integrations/krakend';
 import { newChart, synthAndCheck } from '../util';
 
 /** The legacy block of KrakenD's migration guide (seeds/004). */

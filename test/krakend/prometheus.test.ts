@@ -5,7 +5,7 @@
 import * as YAML from 'yaml';
 import { krakendExposition } from './helpers';
 import { PrometheusStack } from '../../src';
-import { KrakendGateways, KrakendMetrics, KrakendTelemetry } from '../../src/krakend';
+import { KrakendGateways, KrakendMetrics, KrakendTelemetry } from '../../src/integrations/krakend';
 import { findObject, relabel, relabelCaseFromJob, startMetricsServer, startPrometheus } from '../harness';
 import { jobNamed, newChart, onlyConfig, synthAndCheck } from '../util';
 

@@ -2,7 +2,7 @@
 // the field, without repeating the value, with the way to keep it in a Secret.
 import { Testing } from 'cdk8s';
 import { gatewayConfig } from './helpers';
-import { KrakendConfig, KrakendMetrics } from '../../src/krakend';
+import { KrakendConfig, KrakendMetrics } from '../../src/integrations/krakend';
 import { newChart, synthAndCheck } from '../util';
 
 /** The message of the error fn throws. */

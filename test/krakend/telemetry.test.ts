@@ -3,7 +3,7 @@ import * as path from 'path';
 import { Duration } from 'cdk8s';
 import { expectError } from './helpers';
 import { expectValidKrakendConfig, jsonFieldPaths, KRAKEND_OTEL_FIELDS, krakendConfigProblems, schemaFieldPaths } from './krakend-schema';
-import { KrakendConfig, KrakendSemanticConvention, KrakendTelemetry } from '../../src/krakend';
+import { KrakendConfig, KrakendSemanticConvention, KrakendTelemetry } from '../../src/integrations/krakend';
 import { withTempDir } from '../harness';
 
 /** The block inside a krakend.json, checked against the v2.x rules. */

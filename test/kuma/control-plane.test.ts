@@ -1,7 +1,7 @@
 // The control plane's own metrics (`scrapeControlPlane`): every replica of the kuma-control-plane
 // Service on its diagnostics port, scraped by a real Prometheus over kuma-cp's exposition.
 import * as YAML from 'yaml';
-import { KumaMetricsMesh } from '../../src/kuma';
+import { KumaMetricsMesh } from '../../src/integrations/kuma';
 import { startMetricsServer, startPrometheus } from '../harness';
 import { jobNamed, newChart, onlyConfig } from '../util';
 import { meshPrometheus, synthKuma } from './helpers';

@@ -4,7 +4,7 @@ import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
   KumaCaBackend, KumaMetricsMesh, KumaMetricsMeshProps, KumaMetricsTlsMode, KumaPolicyApi, KumaServiceTag,
-} from '../../src/kuma';
+} from '../../src/integrations/kuma';
 import { findObject, findObjects, selectorMatches } from '../harness';
 import { newChart } from '../util';
 import { kumaObjects, meshPrometheus, only, synthKuma, workload } from './helpers';

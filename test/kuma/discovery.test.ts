@@ -4,7 +4,7 @@
 import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { PrometheusStack } from '../../src';
-import { KumaDataplaneDiscovery, KumaMetricsMesh } from '../../src/kuma';
+import { KumaDataplaneDiscovery, KumaMetricsMesh } from '../../src/integrations/kuma';
 import { findObject, relabel, relabelCaseFromJob } from '../harness';
 import { jobNamed, newChart, onlyConfig } from '../util';
 import { meshPrometheus, synthKuma } from './helpers';

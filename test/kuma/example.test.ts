@@ -2,7 +2,7 @@
 // Kuma APIs (the program with KumaPolicyApi.CURRENT for LEGACY), its Universal form, and an older
 // Prometheus.
 import * as YAML from 'yaml';
-import { KumaPolicyApi } from '../../src/kuma';
+import { KumaPolicyApi } from '../../src/integrations/kuma';
 import { findObject, findObjects, validateManifests } from '../harness';
 import { jobNamed, onlyConfig, ProgramOptions, runExampleProgram, withDashboardSummaries } from '../util';
 import { kumaObjects } from './helpers';

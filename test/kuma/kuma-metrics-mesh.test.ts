@@ -5,7 +5,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { PrometheusAnnotations, PrometheusStack } from '../../src';
 import {
   KumaCaBackend, KumaMetricsMesh, KumaMetricsTlsMode, KumaMtlsMode, KumaPolicyApi, KumaServiceTag,
-} from '../../src/kuma';
+} from '../../src/integrations/kuma';
 import { findObject } from '../harness';
 import { jobNamed, newChart, onlyConfig, warningsBesidesWebAuth } from '../util';
 import { meshPrometheus, only, synthKuma, workload } from './helpers';

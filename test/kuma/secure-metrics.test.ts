@@ -3,7 +3,7 @@
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { PrometheusStack } from '../../src';
-import { KumaCaBackend, KumaMetricsMesh, KumaMtlsMode, KumaServiceTag } from '../../src/kuma';
+import { KumaCaBackend, KumaMetricsMesh, KumaMtlsMode, KumaServiceTag } from '../../src/integrations/kuma';
 import { findObject, findObjects } from '../harness';
 import { jobNamed, newChart, warningsBesidesWebAuth } from '../util';
 import { meshPrometheus, only, synthKuma, workload } from './helpers';

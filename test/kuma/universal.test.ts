@@ -1,7 +1,7 @@
 // The Universal form (what `kumactl apply -f` reads), parsed back and compared with the document
 // and with the Kubernetes form of the same configuration.
 import * as YAML from 'yaml';
-import { KumaCaBackend, KumaMetricsMesh, KumaMetricsTlsMode, KumaPolicyApi, KumaUniversalDataplaneOptions } from '../../src/kuma';
+import { KumaCaBackend, KumaMetricsMesh, KumaMetricsTlsMode, KumaPolicyApi, KumaUniversalDataplaneOptions } from '../../src/integrations/kuma';
 import { findObjects } from '../harness';
 import { newChart } from '../util';
 import { meshPrometheus, only, synthKuma } from './helpers';

@@ -2,7 +2,7 @@
 // refuses (`promtool check rules` parses them as Prometheus does when it loads rules).
 import * as YAML from 'yaml';
 import { AlertingRule } from '../../src';
-import { goTemplateProblem } from '../../src/prometheus/go-template';
+import { goTemplateProblem } from '../../src/model/prometheus/go-template';
 import { makeTempDir, removeTempDir, runPromtool, writeFiles } from '../harness';
 import { expectError } from '../util';
 

@@ -5,8 +5,8 @@ import { Duration, Testing } from 'cdk8s';
 import {
   AlertingRule, KubernetesRole, PrometheusConfig, PrometheusStack, Relabel, RuleGroup, ScrapeJob, ServiceDiscovery,
 } from '../../src';
-import { atLeast, imageVersion } from '../../src/prometheus/version';
-import { CONFIG_GATES, FLAG_GATES, RULE_GATES, VersionGate } from '../../src/prometheus/version-gates';
+import { atLeast, imageVersion } from '../../src/model/prometheus/version';
+import { CONFIG_GATES, FLAG_GATES, RULE_GATES, VersionGate } from '../../src/model/prometheus/version-gates';
 import { expectError, newChart, onlyConfig, synthAndCheck } from '../util';
 
 const IMAGE = 'quay.io/prometheus/prometheus';

@@ -1,5 +1,5 @@
 // The one parser of versions that every version gate uses.
-import { imageAtLeast, imageVersion, parseVersion, versionAtLeast } from '../../src/prometheus/version';
+import { imageAtLeast, imageVersion, parseVersion, versionAtLeast } from '../../src/model/prometheus/version';
 
 test.each([
   ['quay.io/prometheus/prometheus:v2.26.0', { major: 2, minor: 26, patch: 0 }],

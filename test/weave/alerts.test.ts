@@ -4,7 +4,7 @@
 import * as YAML from 'yaml';
 import { established, pending, Phase, connectionSeries, selector as series, unreached } from './weave-collector';
 import { PrometheusStack } from '../../src';
-import { WeaveMonitoring } from '../../src/weave';
+import { WeaveMonitoring } from '../../src/integrations/weave';
 import { findObject, testRules } from '../harness';
 import { newChart, synthAndCheck } from '../util';
 

@@ -4,7 +4,7 @@
 import { Duration } from 'cdk8s';
 import * as YAML from 'yaml';
 import { connectionSeries, established, selector, unreached } from './weave-collector';
-import { weaveDashboard } from '../../src/weave/dashboard';
+import { weaveDashboard } from '../../src/integrations/weave/dashboard';
 import { testRules } from '../harness';
 
 const R1 = { job: 'weave', instance: '10.0.1.5:6782' };

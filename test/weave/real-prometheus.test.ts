@@ -5,7 +5,7 @@ import { Duration } from 'cdk8s';
 import * as YAML from 'yaml';
 import { connectionExposition, established, unreached } from './weave-collector';
 import { GrafanaAdminCredentials, PrometheusStack } from '../../src';
-import { WeaveDiscovery, WeaveMetrics, WeaveMonitoring } from '../../src/weave';
+import { WeaveDiscovery, WeaveMetrics, WeaveMonitoring } from '../../src/integrations/weave';
 import { findObject, relabel, relabelCaseFromJob, RelabelTarget, startMetricsServer, startPrometheus } from '../harness';
 import { jobNamed, newChart, onlyConfig, synthAndCheck } from '../util';
 

@@ -7,7 +7,7 @@ import { ApiObject } from 'cdk8s';
 import * as YAML from 'yaml';
 import { clashes, flagValue, Listener, listeners, Node, npcFlags, weaverFlags } from './weave-kube';
 import { PrometheusStack } from '../../src';
-import { WeaveIpFamily, WeaveMonitoring, WeaveMonitoringProps, WeaveStatusAddress } from '../../src/weave';
+import { WeaveIpFamily, WeaveMonitoring, WeaveMonitoringProps, WeaveStatusAddress } from '../../src/integrations/weave';
 import { findObject } from '../harness';
 import { expectError, jobNamed, newChart, onlyConfig, synthAndCheck } from '../util';
 

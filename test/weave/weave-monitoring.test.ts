@@ -5,7 +5,7 @@ import * as YAML from 'yaml';
 import { AlertingRule, PrometheusStack, RuleGroup, ScrapeJob, ServiceDiscovery } from '../../src';
 import {
   WeaveConnectionState, WeaveDiscovery, WeaveIpFamily, WeaveMetrics, WeaveMonitoring, WeaveMonitoringProps, WeaveStatusAddress,
-} from '../../src/weave';
+} from '../../src/integrations/weave';
 import { findObject, findObjects } from '../harness';
 import { expectError, jobNamed, newChart, onlyConfig, printedBesidesWebAuth, synthAndCheck, warningsBesidesWebAuth } from '../util';
 

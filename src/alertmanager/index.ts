@@ -1,6 +1,0 @@
-export * from './alertmanager';
-export * from './alertmanager-config';
-export * from './matcher';
-export * from './receiver';
-export * from './route';
-export * from './time-interval';

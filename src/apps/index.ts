@@ -1,4 +1,0 @@
-export * from './app-service-monitor';
-export * from './exporters';
-export * from './multiprocess';
-export * from './prometheus-annotations';

@@ -1,0 +1,3 @@
+export * from './app-service-monitor';
+export * from './exporters';
+export * from './multiprocess';

@@ -1,0 +1,3 @@
+export * from './network-peer';
+export * from './pod-selection';
+export * from './storage';

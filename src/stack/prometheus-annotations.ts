@@ -1,0 +1,145 @@
+import { IConstruct } from 'constructs';
+import { asWorkload } from '../k8s/plus';
+import { KubernetesRole, Relabel, Scheme, ScrapeJob, ServiceDiscovery } from '../model/prometheus';
+import { checkDnsLabel, checkHttpPath, checkPort } from '../core/formats';
+import { checkEnum, checkString, checkStringArray, checkStruct, requireProp } from '../core/checks';
+import { PrometheusStack } from '.';
+import { requireStack } from './check-stack';
+
+/**
+ * Options of `PrometheusAnnotations.annotate()`.
+ */
+export interface PrometheusAnnotationOptions {
+  /** The container port that serves the metrics (`prometheus.io/port`). */
+  readonly portNumber: number;
+  /**
+   * The HTTP path of the metrics (`prometheus.io/path`).
+   *
+   * @default '/metrics'
+   */
+  readonly path?: string;
+  /**
+   * The protocol (`prometheus.io/scheme`).
+   *
+   * @default Scheme.HTTP
+   */
+  readonly scheme?: Scheme;
+}
+
+/**
+ * Options of `PrometheusAnnotations.scrapeJob()`.
+ */
+export interface AnnotatedPodsJobOptions {
+  /**
+   * The job name.
+   *
+   * @default 'kubernetes-pods'
+   */
+  readonly jobName?: string;
+  /**
+   * The namespaces whose pods are discovered.
+   *
+   * @default - every namespace (the stack then needs a ClusterRole)
+   */
+  readonly namespaces?: string[];
+}
+
+/**
+ * The `prometheus.io/scrape`, `prometheus.io/port`, `prometheus.io/path` and
+ * `prometheus.io/scheme` pod annotations, and the scrape job that honours them.
+ *
+ * The annotations are a convention of the Prometheus helm chart's `kubernetes-pods` job, not of
+ * Prometheus itself: they only work with a job like the one `scrapeJob()` returns.
+ */
+export class PrometheusAnnotations {
+  /** The annotation that opts a pod in. */
+  public static readonly SCRAPE = 'prometheus.io/scrape';
+  /** The annotation that names the metrics port. */
+  public static readonly PORT = 'prometheus.io/port';
+  /** The annotation that names the metrics path. */
+  public static readonly PATH = 'prometheus.io/path';
+  /** The annotation that names the protocol. */
+  public static readonly SCHEME = 'prometheus.io/scheme';
+
+  /**
+   * Adds the annotations to the pod template of a workload: a cdk8s-plus `Deployment`,
+   * `StatefulSet`, `DaemonSet`, `Job`, `CronJob` or `Pod` of any cdk8s-plus version.
+   */
+  public static annotate(workload: IConstruct, options: PrometheusAnnotationOptions): void {
+    const metadata = asWorkload('PrometheusAnnotations.annotate', 'workload', workload).podMetadata;
+    const where = workload.node.path;
+    checkStruct(where, 'options', options, true);
+    checkPort(where, 'portNumber', requireProp(where, 'portNumber', options.portNumber));
+    checkEnum(where, 'scheme', options.scheme, Scheme, 'Scheme');
+    if (options.path !== undefined) checkHttpPath(where, 'path', options.path);
+    metadata.addAnnotation(PrometheusAnnotations.SCRAPE, 'true');
+    metadata.addAnnotation(PrometheusAnnotations.PORT, String(options.portNumber));
+    metadata.addAnnotation(PrometheusAnnotations.PATH, options.path ?? '/metrics');
+    if (options.scheme !== undefined) metadata.addAnnotation(PrometheusAnnotations.SCHEME, options.scheme);
+  }
+
+  /**
+   * The scrape job that honours the annotations: it keeps pods annotated
+   * `prometheus.io/scrape: "true"` that are running, scrapes the annotated port and path at the
+   * pod IP (bracketed for IPv6 pod IPs), and labels targets with the namespace, pod, node and
+   * the pod's labels.
+   */
+  public static scrapeJob(options: AnnotatedPodsJobOptions = {}): ScrapeJob {
+    const annotation = (name: string) => `__meta_kubernetes_pod_annotation_prometheus_io_${name}`;
+    const annotationPresent = (name: string) => `__meta_kubernetes_pod_annotationpresent_prometheus_io_${name}`;
+    checkStruct('PrometheusAnnotations.scrapeJob', 'options', options);
+    checkString('PrometheusAnnotations.scrapeJob', 'jobName', options.jobName);
+    checkStringArray('PrometheusAnnotations.scrapeJob', 'namespaces', options.namespaces);
+    return new ScrapeJob({
+      jobName: options.jobName ?? 'kubernetes-pods',
+      discovery: [ServiceDiscovery.kubernetes({ role: KubernetesRole.POD, namespaces: options.namespaces })],
+      relabelConfigs: [
+        Relabel.keep({ sourceLabels: [annotation('scrape')], regex: 'true' }),
+        Relabel.drop({ sourceLabels: ['__meta_kubernetes_pod_phase'], regex: 'Pending|Succeeded|Failed' }),
+        Relabel.replace({ sourceLabels: [annotation('scheme')], regex: '(https?)', targetLabel: '__scheme__' }),
+        Relabel.replace({ sourceLabels: [annotation('path')], regex: '(.+)', targetLabel: '__metrics_path__' }),
+        // The pod role gives one target per container port; every one is pointed at the
+        // annotated port, and Prometheus merges the identical targets. An IPv6 pod IP needs brackets.
+        Relabel.replace({
+          sourceLabels: [annotationPresent('port'), annotation('port'), '__meta_kubernetes_pod_ip'],
+          regex: 'true;(\\d+);([0-9.]+)',
+          targetLabel: '__address__',
+          replacement: '${2}:${1}',
+        }),
+        Relabel.replace({
+          sourceLabels: [annotationPresent('port'), annotation('port'), '__meta_kubernetes_pod_ip'],
+          regex: 'true;(\\d+);([0-9A-Fa-f:]+:[0-9A-Fa-f:.]*)',
+          targetLabel: '__address__',
+          replacement: '[${2}]:${1}',
+        }),
+        Relabel.labelMap({ regex: `${annotation('param')}_(.+)`, replacement: '__param_${1}' }),
+        Relabel.labelMap({ regex: '__meta_kubernetes_pod_label_(.+)' }),
+        Relabel.replace({ sourceLabels: ['__meta_kubernetes_namespace'], targetLabel: 'namespace' }),
+        Relabel.replace({ sourceLabels: ['__meta_kubernetes_pod_name'], targetLabel: 'pod' }),
+        Relabel.replace({ sourceLabels: ['__meta_kubernetes_pod_node_name'], targetLabel: 'node' }),
+      ],
+    });
+  }
+
+  /**
+   * Makes sure the stack has the annotation-driven job for a namespace (one job per namespace,
+   * shared by every caller), and returns it.
+   */
+  public static scrapeNamespace(stack: PrometheusStack, namespaceName: string): ScrapeJob {
+    requireStack('PrometheusAnnotations.scrapeNamespace', 'stack', stack);
+    checkDnsLabel(stack.node.path, 'namespaceName', namespaceName);
+    let byNamespace = annotatedJobs.get(stack);
+    if (!byNamespace) annotatedJobs.set(stack, byNamespace = new Map());
+    let job = byNamespace.get(namespaceName);
+    if (!job) {
+      job = PrometheusAnnotations.scrapeJob({ jobName: `pods/${namespaceName}`, namespaces: [namespaceName] });
+      stack.addScrapeJob(job);
+      byNamespace.set(namespaceName, job);
+    }
+    return job;
+  }
+
+  private constructor() {}
+}
+
+const annotatedJobs = new WeakMap<PrometheusStack, Map<string, ScrapeJob>>();
