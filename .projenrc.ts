@@ -139,6 +139,29 @@ project.addTask('import:crds', {
   ],
 });
 project.eslint?.addIgnorePattern('src/imports/');
+// The layers, one way only: a folder imports only the folders listed before it. Integrations
+// never import each other; Grafana reads the stack through an interface, never its class.
+const LAYERS: Array<[string, string[]]> = [
+  ['core', ['core', 'model', 'k8s', 'stack', 'grafana', 'integrations']],
+  ['model', ['model', 'k8s', 'stack', 'grafana', 'integrations']],
+  ['k8s', ['k8s', 'stack', 'grafana', 'integrations']],
+  ['stack', ['stack', 'grafana', 'integrations']],
+  ['grafana', ['grafana', 'integrations']],
+];
+const INTEGRATIONS = ['apps', 'weave', 'kuma', 'krakend'];
+project.eslint?.addRules({
+  'import/no-cycle': ['error', { ignoreExternal: true }],
+  'import/no-restricted-paths': ['error', {
+    zones: [
+      ...LAYERS.flatMap(([layer, above]) => above.filter((a) => a !== layer).map((a) => ({
+        target: `./src/${layer}`, from: `./src/${a}`, message: `${layer} is below ${a}: import only core, model, k8s, stack, grafana, integrations in that order`,
+      }))),
+      ...INTEGRATIONS.flatMap((i) => INTEGRATIONS.filter((o) => o !== i).map((o) => ({
+        target: `./src/integrations/${i}`, from: `./src/integrations/${o}`, message: 'integrations never import each other: share through the stack',
+      }))),
+    ],
+  }],
+});
 project.jest?.addIgnorePattern('/src/imports/');
 
 /** Runs an example program in its own directory, as `cdk8s synth` would: it writes its dist/ there. */

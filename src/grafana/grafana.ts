@@ -2,28 +2,28 @@ import { createHash } from 'crypto';
 import { ApiObjectMetadata, ApiObjectMetadataDefinition, Duration, Lazy, Names, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
-import { Dashboard } from '../model/dashboard/dashboard';
 import { iniSectionOf, nearestIniKey } from './ini-sections';
 import { ExtraDatasource } from './provisioning';
+import {
+  checkArray, checkBoolean, checkInstance, checkInstances, checkMetadata, checkString, checkStringMap, checkStruct, fail, requireProp,
+} from '../core/checks';
+import { checkDnsLabel, checkDnsSubdomain, checkNonEmpty, checkPort } from '../core/formats';
 import { grafanaDuration } from '../core/uid';
+import { addWarning } from '../core/warnings';
+import { toYaml } from '../core/yaml';
+import { checkImage, checkKubernetesLabels, checkServiceType } from '../k8s/checks';
 import { NetworkPeer } from '../k8s/network-peer';
 import { dnsEgress, EgressRules, ingressPolicy, podsInNamespace, tcpPorts, urlEgress, webClients } from '../k8s/network-policy';
 import { checkNodePortsAcrossApp } from '../k8s/node-ports';
 import { checkObjectNames } from '../k8s/object-names';
-import { PlusSecret, asSecret } from '../k8s/plus';
+import { PlusSecret, asSecret } from '../core/plus';
 import { checkResources, httpProbe, renderResources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../k8s/pod';
 import { ScrapeJob, ServiceDiscovery } from '../model/prometheus';
-import { checkDnsLabel, checkDnsSubdomain, checkNonEmpty, checkPort } from '../core/formats';
-import { checkImage, checkKubernetesLabels, checkServiceType } from '../k8s/checks';
 import { imageVersion } from '../model/prometheus/version';
-import {
-  checkArray, checkBoolean, checkInstance, checkInstances, checkMetadata, checkString, checkStringMap, checkStruct, fail, requireProp,
-} from '../core/checks';
 import type { PrometheusStack } from '../stack/prometheus-stack';
 import { PrometheusStorage } from '../k8s/storage';
+import { Dashboard } from '../model/dashboard/dashboard';
 import { WEB_PORT as PROMETHEUS_PORT } from '../stack/workload';
-import { addWarning } from '../core/warnings';
-import { toYaml } from '../core/yaml';
 
 const k8s = kplus.k8s;
 

@@ -1,10 +1,9 @@
 import * as kplus from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
-import { KubeLabelSelector, NAMESPACE_NAME_LABEL, PeerSource, describe, peerSource } from './plus';
-import { checkDnsLabel, requireString } from '../core/formats';
 import { checkIpBlock, checkKubernetesLabels } from './checks';
-import { fail } from '../core/checks';
-import { checkArray, checkStringArray, checkStruct, requireProp } from '../core/checks';
+import { KubeLabelSelector, NAMESPACE_NAME_LABEL, PeerSource, describe, peerSource } from '../core/plus';
+import { checkArray, checkStringArray, checkStruct, fail, requireProp } from '../core/checks';
+import { checkDnsLabel, requireString } from '../core/formats';
 
 /**
  * Options of `NetworkPeer.fromPodLabels()`: the namespaces the pods are in.

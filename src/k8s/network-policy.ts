@@ -12,10 +12,10 @@ import { ApiObjectMetadata, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { NetworkPeer } from './network-peer';
-import { NAMESPACE_NAME_LABEL } from './plus';
+import { NAMESPACE_NAME_LABEL } from '../core/plus';
 import { checkInstances, fail } from '../core/checks';
 
-export { NAMESPACE_NAME_LABEL } from './plus';
+export { NAMESPACE_NAME_LABEL } from '../core/plus';
 
 /** Pods with these labels in namespaces with these labels. */
 export function podsInNamespacesLabelled(

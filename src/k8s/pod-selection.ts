@@ -1,9 +1,8 @@
 import { IConstruct } from 'constructs';
-import { Labels, PlusWorkload, describe, isWorkload, selectedPods } from './plus';
-import { checkDnsLabel } from '../core/formats';
 import { checkKubernetesLabels } from './checks';
-import { fail } from '../core/checks';
-import { checkStringMap, checkStruct, requireProp } from '../core/checks';
+import { Labels, PlusWorkload, describe, isWorkload, selectedPods } from '../core/plus';
+import { checkStringMap, checkStruct, fail, requireProp } from '../core/checks';
+import { checkDnsLabel } from '../core/formats';
 
 /**
  * Options of `PodSelection.fromLabels()`.

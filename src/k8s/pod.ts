@@ -2,8 +2,8 @@
 import { Chart, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
-import { checkSize, checkStruct, fail } from '../core/checks';
 import { toQuantity } from './quantity';
+import { checkSize, checkStruct, fail } from '../core/checks';
 
 const k8s = kplus.k8s;
 

@@ -1,10 +1,9 @@
 import { ApiObjectMetadata, Size, SizeRoundingBehavior } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { toQuantity } from './quantity';
 import { checkStorageClassName } from './checks';
-import { fail } from '../core/checks';
-import { checkSize, checkString, checkStruct, requireProp } from '../core/checks';
+import { toQuantity } from './quantity';
+import { checkSize, checkString, checkStruct, fail, requireProp } from '../core/checks';
 
 const quantity = (size: Size) => kplus.k8s.Quantity.fromString(toQuantity(size));
 

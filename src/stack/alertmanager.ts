@@ -2,25 +2,24 @@ import { createHash } from 'crypto';
 import { Duration, Lazy, Names, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { AlertmanagerConfig, AlertmanagerConfigProps } from '../model/alertmanager/alertmanager-config';
-import { ALERTMANAGER_SECRETS_PATH, WATCHDOG_ALERT } from '../model/alertmanager/internal';
 import { reloaderScript } from './alertmanager-reloader';
-import { ALERTMANAGER_FLAG_GATES, DEFAULT_ALERTMANAGER_IMAGE, LATEST_ALERTMANAGER, OLDEST_ALERTMANAGER } from '../model/alertmanager/version-gates';
+import { requireStack } from './check-stack';
+import { PrometheusStack } from './prometheus-stack';
+import { checkBoolean, checkSize, checkString, checkStruct, fail } from '../core/checks';
+import { checkPositiveInteger } from '../core/formats';
+import { checkImage, checkStorageClassName } from '../k8s/checks';
 import { NetworkPeer } from '../k8s/network-peer';
 import { allowedPeers, dnsEgress, EgressRules, endpointEgress, ingressPolicy, podsInNamespace, tcpAndUdpPorts, tcpPorts, urlEgress } from '../k8s/network-policy';
 import { checkObjectNames } from '../k8s/object-names';
 import { checkResources, httpProbe, renderResources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../k8s/pod';
+import { AlertmanagerConfig, AlertmanagerConfigProps } from '../model/alertmanager/alertmanager-config';
+import { ALERTMANAGER_SECRETS_PATH, WATCHDOG_ALERT } from '../model/alertmanager/internal';
+import { ALERTMANAGER_FLAG_GATES, DEFAULT_ALERTMANAGER_IMAGE, LATEST_ALERTMANAGER, OLDEST_ALERTMANAGER } from '../model/alertmanager/version-gates';
 import {
   AlertingRule, AlertmanagerEndpoint, KubernetesRole, Relabel, RuleGroup, ServiceDiscovery,
 } from '../model/prometheus';
-import { checkImage, checkStorageClassName } from '../k8s/checks';
-import { checkPositiveInteger } from '../core/formats';
-import { fail } from '../core/checks';
 import { promDuration } from '../model/prometheus/validate';
 import { atLeast, formatVersion, imageAtLeast, imageVersion } from '../model/prometheus/version';
-import { checkBoolean, checkSize, checkString, checkStruct } from '../core/checks';
-import { requireStack } from './check-stack';
-import { PrometheusStack } from './prometheus-stack';
 import { toQuantity } from '../k8s/quantity';
 
 const k8s = kplus.k8s;

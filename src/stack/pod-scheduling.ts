@@ -1,10 +1,9 @@
 // The scheduling fields of the Prometheus pods, from the stack's props. Not exported.
 import * as kplus from 'cdk8s-plus-28';
 import { NodeLabelOperator, NodeLabelRequirement, PodAntiAffinity, PodToleration, PrometheusAffinity, TolerationEffect } from './scheduling';
+import { checkArray, checkBoolean, checkDuration, checkEnum, checkString, checkStringArray, checkStruct, fail, requireProp } from '../core/checks';
 import { checkDnsSubdomain } from '../core/formats';
 import { checkKubernetesLabels } from '../k8s/checks';
-import { fail } from '../core/checks';
-import { checkArray, checkBoolean, checkDuration, checkEnum, checkString, checkStringArray, checkStruct, requireProp } from '../core/checks';
 
 /** The scheduling props of a stack, as given. */
 export interface SchedulingProps {

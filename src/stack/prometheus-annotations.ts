@@ -1,10 +1,10 @@
 import { IConstruct } from 'constructs';
-import { asWorkload } from '../k8s/plus';
-import { KubernetesRole, Relabel, Scheme, ScrapeJob, ServiceDiscovery } from '../model/prometheus';
-import { checkDnsLabel, checkHttpPath, checkPort } from '../core/formats';
-import { checkEnum, checkString, checkStringArray, checkStruct, requireProp } from '../core/checks';
-import { PrometheusStack } from '.';
+import { PrometheusStack } from './prometheus-stack';
 import { requireStack } from './check-stack';
+import { checkEnum, checkString, checkStringArray, checkStruct, requireProp } from '../core/checks';
+import { checkDnsLabel, checkHttpPath, checkPort } from '../core/formats';
+import { asWorkload } from '../core/plus';
+import { KubernetesRole, Relabel, Scheme, ScrapeJob, ServiceDiscovery } from '../model/prometheus';
 
 /**
  * Options of `PrometheusAnnotations.annotate()`.

@@ -2,38 +2,35 @@ import { createHash } from 'crypto';
 import { ApiObjectMetadata, ApiObjectMetadataDefinition, Duration, Lazy, Names, Size, SizeRoundingBehavior } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import {
-  AlertmanagerEndpoint, KubernetesWatch, PrometheusConfig, Relabel, RemoteWrite, RuleGroup, Scheme, ScrapeJob, ServiceDiscovery,
-} from '../model/prometheus';
 import { prometheusDashboard } from './dashboard';
-import { Dashboard } from '../model/dashboard/dashboard';
+import { prometheusEgress } from './egress';
+import { checkScheduling, renderScheduling } from './pod-scheduling';
+import { accessGrants, accessRules, needsClusterRole, policyRules, watchedNamespaces } from './rbac';
+import { PodToleration, PrometheusAffinity } from './scheduling';
+import { MAX_SHARDS, shardBuckets, shardRelabels } from './sharding';
+import { PrometheusWebAuth } from './web-auth';
+import {
+  CONFIG_DIR, CONFIG_FILE, DATA_DIR, deploymentSpec, POD_NAME_ENV, podTemplate, statefulSetSpec, WEB_PORT,
+} from './workload';
+import { checkAbsolutePath, checkDnsLabel, checkPort, checkPositiveInteger, requireString } from '../core/formats';
 import { Grafana, GrafanaOptions } from '../grafana/grafana';
 import { NetworkPeer } from '../k8s/network-peer';
 import { ingressPolicy, podsInNamespace, webClients } from '../k8s/network-policy';
 import { checkNodePortsAcrossApp } from '../k8s/node-ports';
 import { checkResources, namespaceOf, renderResources, restrictedContainerSecurityContext } from '../k8s/pod';
-import { prometheusEgress } from './egress';
-import { checkScheduling, renderScheduling } from './pod-scheduling';
 import { toQuantity } from '../k8s/quantity';
-import { accessGrants, accessRules, needsClusterRole, policyRules, watchedNamespaces } from './rbac';
-import { PodToleration, PrometheusAffinity } from './scheduling';
-import { MAX_SHARDS, shardBuckets, shardRelabels } from './sharding';
 import { PrometheusStorage } from '../k8s/storage';
-import { PrometheusWebAuth } from './web-auth';
-import {
-  CONFIG_DIR, CONFIG_FILE, DATA_DIR, deploymentSpec, POD_NAME_ENV, podTemplate, statefulSetSpec, WEB_PORT,
-} from './workload';
 import { checkObjectNames, failOnObjectNames } from '../k8s/object-names';
+import { Dashboard } from '../model/dashboard/dashboard';
+import {
+  AlertmanagerEndpoint, KubernetesWatch, PrometheusConfig, Relabel, RemoteWrite, RuleGroup, Scheme, ScrapeJob, ServiceDiscovery,
+} from '../model/prometheus';
 import { SECRETS_MOUNT_PATH, SERVICE_ACCOUNT_DIR } from '../model/prometheus/credential';
-import { checkAbsolutePath, checkDnsLabel, checkPort, checkPositiveInteger, requireString } from '../core/formats';
 import { checkImage, checkKubernetesLabels, checkServiceType } from '../k8s/checks';
 import { checkLabelMap, checkLabelName, promDuration } from '../model/prometheus/validate';
-import { fail, problem } from '../core/checks';
+import { checkArray, checkBoolean, checkDuration, checkEnum, checkInstance, checkMetadata, checkSize, checkStruct, fail, problem, requireProp } from '../core/checks';
 import { imageVersion } from '../model/prometheus/version';
 import { gatedFlags, LATEST_PROMETHEUS, versionProblems } from '../model/prometheus/version-gates';
-import {
-  checkArray, checkBoolean, checkDuration, checkEnum, checkInstance, checkMetadata, checkSize, checkStruct, requireProp,
-} from '../core/checks';
 import { addWarning } from '../core/warnings';
 
 const k8s = kplus.k8s;

@@ -1,6 +1,5 @@
+import { checkString, checkStruct, fail, requireProp } from '../core/checks';
 import { Authentication, Credential, TlsOptions } from '../model/prometheus/credential';
-import { fail } from '../core/checks';
-import { checkString, checkStruct, requireProp } from '../core/checks';
 
 /**
  * Options of `PrometheusWebAuth.fromSecret()`: the keys of the Secret.

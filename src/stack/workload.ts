@@ -5,8 +5,8 @@
 // changes the ConfigMap only, and Prometheus reloads it live (3.x by itself, 2.x on the
 // sidecar's SIGHUP). Only a change to the pod (image, resources, flags, volumes) rolls it.
 import * as kplus from 'cdk8s-plus-28';
-import { httpProbe, restrictedContainerSecurityContext, restrictedPodSecurityContext, tcpProbe } from '../k8s/pod';
 import { PodScheduling } from './pod-scheduling';
+import { httpProbe, restrictedContainerSecurityContext, restrictedPodSecurityContext, tcpProbe } from '../k8s/pod';
 import { SECRETS_MOUNT_PATH } from '../model/prometheus/credential';
 
 /** Where the ConfigMap with prometheus.yml and the rule file is mounted, as a directory. */

@@ -1,29 +1,26 @@
 import { ApiObjectMetadata, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { MultiprocessMetrics } from './multiprocess';
+import { scrapeServiceEndpoint } from './service-jobs';
+import { checkBoolean, checkEnum, checkInstance, checkInstances, checkMetadata, checkString, checkStruct, fail, requireProp } from '../../core/checks';
+import { checkDnsLabel, checkHttpPath, checkPort, millis } from '../../core/formats';
+import { addWarning } from '../../core/warnings';
 import * as monitoring from '../../imports/monitoring.coreos.com';
+import { checkKubernetesLabels, checkServiceType } from '../../k8s/checks';
 import { NetworkPeer } from '../../k8s/network-peer';
 import { allowedPeers, ingressPolicy, podsInNamespace, podsInNamespacesLabelled } from '../../k8s/network-policy';
-import { PlusWorkload } from '../../k8s/plus';
+import { PrometheusAnnotations } from '../../stack/prometheus-annotations';
+import { checkObjectNames } from '../../k8s/object-names';
+import { PlusWorkload } from '../../core/plus';
 import { namespaceOf } from '../../k8s/pod';
 import { PodSelection } from '../../k8s/pod-selection';
 import { Authentication, Credential, Relabel, Scheme, TlsOptions } from '../../model/prometheus';
-import { MultiprocessMetrics } from './multiprocess';
-import { PrometheusAnnotations } from '../../stack/prometheus-annotations';
-import { scrapeServiceEndpoint } from './service-jobs';
-import { checkObjectNames } from '../../k8s/object-names';
 import { AUTH_FIX, RELABEL_FIX } from '../../model/prometheus/fixes';
 import { checkTls } from '../../model/prometheus/http-client';
-import { checkDnsLabel, checkHttpPath, checkPort, millis } from '../../core/formats';
-import { checkKubernetesLabels, checkServiceType } from '../../k8s/checks';
-import { fail } from '../../core/checks';
 import { promDuration } from '../../model/prometheus/validate';
-import {
-  checkBoolean, checkEnum, checkInstance, checkInstances, checkMetadata, checkString, checkStruct, requireProp,
-} from '../../core/checks';
 import { PrometheusStack } from '../../stack';
 import { checkStack } from '../../stack/check-stack';
-import { addWarning } from '../../core/warnings';
 
 const PODS_FIX = 'Use PodSelection.fromPods(deployment) or PodSelection.fromLabels({ app: \'my-app\' })';
 

@@ -1,11 +1,10 @@
 import { Duration } from 'cdk8s';
+import { checkBoolean, checkDuration, checkEnum, checkInstance, checkString, checkStringArray, checkStruct, fail, requireProp } from '../../core/checks';
+import { checkDnsLabel, checkPort, requireString } from '../../core/formats';
 import {
   Authentication, Credential, KubernetesApiAccess, KubernetesRole, PrometheusConfig, Relabel, Scheme, ScrapeJob, ServiceDiscovery, TlsOptions,
 } from '../../model/prometheus';
 import { CREDENTIAL_FIX } from '../../model/prometheus/fixes';
-import { checkDnsLabel, checkPort, requireString } from '../../core/formats';
-import { fail } from '../../core/checks';
-import { checkBoolean, checkDuration, checkEnum, checkInstance, checkString, checkStringArray, checkStruct, requireProp } from '../../core/checks';
 
 /** The options every factory shares: a struct, `scrapeInterval` a Duration, `ca` a Credential. */
 function checkCommon<T extends { scrapeInterval?: Duration; ca?: Credential }>(where: string, options: T): T {

@@ -1,9 +1,8 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { PlusContainer, PlusWorkload } from '../../k8s/plus';
+import { checkStruct, fail } from '../../core/checks';
 import { checkAbsolutePath, requireString } from '../../core/formats';
-import { fail } from '../../core/checks';
-import { checkStruct } from '../../core/checks';
+import { PlusContainer, PlusWorkload } from '../../core/plus';
 
 /**
  * Options of `MultiprocessMetrics.sharedDirectory()`.

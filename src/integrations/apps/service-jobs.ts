@@ -6,10 +6,10 @@
 // (path, interval, timeout, scheme) are set through the __metrics_path__, __scrape_interval__,
 // __scrape_timeout__ and __scheme__ labels, which Prometheus reads per target. An application
 // with relabelings of its own gets a job of its own, so its rules never touch other targets.
-import { Authentication, KubernetesRole, Relabel, RelabelAction, Scheme, ScrapeJob, ServiceDiscovery, TlsOptions } from '../../model/prometheus';
 import { applicationsDashboard } from './dashboard';
 import { fail } from '../../core/checks';
 import { formatMillis } from '../../core/formats';
+import { Authentication, KubernetesRole, Relabel, RelabelAction, Scheme, ScrapeJob, ServiceDiscovery, TlsOptions } from '../../model/prometheus';
 import { PrometheusStack } from '../../stack';
 
 /** What a job needs to know of one monitored Service port. */

@@ -1,10 +1,9 @@
 import * as kplus from 'cdk8s-plus-28';
-import { checkResources } from '../../k8s/pod';
-import { checkImage } from '../../k8s/checks';
+import { checkArray, checkStruct, fail, requireProp } from '../../core/checks';
 import { checkNonEmpty, checkPositiveInteger } from '../../core/formats';
+import { checkImage } from '../../k8s/checks';
+import { checkResources } from '../../k8s/pod';
 import { checkScrapeHost } from '../../model/prometheus/validate';
-import { fail } from '../../core/checks';
-import { checkArray, checkStruct, requireProp } from '../../core/checks';
 
 /**
  * Options of `KrakendGateways.deploy()`.

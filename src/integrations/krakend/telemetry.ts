@@ -1,9 +1,8 @@
 import { isIP } from 'net';
 import { Duration } from 'cdk8s';
 import { JsonObject } from './json';
+import { checkArray, checkBoolean, checkDuration, checkEnum, checkString, checkStringArray, checkStringMap, checkStruct, fail } from '../../core/checks';
 import { checkNonEmpty, checkPort, compact } from '../../core/formats';
-import { fail } from '../../core/checks';
-import { checkArray, checkBoolean, checkDuration, checkEnum, checkString, checkStringArray, checkStringMap, checkStruct } from '../../core/checks';
 
 /**
  * A Prometheus exporter of KrakenD's OpenTelemetry integration: a port on each gateway that

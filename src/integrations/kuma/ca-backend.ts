@@ -1,9 +1,8 @@
 import { Duration } from 'cdk8s';
 import { CaBackendSpec } from './proto-specs';
+import { checkEnum, checkStruct, fail } from '../../core/checks';
 import { checkNonEmpty, millis } from '../../core/formats';
-import { fail } from '../../core/checks';
 import { promDuration } from '../../model/prometheus/validate';
-import { checkEnum, checkStruct } from '../../core/checks';
 
 /**
  * How the inbound listeners of a mesh treat plaintext once mTLS is enabled

@@ -1,8 +1,8 @@
 // The dashboard of the Kuma data plane proxies' Envoy metrics. Not exported from the package.
 import { Duration } from 'cdk8s';
 import { INBOUND_MATCHER, OUTBOUND_MATCHER } from './envoy-clusters';
-import { Dashboard, DashboardPanel, DashboardRow, DashboardVariable, GrafanaUnit } from '../../model/dashboard/dashboard';
 import { uidFor } from '../../core/uid';
+import { Dashboard, DashboardPanel, DashboardRow, DashboardVariable, GrafanaUnit } from '../../model/dashboard/dashboard';
 
 /**
  * Traffic, errors and latency of the proxies scraped by `jobName`, from Envoy's own stats (as

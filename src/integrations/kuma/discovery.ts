@@ -1,13 +1,12 @@
 import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { checkString, checkStruct, fail } from '../../core/checks';
+import { checkImage } from '../../k8s/checks';
 import { checkResources } from '../../k8s/pod';
 import { KumaDiscoveryOptions, Relabel, ScrapeJob, ServiceDiscovery } from '../../model/prometheus';
-import { checkImage } from '../../k8s/checks';
-import { fail } from '../../core/checks';
 import { promDuration } from '../../model/prometheus/validate';
 import { formatVersion, imageAtLeast, parseVersion, Version, versionAtLeast } from '../../model/prometheus/version';
-import { checkString, checkStruct } from '../../core/checks';
 import { PrometheusStack } from '../../stack';
 
 /** Where kuma-prometheus-sd writes its file_sd file, in its container and in Prometheus's. */

@@ -1,8 +1,8 @@
 // The dashboard of Kuma's builtin gateways. Not exported from the package.
 import { Duration } from 'cdk8s';
 import { MESH_HTTP_MATCHER, OUTBOUND_MATCHER } from './envoy-clusters';
-import { Dashboard, DashboardPanel, DashboardRow, DashboardVariable, GrafanaUnit } from '../../model/dashboard/dashboard';
 import { uidFor } from '../../core/uid';
+import { Dashboard, DashboardPanel, DashboardRow, DashboardVariable, GrafanaUnit } from '../../model/dashboard/dashboard';
 
 /**
  * The builtin gateways (MeshGateway) of the proxies scraped by `jobName`, per mesh and gateway.

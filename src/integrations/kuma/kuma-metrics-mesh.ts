@@ -1,10 +1,5 @@
 import { ApiObject, Chart, Duration, JsonPatch, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { PrometheusAnnotations } from '../../stack';
-import * as kuma from '../../imports/kuma.io';
-import { PlusWorkload, asWorkload, containerPorts, workloadSelectorLabels } from '../../k8s/plus';
-import { namespaceOf } from '../../k8s/pod';
-import { Scheme, ScrapeJob, ServiceDiscovery } from '../../model/prometheus';
 import { KumaCaBackend, KumaMtlsMode } from './ca-backend';
 import { addControlPlaneJob, CONTROL_PLANE_JOB } from './control-plane';
 import { kumaControlPlaneDashboard } from './control-plane-dashboard';
@@ -13,15 +8,6 @@ import { addKumaDatasource } from './datasource';
 import { KumaDataplaneDiscovery } from './discovery';
 import { kumaGatewayDashboard } from './gateway-dashboard';
 import { kumaMeshDashboard } from './mesh-dashboard';
-import { kumaServiceDashboard } from './service-dashboard';
-import { checkDnsLabel, checkHttpPath, checkNonEmpty, checkPort } from '../../core/formats';
-import { checkRegex } from '../../model/prometheus/validate';
-import { fail } from '../../core/checks';
-import { parseVersion, Version, versionAtLeast } from '../../model/prometheus/version';
-import {
-  checkArray, checkBoolean, checkEnum, checkInstance, checkInstances, checkString, checkStringArray, checkStringMap, checkStruct, requireProp,
-} from '../../core/checks';
-import { PrometheusStack } from '../../stack';
 import { addWarning } from '../../core/warnings';
 import {
   KumaAggregateMetrics, KumaApplicationMetricsOptions, KumaDataplaneInbound, KumaEnvoyMetricsOptions, KumaFederationOptions, KumaMetricsTlsMode,
@@ -30,10 +16,20 @@ import {
 import {
   AggregateSpec, DataplaneSpec, MeshSpec, MetricsBackendSpec, MtlsSpec, PrometheusConfSpec, SelectorSpec, TrafficPermissionSpec,
 } from './proto-specs';
+import { kumaServiceDashboard } from './service-dashboard';
 import { KumaServiceTag } from './service-tag';
 import { kumaServiceToServiceDashboard } from './service-to-service-dashboard';
 import { toUniversalYaml, UniversalResource } from './universal';
+import { checkArray, checkBoolean, checkEnum, checkInstance, checkInstances, checkString, checkStringArray, checkStringMap, checkStruct, fail, requireProp } from '../../core/checks';
+import { checkDnsLabel, checkHttpPath, checkNonEmpty, checkPort } from '../../core/formats';
+import * as kuma from '../../imports/kuma.io';
 import { checkObjectNames } from '../../k8s/object-names';
+import { PlusWorkload, asWorkload, containerPorts, workloadSelectorLabels } from '../../core/plus';
+import { namespaceOf } from '../../k8s/pod';
+import { parseVersion, Version, versionAtLeast } from '../../model/prometheus/version';
+import { Scheme, ScrapeJob, ServiceDiscovery } from '../../model/prometheus';
+import { checkRegex } from '../../model/prometheus/validate';
+import { PrometheusAnnotations, PrometheusStack } from '../../stack';
 import { checkStack, requireStack } from '../../stack/check-stack';
 
 /** The pod annotations that override the mesh's metrics port and path for one workload. */

@@ -1,8 +1,8 @@
 // The dashboard of a Kuma mesh as a whole. Not exported from the package.
 import { Duration } from 'cdk8s';
 import { INBOUND_MATCHER, OUTBOUND_MATCHER } from './envoy-clusters';
-import { Dashboard, DashboardPanel, DashboardRow, DashboardVariable, GrafanaUnit } from '../../model/dashboard/dashboard';
 import { uidFor } from '../../core/uid';
+import { Dashboard, DashboardPanel, DashboardRow, DashboardVariable, GrafanaUnit } from '../../model/dashboard/dashboard';
 
 /** How many services the "top services" panels show per mesh. */
 const TOP = 10;

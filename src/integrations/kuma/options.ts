@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
-import { Scheme } from '../../model/prometheus';
 import { KumaCaBackend } from './ca-backend';
 import { KumaServiceTag } from './service-tag';
+import { Scheme } from '../../model/prometheus';
 
 /**
  * Which Kuma API expresses the metrics configuration.

@@ -1,8 +1,8 @@
 // The dashboard of one service of a Kuma mesh. Not exported from the package.
 import { Duration } from 'cdk8s';
 import { INBOUND_MATCHER, OUTBOUND_MATCHER } from './envoy-clusters';
-import { Dashboard, DashboardPanel, DashboardRow, DashboardVariable, GrafanaUnit } from '../../model/dashboard/dashboard';
 import { uidFor } from '../../core/uid';
+import { Dashboard, DashboardPanel, DashboardRow, DashboardVariable, GrafanaUnit } from '../../model/dashboard/dashboard';
 
 /**
  * One service (the `service` label: the Kuma service of the proxies, as the discovery sets it)

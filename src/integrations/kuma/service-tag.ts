@@ -1,10 +1,9 @@
 import { IConstruct } from 'constructs';
-import { Grafana } from '../../grafana';
-import { asService } from '../../k8s/plus';
-import { namespaceOf } from '../../k8s/pod';
+import { checkInstance, checkStruct, fail, requireProp } from '../../core/checks';
 import { checkDnsLabel, checkNonEmpty, checkPort } from '../../core/formats';
-import { fail } from '../../core/checks';
-import { checkInstance, checkStruct, requireProp } from '../../core/checks';
+import { Grafana } from '../../grafana';
+import { asService } from '../../core/plus';
+import { namespaceOf } from '../../k8s/pod';
 import { PrometheusStack } from '../../stack';
 import { requireStack } from '../../stack/check-stack';
 

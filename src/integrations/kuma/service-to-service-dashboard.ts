@@ -1,8 +1,8 @@
 // The dashboard of the traffic between the services of a Kuma mesh. Not exported from the package.
 import { Duration } from 'cdk8s';
 import { OUTBOUND_MATCHER } from './envoy-clusters';
-import { Dashboard, DashboardPanel, DashboardRow, DashboardVariable, GrafanaUnit } from '../../model/dashboard/dashboard';
 import { uidFor } from '../../core/uid';
+import { Dashboard, DashboardPanel, DashboardRow, DashboardVariable, GrafanaUnit } from '../../model/dashboard/dashboard';
 
 /**
  * What each source service sends to each destination, seen from the source's proxies: the

@@ -1,8 +1,8 @@
 // Addresses of Weave Net endpoints: static scrape targets and the IPs the router and weave-npc bind to.
 // Not exported from the package.
 import { isIPv4, isIPv6 } from 'net';
-import { checkScrapeHost } from '../../model/prometheus/validate';
 import { fail } from '../../core/checks';
+import { checkScrapeHost } from '../../model/prometheus/validate';
 
 /** A DNS host name (RFC 1123 labels, no trailing dot). */
 const HOST_NAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;

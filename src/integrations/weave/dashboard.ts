@@ -1,8 +1,8 @@
 // The dashboard of Weave Net's router and network policy controller. Not exported from the package.
 import { Duration } from 'cdk8s';
 import { WeaveConnectionState, WeaveMetrics } from './weave-metrics';
-import { Dashboard, DashboardPanel, DashboardRow, GrafanaUnit } from '../../model/dashboard/dashboard';
 import { uidFor } from '../../core/uid';
+import { Dashboard, DashboardPanel, DashboardRow, GrafanaUnit } from '../../model/dashboard/dashboard';
 
 /**
  * Router health, address space and connections; blocked connections and policy errors when

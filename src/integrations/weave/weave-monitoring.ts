@@ -7,15 +7,14 @@ import { weaveDashboard } from './dashboard';
 import { kubernetesJob, PodSelection, staticJob } from './scrape-jobs';
 import { WeaveDiscovery } from './weave-discovery';
 import { WeaveStatusAddress } from './weave-status-address';
+import { checkBoolean, checkInstance, checkStruct, fail, numberFix, requireProp } from '../../core/checks';
+import { checkDnsLabel, checkNonEmpty, checkPort, formatMillis, millis } from '../../core/formats';
+import { addWarning } from '../../core/warnings';
 import { checkObjectNames } from '../../k8s/object-names';
 import { RuleGroup, ScrapeJob } from '../../model/prometheus';
-import { checkDnsLabel, checkNonEmpty, checkPort, formatMillis, millis } from '../../core/formats';
-import { fail } from '../../core/checks';
 import { promDuration } from '../../model/prometheus/validate';
-import { checkBoolean, checkInstance, checkStruct, numberFix, requireProp } from '../../core/checks';
 import { PrometheusStack } from '../../stack';
 import { requireStack } from '../../stack/check-stack';
-import { addWarning } from '../../core/warnings';
 
 /** Kubernetes label keys: an optional DNS-subdomain prefix and a name of at most 63 characters. */
 const LABEL_KEY = /^(?:(?=.{1,253}\/)[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*\/)?(?=.{1,63}$)[A-Za-z0-9](?:[-A-Za-z0-9_.]*[A-Za-z0-9])?$/;

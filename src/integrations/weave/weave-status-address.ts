@@ -1,8 +1,7 @@
 import { isIPv4, isIPv6 } from 'net';
 import { isLoopbackIp, isUnspecifiedIp } from './addresses';
+import { checkEnum, checkStruct, fail } from '../../core/checks';
 import { checkPort, requireString } from '../../core/formats';
-import { fail } from '../../core/checks';
-import { checkEnum, checkStruct } from '../../core/checks';
 
 /**
  * The IP family of the nodes' primary address.

@@ -5,13 +5,12 @@ import { Receiver } from './receiver';
 import { Route, RouteOptions } from './route';
 import { TimeInterval } from './time-interval';
 import { alertmanagerGatedFields, alertmanagerVersionProblems, LATEST_ALERTMANAGER } from './version-gates';
+import { checkArray, checkBoolean, checkInstance, checkString, checkStringMap, checkStruct, fail, problem, requireProp } from '../../core/checks';
+import { checkNonEmpty, compact } from '../../core/formats';
+import { toYaml } from '../../core/yaml';
 import { Credential } from '../prometheus/credential';
 import { checkLabelName } from '../prometheus/validate';
-import { checkNonEmpty, compact } from '../../core/formats';
-import { fail, problem } from '../../core/checks';
 import { imageVersion, Version } from '../prometheus/version';
-import { checkArray, checkBoolean, checkInstance, checkString, checkStringMap, checkStruct, requireProp } from '../../core/checks';
-import { toYaml } from '../../core/yaml';
 
 /**
  * Properties of an `InhibitRule`.

@@ -1,11 +1,10 @@
 // Pieces shared by the Alertmanager model and construct. Not exported from the package.
 import { Duration } from 'cdk8s';
 import type { RouteOptions } from './route';
+import { checkArray, checkDuration, fail } from '../../core/checks';
+import { formatMillis } from '../../core/formats';
 import { Credential } from '../prometheus/credential';
 import { checkLabelName } from '../prometheus/validate';
-import { fail } from '../../core/checks';
-import { formatMillis } from '../../core/formats';
-import { checkArray, checkDuration } from '../../core/checks';
 
 /** The alert name of the always-firing alert. */
 export const WATCHDOG_ALERT = 'Watchdog';

@@ -1,5 +1,5 @@
-import { checkLabelName, checkRegex } from '../prometheus/validate';
 import { fail } from '../../core/checks';
+import { checkLabelName, checkRegex } from '../prometheus/validate';
 
 /**
  * How a `Matcher` compares a label's value.

@@ -1,9 +1,8 @@
 import { credentialPath } from './internal';
+import { checkArray, checkBoolean, checkEnum, checkString, checkStringArray, checkStruct, fail, requireProp } from '../../core/checks';
+import { checkNonEmpty, compact, requireString } from '../../core/formats';
 import { Credential } from '../prometheus/credential';
 import { CREDENTIAL_FIX } from '../prometheus/fixes';
-import { checkNonEmpty, compact, requireString } from '../../core/formats';
-import { fail } from '../../core/checks';
-import { checkArray, checkBoolean, checkEnum, checkString, checkStringArray, checkStruct, requireProp } from '../../core/checks';
 
 /** The shape every notifier's options share: a struct, `sendResolved` a flag, and the named plain strings. */
 function checkNotifierOptions<T extends NotifierOptions>(where: string, options: T, ...strings: Array<keyof T & string>): T {

@@ -1,9 +1,8 @@
 import { Duration } from 'cdk8s';
 import { renderRouteOptions } from './internal';
 import { Matcher } from './matcher';
+import { checkArray, checkBoolean, checkStringArray, checkStruct, fail } from '../../core/checks';
 import { checkNonEmpty, compact } from '../../core/formats';
-import { fail } from '../../core/checks';
-import { checkArray, checkBoolean, checkStringArray, checkStruct } from '../../core/checks';
 
 /** The timing and grouping a route sets for the alert groups it makes (children inherit them). */
 export interface RouteOptions {

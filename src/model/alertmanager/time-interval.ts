@@ -1,6 +1,5 @@
+import { checkArray, checkEnum, checkStringArray, checkStruct, fail, requireProp } from '../../core/checks';
 import { checkNonEmpty, compact } from '../../core/formats';
-import { fail } from '../../core/checks';
-import { checkArray, checkEnum, checkStringArray, checkStruct, requireProp } from '../../core/checks';
 
 /** A day of the week, as Alertmanager names it. */
 export enum Weekday {

@@ -1,11 +1,8 @@
 import { Duration } from 'cdk8s';
+import { checkArray, checkBoolean, checkDuration, checkInstance, checkInstances, checkNumber, checkString, checkStringArray, checkStruct, fail, requireProp } from '../../core/checks';
+import { checkNonEmpty } from '../../core/formats';
 import { grafanaDuration } from '../../core/uid';
 import { checkPromQL } from '../prometheus/promql';
-import { checkNonEmpty } from '../../core/formats';
-import { fail } from '../../core/checks';
-import {
-  checkArray, checkBoolean, checkDuration, checkInstance, checkInstances, checkNumber, checkString, checkStringArray, checkStruct, requireProp,
-} from '../../core/checks';
 
 const PANEL_FIX = 'Use DashboardPanel.timeSeries({...}) or DashboardPanel.stat({...})';
 

@@ -3,12 +3,11 @@ import { Authentication, Credential, TlsOptions } from './credential';
 import { DISCOVERY_FIX, RELABEL_FIX } from './fixes';
 import { cleartextAuthWarning, httpClientCredentials, renderHttpClient } from './http-client';
 import { Relabel } from './relabel';
-import { checkEnum, checkInstances, checkStruct, requireProp } from '../../core/checks';
 import { Scheme } from './scrape-job';
 import { KubernetesWatch, ServiceDiscovery } from './service-discovery';
-import { checkHttpPath, compact } from '../../core/formats';
-import { fail } from '../../core/checks';
 import { promDuration } from './validate';
+import { checkEnum, checkInstances, checkStruct, fail, requireProp } from '../../core/checks';
+import { checkHttpPath, compact } from '../../core/formats';
 
 /**
  * Properties of an `AlertmanagerEndpoint`.

@@ -1,6 +1,5 @@
+import { checkArray, fail, requireProp } from '../../core/checks';
 import { checkHttpPath } from '../../core/formats';
-import { fail } from '../../core/checks';
-import { checkArray, requireProp } from '../../core/checks';
 
 /**
  * A permission that a scrape (not its discovery) needs from the Kubernetes API server: the

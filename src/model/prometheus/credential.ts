@@ -1,9 +1,8 @@
 import { IConstruct } from 'constructs';
 import { CREDENTIAL_FIX } from './fixes';
+import { checkString, checkStringArray, checkStringMap, checkStruct, fail, requireProp } from '../../core/checks';
 import { checkAbsolutePath, checkDnsSubdomain, checkNonEmpty, compact, checkUrl } from '../../core/formats';
-import { fail } from '../../core/checks';
-import { asSecret } from '../../k8s/plus';
-import { checkString, checkStringArray, checkStringMap, checkStruct, requireProp } from '../../core/checks';
+import { asSecret } from '../../core/plus';
 
 /**
  * Where mounted Secrets appear in the Prometheus container: one directory per Secret,

@@ -1,9 +1,8 @@
 // HTTP client settings (authentication, TLS) shared by scrape jobs, remote write and Alertmanagers. Not exported.
 import { Authentication, Credential, TlsOptions, TlsVersion } from './credential';
 import { AUTH_FIX, CREDENTIAL_FIX } from './fixes';
+import { checkBoolean, checkEnum, checkInstance, checkString, checkStringMap, checkStruct, fail } from '../../core/checks';
 import { compact, isCredentialName, isCredentialValue } from '../../core/formats';
-import { fail } from '../../core/checks';
-import { checkBoolean, checkEnum, checkInstance, checkString, checkStringMap, checkStruct } from '../../core/checks';
 
 /** The shape of `tls`: Credentials, a server name, a TlsVersion, a flag. */
 export function checkTls(where: string, tls: TlsOptions | undefined): void {

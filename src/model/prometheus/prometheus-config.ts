@@ -11,11 +11,10 @@ import { RuleGroup } from './rules';
 import { ScrapeJob } from './scrape-job';
 import { KubernetesWatch } from './service-discovery';
 import { checkLabelMap, promDuration } from './validate';
-import { fail } from '../../core/checks';
-import { formatMillis, millis } from '../../core/formats';
 import { imageVersion, Version } from './version';
 import { CONFIG_GATES, gatedFields, LATEST_PROMETHEUS, RULE_GATES, versionProblems } from './version-gates';
-import { checkInstance, checkString, checkStruct, requireProp } from '../../core/checks';
+import { checkInstance, checkString, checkStruct, fail, requireProp } from '../../core/checks';
+import { formatMillis, millis } from '../../core/formats';
 import { toYaml as renderYaml } from '../../core/yaml';
 
 /** Prometheus's own defaults, used to check jobs that rely on them. */

@@ -1,7 +1,6 @@
 import { checkLabelName, checkRegex, checkReplacement, checkTemplatedLabelName, DEFAULT_REGEX_GROUPS } from './validate';
+import { checkArray, checkString, checkStruct, fail, requireProp } from '../../core/checks';
 import { checkPositiveInteger, compact } from '../../core/formats';
-import { fail } from '../../core/checks';
-import { checkArray, checkString, checkStruct, requireProp } from '../../core/checks';
 
 /**
  * Options of the `keep` and `drop` actions.

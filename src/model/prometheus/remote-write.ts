@@ -3,10 +3,9 @@ import { Authentication, Credential, TlsOptions } from './credential';
 import { RELABEL_FIX } from './fixes';
 import { checkPlainHeaders, cleartextAuthWarning, httpClientCredentials, renderHttpClient, SECRET_HEADER_FIX } from './http-client';
 import { Relabel } from './relabel';
-import { checkBoolean, checkInstances, checkString, checkStruct } from '../../core/checks';
-import { checkNonEmpty, checkPositiveInteger, checkUrl, compact, millis, redactUrl, requireString } from '../../core/formats';
-import { fail } from '../../core/checks';
 import { promDuration } from './validate';
+import { checkBoolean, checkInstances, checkString, checkStruct, fail } from '../../core/checks';
+import { checkNonEmpty, checkPositiveInteger, checkUrl, compact, millis, redactUrl, requireString } from '../../core/formats';
 
 /**
  * Tuning of the remote-write queue.

@@ -3,9 +3,8 @@ import { RULE_FIX } from './fixes';
 import { ALERT_TEMPLATE_VARIABLES, goTemplateProblem } from './go-template';
 import { checkPromQL } from './promql';
 import { checkLabelMap, checkMetricName, promDuration } from './validate';
+import { checkArray, checkInstances, checkStruct, fail } from '../../core/checks';
 import { checkNonEmpty, checkPositiveInteger, compact } from '../../core/formats';
-import { fail } from '../../core/checks';
-import { checkArray, checkInstances, checkStruct } from '../../core/checks';
 
 /**
  * A rule of a `RuleGroup`: an `AlertingRule` or a `RecordingRule`.

@@ -5,12 +5,9 @@ import { DISCOVERY_FIX, RELABEL_FIX } from './fixes';
 import { cleartextAuthWarning, httpClientCredentials, insecureTlsWarning, renderHttpClient } from './http-client';
 import { Relabel } from './relabel';
 import { KubernetesWatch, ServiceDiscovery } from './service-discovery';
-import { checkHttpPath, checkNonEmpty, checkPositiveInteger, compact, isCredentialName, millis } from '../../core/formats';
-import { fail } from '../../core/checks';
 import { promDuration } from './validate';
-import {
-  checkArray, checkBoolean, checkEnum, checkInstances, checkStringArray, checkStruct, requireProp,
-} from '../../core/checks';
+import { checkArray, checkBoolean, checkEnum, checkInstances, checkStringArray, checkStruct, fail, requireProp } from '../../core/checks';
+import { checkHttpPath, checkNonEmpty, checkPositiveInteger, compact, isCredentialName, millis } from '../../core/formats';
 
 /**
  * The protocol Prometheus scrapes with.

@@ -1,10 +1,7 @@
 import { Duration } from 'cdk8s';
-import { checkAbsolutePath, checkDnsLabel, checkNonEmpty, checkUrl, compact } from '../../core/formats';
 import { checkLabelMap, promDuration } from './validate';
-import { fail } from '../../core/checks';
-import {
-  checkArray, checkBoolean, checkEnum, checkString, checkStringArray, checkStruct, requireProp,
-} from '../../core/checks';
+import { checkArray, checkBoolean, checkEnum, checkString, checkStringArray, checkStruct, fail, requireProp } from '../../core/checks';
+import { checkAbsolutePath, checkDnsLabel, checkNonEmpty, checkUrl, compact } from '../../core/formats';
 
 /**
  * The Kubernetes objects that `kubernetes_sd_configs` discovers targets from.

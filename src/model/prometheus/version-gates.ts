@@ -3,8 +3,8 @@
 // Every entry was checked against the upstream source at the tag it names (the yaml tag or
 // flag is absent from the release before); test/prometheus/version-gates.test.ts re-checks
 // them against a fetched prometheus/prometheus repository when one is present.
-import { problem } from '../../core/checks';
 import { atLeast, Version } from './version';
+import { problem } from '../../core/checks';
 
 /**
  * The release assumed when the image tag names no version (a digest-only reference, `latest`),

@@ -8,9 +8,9 @@
 // fail with the path, the prop, what was given and the fix.
 import { ApiObjectMetadataDefinition } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { fail } from '../core/checks';
+import { fail } from './checks';
 
-export { describe } from '../core/checks';
+export { describe } from './checks';
 
 /** The label Kubernetes puts on every namespace, with its name. */
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
