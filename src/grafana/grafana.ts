@@ -1,9 +1,9 @@
 import { createHash } from 'crypto';
-import { ApiObjectMetadata, ApiObjectMetadataDefinition, Duration, Lazy, Names, Size } from 'cdk8s';
+import { ApiObjectMetadata, ApiObjectMetadataDefinition, Lazy, Names, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { iniSectionOf, nearestIniKey } from './ini-sections';
-import { ExtraDatasource } from './provisioning';
+import { ExtraDatasource, renderDatasource } from './provisioning';
 import {
   checkArray, checkBoolean, checkInstance, checkInstances, checkMetadata, checkString, checkStringMap, checkStruct, fail, requireProp,
 } from '../core/checks';
@@ -18,12 +18,9 @@ import { checkNodePortsAcrossApp } from '../k8s/node-ports';
 import { checkObjectNames } from '../k8s/object-names';
 import { PlusSecret, asSecret } from '../core/plus';
 import { checkResources, httpProbe, renderResources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../k8s/pod';
-import { ScrapeJob, ServiceDiscovery } from '../model/prometheus';
-import { imageVersion } from '../model/prometheus/version';
-import type { PrometheusStack } from '../stack/prometheus-stack';
+import { GrafanaDatasourceSpec, IPrometheusDataSource, PodExtension } from '../stack/integration';
 import { PrometheusStorage } from '../k8s/storage';
 import { Dashboard } from '../model/dashboard/dashboard';
-import { WEB_PORT as PROMETHEUS_PORT } from '../stack/workload';
 
 const k8s = kplus.k8s;
 
@@ -167,7 +164,7 @@ export class GrafanaPlugin {
 }
 
 /**
- * Options of a Grafana for a `PrometheusStack` (`stack.addGrafana()` or the stack's `grafana`
+ * Options of a Grafana that reads a Prometheus (`new Grafana(scope, id, { prometheus, ... })`;
  * property).
  */
 export interface GrafanaOptions {
@@ -300,8 +297,11 @@ export interface GrafanaOptions {
  * Properties of a `Grafana`.
  */
 export interface GrafanaProps extends GrafanaOptions {
-  /** The Prometheus stack Grafana reads from. */
-  readonly stack: PrometheusStack;
+  /**
+   * The Prometheus Grafana reads, such as a `PrometheusStack`: its data source, and the
+   * dashboards and data sources of the integrations that use it.
+   */
+  readonly prometheus: IPrometheusDataSource;
 }
 
 /** A dashboard Grafana provisions: given, or produced at synthesis by an integration. */
@@ -320,7 +320,7 @@ interface DashboardSource {
  * `/api/health`, the admin credentials from a Secret), a Service and a NetworkPolicy. The
  * stack's NetworkPolicy admits Grafana.
  *
- * Usually made with `stack.addGrafana()`.
+ * Made with `new Grafana(scope, id, { prometheus: stack, adminCredentials })`.
  */
 export class Grafana extends Construct {
   /** The namespace of Grafana's objects. */
@@ -337,14 +337,7 @@ export class Grafana extends Construct {
   public readonly deployment: kplus.k8s.KubeDeployment;
   /** Labels and annotations of the Grafana pods. The selector labels are always added. */
   public readonly podMetadata: ApiObjectMetadataDefinition;
-  /**
-   * The stack's job that scrapes Grafana's metrics.
-   *
-   * @default - none, with `scrapeMetrics: false`
-   */
-  public readonly scrapeJob?: ScrapeJob;
-
-  private readonly stack: PrometheusStack;
+  private readonly prometheus: IPrometheusDataSource;
   private readonly serviceAccountName: string;
   private readonly props: GrafanaProps;
   private readonly image: string;
@@ -364,9 +357,9 @@ export class Grafana extends Construct {
     checkObjectNames(this);
     const path = this.node.path;
     checkStruct(path, 'props', props, true);
-    // PrometheusStack imports this module, so the stack is recognised by the method it calls here.
-    if (typeof requireProp(path, 'stack', props.stack, 'Pass the PrometheusStack, or call stack.addGrafana({...})')._setGrafana !== 'function') {
-      fail(path, 'stack', 'must be a PrometheusStack', props.stack, 'Pass the PrometheusStack, or call stack.addGrafana({...})');
+    const source = requireProp(path, 'prometheus', props.prometheus, 'Pass the PrometheusStack Grafana reads');
+    if (typeof source.connection !== 'function' || typeof source.admitClient !== 'function') {
+      fail(path, 'prometheus', 'must be an IPrometheusDataSource, such as a PrometheusStack', source, 'Pass the PrometheusStack Grafana reads');
     }
     checkInstance(path, 'adminCredentials', requireProp(path, 'adminCredentials', props.adminCredentials, ADMIN_FIX),
       GrafanaAdminCredentials, ADMIN_FIX);
@@ -380,10 +373,10 @@ export class Grafana extends Construct {
     for (const flag of ['networkPolicy', 'networkPolicyEgress', 'anonymousAccess', 'integrationDashboards', 'scrapeMetrics'] as const) {
       checkBoolean(path, flag, props[flag]);
     }
-    this.stack = props.stack;
-    this.stack._setGrafana(this);
+    this.prometheus = source;
+    const connection = source.connection();
     this.props = props;
-    this.namespaceName = checkDnsLabel(path, 'metadata.namespace', props.metadata?.namespace ?? props.stack.namespaceName);
+    this.namespaceName = checkDnsLabel(path, 'metadata.namespace', props.metadata?.namespace ?? connection.namespaceName);
     this.image = checkImage(path, 'image', props.image ?? 'docker.io/grafana/grafana:12.3.0', 'Pin a release, such as docker.io/grafana/grafana:12.3.0');
     this.datasourceUid = props.datasourceUid ?? 'prometheus';
     if (!/^[a-zA-Z0-9_-]{1,40}$/.test(this.datasourceUid)) {
@@ -436,7 +429,7 @@ export class Grafana extends Construct {
     const scrapeMetrics = props.scrapeMetrics ?? true;
     if (props.networkPolicy ?? true) {
       const from = webClients(path, props.allowFrom, serviceType, 'an empty list would block every visitor');
-      if (from && scrapeMetrics) from.push(podsInNamespace(this.stack.namespaceName, this.stack.selectorLabels));
+      if (from && scrapeMetrics) from.push(podsInNamespace(connection.namespaceName, connection.podLabels));
       ingressPolicy(this, 'NetworkPolicy', {
         metadata: this.metadata,
         podSelector: { matchLabels: this.selectorLabels },
@@ -444,23 +437,25 @@ export class Grafana extends Construct {
         egress: (props.networkPolicyEgress ?? true) ? () => this.egress() : undefined,
       });
     }
-    this.stack._admit(this.namespaceName, this.selectorLabels);
-    if (scrapeMetrics) {
-      this.scrapeJob = new ScrapeJob({
-        jobName: 'grafana',
-        discovery: [ServiceDiscovery.staticTargets({ targets: [`${this.serviceName}.${this.namespaceName}.svc:${this.servicePort}`] })],
-      });
-      if (this.stack.config.findScrapeJob('grafana')) {
-        fail(path, 'scrapeMetrics', `adds the job 'grafana', which the stack '${this.stack.node.path}' already has`, true,
-          'Rename that job, or set scrapeMetrics: false');
-      }
-      this.stack.addScrapeJob(this.scrapeJob);
-    }
+    source.admitClient({
+      name: path,
+      namespaceName: this.namespaceName,
+      podLabels: this.selectorLabels,
+      podMetadata: this.podMetadata,
+      serviceName: this.serviceName,
+      servicePort: this.servicePort,
+      scrapeJobName: scrapeMetrics ? 'grafana' : undefined,
+    });
 
     for (const dashboard of props.dashboards ?? []) this.addDashboard(dashboard);
-    if (props.integrationDashboards ?? true) {
-      this.stack._onDashboard((name, produce) => this.provision(`Integration-${name}`, produce));
-    }
+    const integrationDashboards = props.integrationDashboards ?? true;
+    connection.content.subscribe({
+      addDashboardSource: (d) => {
+        if (integrationDashboards) this.provision(`Integration-${d.dashboardKey}`, () => d.produceDashboard());
+      },
+      addGrafanaDatasource: (d) => this.addDatasource(d),
+      extendPod: (e) => this.extendPod(e),
+    });
     this.node.addValidation({ validate: () => [...this.duplicates(), ...this.lateDashboardErrors()] });
     const secretNamespace = props.adminCredentials._secret?.secret.namespaceName;
     if (secretNamespace !== undefined && secretNamespace !== this.namespaceName) {
@@ -472,7 +467,6 @@ export class Grafana extends Construct {
     this.node.addValidation({ validate: () => this.literalPassword(props.adminCredentials) });
     const early = this.literalPassword(props.adminCredentials);
     if (early.length > 0) throw new Error(early[0]);
-    this.stack._grafanaReady(this);
   }
 
   /** The in-cluster URL of Grafana (`http://<service>.<namespace>.svc:<port>`). */
@@ -501,16 +495,6 @@ export class Grafana extends Construct {
   }
 
   /**
-   * Lets the Grafana pods connect where an integration needs them to (a mesh sidecar's control
-   * plane), through the egress rules of Grafana's NetworkPolicy.
-   *
-   * @internal
-   */
-  public _allowEgress(rule: kplus.k8s.NetworkPolicyEgressRule): void {
-    this.extraEgress.push(rule);
-  }
-
-  /**
    * Mounts the ServiceAccount token in the Grafana pod (for example for a service mesh
    * sidecar that authenticates with it).
    */
@@ -519,34 +503,35 @@ export class Grafana extends Construct {
   }
 
   /**
-   * Provisions another data source next to the stack's Prometheus (an integration's, such as
-   * Kuma's). The same data source added twice is provisioned once; another one with the same
-   * uid fails, naming `owner` and its `prop`.
-   *
-   * @internal
+   * Provisions another data source next to the Prometheus (an integration's, such as Kuma's),
+   * and installs its plugin unless `plugins` names that plugin already (the user's pin wins).
+   * The same data source added twice is provisioned once; another one with the same uid fails.
    */
-  public _addDatasource(datasource: ExtraDatasource, owner: string, prop: string): void {
+  private addDatasource(datasource: GrafanaDatasourceSpec): void {
+    const owner = datasource.owner ?? this.node.path;
     if (datasource.uid === this.datasourceUid) {
-      fail(owner, prop, `adds the data source '${datasource.name}' with uid '${datasource.uid}', which the Prometheus data source of `
+      fail(owner, 'grafanaDatasources', `adds the data source '${datasource.name}' with uid '${datasource.uid}', which the Prometheus data source of `
         + `${this.node.path} has`, true, 'Give the Prometheus data source another datasourceUid');
     }
-    const same = this.extraDatasources.find((d) => d.uid === datasource.uid);
+    const rendered = renderDatasource(datasource, this.datasourceUid);
+    const same = this.extraDatasources.find((d) => d.uid === rendered.uid);
     if (!same) {
-      this.extraDatasources.push(datasource);
-    } else if (JSON.stringify(same) !== JSON.stringify(datasource)) {
-      fail(owner, prop, `adds the data source '${datasource.uid}' of ${datasource.url}, which ${this.node.path} provisions already for ${same.url}`,
+      this.extraDatasources.push(rendered);
+    } else if (JSON.stringify(same) !== JSON.stringify(rendered)) {
+      fail(owner, 'grafanaDatasources', `adds the data source '${rendered.uid}' of ${rendered.url}, which ${this.node.path} provisions already for ${same.url}`,
         true, 'Provision it from one of them');
+    }
+    if (datasource.pluginUrl !== undefined && !this.plugins.some((p) => p.id === datasource.type)) {
+      this.extraPlugins.push(GrafanaPlugin.fromUrl(datasource.type, datasource.pluginVersion ?? '', datasource.pluginUrl, datasource.pluginUnsigned ?? false));
     }
   }
 
-  /**
-   * Installs a plugin an integration needs, unless `plugins` names that plugin already (the
-   * user's pin wins).
-   *
-   * @internal
-   */
-  public _addPlugin(plugin: GrafanaPlugin): void {
-    if (!this.plugins.some((p) => p.id === plugin.id)) this.extraPlugins.push(plugin);
+  /** Applies what an integration gives the pods of the clients of its stack (a mesh's sidecar labels). */
+  private extendPod(pod: PodExtension): void {
+    for (const [key, value] of Object.entries(pod.labels ?? {})) this.podMetadata.addLabel(key, value);
+    for (const [key, value] of Object.entries(pod.annotations ?? {})) this.podMetadata.addAnnotation(key, value);
+    if (pod.serviceAccountToken) this.mountServiceAccountToken();
+    this.extraEgress.push(...pod.egress ?? []);
   }
 
   /** The plugins to install: `plugins`, then those integrations added. */
@@ -564,7 +549,7 @@ export class Grafana extends Construct {
     const admin = props.adminCredentials;
     const persistent = this.storage.persistent;
     const plugins = this.plugins;
-    const webAuth = this.stack.webAuth;
+    const webAuth = this.prometheus.connection().webAuth;
     const files = this.provisioningFiles();
     const checksum = createHash('sha256').update(Object.entries(files).map(([k, v]) => `${k}\n${v}`).join('\n')).digest('hex');
     const pod = this.podMetadata.toJson() ?? {};
@@ -674,10 +659,11 @@ export class Grafana extends Construct {
   /** Where Grafana connects: DNS, the stack's Prometheus, the other data sources, the plugin sources. */
   private egress(): EgressRules {
     const plugins = this.plugins;
+    const connection = this.prometheus.connection();
     return {
       rules: [
         dnsEgress(),
-        { to: [podsInNamespace(this.stack.namespaceName, this.stack.selectorLabels)], ports: tcpPorts([PROMETHEUS_PORT]) },
+        { to: [podsInNamespace(connection.namespaceName, connection.podLabels)], ports: tcpPorts([connection.podPort]) },
         ...this.extraDatasources.flatMap((d) => urlEgress(d.url) ?? []),
         ...plugins.length > 0 ? [{ ports: tcpPorts([443]) }] : [],
         ...this.extraEgress,
@@ -710,14 +696,13 @@ export class Grafana extends Construct {
 
   /** The data source and dashboard provider files. */
   private provisioningFiles(): { [file: string]: string } {
-    const stack = this.stack;
-    const parsed = imageVersion(stack.image);
-    const version = parsed && `${parsed.major}.${parsed.minor}.${parsed.patch}`;
+    const connection = this.prometheus.connection();
+    const version = connection.version;
     // Behind the stack's web auth, the data source logs in with the password file Grafana expands
     // at provisioning ($__file{}: grafana/grafana pkg/services/provisioning/values/values.go
     // `interpolateValue`; the fields as grafana/grafana-plugin-sdk-go v0.296.3
     // backend/http_settings.go reads them), so no secret is in the ConfigMap.
-    const webAuth = stack.webAuth;
+    const webAuth = connection.webAuth;
     const authFile = (c: { secretKey?: string }) => `$__file{${PROMETHEUS_AUTH_DIR}/${c.secretKey}}`;
     const login = webAuth ? {
       basicAuth: true,
@@ -727,7 +712,7 @@ export class Grafana extends Construct {
         ...webAuth._ca ? { tlsCACert: authFile(webAuth._ca) } : {},
       },
     } : {};
-    const tlsJsonData = webAuth?._ca ? { tlsAuthWithCACert: true, serverName: `${stack.serviceName}.${stack.namespaceName}.svc` } : {};
+    const tlsJsonData = webAuth?._ca ? { tlsAuthWithCACert: true, serverName: new URL(connection.url).hostname } : {};
     const datasources = {
       apiVersion: 1,
       datasources: [{
@@ -735,7 +720,7 @@ export class Grafana extends Construct {
         type: 'prometheus',
         uid: this.datasourceUid,
         access: 'proxy',
-        url: stack.url,
+        url: connection.url,
         isDefault: true,
         editable: false,
         ...login,
@@ -743,7 +728,7 @@ export class Grafana extends Construct {
           ...tlsJsonData,
           httpMethod: 'POST',
           // $__rate_interval is at least four scrape intervals; Grafana must know the interval.
-          timeInterval: grafanaDuration(Duration.millis(stack.config._globalTiming().intervalMs)),
+          timeInterval: grafanaDuration(connection.scrapeInterval),
           prometheusType: 'Prometheus',
           ...version ? { prometheusVersion: version } : {},
         },

@@ -3,3 +3,4 @@ export * from './web-auth';
 export * from './scheduling';
 export * from './alertmanager';
 export * from './prometheus-annotations';
+export * from './integration';

@@ -2,7 +2,9 @@ import { createHash } from 'crypto';
 import { ApiObjectMetadata, ApiObjectMetadataDefinition, Duration, Lazy, Names, Size, SizeRoundingBehavior } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { lazyDashboard, StackContent } from './content';
 import { prometheusDashboard } from './dashboard';
+import { IPrometheusDataSource, IPrometheusIntegration, PodExtension, PrometheusClient, PrometheusConnection } from './integration';
 import { prometheusEgress } from './egress';
 import { checkScheduling, renderScheduling } from './pod-scheduling';
 import { accessGrants, accessRules, needsClusterRole, policyRules, watchedNamespaces } from './rbac';
@@ -13,15 +15,13 @@ import {
   CONFIG_DIR, CONFIG_FILE, DATA_DIR, deploymentSpec, POD_NAME_ENV, podTemplate, statefulSetSpec, WEB_PORT,
 } from './workload';
 import { checkAbsolutePath, checkDnsLabel, checkPort, checkPositiveInteger, requireString } from '../core/formats';
-import { Grafana, GrafanaOptions } from '../grafana/grafana';
 import { NetworkPeer } from '../k8s/network-peer';
-import { ingressPolicy, podsInNamespace, webClients } from '../k8s/network-policy';
+import { allowedPeers, ingressPolicy, podsInNamespace, webClients } from '../k8s/network-policy';
 import { checkNodePortsAcrossApp } from '../k8s/node-ports';
 import { checkResources, namespaceOf, renderResources, restrictedContainerSecurityContext } from '../k8s/pod';
 import { toQuantity } from '../k8s/quantity';
 import { PrometheusStorage } from '../k8s/storage';
 import { checkObjectNames, failOnObjectNames } from '../k8s/object-names';
-import { Dashboard } from '../model/dashboard/dashboard';
 import {
   AlertmanagerEndpoint, KubernetesWatch, PrometheusConfig, Relabel, RemoteWrite, RuleGroup, Scheme, ScrapeJob, ServiceDiscovery,
 } from '../model/prometheus';
@@ -323,12 +323,6 @@ export interface PrometheusStackProps {
    * @default - none
    */
   readonly alertmanagers?: AlertmanagerEndpoint[];
-  /**
-   * Run Grafana with this stack as its data source (the same as calling `addGrafana()`).
-   *
-   * @default - no Grafana
-   */
-  readonly grafana?: GrafanaOptions;
 }
 
 /**
@@ -347,7 +341,7 @@ export interface PrometheusStackProps {
  *
  * Jobs, rules and remote writes can be added at any time before synthesis.
  */
-export class PrometheusStack extends Construct {
+export class PrometheusStack extends Construct implements IPrometheusDataSource {
   /** The namespace of the stack's objects. */
   public readonly namespaceName: string;
   /** The name of the Service in front of Prometheus. */
@@ -420,10 +414,9 @@ export class PrometheusStack extends Construct {
   private readonly extraEgress: kplus.k8s.NetworkPolicyEgressRule[] = [];
   /** Who the NetworkPolicy admits besides `allowFrom`; undefined when it admits every source. */
   private admitted?: kplus.k8s.NetworkPolicyPeer[];
-  private grafanaInstance?: Grafana;
-  private readonly grafanaListeners: Array<(grafana: Grafana) => void> = [];
-  private readonly dashboardSources: Array<{ name: string; produce: () => Dashboard }> = [];
-  private readonly dashboardListeners: Array<(name: string, produce: () => Dashboard) => void> = [];
+  /** What integrations contribute for the stack's clients. */
+  private readonly content = new StackContent();
+  private readonly clientList: PrometheusClient[] = [];
   /** Labels and annotations of every object (namespace excluded). */
   private readonly commonMetadata: { labels: { [key: string]: string }; annotations?: { [key: string]: string } };
 
@@ -697,8 +690,7 @@ export class PrometheusStack extends Construct {
     for (const group of props.ruleGroups ?? []) this.addRuleGroup(group);
     for (const rw of props.remoteWrites ?? []) this.addRemoteWrite(rw);
     for (const am of props.alertmanagers ?? []) this.addAlertmanager(am);
-    this._addDashboard('prometheus', () => prometheusDashboard(this));
-    if (props.grafana) this.addGrafana(props.grafana);
+    this.content.addDashboardSource(lazyDashboard('prometheus', () => prometheusDashboard(this)));
   }
 
   /** The type of the Service. */
@@ -707,116 +699,95 @@ export class PrometheusStack extends Construct {
   }
 
   /**
-   * Tells the stack that its pod joins a service mesh with strict mTLS, where the sidecar
-   * refuses every client outside the mesh, so a node port is unreachable: the Service then
-   * defaults to ClusterIP. A NodePort or LoadBalancer the user asked for stays, with a warning.
-   * `why` names the mesh and who joined the pod to it.
-   *
-   * @internal
+   * Adds what an integration contributes (scrape jobs, rule groups, dashboards, data sources,
+   * peers, pod extensions). Integrations of this library call it from their constructor; call
+   * it for your own `IPrometheusIntegration`.
    */
-  public _joinStrictMtlsMesh(why: string): void {
-    if (!this.serviceTypeExplicit) {
-      this.clusterIpInMesh = true;
-    } else if (this.requestedServiceType !== kplus.ServiceType.CLUSTER_IP) {
-      addWarning(this, `the pod ${why}, whose sidecar accepts only mTLS from the mesh's proxies: the ${this.requestedServiceType} `
-        + 'Service you asked for is unreachable from outside the mesh (a browser, a client without a sidecar). Leave serviceType and '
-        + 'nodePort unset for a ClusterIP Service, and reach Prometheus from inside the mesh (Grafana in the mesh) or with kubectl port-forward.');
+  public addIntegration(integration: IPrometheusIntegration): void {
+    const path = this.node.path;
+    if (typeof (integration as Partial<IPrometheusIntegration> | undefined)?.bind !== 'function') {
+      fail(path, 'integration', 'must implement IPrometheusIntegration (a bind(stack) method)', integration,
+        'Pass a WeaveMonitoring, AppServiceMonitor, KumaMetricsMesh, KrakendMetrics or your own IPrometheusIntegration');
     }
-  }
-
-  /**
-   * The Grafana that reads this stack, once added.
-   *
-   * @default - none
-   */
-  public get grafana(): Grafana | undefined {
-    return this.grafanaInstance;
-  }
-
-  /**
-   * Runs Grafana with this stack as its provisioned data source, and the dashboards of the
-   * stack and of every integration that uses it. Fails if the stack has a Grafana already.
-   */
-  public addGrafana(options: GrafanaOptions): Grafana {
-    checkStruct(this.node.path, 'grafana', requireProp(this.node.path, 'grafana', options));
-    if (this.grafanaInstance) {
-      fail(this.node.path, 'grafana', 'is already added (a stack has one Grafana)', this.grafanaInstance.node.path);
+    const config = checkStruct(path, 'integration.bind()', integration.bind(this) ?? {});
+    for (const job of config.scrapeJobs ?? []) this.addScrapeJob(job);
+    for (const group of config.ruleGroups ?? []) this.addRuleGroup(group);
+    for (const peer of config.admit ?? []) this.admitPeer(peer);
+    if (config.pod) this.extendPod(config.pod);
+    for (const source of config.dashboards ?? []) this.content.addDashboardSource(source);
+    for (const datasource of config.grafanaDatasources ?? []) {
+      this.content.addGrafanaDatasource({ ...datasource, owner: datasource.owner ?? integration.node.path });
     }
-    return new Grafana(this, 'Grafana', { ...options, stack: this });
+    if (config.clientPods) this.content.extendPod(config.clientPods);
   }
 
   /**
-   * Records the stack's Grafana (its constructor calls this), and tells the listeners.
-   *
-   * @internal
+   * Admits `client` (the NetworkPolicy lets its pods reach the web port; with `scrapeJobName`,
+   * the stack scrapes it through its Service).
    */
-  public _setGrafana(grafana: Grafana): void {
-    if (this.grafanaInstance) {
-      fail(grafana.node.path, 'stack', 'already has a Grafana (a stack has one)', this.grafanaInstance.node.path);
+  public admitClient(client: PrometheusClient): void {
+    const path = this.node.path;
+    checkStruct(path, 'client', requireProp(path, 'client', client));
+    this.admitted?.push(podsInNamespace(client.namespaceName, client.podLabels));
+    if (client.scrapeJobName !== undefined) {
+      if (this.config.findScrapeJob(client.scrapeJobName)) {
+        fail(client.name, 'scrapeMetrics', `adds the job '${client.scrapeJobName}', which the stack '${path}' already has`, true,
+          'Rename that job, or set scrapeMetrics: false');
+      }
+      this.addScrapeJob(new ScrapeJob({
+        jobName: client.scrapeJobName,
+        discovery: [ServiceDiscovery.staticTargets({ targets: [`${client.serviceName}.${client.namespaceName}.svc:${client.servicePort}`] })],
+      }));
     }
-    this.grafanaInstance = grafana;
+    this.clientList.push(client);
   }
 
-  /**
-   * Tells the listeners of `_onGrafana` about the stack's Grafana, once it is built.
-   *
-   * @internal
-   */
-  public _grafanaReady(grafana: Grafana): void {
-    for (const listener of this.grafanaListeners) listener(grafana);
+  /** How a client (Grafana) reaches this Prometheus. */
+  public connection(): PrometheusConnection {
+    const version = imageVersion(this.image);
+    return {
+      url: this.url,
+      scrapeInterval: Duration.millis(this.config._globalTiming().intervalMs),
+      version: version ? `${version.major}.${version.minor}.${version.patch}` : '',
+      namespaceName: this.namespaceName,
+      podLabels: this.selectorLabels,
+      podPort: WEB_PORT,
+      webAuth: this.webAuth,
+      content: this.content,
+    };
   }
 
-  /**
-   * Calls `listener` with the stack's Grafana, now if it has one, or when it gets one.
-   *
-   * @internal
-   */
-  public _onGrafana(listener: (grafana: Grafana) => void): void {
-    this.grafanaListeners.push(listener);
-    if (this.grafanaInstance) listener(this.grafanaInstance);
+  /** The clients that connected (Grafana), for integrations that extend them (a mesh's permissions). */
+  public get clients(): PrometheusClient[] {
+    return [...this.clientList];
   }
 
-  /**
-   * Registers a dashboard of an integration, produced at synthesis (so it shows what was
-   * added until then). `name` tells it from the others of the stack.
-   *
-   * @internal
-   */
-  public _addDashboard(name: string, produce: () => Dashboard): void {
-    if (this.dashboardSources.some((d) => d.name === name)) return;
-    this.dashboardSources.push({ name, produce });
-    for (const listener of this.dashboardListeners) listener(name, produce);
-  }
-
-  /**
-   * Calls `listener` with each registered dashboard, those so far and those to come.
-   *
-   * @internal
-   */
-  public _onDashboard(listener: (name: string, produce: () => Dashboard) => void): void {
-    this.dashboardListeners.push(listener);
-    for (const d of this.dashboardSources) listener(d.name, d.produce);
-  }
-
-  /**
-   * Lets the pods with `labels` in `namespace` reach the web port through the stack's
-   * NetworkPolicy (a client such as Grafana).
-   *
-   * @internal
-   */
-  public _admit(namespace: string, labels: { [key: string]: string }): void {
+  /** Lets `peer` reach the web port through the stack's NetworkPolicy. */
+  private admitPeer(peer: NetworkPeer): void {
     if (!this.admitted) return;
-    this.admitted.push(podsInNamespace(namespace, labels));
+    this.admitted.push(...allowedPeers(this.node.path, 'integration.admit', [peer], 'a peer to admit') ?? []);
   }
 
-  /**
-   * Lets the Prometheus pods connect where an integration needs them to (a mesh sidecar's
-   * control plane), through the egress rules of the stack's NetworkPolicy.
-   *
-   * @internal
-   */
-  public _allowEgress(rule: kplus.k8s.NetworkPolicyEgressRule): void {
-    this.extraEgress.push(rule);
+  /** Applies what an integration gives the Prometheus pod. */
+  private extendPod(pod: PodExtension): void {
+    const path = this.node.path;
+    checkStruct(path, 'integration.pod', pod);
+    for (const [key, value] of Object.entries(pod.labels ?? {})) this.podMetadata.addLabel(key, value);
+    for (const [key, value] of Object.entries(pod.annotations ?? {})) this.podMetadata.addAnnotation(key, value);
+    if (pod.serviceAccountToken) this.mountServiceAccountToken();
+    this.extraEgress.push(...pod.egress ?? []);
+    for (const container of pod.containers ?? []) this.addContainer(container);
+    for (const mount of pod.volumes ?? []) this.mountVolume(mount.path, mount.volume);
+    if (pod.strictMtlsMesh !== undefined) {
+      // A strict-mTLS sidecar refuses clients outside the mesh, so a node port is unreachable.
+      if (!this.serviceTypeExplicit) {
+        this.clusterIpInMesh = true;
+      } else if (this.requestedServiceType !== kplus.ServiceType.CLUSTER_IP) {
+        addWarning(this, `the pod ${pod.strictMtlsMesh}, whose sidecar accepts only mTLS from the mesh's proxies: the ${this.requestedServiceType} `
+          + 'Service you asked for is unreachable from outside the mesh (a browser, a client without a sidecar). Leave serviceType and '
+          + 'nodePort unset for a ClusterIP Service, and reach Prometheus from inside the mesh (Grafana in the mesh) or with kubectl port-forward.');
+      }
+    }
   }
 
   /**

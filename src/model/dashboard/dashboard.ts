@@ -532,6 +532,21 @@ export interface DashboardQuery {
 }
 
 /**
+ * A dashboard that Grafana provisions, built only when Grafana renders it: a chart without
+ * Grafana never builds it. A `Dashboard` is one; integrations build theirs from what they
+ * monitor at synthesis.
+ */
+export interface IDashboardSource {
+  /**
+   * Tells this dashboard from the others of a stack: sources with the same key are one
+   * dashboard (every application contributes the applications dashboard; Grafana shows it once).
+   */
+  readonly dashboardKey: string;
+  /** Builds the dashboard. */
+  produceDashboard(): Dashboard;
+}
+
+/**
  * A Grafana dashboard as code: rows of time series and stat panels over PromQL queries.
  *
  * Every query is parsed with Prometheus's PromQL grammar when its row is added, and every
@@ -539,7 +554,7 @@ export interface DashboardQuery {
  * JSON is the classic dashboard model, with every panel reading the datasource given to
  * `toJson()` (a Grafana of this library passes its provisioned Prometheus datasource).
  */
-export class Dashboard {
+export class Dashboard implements IDashboardSource {
   /** The `schemaVersion` of the dashboard JSON this library writes (Grafana 12's classic model). */
   public static readonly SCHEMA_VERSION = 41;
 
@@ -550,6 +565,11 @@ export class Dashboard {
   private readonly props: DashboardProps;
   private readonly variables: DashboardVariable[] = [];
   private readonly rows: DashboardRow[] = [];
+
+  /** The dashboard's key among a stack's dashboards: its uid. */
+  public get dashboardKey(): string {
+    return this.uid;
+  }
 
   constructor(props: DashboardProps) {
     checkStruct('Dashboard', 'props', props, true);
@@ -574,6 +594,11 @@ export class Dashboard {
     this.props = props;
     for (const v of props.variables ?? []) this.addVariable(v);
     for (const row of props.rows ?? []) this.addRow(row);
+  }
+
+  /** Returns this dashboard. */
+  public produceDashboard(): Dashboard {
+    return this;
   }
 
   /**
