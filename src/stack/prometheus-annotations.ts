@@ -128,18 +128,14 @@ export class PrometheusAnnotations {
   public static scrapeNamespace(stack: PrometheusStack, namespaceName: string): ScrapeJob {
     requireStack('PrometheusAnnotations.scrapeNamespace', 'stack', stack);
     checkDnsLabel(stack.node.path, 'namespaceName', namespaceName);
-    let byNamespace = annotatedJobs.get(stack);
-    if (!byNamespace) annotatedJobs.set(stack, byNamespace = new Map());
-    let job = byNamespace.get(namespaceName);
-    if (!job) {
-      job = PrometheusAnnotations.scrapeJob({ jobName: `pods/${namespaceName}`, namespaces: [namespaceName] });
-      stack.addScrapeJob(job);
-      byNamespace.set(namespaceName, job);
-    }
+    // The stack holds the namespace's job under its name.
+    const jobName = `pods/${namespaceName}`;
+    const existing = stack.config.findScrapeJob(jobName);
+    if (existing) return existing;
+    const job = PrometheusAnnotations.scrapeJob({ jobName, namespaces: [namespaceName] });
+    stack.addScrapeJob(job);
     return job;
   }
 
   private constructor() {}
 }
-
-const annotatedJobs = new WeakMap<PrometheusStack, Map<string, ScrapeJob>>();

@@ -2,7 +2,7 @@ import { ApiObjectMetadata, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { MultiprocessMetrics } from './multiprocess';
-import { scrapeServiceEndpoint } from './service-jobs';
+import { applicationsDashboardSource, scrapeServiceEndpoint } from './service-jobs';
 import { checkBoolean, checkEnum, checkInstance, checkInstances, checkMetadata, checkString, checkStruct, fail, requireProp } from '../../core/checks';
 import { checkDnsLabel, checkHttpPath, checkPort, millis } from '../../core/formats';
 import { addWarning } from '../../core/warnings';
@@ -10,6 +10,7 @@ import * as monitoring from '../../imports/monitoring.coreos.com';
 import { checkKubernetesLabels, checkServiceType } from '../../k8s/checks';
 import { NetworkPeer } from '../../k8s/network-peer';
 import { allowedPeers, ingressPolicy, podsInNamespace, podsInNamespacesLabelled } from '../../k8s/network-policy';
+import { IntegrationConfig, IPrometheusIntegration } from '../../stack/integration';
 import { PrometheusAnnotations } from '../../stack/prometheus-annotations';
 import { checkObjectNames } from '../../k8s/object-names';
 import { PlusWorkload } from '../../core/plus';
@@ -240,7 +241,7 @@ const SERVICE_LABEL = 'cdk8s-prometheus-monitoring/service';
  * that lets the monitoring namespace reach that port only, and, given a `stack`, the
  * equivalent Kubernetes-discovered scrape job.
  */
-export class AppServiceMonitor extends Construct {
+export class AppServiceMonitor extends Construct implements IPrometheusIntegration {
   /** The namespace of the application and of the created objects. */
   public readonly namespaceName: string;
   /** The name of the metrics Service. */
@@ -255,6 +256,9 @@ export class AppServiceMonitor extends Construct {
    * @default - none when `serviceMonitor` is false
    */
   public readonly serviceMonitor?: monitoring.ServiceMonitor;
+
+  /** What the application contributes to its stack, when it has one. */
+  private contribution: IntegrationConfig = {};
 
   constructor(scope: Construct, id: string, props: AppServiceMonitorProps) {
     super(scope, id);
@@ -351,7 +355,7 @@ export class AppServiceMonitor extends Construct {
     }
 
     if (props.stack) {
-      scrapeServiceEndpoint(props.stack, this.namespaceName, {
+      const job = scrapeServiceEndpoint(props.stack, this.namespaceName, {
         where: path,
         serviceName: this.serviceName,
         portName: this.portName,
@@ -366,6 +370,8 @@ export class AppServiceMonitor extends Construct {
         tls: props.tls,
         auth: props.auth,
       });
+      this.contribution = { scrapeJobs: job ? [job] : [], dashboards: [applicationsDashboardSource(props.stack)] };
+      props.stack.addIntegration(this);
     }
 
     if (props.prometheusAnnotations) {
@@ -399,6 +405,11 @@ export class AppServiceMonitor extends Construct {
         + 'worker and sees only its counters. Set multiprocess: MultiprocessMetrics.python() (or .sharedDirectory(), '
         + 'or .handledByApplication() if the client library already merges workers).');
     }
+  }
+
+  /** Contributes the application's job (the namespace's shared job, when it is the first) and the applications dashboard. */
+  public bind(_stack: PrometheusStack): IntegrationConfig {
+    return this.contribution;
   }
 
   /**

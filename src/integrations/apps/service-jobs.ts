@@ -11,6 +11,8 @@ import { fail } from '../../core/checks';
 import { formatMillis } from '../../core/formats';
 import { Authentication, KubernetesRole, Relabel, RelabelAction, Scheme, ScrapeJob, ServiceDiscovery, TlsOptions } from '../../model/prometheus';
 import { PrometheusStack } from '../../stack';
+import { lazyDashboard } from '../../stack/content';
+import { IDashboardSource } from '../../model/dashboard/dashboard';
 
 /** What a job needs to know of one monitored Service port. */
 export interface ServiceEndpoint {
@@ -109,14 +111,13 @@ const STANDARD_LABELS = [
   Relabel.replace({ sourceLabels: ['__meta_kubernetes_service_name'], targetLabel: 'job' }),
 ];
 
-const shared = new WeakMap<PrometheusStack, Map<string, ServiceEndpointsJob>>();
-
 /**
- * Registers a Service port on the stack: on the namespace's shared job, or on a job of its own
- * when it has relabelling or label handling of its own.
+ * Registers a Service port on the stack: on the namespace's shared job, which the stack holds
+ * under its name, or on a job of its own when it has relabelling or label handling of its own.
+ * Returns the job when it is new, for the caller to contribute to the stack.
  */
 export function scrapeServiceEndpoint(stack: PrometheusStack, namespaceName: string, endpoint: ServiceEndpoint,
-  own: OwnJobOptions = {}): ScrapeJob {
+  own: OwnJobOptions = {}): ScrapeJob | undefined {
   // Prometheus drops a target whose timeout exceeds its interval; the job's interval is the stack's unless set.
   const { intervalMs: globalInterval } = stack.config._globalTiming();
   const interval = endpoint.intervalMs ?? globalInterval;
@@ -124,23 +125,29 @@ export function scrapeServiceEndpoint(stack: PrometheusStack, namespaceName: str
     fail(endpoint.where, 'scrapeTimeout', `must not exceed the scrape interval (${formatMillis(interval)}${endpoint.intervalMs === undefined ? ', the stack\'s' : ''})`,
       formatMillis(endpoint.timeoutMs), 'Set scrapeInterval or shorten the timeout');
   }
-  stack._addDashboard('applications', () => applicationsDashboard(stack.node.path));
   const needsOwnJob = (own.relabelConfigs?.length ?? 0) > 0 || (own.metricRelabelConfigs?.length ?? 0) > 0 || own.honorLabels
     || own.tls !== undefined || own.auth !== undefined;
   if (needsOwnJob) {
     const job = new ServiceEndpointsJob(`apps/${namespaceName}/${endpoint.serviceName}`, namespaceName, stack, own);
     job.register(endpoint);
-    stack.addScrapeJob(job);
     return job;
   }
-  let byNamespace = shared.get(stack);
-  if (!byNamespace) shared.set(stack, byNamespace = new Map());
-  let job = byNamespace.get(namespaceName);
-  if (!job) {
-    job = new ServiceEndpointsJob(`apps/${namespaceName}`, namespaceName, stack);
-    stack.addScrapeJob(job);
-    byNamespace.set(namespaceName, job);
+  const jobName = `apps/${namespaceName}`;
+  const existing = stack.config.findScrapeJob(jobName);
+  if (existing instanceof ServiceEndpointsJob) {
+    existing.register(endpoint);
+    return undefined;
   }
+  if (existing) {
+    fail(endpoint.where, 'stack', `has a job named '${jobName}', the name of the shared job of the applications of '${namespaceName}'`,
+      stack.node.path, 'Rename that job');
+  }
+  const job = new ServiceEndpointsJob(jobName, namespaceName, stack);
   job.register(endpoint);
   return job;
+}
+
+/** The applications dashboard: every application contributes it, and Grafana shows it once. */
+export function applicationsDashboardSource(stack: PrometheusStack): IDashboardSource {
+  return lazyDashboard('applications', () => applicationsDashboard(stack.node.path));
 }

@@ -18,7 +18,8 @@ import { httpProbe, namespaceOf, renderResources, restrictedContainerSecurityCon
 import { Dashboard } from '../../model/dashboard/dashboard';
 import { KubernetesRole, Relabel, ScrapeJob, ServiceDiscovery } from '../../model/prometheus';
 import { checkLabelMap, promDuration } from '../../model/prometheus/validate';
-import { PrometheusStack } from '../../stack';
+import { IntegrationConfig, IPrometheusIntegration, PrometheusStack } from '../../stack';
+import { lazyDashboard } from '../../stack/content';
 import { checkStack } from '../../stack/check-stack';
 
 const k8s = kplus.k8s;
@@ -146,7 +147,7 @@ export interface KrakendMetricsProps {
  *
  * @see https://www.krakend.io/docs/telemetry/prometheus/
  */
-export class KrakendMetrics extends Construct {
+export class KrakendMetrics extends Construct implements IPrometheusIntegration {
   /**
    * Migrates a legacy `telemetry/opencensus` block to `telemetry/opentelemetry`, following
    * KrakenD's rules: `sample_rate` is removed, `reporting_period` becomes
@@ -381,9 +382,13 @@ export class KrakendMetrics extends Construct {
       });
     }
 
-    props.stack?.addScrapeJob(this.scrapeJob);
     this.dashboard = krakendDashboard(this.jobName, scrapeInterval, gw.semanticConvention);
+    props.stack?.addIntegration(this);
+  }
+
+  /** Contributes the exporter's job and the KrakenD dashboard. */
+  public bind(_stack: PrometheusStack): IntegrationConfig {
     const dashboard = this.dashboard;
-    props.stack?._addDashboard(`krakend-${this.jobName}`, () => dashboard);
+    return { scrapeJobs: [this.scrapeJob], dashboards: [lazyDashboard(`krakend-${this.jobName}`, () => dashboard)] };
   }
 }

@@ -13,7 +13,8 @@ import { addWarning } from '../../core/warnings';
 import { checkObjectNames } from '../../k8s/object-names';
 import { RuleGroup, ScrapeJob } from '../../model/prometheus';
 import { promDuration } from '../../model/prometheus/validate';
-import { PrometheusStack } from '../../stack';
+import { IntegrationConfig, IPrometheusIntegration, PrometheusStack } from '../../stack';
+import { lazyDashboard } from '../../stack/content';
 import { requireStack } from '../../stack/check-stack';
 
 /** Kubernetes label keys: an optional DNS-subdomain prefix and a name of at most 63 characters. */
@@ -131,7 +132,7 @@ export interface WeaveMonitoringProps {
  *
  * @see https://github.com/weaveworks/weave/blob/master/site/tasks/manage/metrics.md
  */
-export class WeaveMonitoring extends Construct {
+export class WeaveMonitoring extends Construct implements IPrometheusIntegration {
   /** How the routers are found. */
   public readonly discovery: WeaveDiscovery;
   /** The port of the router metrics endpoint. */
@@ -262,11 +263,18 @@ export class WeaveMonitoring extends Construct {
       });
     }
 
-    stack.addScrapeJob(this.routerJob);
-    if (this.npcJob) stack.addScrapeJob(this.npcJob);
-    if (this.ruleGroup) stack.addRuleGroup(this.ruleGroup);
-    const dashboardJobs = { router: this.routerJob.jobName, npc: this.npcJob?.jobName };
-    stack._addDashboard(`weave-${dashboardJobs.router}`, () => weaveDashboard(dashboardJobs.router, dashboardJobs.npc, this.scrapeInterval));
+    stack.addIntegration(this);
+  }
+
+  /** Contributes the router and npc jobs, the alert rules and the Weave Net dashboard. */
+  public bind(_stack: PrometheusStack): IntegrationConfig {
+    const router = this.routerJob.jobName;
+    const npc = this.npcJob?.jobName;
+    return {
+      scrapeJobs: [this.routerJob, ...this.npcJob ? [this.npcJob] : []],
+      ruleGroups: this.ruleGroup ? [this.ruleGroup] : [],
+      dashboards: [lazyDashboard(`weave-${router}`, () => weaveDashboard(router, npc, this.scrapeInterval))],
+    };
   }
 
   /**
