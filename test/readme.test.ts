@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Chart, Duration, Testing } from 'cdk8s';
 import {
-  Dashboard, DashboardPanel, DashboardRow, GrafanaAdminCredentials, PrometheusStack, Relabel, RemoteWrite, ScrapeJob, ServiceDiscovery,
+  Dashboard, DashboardPanel, DashboardRow, Grafana, GrafanaAdminCredentials, PrometheusStack, Relabel, RemoteWrite, ScrapeJob, ServiceDiscovery,
 } from '../src';
 
 const root = path.join(__dirname, '..');
@@ -130,17 +130,17 @@ test('every error message in the README is what the code throws', () => {
     })),
     thrown(() => {
       const chart = new Chart(Testing.app(), 'test');
-      new PrometheusStack(chart, 'prometheus', {
-        grafana: {
-          adminCredentials: GrafanaAdminCredentials.fromSecretName('grafana-admin'),
-          settings: { 'security.admin_password': 'hunter2' },
-        },
+      const stack = new PrometheusStack(chart, 'prometheus');
+      new Grafana(stack, 'Grafana', {
+        prometheus: stack,
+        adminCredentials: GrafanaAdminCredentials.fromSecretName('grafana-admin'),
+        settings: { 'security.admin_password': 'hunter2' },
       });
     }),
     thrown(() => {
       const chart = new Chart(Testing.app(), 'test');
       const stack = new PrometheusStack(chart, 'prometheus');
-      const grafana = stack.addGrafana({ adminCredentials: GrafanaAdminCredentials.fromSecretName('grafana-admin') });
+      const grafana = new Grafana(stack, 'Grafana', { prometheus: stack, adminCredentials: GrafanaAdminCredentials.fromSecretName('grafana-admin') });
       const dashboard = () => new Dashboard({ uid: 'checkout', title: 'Checkout' });
       grafana.addDashboard(dashboard());
       grafana.addDashboard(dashboard());

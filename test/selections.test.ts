@@ -4,8 +4,7 @@
 import * as kplus28 from 'cdk8s-plus-28';
 import * as kplus33 from 'cdk8s-plus-33';
 import {
-  AppServiceMonitor, GrafanaAdminCredentials, KumaMetricsMesh, KumaServiceTag, MultiprocessMetrics, NetworkPeer, PodSelection,
-  PrometheusAnnotations, PrometheusStack,
+  AppServiceMonitor, Grafana, GrafanaAdminCredentials, KumaMetricsMesh, KumaServiceTag, MultiprocessMetrics, NetworkPeer, PodSelection, PrometheusAnnotations, PrometheusStack,
 } from '../src';
 import { findObject, findObjects } from './harness';
 import { expectError, newChart, synthAndCheck } from './util';
@@ -92,7 +91,7 @@ describe.each(VERSIONS)('objects of %s', (_, kplus) => {
     expect([ref.secretName, ref.userKey, ref.passwordKey]).toEqual(['grafana-admin', 'user', 'admin-password']);
     const secret = new k.Secret(chart, 'written', { stringData: { 'admin-password': 'hunter2' } });
     const stack = new PrometheusStack(chart, 'prometheus');
-    expectError(() => stack.addGrafana({ adminCredentials: GrafanaAdminCredentials.fromSecret(secret) }),
+    expectError(() => new Grafana(stack, 'Grafana', { prometheus: stack, adminCredentials: GrafanaAdminCredentials.fromSecret(secret) }),
       'test/prometheus/Grafana: \'adminCredentials\' must not come from a Secret whose password this app writes: \'test/written\' sets \'admin-password\' in stringData',
       `and pass GrafanaAdminCredentials.fromSecretName('${secret.name}')`);
     expectError(() => GrafanaAdminCredentials.fromSecret(new k.ConfigMap(chart, 'cm')),
@@ -104,12 +103,12 @@ describe.each(VERSIONS)('objects of %s', (_, kplus) => {
     const chart = newChart('apps');
     const secret = new k.Secret(chart, 'admin');
     const stack = new PrometheusStack(chart, 'prometheus', { metadata: { namespace: 'monitoring' } });
-    expectError(() => stack.addGrafana({ adminCredentials: GrafanaAdminCredentials.fromSecret(secret) }),
+    expectError(() => new Grafana(stack, 'Grafana', { prometheus: stack, adminCredentials: GrafanaAdminCredentials.fromSecret(secret) }),
       'test/prometheus/Grafana: \'adminCredentials\' must be a Secret of Grafana\'s namespace \'monitoring\' (a pod reads Secrets of its own namespace only), '
       + `but 'test/admin' is in 'apps', got '${secret.name}'. Create the Secret in 'monitoring', or set Grafana's metadata.namespace to 'apps'`);
     const same = newChart();
     const stack2 = new PrometheusStack(same, 'prometheus', { metadata: { namespace: 'monitoring' } });
-    stack2.addGrafana({ adminCredentials: GrafanaAdminCredentials.fromSecret(new k.Secret(same, 'admin', { metadata: { namespace: 'monitoring' } })) });
+    new Grafana(stack2, 'Grafana', { prometheus: stack2, adminCredentials: GrafanaAdminCredentials.fromSecret(new k.Secret(same, 'admin', { metadata: { namespace: 'monitoring' } })) });
     synthAndCheck(same);
   });
 
@@ -197,7 +196,7 @@ describe('NetworkPeer from labels, names and ranges', () => {
       metadata: { namespace: 'monitoring' },
       allowFrom: [NetworkPeer.fromIpBlock('192.168.0.0/16', ['192.168.1.0/24']), NetworkPeer.fromNamespaceNames(['ops', 'sre'])],
     });
-    stack.addGrafana({ adminCredentials: GrafanaAdminCredentials.fromSecretName('grafana-admin'), allowFrom: [NetworkPeer.fromNamespaceLabels({ team: 'sre' })] });
+    new Grafana(stack, 'Grafana', { prometheus: stack, adminCredentials: GrafanaAdminCredentials.fromSecretName('grafana-admin'), allowFrom: [NetworkPeer.fromNamespaceLabels({ team: 'sre' })] });
     new AppServiceMonitor(chart, 'app', {
       pods: PodSelection.fromLabels({ app: 'a' }, { namespaceName: 'shop' }),
       portNumber: 8000,
@@ -233,7 +232,7 @@ describe('GrafanaAdminCredentials.fromSecretName', () => {
   test('the Secret by name, with its keys', () => {
     const chart = newChart();
     const stack = new PrometheusStack(chart, 'prometheus');
-    stack.addGrafana({ adminCredentials: GrafanaAdminCredentials.fromSecretName('ops.grafana', { userKey: 'user', passwordKey: 'pass' }) });
+    new Grafana(stack, 'Grafana', { prometheus: stack, adminCredentials: GrafanaAdminCredentials.fromSecretName('ops.grafana', { userKey: 'user', passwordKey: 'pass' }) });
     const env = findObject(synthAndCheck(chart).objects, 'Deployment', /grafana/).spec.template.spec.containers[0].env;
     expect(env.slice(0, 2)).toEqual([
       { name: 'GF_SECURITY_ADMIN_USER', valueFrom: { secretKeyRef: { name: 'ops.grafana', key: 'user' } } },

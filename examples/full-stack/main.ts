@@ -1,10 +1,7 @@
 import { App, Chart, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
-  AlertingRule, AlertmanagerEndpoint, AppServiceMonitor, Authentication, Credential, Dashboard, DashboardPanel, DashboardRow,
-  GrafanaAdminCredentials, GrafanaUnit, KrakendMetrics, KubernetesRole, KumaMetricsMesh, NamespaceIngress, PlatformExporters,
-  PodSelection, PrometheusStack, PrometheusStorage, PrometheusWebAuth, RecordingRule, Relabel, RemoteWrite, RuleGroup, ScrapeJob, ServiceDiscovery,
-  WeaveMonitoring,
+  AlertingRule, AlertmanagerEndpoint, AppServiceMonitor, Authentication, Credential, Dashboard, DashboardPanel, DashboardRow, Grafana, GrafanaAdminCredentials, GrafanaUnit, KrakendMetrics, KubernetesRole, KumaMetricsMesh, NamespaceIngress, PlatformExporters, PodSelection, PrometheusStack, PrometheusStorage, PrometheusWebAuth, RecordingRule, Relabel, RemoteWrite, RuleGroup, ScrapeJob, ServiceDiscovery, WeaveMonitoring,
 } from 'cdk8s-prometheus-monitoring';
 
 // A Prometheus server in the `monitoring` namespace that scrapes two node exporters by
@@ -119,7 +116,8 @@ stack.addAlertmanager(new AlertmanagerEndpoint({
 
 // Grafana reads this Prometheus and shows the dashboards of the stack and its integrations;
 // the admin user and password come from the Secret `grafana-admin`, made outside the app.
-const grafana = stack.addGrafana({
+const grafana = new Grafana(chart, 'grafana', {
+  prometheus: stack,
   adminCredentials: GrafanaAdminCredentials.fromSecretName('grafana-admin'),
   anonymousAccess: true,
 });

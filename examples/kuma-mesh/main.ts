@@ -1,7 +1,7 @@
 import { App, Chart, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
-  GrafanaAdminCredentials, KumaCaBackend, KumaMetricsMesh, KumaPolicyApi, KumaServiceTag, NetworkPeer, PrometheusStack,
+  Grafana, GrafanaAdminCredentials, KumaCaBackend, KumaMetricsMesh, KumaPolicyApi, KumaServiceTag, NetworkPeer, PrometheusStack,
 } from 'cdk8s-prometheus-monitoring';
 
 // The Traffic Metrics document on Kubernetes: the `default` mesh exposes every proxy's metrics
@@ -47,7 +47,8 @@ const mesh = new KumaMetricsMesh(chart, 'kuma', {
 
 // Grafana joins the mesh too, and may query Prometheus: the permission names both by the
 // service tags of their real Services.
-stack.addGrafana({
+new Grafana(chart, 'grafana', {
+  prometheus: stack,
   adminCredentials: GrafanaAdminCredentials.fromSecretName('grafana-admin'),
   servicePort: 80,
 });

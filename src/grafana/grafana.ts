@@ -8,6 +8,7 @@ import {
   checkArray, checkBoolean, checkInstance, checkInstances, checkMetadata, checkString, checkStringMap, checkStruct, fail, requireProp,
 } from '../core/checks';
 import { checkDnsLabel, checkDnsSubdomain, checkNonEmpty, checkPort } from '../core/formats';
+import { PlusSecret, asSecret } from '../core/plus';
 import { grafanaDuration } from '../core/uid';
 import { addWarning } from '../core/warnings';
 import { toYaml } from '../core/yaml';
@@ -16,11 +17,10 @@ import { NetworkPeer } from '../k8s/network-peer';
 import { dnsEgress, EgressRules, ingressPolicy, podsInNamespace, tcpPorts, urlEgress, webClients } from '../k8s/network-policy';
 import { checkNodePortsAcrossApp } from '../k8s/node-ports';
 import { checkObjectNames } from '../k8s/object-names';
-import { PlusSecret, asSecret } from '../core/plus';
 import { checkResources, httpProbe, renderResources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../k8s/pod';
-import { GrafanaDatasourceSpec, IPrometheusDataSource, PodExtension } from '../stack/integration';
 import { PrometheusStorage } from '../k8s/storage';
 import { Dashboard } from '../model/dashboard/dashboard';
+import { GrafanaDatasourceSpec, IPrometheusDataSource, PodExtension } from '../stack/integration';
 
 const k8s = kplus.k8s;
 

@@ -1,9 +1,9 @@
 import * as kplus from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { checkIpBlock, checkKubernetesLabels } from './checks';
-import { KubeLabelSelector, NAMESPACE_NAME_LABEL, PeerSource, describe, peerSource } from '../core/plus';
 import { checkArray, checkStringArray, checkStruct, fail, requireProp } from '../core/checks';
 import { checkDnsLabel, requireString } from '../core/formats';
+import { KubeLabelSelector, NAMESPACE_NAME_LABEL, PeerSource, describe, peerSource } from '../core/plus';
 
 /**
  * Options of `NetworkPeer.fromPodLabels()`: the namespaces the pods are in.

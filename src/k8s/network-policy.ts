@@ -12,8 +12,8 @@ import { ApiObjectMetadata, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { NetworkPeer } from './network-peer';
-import { NAMESPACE_NAME_LABEL } from '../core/plus';
 import { checkInstances, fail } from '../core/checks';
+import { NAMESPACE_NAME_LABEL } from '../core/plus';
 
 export { NAMESPACE_NAME_LABEL } from '../core/plus';
 

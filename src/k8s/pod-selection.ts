@@ -1,8 +1,8 @@
 import { IConstruct } from 'constructs';
 import { checkKubernetesLabels } from './checks';
-import { Labels, PlusWorkload, describe, isWorkload, selectedPods } from '../core/plus';
 import { checkStringMap, checkStruct, fail, requireProp } from '../core/checks';
 import { checkDnsLabel } from '../core/formats';
+import { Labels, PlusWorkload, describe, isWorkload, selectedPods } from '../core/plus';
 
 /**
  * Options of `PodSelection.fromLabels()`.

@@ -12,6 +12,7 @@ import { NetworkPeer } from '../k8s/network-peer';
 import { allowedPeers, dnsEgress, EgressRules, endpointEgress, ingressPolicy, podsInNamespace, tcpAndUdpPorts, tcpPorts, urlEgress } from '../k8s/network-policy';
 import { checkObjectNames } from '../k8s/object-names';
 import { checkResources, httpProbe, renderResources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../k8s/pod';
+import { toQuantity } from '../k8s/quantity';
 import { AlertmanagerConfig, AlertmanagerConfigProps } from '../model/alertmanager/alertmanager-config';
 import { ALERTMANAGER_SECRETS_PATH, WATCHDOG_ALERT } from '../model/alertmanager/internal';
 import { ALERTMANAGER_FLAG_GATES, DEFAULT_ALERTMANAGER_IMAGE, LATEST_ALERTMANAGER, OLDEST_ALERTMANAGER } from '../model/alertmanager/version-gates';
@@ -20,7 +21,6 @@ import {
 } from '../model/prometheus';
 import { promDuration } from '../model/prometheus/validate';
 import { atLeast, formatVersion, imageAtLeast, imageVersion } from '../model/prometheus/version';
-import { toQuantity } from '../k8s/quantity';
 
 const k8s = kplus.k8s;
 

@@ -161,6 +161,19 @@ export interface IntegrationConfig {
    * @default - nothing
    */
   readonly clientPods?: PodExtension;
+  /**
+   * Told of every client of the stack, those admitted so far and those to come (a mesh lets
+   * them reach Prometheus through its permissions).
+   *
+   * @default - none
+   */
+  readonly clientObserver?: IPrometheusClientObserver;
+}
+
+/** Learns of the clients of a stack (`IntegrationConfig.clientObserver`). */
+export interface IPrometheusClientObserver {
+  /** Called once for each client the stack admits. */
+  clientAdmitted(client: PrometheusClient): void;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { IConstruct } from 'constructs';
-import { PrometheusStack } from './prometheus-stack';
 import { requireStack } from './check-stack';
+import { PrometheusStack } from './prometheus-stack';
 import { checkEnum, checkString, checkStringArray, checkStruct, requireProp } from '../core/checks';
 import { checkDnsLabel, checkHttpPath, checkPort } from '../core/formats';
 import { asWorkload } from '../core/plus';

@@ -4,8 +4,8 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { lazyDashboard, StackContent } from './content';
 import { prometheusDashboard } from './dashboard';
-import { IPrometheusDataSource, IPrometheusIntegration, PodExtension, PrometheusClient, PrometheusConnection } from './integration';
 import { prometheusEgress } from './egress';
+import { IPrometheusClientObserver, IPrometheusDataSource, IPrometheusIntegration, PodExtension, PrometheusClient, PrometheusConnection } from './integration';
 import { checkScheduling, renderScheduling } from './pod-scheduling';
 import { accessGrants, accessRules, needsClusterRole, policyRules, watchedNamespaces } from './rbac';
 import { PodToleration, PrometheusAffinity } from './scheduling';
@@ -14,24 +14,24 @@ import { PrometheusWebAuth } from './web-auth';
 import {
   CONFIG_DIR, CONFIG_FILE, DATA_DIR, deploymentSpec, POD_NAME_ENV, podTemplate, statefulSetSpec, WEB_PORT,
 } from './workload';
+import { checkArray, checkBoolean, checkDuration, checkEnum, checkInstance, checkMetadata, checkSize, checkStruct, fail, problem, requireProp } from '../core/checks';
 import { checkAbsolutePath, checkDnsLabel, checkPort, checkPositiveInteger, requireString } from '../core/formats';
+import { addWarning } from '../core/warnings';
+import { checkImage, checkKubernetesLabels, checkServiceType } from '../k8s/checks';
 import { NetworkPeer } from '../k8s/network-peer';
 import { allowedPeers, ingressPolicy, podsInNamespace, webClients } from '../k8s/network-policy';
 import { checkNodePortsAcrossApp } from '../k8s/node-ports';
+import { checkObjectNames, failOnObjectNames } from '../k8s/object-names';
 import { checkResources, namespaceOf, renderResources, restrictedContainerSecurityContext } from '../k8s/pod';
 import { toQuantity } from '../k8s/quantity';
 import { PrometheusStorage } from '../k8s/storage';
-import { checkObjectNames, failOnObjectNames } from '../k8s/object-names';
 import {
   AlertmanagerEndpoint, KubernetesWatch, PrometheusConfig, Relabel, RemoteWrite, RuleGroup, Scheme, ScrapeJob, ServiceDiscovery,
 } from '../model/prometheus';
 import { SECRETS_MOUNT_PATH, SERVICE_ACCOUNT_DIR } from '../model/prometheus/credential';
-import { checkImage, checkKubernetesLabels, checkServiceType } from '../k8s/checks';
 import { checkLabelMap, checkLabelName, promDuration } from '../model/prometheus/validate';
-import { checkArray, checkBoolean, checkDuration, checkEnum, checkInstance, checkMetadata, checkSize, checkStruct, fail, problem, requireProp } from '../core/checks';
 import { imageVersion } from '../model/prometheus/version';
 import { gatedFlags, LATEST_PROMETHEUS, versionProblems } from '../model/prometheus/version-gates';
-import { addWarning } from '../core/warnings';
 
 const k8s = kplus.k8s;
 
@@ -417,6 +417,7 @@ export class PrometheusStack extends Construct implements IPrometheusDataSource 
   /** What integrations contribute for the stack's clients. */
   private readonly content = new StackContent();
   private readonly clientList: PrometheusClient[] = [];
+  private readonly clientObservers: IPrometheusClientObserver[] = [];
   /** Labels and annotations of every object (namespace excluded). */
   private readonly commonMetadata: { labels: { [key: string]: string }; annotations?: { [key: string]: string } };
 
@@ -719,6 +720,10 @@ export class PrometheusStack extends Construct implements IPrometheusDataSource 
       this.content.addGrafanaDatasource({ ...datasource, owner: datasource.owner ?? integration.node.path });
     }
     if (config.clientPods) this.content.extendPod(config.clientPods);
+    if (config.clientObserver) {
+      this.clientObservers.push(config.clientObserver);
+      for (const client of this.clientList) config.clientObserver.clientAdmitted(client);
+    }
   }
 
   /**
@@ -740,6 +745,7 @@ export class PrometheusStack extends Construct implements IPrometheusDataSource 
       }));
     }
     this.clientList.push(client);
+    for (const observer of this.clientObservers) observer.clientAdmitted(client);
   }
 
   /** How a client (Grafana) reaches this Prometheus. */

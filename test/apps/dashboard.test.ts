@@ -3,7 +3,7 @@
 // Service): every panel shows the applications' scrape health, and nothing of other jobs.
 import * as kplus from 'cdk8s-plus-28';
 import * as YAML from 'yaml';
-import { AppServiceMonitor, GrafanaAdminCredentials, PodSelection, PrometheusStack } from '../../src';
+import { AppServiceMonitor, Grafana, GrafanaAdminCredentials, PodSelection, PrometheusStack } from '../../src';
 import { startMetricsServer, startPrometheus } from '../harness';
 import { newChart } from '../util';
 
@@ -12,7 +12,7 @@ test('every panel of the Applications dashboard shows the applications\' scrapes
   const stack = new PrometheusStack(chart, 'prometheus', { metadata: { namespace: 'monitoring' } });
   const app = new kplus.Deployment(chart, 'checkout', { metadata: { namespace: 'shop' }, containers: [{ image: 'checkout:1.0.0', portNumber: 8080 }] });
   const monitor = new AppServiceMonitor(chart, 'checkout-metrics', { pods: PodSelection.fromPods(app), portNumber: 9102, stack });
-  const grafana = stack.addGrafana({ adminCredentials: GrafanaAdminCredentials.fromSecretName('grafana-admin') });
+  const grafana = new Grafana(stack, 'Grafana', { prometheus: stack, adminCredentials: GrafanaAdminCredentials.fromSecretName('grafana-admin') });
   const dashboard = grafana.dashboards.find((d) => d.title === 'Applications')!;
   expect(dashboard).toBeDefined();
 

@@ -8,17 +8,20 @@ import { badInputs, js } from './cases';
 
 const chart = () => new Chart(Testing.app(), 'test');
 const admin = () => GrafanaAdminCredentials.fromSecretName('grafana-admin');
-const grafana = (options: object) => new PrometheusStack(chart(), 'prom').addGrafana(js({ adminCredentials: admin(), ...options }));
+const grafana = (options: object) => {
+  const stack = new PrometheusStack(chart(), 'prom');
+  return new Grafana(stack, 'Grafana', js({ prometheus: stack, adminCredentials: admin(), ...options }));
+};
 const W = 'test/prom/Grafana';
 const dashboard = () => new Dashboard({ title: 'T', uid: 'u' });
 const queries = [{ expr: 'up' }];
 
 describe('Grafana and dashboards, as a jsii caller passes them', () => {
   badInputs([
-    { name: 'no adminCredentials', run: () => new PrometheusStack(chart(), 'prom').addGrafana(js({})), where: W, prop: 'adminCredentials', got: 'undefined', fix: 'GrafanaAdminCredentials.fromSecretName' },
+    { name: 'no adminCredentials', run: () => grafana({ adminCredentials: undefined }), where: W, prop: 'adminCredentials', got: 'undefined', fix: 'GrafanaAdminCredentials.fromSecretName' },
     { name: 'adminCredentials as a Secret name', run: () => grafana({ adminCredentials: 'grafana-admin' }), where: W, prop: 'adminCredentials', got: "'grafana-admin'", fix: 'GrafanaAdminCredentials.fromSecretName(secretName)' },
-    { name: 'Grafana without a stack', run: () => new Grafana(chart(), 'g', js({ adminCredentials: admin() })), where: 'test/g', prop: 'stack', got: 'undefined', fix: 'stack.addGrafana' },
-    { name: 'a stack as a plain object', run: () => new Grafana(chart(), 'g', js({ stack: { namespaceName: 'x' }, adminCredentials: admin() })), where: 'test/g', prop: 'stack', got: '{"namespaceName":"x"}', fix: 'Pass the PrometheusStack' },
+    { name: 'Grafana without a Prometheus', run: () => new Grafana(chart(), 'g', js({ adminCredentials: admin() })), where: 'test/g', prop: 'prometheus', got: 'undefined', fix: 'Pass the PrometheusStack' },
+    { name: 'a stack as a plain object', run: () => new Grafana(chart(), 'g', js({ prometheus: { namespaceName: 'x' }, adminCredentials: admin() })), where: 'test/g', prop: 'prometheus', got: '{"namespaceName":"x"}', fix: 'Pass the PrometheusStack' },
     { name: 'serviceType Public', run: () => grafana({ serviceType: 'Public' }), where: W, prop: 'serviceType', got: "'Public'", fix: 'ServiceType.CLUSTER_IP' },
     { name: 'servicePort as a string', run: () => grafana({ servicePort: '3000' }), where: W, prop: 'servicePort', got: "'3000'", fix: 'Write 3000' },
     { name: 'a plugin as its id', run: () => grafana({ plugins: ['grafana-piechart-panel'] }), where: W, prop: 'plugins[0]', got: "'grafana-piechart-panel'", fix: 'GrafanaPlugin.of(id, version)' },
@@ -51,7 +54,8 @@ describe('Grafana and dashboards, as a jsii caller passes them', () => {
 
   test('a Grafana from plain values that are right gives valid output', () => {
     const c = chart();
-    new PrometheusStack(c, 'prom').addGrafana(js({ adminCredentials: admin(), serviceType: 'NodePort', settings: { 'users.viewers_can_edit': 'true' } }));
+    const stack = new PrometheusStack(c, 'prom');
+    new Grafana(stack, 'Grafana', js({ prometheus: stack, adminCredentials: admin(), serviceType: 'NodePort', settings: { 'users.viewers_can_edit': 'true' } }));
     const service = synthAndCheck(c).objects.find((o) => o.kind === 'Service' && o.metadata.name.includes('grafana'));
     expect(service.spec.type).toBe('NodePort');
   });

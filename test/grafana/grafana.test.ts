@@ -20,10 +20,10 @@ interface Built {
 /** The admin credentials of every test: a Secret made outside the app. */
 const adminOf = () => GrafanaAdminCredentials.fromSecretName('grafana-admin');
 
-/** A stack with `stack.addGrafana()`, as the README shows. */
+/** A stack and its Grafana, as the README shows. */
 function build(options: Partial<GrafanaOptions> = {}, stackProps: PrometheusStackProps = {}, chart = newChart()): Built {
   const stack = new PrometheusStack(chart, 'prometheus', stackProps);
-  const grafana = stack.addGrafana({ adminCredentials: adminOf(), ...options });
+  const grafana = new Grafana(stack, 'Grafana', { prometheus: stack, adminCredentials: adminOf(), ...options });
   return { chart, stack, grafana };
 }
 
@@ -66,7 +66,7 @@ describe('zero config', () => {
     const ours = objects.filter((o) => o.metadata.labels?.['app.kubernetes.io/name'] === 'grafana');
     expect(ours.map((o) => o.kind).sort()).toEqual(['ConfigMap', 'ConfigMap', 'Deployment', 'NetworkPolicy', 'Service', 'ServiceAccount']);
     for (const o of ours) expect(o.metadata.namespace).toBe('default');
-    expect(stack.grafana).toBe(grafana);
+    expect(stack.clients.map((c) => c.name)).toEqual([grafana.node.path]);
     const service = findObject(objects, 'Service', /grafana/);
     expect(service.spec).toEqual({
       type: 'ClusterIP',
@@ -304,7 +304,7 @@ describe('options', () => {
   test('takes the admin user and password from the keys given', () => {
     const chart = newChart();
     const stack = new PrometheusStack(chart, 'prometheus');
-    stack.addGrafana({
+    new Grafana(stack, 'Grafana', { prometheus: stack,
       adminCredentials: GrafanaAdminCredentials.fromSecret(kplus.Secret.fromSecretName(chart, 'A', 'ops-grafana'), { userKey: 'user', passwordKey: 'pass' }),
     });
     expect(envOf(synthAndCheck(chart).objects).slice(0, 2)).toEqual([
@@ -421,7 +421,7 @@ describe('options', () => {
     const taken = newChart();
     const stack = new PrometheusStack(taken, 'prometheus');
     stack.addScrapeJob(new ScrapeJob({ jobName: 'grafana', discovery: [ServiceDiscovery.staticTargets({ targets: ['grafana.example.com:3000'] })] }));
-    expectError(() => stack.addGrafana({ adminCredentials: adminOf() }),
+    expectError(() => new Grafana(stack, 'Grafana', { prometheus: stack, adminCredentials: adminOf() }),
       'test/prometheus/Grafana: \'scrapeMetrics\' adds the job \'grafana\', which the stack \'test/prometheus\' already has, got true. Rename that job, or set scrapeMetrics: false');
   });
 
@@ -455,25 +455,17 @@ describe('options', () => {
     expect(stackPolicy(objects).spec.ingress).toEqual([{ ports: [{ port: 9090, protocol: 'TCP' }] }]);
   });
 
-  test('the stack\'s grafana prop is the same as addGrafana()', () => {
-    const chart = newChart();
-    const stack = new PrometheusStack(chart, 'prometheus', { grafana: { adminCredentials: adminOf(), anonymousAccess: true } });
-    expect(stack.grafana).toBeInstanceOf(Grafana);
-    expect(stack.grafana!.node.path).toBe(PATH);
-    expect(envValue(synthAndCheck(chart).objects, 'GF_AUTH_ANONYMOUS_ENABLED')).toBe('true');
-  });
 });
 
 describe('fails', () => {
-  test('when a stack gets a second Grafana', () => {
+  test('when a second Grafana of a stack would scrape its metrics under the same job name', () => {
     const { chart, stack } = build();
-    expectError(() => stack.addGrafana({ adminCredentials: GrafanaAdminCredentials.fromSecret(kplus.Secret.fromSecretName(chart, 'Other', 'x')) }),
-      'test/prometheus: \'grafana\' is already added (a stack has one Grafana), got \'test/prometheus/Grafana\'');
-    const chart2 = newChart();
-    const stack2 = new PrometheusStack(chart2, 'prometheus', { grafana: { adminCredentials: adminOf() } });
-    expectError(() => stack2.addGrafana({ adminCredentials: GrafanaAdminCredentials.fromSecret(kplus.Secret.fromSecretName(chart2, 'Other', 'x')) }),
-      'test/prometheus: \'grafana\' is already added (a stack has one Grafana), got \'test/prometheus/Grafana\'');
+    expectError(() => new Grafana(chart, 'other', { prometheus: stack, adminCredentials: adminOf() }),
+      'test/other: \'scrapeMetrics\' adds the job \'grafana\', which the stack \'test/prometheus\' already has, got true. Rename that job, or set scrapeMetrics: false');
+    new Grafana(chart, 'team', { prometheus: stack, adminCredentials: adminOf(), scrapeMetrics: false });
+    synthAndCheck(chart);
   });
+
 
   test('on a dashboard uid added twice', () => {
     const { grafana } = build({ dashboards: [dashboard('team-a')] });
@@ -525,7 +517,7 @@ describe('fails', () => {
     const chart = newChart();
     const secret = new kplus.Secret(chart, 'S', { stringData: { 'admin-password': 'hunter2', 'admin-user': 'admin' } });
     const stack = new PrometheusStack(chart, 'prometheus');
-    expectError(() => stack.addGrafana({ adminCredentials: GrafanaAdminCredentials.fromSecret(secret) }),
+    expectError(() => new Grafana(stack, 'Grafana', { prometheus: stack, adminCredentials: GrafanaAdminCredentials.fromSecret(secret) }),
       `${PATH}: 'adminCredentials' must not come from a Secret whose password this app writes: 'test/S' sets 'admin-password' in stringData, `
       + `so the password would be committed in clear text with the manifests, got '${secret.name}'. `
       + `Create the Secret outside the app (kubectl create secret generic ${secret.name} --from-literal=admin-user=admin --from-literal=admin-password=...) `
@@ -536,7 +528,7 @@ describe('fails', () => {
     const chart = newChart();
     const secret = new kplus.BasicAuthSecret(chart, 'Basic', { username: 'admin', password: 'hunter2' });
     const stack = new PrometheusStack(chart, 'prometheus');
-    expectError(() => stack.addGrafana({ adminCredentials: GrafanaAdminCredentials.fromSecret(secret, { userKey: 'username', passwordKey: 'password' }) }),
+    expectError(() => new Grafana(stack, 'Grafana', { prometheus: stack, adminCredentials: GrafanaAdminCredentials.fromSecret(secret, { userKey: 'username', passwordKey: 'password' }) }),
       `${PATH}: 'adminCredentials' must not come from a Secret whose password this app writes: 'test/Basic' sets 'password' in stringData`);
   });
 
@@ -544,7 +536,7 @@ describe('fails', () => {
     const chart = newChart();
     const secret = new kplus.Secret(chart, 'S');
     const stack = new PrometheusStack(chart, 'prometheus');
-    stack.addGrafana({ adminCredentials: GrafanaAdminCredentials.fromSecret(secret) });
+    new Grafana(stack, 'Grafana', { prometheus: stack, adminCredentials: GrafanaAdminCredentials.fromSecret(secret) });
     secret.addStringData('admin-password', 'hunter2');
     expect(() => Testing.synth(chart)).toThrow(/'adminCredentials' must not come from a Secret whose password this app writes/);
   });

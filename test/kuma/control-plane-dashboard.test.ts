@@ -3,7 +3,7 @@
 // must show the figures of the model each replica's counters grow by.
 import * as kplus from 'cdk8s-plus-28';
 import * as YAML from 'yaml';
-import { GrafanaAdminCredentials, KumaMetricsMesh, PrometheusStack } from '../../src';
+import { Grafana, GrafanaAdminCredentials, KumaMetricsMesh, PrometheusStack } from '../../src';
 import { startMetricsServer, startPrometheus } from '../harness';
 import { newChart } from '../util';
 import { expectNear, expectNoEmptyPanel, histogramQuantile, panelSeries } from './dashboard-queries';
@@ -161,7 +161,7 @@ test('every panel of the Kuma control plane dashboard shows the replicas\' figur
   const chart = newChart();
   const stack = new PrometheusStack(chart, 'prometheus', { metadata: { namespace: 'kuma-metrics' } });
   new KumaMetricsMesh(chart, 'kuma', { stack, scrapeControlPlane: true });
-  const grafana = stack.addGrafana({ adminCredentials: GrafanaAdminCredentials.fromSecret(kplus.Secret.fromSecretName(chart, 'Admin', 'grafana-admin')) });
+  const grafana = new Grafana(stack, 'Grafana', { prometheus: stack, adminCredentials: GrafanaAdminCredentials.fromSecret(kplus.Secret.fromSecretName(chart, 'Admin', 'grafana-admin')) });
   const dashboard = grafana.dashboards.find((d) => d.title === 'Kuma control plane')!;
   expect(dashboard).toBeDefined();
 
@@ -249,7 +249,7 @@ test('the control plane dashboard comes with scrapeControlPlane only, once per s
   const chart = newChart();
   const stack = new PrometheusStack(chart, 'prometheus');
   new KumaMetricsMesh(chart, 'a', { stack, meshName: 'a', jobName: 'kuma-a' });
-  const grafana = stack.addGrafana({ adminCredentials: GrafanaAdminCredentials.fromSecret(kplus.Secret.fromSecretName(chart, 'Admin', 'grafana-admin')) });
+  const grafana = new Grafana(stack, 'Grafana', { prometheus: stack, adminCredentials: GrafanaAdminCredentials.fromSecret(kplus.Secret.fromSecretName(chart, 'Admin', 'grafana-admin')) });
   expect(grafana.dashboards.some((d) => d.title === 'Kuma control plane')).toBe(false);
   new KumaMetricsMesh(chart, 'b', { stack, meshName: 'b', jobName: 'kuma-b', scrapeControlPlane: true });
   new KumaMetricsMesh(chart, 'c', { stack, meshName: 'c', jobName: 'kuma-c', scrapeControlPlane: true });

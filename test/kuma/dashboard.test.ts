@@ -6,7 +6,7 @@
 // of its own metrics through kuma_metrics_hijacker).
 import { Duration } from 'cdk8s';
 import * as YAML from 'yaml';
-import { GrafanaAdminCredentials, KumaMetricsMesh, PrometheusStack } from '../../src';
+import { Grafana, GrafanaAdminCredentials, KumaMetricsMesh, PrometheusStack } from '../../src';
 import { startMetricsServer, startPrometheus } from '../harness';
 import { newChart } from '../util';
 import { expectNear, expectNoEmptyPanel, histogramQuantile, panelValues } from './dashboard-queries';
@@ -47,7 +47,7 @@ test('every panel of the Kuma dashboard shows the proxy\'s own traffic, in a rea
   const chart = newChart();
   const stack = new PrometheusStack(chart, 'prometheus', { metadata: { namespace: 'kuma-metrics' } });
   new KumaMetricsMesh(chart, 'kuma', { stack });
-  const grafana = stack.addGrafana({ adminCredentials: GrafanaAdminCredentials.fromSecretName('grafana-admin') });
+  const grafana = new Grafana(stack, 'Grafana', { prometheus: stack, adminCredentials: GrafanaAdminCredentials.fromSecretName('grafana-admin') });
   const dashboard = grafana.dashboards.find((d) => d.title === 'Kuma data plane proxies (kuma-dataplanes)')!;
   expect(dashboard).toBeDefined();
 
@@ -97,7 +97,7 @@ test('two meshes\' jobs give two sets of Kuma dashboards with distinct uids and 
   const stack = new PrometheusStack(chart, 'prometheus', { scrapeInterval: Duration.seconds(15) });
   new KumaMetricsMesh(chart, 'a', { stack, meshName: 'a', jobName: 'kuma-a' });
   new KumaMetricsMesh(chart, 'b', { stack, meshName: 'b', jobName: 'kuma-b' });
-  const grafana = stack.addGrafana({ adminCredentials: GrafanaAdminCredentials.fromSecretName('grafana-admin') });
+  const grafana = new Grafana(stack, 'Grafana', { prometheus: stack, adminCredentials: GrafanaAdminCredentials.fromSecretName('grafana-admin') });
   const kuma = grafana.dashboards.filter((d) => d.title.startsWith('Kuma'));
   const perJob = (job: string) => [
     `Kuma data plane proxies (${job})`, `Kuma mesh (${job})`, `Kuma service (${job})`, `Kuma service to service (${job})`, `Kuma gateways (${job})`,

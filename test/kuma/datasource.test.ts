@@ -5,7 +5,7 @@
 // install_observability_context.go KumaCpApiAddress "http://kuma-control-plane.kuma-system:5681").
 import * as kplus from 'cdk8s-plus-28';
 import * as YAML from 'yaml';
-import { GrafanaAdminCredentials, GrafanaOptions, GrafanaPlugin, KumaMetricsMesh, PrometheusStack } from '../../src';
+import { Grafana, GrafanaAdminCredentials, GrafanaOptions, GrafanaPlugin, KumaMetricsMesh, PrometheusStack } from '../../src';
 import { findObject } from '../harness';
 import { expectError, newChart } from '../util';
 import { synthKuma } from './helpers';
@@ -13,7 +13,7 @@ import { synthKuma } from './helpers';
 const PLUGIN_URL = 'https://github.com/kumahq/kuma-grafana-datasource/releases/download/v0.1.1/kumahq-kuma-datasource-0.1.1.zip';
 
 function grafanaOf(stack: PrometheusStack, options: Partial<GrafanaOptions> = {}) {
-  return stack.addGrafana({ adminCredentials: GrafanaAdminCredentials.fromSecret(kplus.Secret.fromSecretName(stack, 'Admin', 'grafana-admin')), ...options });
+  return new Grafana(stack, 'Grafana', { prometheus: stack, adminCredentials: GrafanaAdminCredentials.fromSecret(kplus.Secret.fromSecretName(stack, 'Admin', 'grafana-admin')), ...options });
 }
 const datasources = (objects: any[]) =>
   YAML.parse(findObject(objects, 'ConfigMap', /grafana-provisioning/).data['datasources.yaml']).datasources;

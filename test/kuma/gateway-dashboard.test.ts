@@ -6,7 +6,7 @@
 // stats must not show. Every panel must show one series per gateway (per gateway and destination
 // for the upstream panels) with the figures of the traffic model, without the proxies' own HTTP
 // connection managers (the metrics and admin endpoints) and clusters.
-import { GrafanaAdminCredentials, KumaMetricsMesh, PrometheusStack } from '../../src';
+import { Grafana, GrafanaAdminCredentials, KumaMetricsMesh, PrometheusStack } from '../../src';
 import { jobNamed, newChart, onlyConfig } from '../util';
 import {
   classOf, expectNear, expectNoEmptyPanel, ModelProxy, panelSeries, requestLatency, requestsOf, sumOf, withScrapedProxies,
@@ -133,7 +133,7 @@ test('every panel of the Kuma gateway dashboard shows each builtin gateway\'s fi
   const chart = newChart();
   const stack = new PrometheusStack(chart, 'prometheus', { metadata: { namespace: 'kuma-metrics' } });
   new KumaMetricsMesh(chart, 'kuma', { stack });
-  const grafana = stack.addGrafana({ adminCredentials: GrafanaAdminCredentials.fromSecretName('grafana-admin') });
+  const grafana = new Grafana(stack, 'Grafana', { prometheus: stack, adminCredentials: GrafanaAdminCredentials.fromSecretName('grafana-admin') });
   const dashboard = grafana.dashboards.find((d) => d.title === 'Kuma gateways (kuma-dataplanes)')!;
   expect(dashboard).toBeDefined();
   // Every panel is checked below.

@@ -4,7 +4,7 @@
 // disconnected from the control plane and one Prometheus cannot reach; `legacy` has mTLS off.
 // Every panel must show one series per mesh (per mesh and service for the top services) with
 // the figures of the traffic model, and nothing of the proxies' own clusters.
-import { GrafanaAdminCredentials, KumaMetricsMesh, PrometheusStack } from '../../src';
+import { Grafana, GrafanaAdminCredentials, KumaMetricsMesh, PrometheusStack } from '../../src';
 import { jobNamed, newChart, onlyConfig } from '../util';
 import {
   classOf, expectNear, expectNoEmptyPanel, ModelProxy, panelSeries, requestLatency, requestsOf, sumOf, withScrapedProxies,
@@ -122,7 +122,7 @@ test('every panel of the Kuma mesh dashboard shows each mesh\'s figures, in a re
   const chart = newChart();
   const stack = new PrometheusStack(chart, 'prometheus', { metadata: { namespace: 'kuma-metrics' } });
   new KumaMetricsMesh(chart, 'kuma', { stack });
-  const grafana = stack.addGrafana({ adminCredentials: GrafanaAdminCredentials.fromSecretName('grafana-admin') });
+  const grafana = new Grafana(stack, 'Grafana', { prometheus: stack, adminCredentials: GrafanaAdminCredentials.fromSecretName('grafana-admin') });
   const dashboard = grafana.dashboards.find((d) => d.title === 'Kuma mesh (kuma-dataplanes)')!;
   expect(dashboard).toBeDefined();
   const top = ['Top 10 services by requests', 'Top 10 services by 5xx responses', 'Top 10 services by latency (99th percentile)'];

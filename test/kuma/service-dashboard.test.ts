@@ -4,7 +4,7 @@
 // three proxies (one of them unreachable), the requests its proxies receive, and one series per
 // service it calls; not the requests of web, which calls it, nor of a service of the same name
 // in another mesh, nor the proxies' own clusters.
-import { GrafanaAdminCredentials, KumaMetricsMesh, PrometheusStack } from '../../src';
+import { Grafana, GrafanaAdminCredentials, KumaMetricsMesh, PrometheusStack } from '../../src';
 import { jobNamed, newChart, onlyConfig } from '../util';
 import {
   classOf, expectNear, expectNoEmptyPanel, ModelProxy, panelSeries, panelValues, Picked, requestLatency, requestsOf, sumOf, withScrapedProxies,
@@ -83,7 +83,7 @@ test('every panel of the Kuma service dashboard shows the picked service\'s figu
   const chart = newChart();
   const stack = new PrometheusStack(chart, 'prometheus', { metadata: { namespace: 'kuma-metrics' } });
   new KumaMetricsMesh(chart, 'kuma', { stack });
-  const grafana = stack.addGrafana({ adminCredentials: GrafanaAdminCredentials.fromSecretName('grafana-admin') });
+  const grafana = new Grafana(stack, 'Grafana', { prometheus: stack, adminCredentials: GrafanaAdminCredentials.fromSecretName('grafana-admin') });
   const dashboard = grafana.dashboards.find((d) => d.title === 'Kuma service (kuma-dataplanes)')!;
   expect(dashboard).toBeDefined();
   const single = ['Proxies online', 'Proxies offline', 'Requests', 'Error ratio', 'Latency'];

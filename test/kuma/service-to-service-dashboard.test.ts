@@ -4,7 +4,7 @@
 // inbound or own clusters, with the figures of the traffic model.
 import * as kplus from 'cdk8s-plus-28';
 import * as YAML from 'yaml';
-import { GrafanaAdminCredentials, KumaMetricsMesh, PrometheusStack } from '../../src';
+import { Grafana, GrafanaAdminCredentials, KumaMetricsMesh, PrometheusStack } from '../../src';
 import { QuerySample, startMetricsServer, startPrometheus } from '../harness';
 import { newChart } from '../util';
 import { expectNear, expectNoEmptyPanel, histogramQuantile, panelSeries } from './dashboard-queries';
@@ -100,7 +100,7 @@ test('every panel of the Kuma service-to-service dashboard shows each edge\'s tr
   const chart = newChart();
   const stack = new PrometheusStack(chart, 'prometheus', { metadata: { namespace: 'kuma-metrics' } });
   new KumaMetricsMesh(chart, 'kuma', { stack });
-  const grafana = stack.addGrafana({ adminCredentials: GrafanaAdminCredentials.fromSecret(kplus.Secret.fromSecretName(chart, 'Admin', 'grafana-admin')) });
+  const grafana = new Grafana(stack, 'Grafana', { prometheus: stack, adminCredentials: GrafanaAdminCredentials.fromSecret(kplus.Secret.fromSecretName(chart, 'Admin', 'grafana-admin')) });
   const dashboard = grafana.dashboards.find((d) => d.title === 'Kuma service to service (kuma-dataplanes)')!;
   expect(dashboard).toBeDefined();
   // Every panel is checked below.

@@ -7,7 +7,7 @@
 import { Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
-  Alertmanager, GrafanaAdminCredentials, GrafanaPlugin, KubernetesRole, Notifier, PrometheusStack, Receiver, RemoteWrite, ScrapeJob,
+  Alertmanager, Grafana, GrafanaAdminCredentials, GrafanaPlugin, KubernetesRole, Notifier, PrometheusStack, Receiver, RemoteWrite, ScrapeJob,
   ServiceDiscovery, WeaveMonitoring, Credential,
 } from '../../src';
 import { findObject } from '../harness';
@@ -103,9 +103,9 @@ describe('Prometheus egress', () => {
 describe('Grafana egress', () => {
   test('plugins open TCP 443, with the reason', () => {
     const chart = Testing.chart();
-    new PrometheusStack(chart, 'prometheus', {
-      serviceType: kplus.ServiceType.CLUSTER_IP,
-      grafana: { adminCredentials: GrafanaAdminCredentials.fromSecretName('admin'), plugins: [GrafanaPlugin.of('grafana-piechart-panel', '1.6.4')] },
+    const stack = new PrometheusStack(chart, 'prometheus', { serviceType: kplus.ServiceType.CLUSTER_IP });
+    new Grafana(stack, 'Grafana', {
+      prometheus: stack, adminCredentials: GrafanaAdminCredentials.fromSecretName('admin'), plugins: [GrafanaPlugin.of('grafana-piechart-panel', '1.6.4')],
     });
     const p = policy(synthAndCheck(chart).objects, /grafana-networkpolicy/);
     expect(p.spec.egress).toContainEqual({ ports: tcp(443) });

@@ -1,8 +1,7 @@
 import { ApiObject, Chart, Duration, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
-  AlertmanagerEndpoint, Authentication, Credential, GrafanaAdminCredentials, KubernetesRole, NetworkPeer, PrometheusStack, PrometheusStorage,
-  RecordingRule, RemoteWrite, RuleGroup, Scheme, ScrapeJob, ServiceDiscovery,
+  AlertmanagerEndpoint, Authentication, Credential, Grafana, GrafanaAdminCredentials, KubernetesRole, NetworkPeer, PrometheusStack, PrometheusStorage, RecordingRule, RemoteWrite, RuleGroup, Scheme, ScrapeJob, ServiceDiscovery,
 } from '../../src';
 import { findObject, findObjects } from '../harness';
 import { expectError, jobNamed, newChart, onlyConfig, synthAndCheck, warningsBesidesWebAuth } from '../util';
@@ -605,7 +604,7 @@ describe('node ports across the App', () => {
   test('Grafana on 30900 clashes with a default stack', () => {
     const chart = newChart();
     const stack = new PrometheusStack(chart, 'prometheus');
-    stack.addGrafana({
+    new Grafana(stack, 'Grafana', { prometheus: stack,
       adminCredentials: GrafanaAdminCredentials.fromSecret(kplus.Secret.fromSecretName(chart, 'Admin', 'grafana-admin')),
       serviceType: kplus.ServiceType.NODE_PORT,
       nodePort: 30900,

@@ -18,7 +18,7 @@ describe('Service types', () => {
       'test/prom', "'serviceType'", "'Public'", 'ClusterIP, NodePort or LoadBalancer', 'ServiceType.CLUSTER_IP');
     const chart = newChart();
     const stack = new PrometheusStack(chart, 'prom');
-    expectError(() => new Grafana(chart, 'grafana', { stack, adminCredentials: admin(), serviceType: 'public' as kplus.ServiceType }),
+    expectError(() => new Grafana(chart, 'grafana', { prometheus: stack, adminCredentials: admin(), serviceType: 'public' as kplus.ServiceType }),
       'test/grafana', "'serviceType'", "'public'");
     expectError(() => new AppServiceMonitor(chart, 'app', { pods: appPods(), portNumber: 8000, serviceType: 'Internal' as kplus.ServiceType }),
       'test/app', "'serviceType'", "'Internal'");
@@ -42,7 +42,7 @@ describe('Kubernetes labels', () => {
       'test/a', "'serviceMonitorLabels.release'", "'kube prometheus'", "'-'");
     expectError(() => new AppServiceMonitor(chart, 'b', { pods: appPods(), portNumber: 8000, metadata: { labels: { 'a/b/c': 'x' } } }),
       'test/b', "'metadata.labels'", "'a/b/c'");
-    expectError(() => new Grafana(chart, 'grafana', { stack, adminCredentials: admin(), metadata: { labels: { team: 'a b' } } }),
+    expectError(() => new Grafana(chart, 'grafana', { prometheus: stack, adminCredentials: admin(), metadata: { labels: { team: 'a b' } } }),
       'test/grafana', "'metadata.labels.team'");
     expectError(() => new KrakendMetrics(chart, 'gw', { stack, metadata: { labels: { team: 'x'.repeat(64) } } }), 'test/gw', "'metadata.labels.team'");
   });
@@ -121,9 +121,9 @@ describe('Secret keys and settings', () => {
   test('a non-string Grafana setting is refused with the quoted fix', () => {
     const chart = newChart();
     const stack = new PrometheusStack(chart, 'prom');
-    expectError(() => new Grafana(chart, 'grafana', { stack, adminCredentials: admin(), settings: { 'users.allow_sign_up': false as any } }),
+    expectError(() => new Grafana(chart, 'grafana', { prometheus: stack, adminCredentials: admin(), settings: { 'users.allow_sign_up': false as any } }),
       'test/grafana', "'settings.users.allow_sign_up'", 'must be a string', "Write 'false'");
-    expectError(() => new Grafana(newChart(), 'grafana', { stack: new PrometheusStack(newChart(), 'p'), adminCredentials: admin(), settings: { 'server.http_port': 3001 as any } }),
+    expectError(() => new Grafana(newChart(), 'grafana', { prometheus: new PrometheusStack(newChart(), 'p'), adminCredentials: admin(), settings: { 'server.http_port': 3001 as any } }),
       "'settings.server.http_port'", '3001');
   });
 });

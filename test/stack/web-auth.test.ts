@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import { Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import * as YAML from 'yaml';
-import { GrafanaAdminCredentials, PrometheusStack, PrometheusWebAuth, Warnings } from '../../src';
+import { Grafana, GrafanaAdminCredentials, PrometheusStack, PrometheusWebAuth, Warnings } from '../../src';
 import { findObject, freePort, requireTool, startPrometheus } from '../harness';
 import { expectError, synthAndCheck } from '../util';
 
@@ -21,8 +21,8 @@ function synth(props: { image?: string; serviceType?: kplus.ServiceType; webAuth
     image: props.image ?? IMAGE_2_42,
     serviceType: props.serviceType,
     webAuth: props.webAuth,
-    grafana: props.grafana ? { adminCredentials: GrafanaAdminCredentials.fromSecretName('grafana-admin') } : undefined,
   });
+  if (props.grafana) new Grafana(stack, 'Grafana', { prometheus: stack, adminCredentials: GrafanaAdminCredentials.fromSecretName('grafana-admin') });
   const s = synthAndCheck(chart);
   const deployment = findObject(s.objects, 'Deployment', /prometheus-c8/);
   const container = deployment.spec.template.spec.containers.find((c: any) => c.name === 'prometheus');

@@ -4,7 +4,7 @@
 import { Duration } from 'cdk8s';
 import * as YAML from 'yaml';
 import { connectionExposition, established, unreached } from './weave-collector';
-import { GrafanaAdminCredentials, PrometheusStack } from '../../src';
+import { Grafana, GrafanaAdminCredentials, PrometheusStack } from '../../src';
 import { WeaveDiscovery, WeaveMetrics, WeaveMonitoring } from '../../src/integrations/weave';
 import { findObject, relabel, relabelCaseFromJob, RelabelTarget, startMetricsServer, startPrometheus } from '../harness';
 import { jobNamed, newChart, onlyConfig, synthAndCheck } from '../util';
@@ -126,7 +126,7 @@ describe('a real Prometheus', () => {
     try {
       const chart = newChart();
       const stack = new PrometheusStack(chart, 'prometheus');
-      const grafana = stack.addGrafana({
+      const grafana = new Grafana(stack, 'Grafana', { prometheus: stack,
         adminCredentials: GrafanaAdminCredentials.fromSecretName('grafana-admin'),
         scrapeMetrics: false,
       });

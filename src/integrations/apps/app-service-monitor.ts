@@ -5,15 +5,13 @@ import { MultiprocessMetrics } from './multiprocess';
 import { applicationsDashboardSource, scrapeServiceEndpoint } from './service-jobs';
 import { checkBoolean, checkEnum, checkInstance, checkInstances, checkMetadata, checkString, checkStruct, fail, requireProp } from '../../core/checks';
 import { checkDnsLabel, checkHttpPath, checkPort, millis } from '../../core/formats';
+import { PlusWorkload } from '../../core/plus';
 import { addWarning } from '../../core/warnings';
 import * as monitoring from '../../imports/monitoring.coreos.com';
 import { checkKubernetesLabels, checkServiceType } from '../../k8s/checks';
 import { NetworkPeer } from '../../k8s/network-peer';
 import { allowedPeers, ingressPolicy, podsInNamespace, podsInNamespacesLabelled } from '../../k8s/network-policy';
-import { IntegrationConfig, IPrometheusIntegration } from '../../stack/integration';
-import { PrometheusAnnotations } from '../../stack/prometheus-annotations';
 import { checkObjectNames } from '../../k8s/object-names';
-import { PlusWorkload } from '../../core/plus';
 import { namespaceOf } from '../../k8s/pod';
 import { PodSelection } from '../../k8s/pod-selection';
 import { Authentication, Credential, Relabel, Scheme, TlsOptions } from '../../model/prometheus';
@@ -22,6 +20,8 @@ import { checkTls } from '../../model/prometheus/http-client';
 import { promDuration } from '../../model/prometheus/validate';
 import { PrometheusStack } from '../../stack';
 import { checkStack } from '../../stack/check-stack';
+import { IntegrationConfig, IPrometheusIntegration } from '../../stack/integration';
+import { PrometheusAnnotations } from '../../stack/prometheus-annotations';
 
 const PODS_FIX = 'Use PodSelection.fromPods(deployment) or PodSelection.fromLabels({ app: \'my-app\' })';
 

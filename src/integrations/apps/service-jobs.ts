@@ -9,10 +9,10 @@
 import { applicationsDashboard } from './dashboard';
 import { fail } from '../../core/checks';
 import { formatMillis } from '../../core/formats';
+import { IDashboardSource } from '../../model/dashboard/dashboard';
 import { Authentication, KubernetesRole, Relabel, RelabelAction, Scheme, ScrapeJob, ServiceDiscovery, TlsOptions } from '../../model/prometheus';
 import { PrometheusStack } from '../../stack';
 import { lazyDashboard } from '../../stack/content';
-import { IDashboardSource } from '../../model/dashboard/dashboard';
 
 /** What a job needs to know of one monitored Service port. */
 export interface ServiceEndpoint {

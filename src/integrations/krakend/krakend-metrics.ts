@@ -19,8 +19,8 @@ import { Dashboard } from '../../model/dashboard/dashboard';
 import { KubernetesRole, Relabel, ScrapeJob, ServiceDiscovery } from '../../model/prometheus';
 import { checkLabelMap, promDuration } from '../../model/prometheus/validate';
 import { IntegrationConfig, IPrometheusIntegration, PrometheusStack } from '../../stack';
-import { lazyDashboard } from '../../stack/content';
 import { checkStack } from '../../stack/check-stack';
+import { lazyDashboard } from '../../stack/content';
 
 const k8s = kplus.k8s;
 

@@ -10,11 +10,12 @@ export const CONTROL_PLANE_JOB = 'kuma-control-plane';
  * Scrapes every replica of the control plane on its diagnostics port (5680, `/metrics`), found
  * through the EndpointSlices of the `kuma-control-plane` Service and its port named
  * `diagnostics` (the Kuma Helm chart's cp-service.yaml), so that each replica is its own target
- * with `pod` and `namespace` labels. Added once per stack; the job of an earlier mesh is returned.
+ * with `pod` and `namespace` labels. One per stack: the job an earlier mesh added is returned,
+ * with `added: false`; a new one is for the caller to contribute.
  */
-export function addControlPlaneJob(stack: PrometheusStack, namespaceName: string, scrapeInterval?: Duration): ScrapeJob {
-  const existing = stack.config.scrapeJobs.find((j) => j.jobName === CONTROL_PLANE_JOB);
-  if (existing) return existing;
+export function controlPlaneJob(stack: PrometheusStack, namespaceName: string, scrapeInterval?: Duration): { job: ScrapeJob; added: boolean } {
+  const existing = stack.config.findScrapeJob(CONTROL_PLANE_JOB);
+  if (existing) return { job: existing, added: false };
   const service = 'kuma-control-plane';
   const job = new ScrapeJob({
     jobName: CONTROL_PLANE_JOB,
@@ -33,6 +34,5 @@ export function addControlPlaneJob(stack: PrometheusStack, namespaceName: string
       Relabel.replace({ sourceLabels: ['__meta_kubernetes_pod_name'], targetLabel: 'pod' }),
     ],
   });
-  stack.addScrapeJob(job);
-  return job;
+  return { job, added: true };
 }

@@ -1,5 +1,5 @@
 // Kuma's Grafana data source in the stack's Grafana. Not exported from the package.
-import { Grafana, GrafanaPlugin } from '../../grafana/grafana';
+import { GrafanaDatasourceSpec } from '../../stack/integration';
 
 /**
  * The release of kumahq/kuma-grafana-datasource that `kumactl install observability` of Kuma
@@ -12,9 +12,9 @@ const PLUGIN_URL = `https://github.com/kumahq/kuma-grafana-datasource/releases/d
 const API_SERVER_PORT = 5681;
 
 /**
- * Installs Kuma's data source plugin in `grafana` (unsigned, so Grafana is told to load it) and
- * provisions a data source for the control plane in `kumaNamespace`: its API server for meshes,
- * zones and services, and the stack's Prometheus for the mesh graph's traffic.
+ * Kuma's data source plugin (unsigned, so Grafana is told to load it) and a data source for the
+ * control plane in `kumaNamespace`: its API server for meshes, zones and services, and the
+ * stack's Prometheus for the mesh graph's traffic.
  *
  * The plugin (v0.1.1 src/datasource.ts) sends its PromQL to
  * `/api/datasources/proxy/${prometheusDataSourceId}/api/v1/query`. Grafana serves that path for
@@ -22,14 +22,16 @@ const API_SERVER_PORT = 5681;
  * the first data source ever created), and as `/api/datasources/proxy/uid/<uid>/...` for a uid
  * (grafana pkg/api/api.go): so the setting is `uid/<the Prometheus data source's uid>`.
  */
-export function addKumaDatasource(grafana: Grafana, kumaNamespace: string, owner: string): void {
-  grafana._addPlugin(GrafanaPlugin.fromUrl(PLUGIN_ID, PLUGIN_VERSION, PLUGIN_URL, true));
+export function kumaDatasource(kumaNamespace: string): GrafanaDatasourceSpec {
   const defaultNamespace = kumaNamespace === 'kuma-system';
-  grafana._addDatasource({
+  return {
     name: defaultNamespace ? 'Kuma' : `Kuma (${kumaNamespace})`,
     type: PLUGIN_ID,
     uid: defaultNamespace ? 'kuma' : `kuma-${kumaNamespace}`.slice(0, 40),
     url: `http://kuma-control-plane.${kumaNamespace}.svc:${API_SERVER_PORT}`,
-    jsonData: { prometheusDataSourceId: `uid/${grafana.datasourceUid}` },
-  }, owner, 'kumaDatasource');
+    jsonData: { prometheusDataSourceId: 'uid/${PROMETHEUS_DATASOURCE_UID}' },
+    pluginUrl: PLUGIN_URL,
+    pluginVersion: PLUGIN_VERSION,
+    pluginUnsigned: true,
+  };
 }

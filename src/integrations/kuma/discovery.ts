@@ -4,10 +4,11 @@ import { Construct } from 'constructs';
 import { checkString, checkStruct, fail } from '../../core/checks';
 import { checkImage } from '../../k8s/checks';
 import { checkResources } from '../../k8s/pod';
-import { KumaDiscoveryOptions, Relabel, ScrapeJob, ServiceDiscovery } from '../../model/prometheus';
+import { KumaDiscoveryOptions, Relabel, ScrapeJob, ScrapeJobProps, ServiceDiscovery } from '../../model/prometheus';
 import { promDuration } from '../../model/prometheus/validate';
 import { formatVersion, imageAtLeast, parseVersion, Version, versionAtLeast } from '../../model/prometheus/version';
 import { PrometheusStack } from '../../stack';
+import { PodExtension } from '../../stack/integration';
 
 /** Where kuma-prometheus-sd writes its file_sd file, in its container and in Prometheus's. */
 const SD_DIR = '/var/run/kuma-prometheus-sd';
@@ -113,14 +114,14 @@ export class KumaDataplaneDiscovery {
     }
     const refresh = options.refreshInterval && promDuration(where, 'refreshInterval', options.refreshInterval);
     const key = JSON.stringify({ image, address, refresh, resources: options.resources ?? null });
-    return new KumaDataplaneDiscovery('file_sd', key, (scope, stack, jobName, kumaVersion) => {
+    return new KumaDataplaneDiscovery('file_sd', key, (scope, _stack, jobName, kumaVersion) => {
       if (versionAtLeast(kumaVersion, GRPC_MADS_REMOVED)) {
         fail(scope.node.path, 'discovery', `cannot be kuma-prometheus-sd with Kuma ${formatVersion(kumaVersion)} ('kumaVersion'): it speaks `
           + 'only MADS over gRPC, which Kuma 2.7 removed', 'KumaDataplaneDiscovery.kumaPrometheusSd()',
         'Use KumaDataplaneDiscovery.kumaSd() with Prometheus 2.29 or newer, or set kumaVersion to the control plane\'s version if it is older than 2.7');
       }
       const volume = kplus.Volume.fromEmptyDir(scope, 'KumaPrometheusSdVolume', 'kuma-prometheus-sd');
-      stack.addContainer({
+      const container: kplus.ContainerProps = {
         name: 'kuma-prometheus-sd',
         image,
         imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
@@ -139,9 +140,9 @@ export class KumaDataplaneDiscovery {
           privileged: false,
           capabilities: { drop: [kplus.Capability.ALL] },
         },
-      });
-      stack.mountVolume(SD_DIR, volume);
+      };
       return {
+        pod: { containers: [container], volumes: [{ path: SD_DIR, volume }] },
         discovery: ServiceDiscovery.file({ files: [SD_FILE], refreshInterval: options.refreshInterval }),
         relabels: [Relabel.replace({ targetLabel: 'job', replacement: jobName }), ...podLabels()],
       };
@@ -159,30 +160,35 @@ export class KumaDataplaneDiscovery {
   }
 
   /**
-   * Adds the job (and, for kuma-prometheus-sd, the sidecar) to the stack, or returns the job
-   * an earlier mesh added: one job discovers the proxies of every mesh of the control plane.
+   * The job that discovers the proxies (and, for kuma-prometheus-sd, the sidecar it needs in
+   * the Prometheus pod), or the job an earlier mesh added to the stack, which the stack holds
+   * under its name: one job discovers the proxies of every mesh of the control plane.
    *
    * @internal
    */
-  public _attach(scope: Construct, stack: PrometheusStack, jobName: string, kumaVersion: Version, scrapeInterval?: Duration): ScrapeJob {
+  public _attach(scope: Construct, stack: PrometheusStack, jobName: string, kumaVersion: Version,
+    scrapeInterval?: Duration): { job: ScrapeJob; added: boolean; pod?: PodExtension } {
     const interval = scrapeInterval && promDuration(scope.node.path, 'scrapeInterval', scrapeInterval);
     const key = JSON.stringify([this.key, interval]);
-    let jobs = attached.get(stack);
-    if (!jobs) attached.set(stack, jobs = new Map());
-    const existing = jobs.get(jobName);
-    if (existing) {
-      if (existing.key !== key) {
+    const existing = stack.config.findScrapeJob(jobName);
+    if (existing instanceof DataplanesJob) {
+      if (existing.discoveryKey !== key) {
         fail(scope.node.path, 'discovery', `must match the '${jobName}' job that ${existing.owner} added to the same stack `
           + '(one job discovers the proxies of every mesh of the control plane)', this.mechanism,
         'Give both meshes the same discovery and scrapeInterval, or another jobName');
       }
-      return existing.job;
+      return { job: existing, added: false };
     }
-    const { discovery, relabels } = this.setUp(scope, stack, jobName, kumaVersion);
-    const job = new ScrapeJob({ jobName, scrapeInterval, discovery: [discovery], relabelConfigs: relabels });
-    stack.addScrapeJob(job);
-    jobs.set(jobName, { key, job, owner: scope.node.path });
-    return job;
+    const { discovery, relabels, pod } = this.setUp(scope, stack, jobName, kumaVersion);
+    const job = new DataplanesJob({ jobName, scrapeInterval, discovery: [discovery], relabelConfigs: relabels }, key, scope.node.path);
+    return { job, added: true, pod };
+  }
+}
+
+/** The job of a mesh's proxies, with what tells whether another mesh may share it. */
+class DataplanesJob extends ScrapeJob {
+  constructor(props: ScrapeJobProps, public readonly discoveryKey: string, public readonly owner: string) {
+    super(props);
   }
 }
 
@@ -203,7 +209,6 @@ function podLabels(): Relabel[] {
 
 /** Creates what a discovery needs on the stack: the discovery and its relabelling. */
 type SetUp = (scope: Construct, stack: PrometheusStack, jobName: string, kumaVersion: Version) => {
-  discovery: ServiceDiscovery; relabels: Relabel[];
+  discovery: ServiceDiscovery; relabels: Relabel[]; pod?: PodExtension;
 };
 
-const attached = new WeakMap<PrometheusStack, Map<string, { key: string; job: ScrapeJob; owner: string }>>();

@@ -1,14 +1,13 @@
 import { ApiObject, Chart, Duration, JsonPatch, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { KumaCaBackend, KumaMtlsMode } from './ca-backend';
-import { addControlPlaneJob, CONTROL_PLANE_JOB } from './control-plane';
+import { CONTROL_PLANE_JOB, controlPlaneJob } from './control-plane';
 import { kumaControlPlaneDashboard } from './control-plane-dashboard';
 import { kumaDashboard } from './dashboard';
-import { addKumaDatasource } from './datasource';
+import { kumaDatasource } from './datasource';
 import { KumaDataplaneDiscovery } from './discovery';
 import { kumaGatewayDashboard } from './gateway-dashboard';
 import { kumaMeshDashboard } from './mesh-dashboard';
-import { addWarning } from '../../core/warnings';
 import {
   KumaAggregateMetrics, KumaApplicationMetricsOptions, KumaDataplaneInbound, KumaEnvoyMetricsOptions, KumaFederationOptions, KumaMetricsTlsMode,
   KumaMtlsOptions, KumaPolicyApi, KumaUniversalDataplaneOptions, KumaWorkloadMetricsOptions,
@@ -22,21 +21,25 @@ import { kumaServiceToServiceDashboard } from './service-to-service-dashboard';
 import { toUniversalYaml, UniversalResource } from './universal';
 import { checkArray, checkBoolean, checkEnum, checkInstance, checkInstances, checkString, checkStringArray, checkStringMap, checkStruct, fail, requireProp } from '../../core/checks';
 import { checkDnsLabel, checkHttpPath, checkNonEmpty, checkPort } from '../../core/formats';
+import { PlusWorkload, asWorkload, containerPorts, workloadSelectorLabels } from '../../core/plus';
+import { addWarning } from '../../core/warnings';
 import * as kuma from '../../imports/kuma.io';
 import { checkObjectNames } from '../../k8s/object-names';
-import { PlusWorkload, asWorkload, containerPorts, workloadSelectorLabels } from '../../core/plus';
 import { namespaceOf } from '../../k8s/pod';
-import { parseVersion, Version, versionAtLeast } from '../../model/prometheus/version';
+import { IDashboardSource } from '../../model/dashboard/dashboard';
 import { Scheme, ScrapeJob, ServiceDiscovery } from '../../model/prometheus';
 import { checkRegex } from '../../model/prometheus/validate';
+import { parseVersion, Version, versionAtLeast } from '../../model/prometheus/version';
 import { PrometheusAnnotations, PrometheusStack } from '../../stack';
 import { checkStack, requireStack } from '../../stack/check-stack';
+import { lazyDashboard } from '../../stack/content';
+import { GrafanaDatasourceSpec, IntegrationConfig, IPrometheusClientObserver, IPrometheusIntegration, PodExtension } from '../../stack/integration';
 
 /** The pod annotations that override the mesh's metrics port and path for one workload. */
 const PORT_ANNOTATION = 'prometheus.metrics.kuma.io/port';
 const PATH_ANNOTATION = 'prometheus.metrics.kuma.io/path';
 const SERVICE_TAG = 'kuma.io/service';
-const SERVICE_TAG_FIX = 'Use KumaServiceTag.fromStack(stack), .fromGrafana(grafana), .fromService(service), .kubernetesService({...}) or .custom(value)';
+const SERVICE_TAG_FIX = 'Use KumaServiceTag.fromStack(stack), .fromService(service), .kubernetesService({...}) or .custom(value)';
 const MESH_LABEL = 'kuma.io/mesh';
 /** The label Kuma gives a Kubernetes data plane proxy with its pod's namespace. */
 const NAMESPACE_LABEL = 'k8s.kuma.io/namespace';
@@ -221,7 +224,7 @@ export interface KumaMetricsMeshProps {
  *
  * @see https://kuma.io/docs/latest/policies/traffic-metrics/
  */
-export class KumaMetricsMesh extends Construct {
+export class KumaMetricsMesh extends Construct implements IPrometheusIntegration {
   /** The name of the mesh. */
   public readonly meshName: string;
   /** The Kuma API the configuration is written in. */
@@ -254,6 +257,8 @@ export class KumaMetricsMesh extends Construct {
   public readonly prometheusService?: KumaServiceTag;
 
   private readonly stack?: PrometheusStack;
+  /** What this mesh contributes to each stack it uses: the one that scrapes it, and central ones that federate it. */
+  private readonly contributions = new Map<PrometheusStack, MeshContribution>();
   private readonly version: Version;
   private readonly kumaNamespace: string;
   private readonly backendName: string;
@@ -299,13 +304,10 @@ export class KumaMetricsMesh extends Construct {
 
     this.meshName = checkDnsLabel(path, 'meshName', props.meshName ?? 'default');
     // Two constructs writing the Mesh of the same name into one chart would overwrite each other on apply.
-    const chartMeshes = meshesOfChart.get(Chart.of(this)) ?? new Map<string, string>();
-    meshesOfChart.set(Chart.of(this), chartMeshes);
-    const owner = chartMeshes.get(this.meshName);
+    const owner = Chart.of(this).node.findAll().find((c) => c !== this && c instanceof KumaMetricsMesh && c.meshName === this.meshName);
     if (owner !== undefined) {
-      fail(path, 'meshName', `must be unique in the chart: ${owner} already defines this mesh`, this.meshName);
+      fail(path, 'meshName', `must be unique in the chart: ${owner.node.path} already defines this mesh`, this.meshName);
     }
-    chartMeshes.set(this.meshName, path);
     this.policyApi = props.policyApi ?? KumaPolicyApi.LEGACY;
     this.kumaVersion = props.kumaVersion ?? '2.12';
     const version = /^\d+\.\d+(\.\d+)?$/.test(this.kumaVersion) ? parseVersion(this.kumaVersion) : undefined;
@@ -424,19 +426,26 @@ export class KumaMetricsMesh extends Construct {
     if (props.stack) {
       this.stack = props.stack;
       this.prometheusService = KumaServiceTag.fromStack(props.stack);
-      this.scrapeJob = (props.discovery ?? KumaDataplaneDiscovery.kumaSd())
+      const own = this.contributionTo(props.stack);
+      const attached = (props.discovery ?? KumaDataplaneDiscovery.kumaSd())
         ._attach(this, props.stack, props.jobName ?? 'kuma-dataplanes', this.version, props.scrapeInterval);
+      this.scrapeJob = attached.job;
+      if (attached.added) own.scrapeJobs.push(attached.job);
+      if (attached.pod) own.pods.push(attached.pod);
       const jobName = this.scrapeJob.jobName;
-      props.stack._addDashboard(`kuma-${jobName}`, () => kumaDashboard(jobName, props.scrapeInterval));
-      props.stack._addDashboard(`kuma-mesh-${jobName}`, () => kumaMeshDashboard(jobName, props.scrapeInterval));
-      props.stack._addDashboard(`kuma-service-${jobName}`, () => kumaServiceDashboard(jobName, props.scrapeInterval));
-      props.stack._addDashboard(`kuma-service-to-service-${jobName}`, () => kumaServiceToServiceDashboard(jobName, props.scrapeInterval));
-      props.stack._addDashboard(`kuma-gateway-${jobName}`, () => kumaGatewayDashboard(jobName, props.scrapeInterval));
+      own.dashboards.push(
+        lazyDashboard(`kuma-${jobName}`, () => kumaDashboard(jobName, props.scrapeInterval)),
+        lazyDashboard(`kuma-mesh-${jobName}`, () => kumaMeshDashboard(jobName, props.scrapeInterval)),
+        lazyDashboard(`kuma-service-${jobName}`, () => kumaServiceDashboard(jobName, props.scrapeInterval)),
+        lazyDashboard(`kuma-service-to-service-${jobName}`, () => kumaServiceToServiceDashboard(jobName, props.scrapeInterval)),
+        lazyDashboard(`kuma-gateway-${jobName}`, () => kumaGatewayDashboard(jobName, props.scrapeInterval)),
+      );
       if (props.scrapeControlPlane) {
-        const cpJob = addControlPlaneJob(props.stack, this.kumaNamespace, props.scrapeInterval);
-        props.stack._addDashboard(CONTROL_PLANE_JOB, () => kumaControlPlaneDashboard(cpJob.scrapeInterval));
+        const cp = controlPlaneJob(props.stack, this.kumaNamespace, props.scrapeInterval);
+        if (cp.added) own.scrapeJobs.push(cp.job);
+        own.dashboards.push(lazyDashboard(CONTROL_PLANE_JOB, () => kumaControlPlaneDashboard(cp.job.scrapeInterval)));
       }
-      if (props.kumaDatasource) props.stack._onGrafana((grafana) => addKumaDatasource(grafana, this.kumaNamespace, path));
+      if (props.kumaDatasource) own.grafanaDatasources.push(kumaDatasource(this.kumaNamespace));
     } else {
       const jobProp = props.discovery ? 'discovery' : props.jobName !== undefined ? 'jobName' : props.scrapeInterval ? 'scrapeInterval'
         : props.scrapeControlPlane ? 'scrapeControlPlane' : undefined;
@@ -451,15 +460,48 @@ export class KumaMetricsMesh extends Construct {
       if (legacy) this.destinations.set(tagKey(this.metricsTags), this.metricsTags);
       for (const c of props.prometheusComponents ?? []) this.allowFromPrometheus(c);
       if (props.grafana) this.allowToPrometheus(props.grafana);
-      // The stack's Grafana joins the mesh and may query Prometheus, by its real service tag.
-      this.stack._onGrafana((grafana) => {
-        this.joinMesh(grafana, false);
-        this.allowToPrometheus(KumaServiceTag.fromGrafana(grafana));
-        if (grafana.scrapeJob) this.allowFromPrometheus(KumaServiceTag.fromGrafana(grafana));
-      });
+      // The stack's clients (Grafana) join the mesh and may query Prometheus, by their real service tags.
+      const own = this.contributionTo(this.stack);
+      own.clientPods = this.meshPod(false);
+      own.clientObserver = {
+        clientAdmitted: (client) => {
+          if (client.serviceName === undefined || client.servicePort === undefined) return;
+          const tag = KumaServiceTag.kubernetesService({
+            serviceName: client.serviceName, namespaceName: client.namespaceName, portNumber: client.servicePort,
+          });
+          this.allowToPrometheus(tag);
+          if (client.scrapeJobName !== undefined) this.allowFromPrometheus(tag);
+        },
+      };
       if (legacy) this.newTrafficPermission('MetricsPermissions', () => this.outboundPermission());
     }
     this.node.addValidation({ validate: () => this.portClashes() });
+    if (this.stack) this.stack.addIntegration(this);
+  }
+
+  /** Contributes to `stack` what this mesh gives it: its jobs, dashboards, data source and the mesh's sidecar in its pod. */
+  public bind(stack: PrometheusStack): IntegrationConfig {
+    // Each contribution is given once: federating into the same stack again contributes only the new job.
+    const own = this.contributions.get(stack);
+    if (!own) return {};
+    this.contributions.delete(stack);
+    const pod: PodExtension = {
+      labels: Object.assign({}, ...own.pods.map((p) => p.labels ?? {})),
+      annotations: Object.assign({}, ...own.pods.map((p) => p.annotations ?? {})),
+      serviceAccountToken: own.pods.some((p) => p.serviceAccountToken),
+      egress: own.pods.flatMap((p) => p.egress ?? []),
+      strictMtlsMesh: own.pods.find((p) => p.strictMtlsMesh !== undefined)?.strictMtlsMesh,
+      containers: own.pods.flatMap((p) => p.containers ?? []),
+      volumes: own.pods.flatMap((p) => p.volumes ?? []),
+    };
+    return { ...own, pod, clientPods: own.clientPods, clientObserver: own.clientObserver };
+  }
+
+  /** What this mesh contributes to `stack`, gathered until the stack binds it. */
+  private contributionTo(stack: PrometheusStack): MeshContribution {
+    let own = this.contributions.get(stack);
+    if (!own) this.contributions.set(stack, own = { scrapeJobs: [], dashboards: [], grafanaDatasources: [], pods: [] });
+    return own;
   }
 
   /**
@@ -696,11 +738,12 @@ export class KumaMetricsMesh extends Construct {
       honorLabels: true,
       discovery: [ServiceDiscovery.staticTargets({ targets: [target] })],
     });
-    central.addScrapeJob(job);
+    this.contributionTo(central).scrapeJobs.push(job);
     if (this.secureMetrics && options.target === undefined) {
       this.joinMesh(central, false);
       this.allowToPrometheus(KumaServiceTag.fromStack(central));
     }
+    central.addIntegration(this);
     return job;
   }
 
@@ -842,34 +885,39 @@ export class KumaMetricsMesh extends Construct {
   }
 
   /**
-   * Puts a pod of the stack (Prometheus or its Grafana) in the mesh: the injection and mesh labels, the ServiceAccount token
-   * the sidecar authenticates with and, for the Prometheus that scrapes the proxies, direct
-   * access to them (it scrapes each proxy's IP, not a Service).
+   * Puts the Prometheus pod of `stack` in the mesh (the stack applies it when it binds this mesh).
+   * `scrapesProxies`: it scrapes each proxy's IP, not a Service, so it needs direct access.
    */
-  private joinMesh(stack: MeshMember, scrapesProxies: boolean): void {
+  private joinMesh(stack: PrometheusStack, scrapesProxies: boolean): void {
     const current = stack.podMetadata.getLabel(MESH_LABEL);
     if (current !== undefined && current !== this.meshName) {
       fail(this.node.path, 'stack', `is already in the mesh '${current}' (a pod belongs to one mesh)`, stack.node.path);
     }
-    stack.podMetadata.addLabel('kuma.io/sidecar-injection', 'enabled');
-    stack.podMetadata.addLabel(MESH_LABEL, this.meshName);
-    // The sidecar must originate mTLS to each proxy's IP, as `kumactl install observability`
-    // configures its own Prometheus.
-    if (scrapesProxies) stack.podMetadata.addAnnotation('kuma.io/direct-access-services', '*');
-    // kumactl's observability Prometheus had a ClusterIP Service: a strict-mTLS sidecar refuses clients outside the mesh.
-    if (stack instanceof PrometheusStack && this.strictMtls()) {
-      stack._joinStrictMtlsMesh(`joins the Kuma mesh '${this.meshName}' (${this.node.path}) with STRICT mTLS`);
-    }
-    if (joinedStacks.has(stack)) return;
-    joinedStacks.add(stack);
-    // kuma-dp authenticates to the control plane with the pod's ServiceAccount token, which the
-    // stack only mounts when Kubernetes discovery needs it.
-    stack.mountServiceAccountToken();
-    // ... and connects to the control plane (xDS and the CA), through the pod's egress policy.
-    stack._allowEgress({ to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': this.kumaNamespace } } }] });
+    if (current === this.meshName) return;
+    const own = this.contributionTo(stack);
+    if (own.pods.some((p) => p.labels?.[MESH_LABEL] !== undefined)) return;
+    own.pods.push({
+      ...this.meshPod(scrapesProxies),
+      // kumactl's observability Prometheus had a ClusterIP Service: a strict-mTLS sidecar refuses clients outside the mesh.
+      strictMtlsMesh: this.strictMtls() ? `joins the Kuma mesh '${this.meshName}' (${this.node.path}) with STRICT mTLS` : undefined,
+    });
     addWarning(stack, `joins the Kuma mesh '${this.meshName}' (${this.node.path}): its pod gets a kuma-dp sidecar, which reads the `
       + 'ServiceAccount token (now mounted), and, unless the Kuma CNI is installed, a kuma-init container that needs the NET_ADMIN and '
       + 'NET_RAW capabilities, which a namespace enforcing the restricted Pod Security Standard rejects.');
+  }
+
+  /**
+   * What a pod in the mesh gets: the injection and mesh labels, the ServiceAccount token the
+   * sidecar authenticates with, and egress to the control plane (xDS and the CA).
+   */
+  private meshPod(scrapesProxies: boolean): PodExtension {
+    return {
+      labels: { 'kuma.io/sidecar-injection': 'enabled', [MESH_LABEL]: this.meshName },
+      // The sidecar must originate mTLS to each proxy's IP, as `kumactl install observability` configures its own Prometheus.
+      annotations: scrapesProxies ? { 'kuma.io/direct-access-services': '*' } : undefined,
+      serviceAccountToken: true,
+      egress: [{ to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': this.kumaNamespace } } }] }],
+    };
   }
 
   /** Whether the mesh's mTLS refuses plaintext (STRICT, Kuma's default mode of a CA backend). */
@@ -903,10 +951,6 @@ export class KumaMetricsMesh extends Construct {
   }
 }
 
-const joinedStacks = new WeakSet<MeshMember>();
-
-/** A workload of this library that can join the mesh: a Prometheus stack or its Grafana. */
-type MeshMember = Pick<PrometheusStack, 'node' | 'podMetadata' | 'mountServiceAccountToken' | '_allowEgress'>;
 
 /** The MeshMetric spelling of a TLS mode. */
 function meshMetricTlsMode(mode: KumaMetricsTlsMode): kuma.MeshMetricSpecDefaultBackendsPrometheusTlsMode {
@@ -917,7 +961,6 @@ function meshMetricTlsMode(mode: KumaMetricsTlsMode): kuma.MeshMetricSpecDefault
   }
 }
 
-const meshesOfChart = new WeakMap<Chart, Map<string, string>>();
 
 /** Mesh and TrafficPermission are cluster-scoped: drop the namespace a chart would give them. */
 function clusterScoped<T extends ApiObject>(obj: T): T {
@@ -932,4 +975,14 @@ function tagKey(tags: { [tag: string]: string }): string {
 /** Drops undefined fields (keeps the type). */
 function compactObject<T extends object>(obj: T): T {
   return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined)) as T;
+}
+
+/** What a mesh contributes to one stack, gathered until the stack binds it. */
+interface MeshContribution {
+  scrapeJobs: ScrapeJob[];
+  dashboards: IDashboardSource[];
+  grafanaDatasources: GrafanaDatasourceSpec[];
+  pods: PodExtension[];
+  clientPods?: PodExtension;
+  clientObserver?: IPrometheusClientObserver;
 }

@@ -1,7 +1,6 @@
 import { IConstruct } from 'constructs';
-import { checkInstance, checkStruct, fail, requireProp } from '../../core/checks';
+import { checkStruct, fail } from '../../core/checks';
 import { checkDnsLabel, checkNonEmpty, checkPort } from '../../core/formats';
-import { Grafana } from '../../grafana';
 import { asService } from '../../core/plus';
 import { namespaceOf } from '../../k8s/pod';
 import { PrometheusStack } from '../../stack';
@@ -77,19 +76,6 @@ export class KumaServiceTag {
       serviceName: stack.serviceName,
       namespaceName: stack.namespaceName,
       portNumber: stack.servicePort,
-    });
-  }
-
-  /**
-   * The tag of a `Grafana`, from its Service name, namespace and port.
-   */
-  public static fromGrafana(grafana: Grafana): KumaServiceTag {
-    checkInstance('KumaServiceTag.fromGrafana', 'grafana', requireProp('KumaServiceTag.fromGrafana', 'grafana', grafana), Grafana,
-      'Pass the Grafana of stack.addGrafana({...})');
-    return KumaServiceTag.kubernetesService({
-      serviceName: grafana.serviceName,
-      namespaceName: grafana.namespaceName,
-      portNumber: grafana.servicePort,
     });
   }
 

@@ -14,8 +14,8 @@ import { checkObjectNames } from '../../k8s/object-names';
 import { RuleGroup, ScrapeJob } from '../../model/prometheus';
 import { promDuration } from '../../model/prometheus/validate';
 import { IntegrationConfig, IPrometheusIntegration, PrometheusStack } from '../../stack';
-import { lazyDashboard } from '../../stack/content';
 import { requireStack } from '../../stack/check-stack';
+import { lazyDashboard } from '../../stack/content';
 
 /** Kubernetes label keys: an optional DNS-subdomain prefix and a name of at most 63 characters. */
 const LABEL_KEY = /^(?:(?=.{1,253}\/)[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*\/)?(?=.{1,63}$)[A-Za-z0-9](?:[-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
