@@ -509,8 +509,9 @@ export class Grafana extends Construct {
    */
   private addDatasource(datasource: GrafanaDatasourceSpec): void {
     const owner = datasource.owner ?? this.node.path;
+    const prop = datasource.ownerProp ?? 'grafanaDatasources';
     if (datasource.uid === this.datasourceUid) {
-      fail(owner, 'grafanaDatasources', `adds the data source '${datasource.name}' with uid '${datasource.uid}', which the Prometheus data source of `
+      fail(owner, prop, `adds the data source '${datasource.name}' with uid '${datasource.uid}', which the Prometheus data source of `
         + `${this.node.path} has`, true, 'Give the Prometheus data source another datasourceUid');
     }
     const rendered = renderDatasource(datasource, this.datasourceUid);
@@ -518,7 +519,7 @@ export class Grafana extends Construct {
     if (!same) {
       this.extraDatasources.push(rendered);
     } else if (JSON.stringify(same) !== JSON.stringify(rendered)) {
-      fail(owner, 'grafanaDatasources', `adds the data source '${rendered.uid}' of ${rendered.url}, which ${this.node.path} provisions already for ${same.url}`,
+      fail(owner, prop, `adds the data source '${rendered.uid}' of ${rendered.url}, which ${this.node.path} provisions already for ${same.url}`,
         true, 'Provision it from one of them');
     }
     if (datasource.pluginUrl !== undefined && !this.plugins.some((p) => p.id === datasource.type)) {

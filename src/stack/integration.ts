@@ -56,6 +56,12 @@ export interface GrafanaDatasourceSpec {
    * @default - the integration's path
    */
   readonly owner?: string;
+  /**
+   * The property of the owner that asked for the data source, for error messages.
+   *
+   * @default 'grafanaDatasources'
+   */
+  readonly ownerProp?: string;
 }
 
 /**

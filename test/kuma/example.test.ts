@@ -48,12 +48,12 @@ describe('examples/kuma-mesh', () => {
     expect(out.objects.map((o) => `${o.kind}/${o.metadata.namespace ?? ''}`)).toEqual([
       'Namespace/',
       'Namespace/', 'ServiceAccount/kuma-metrics', 'ConfigMap/kuma-metrics', 'Deployment/kuma-metrics', 'Service/kuma-metrics', 'NetworkPolicy/kuma-metrics',
+      'Role/kuma-demo', 'RoleBinding/kuma-demo',
+      'Mesh/', 'TrafficPermission/', 'TrafficPermission/',
       // Grafana: Service, ServiceAccount, provisioning, Deployment, NetworkPolicy, the Prometheus dashboard and the
       // Kuma data plane, mesh, service, service-to-service and gateway dashboards.
       'Service/kuma-metrics', 'ServiceAccount/kuma-metrics', 'ConfigMap/kuma-metrics', 'Deployment/kuma-metrics', 'NetworkPolicy/kuma-metrics',
       ...Array(6).fill('ConfigMap/kuma-metrics'),
-      'Role/kuma-demo', 'RoleBinding/kuma-demo',
-      'Mesh/', 'TrafficPermission/', 'TrafficPermission/',
       'Deployment/kuma-demo', 'Deployment/kuma-demo', 'Service/kuma-demo',
       'ServiceAccount/monitoring', 'ConfigMap/monitoring', 'Deployment/monitoring', 'Service/monitoring', 'NetworkPolicy/monitoring',
     ]);

@@ -33,5 +33,6 @@ export function kumaDatasource(kumaNamespace: string): GrafanaDatasourceSpec {
     pluginUrl: PLUGIN_URL,
     pluginVersion: PLUGIN_VERSION,
     pluginUnsigned: true,
+    ownerProp: 'kumaDatasource',
   };
 }
