@@ -5,7 +5,7 @@ import {
   AppServiceMonitor, MultiprocessMetrics, NamespaceIngress, NetworkPeer, PodSelection, PrometheusStack, Relabel, Scheme,
 } from '../../src';
 import { findObject, findObjects, relabel, relabelCaseFromJob, selectorMatches } from '../harness';
-import { expectError, jobNamed, newChart, onlyConfig, synthAndCheck, warningsBesidesWebAuth } from '../util';
+import { expectError, jobNamed, newChart, onlyConfig, synthAndCheck, warningsBesidesWebAuth, withDashboardSummaries } from '../util';
 
 const appPods = () => PodSelection.fromLabels({ app: 'my-app' });
 const webDeployment = (chart: any, namespace = 'shop') => new kplus.Deployment(chart, 'web', {
@@ -19,7 +19,7 @@ describe('without a stack (prometheus-operator)', () => {
     new AppServiceMonitor(chart, 'my-app', { pods: appPods(), portNumber: 8000, metadata: { namespace: 'my-app-namespace' } });
     const { objects } = synthAndCheck(chart);
     expect(objects.map((o) => o.kind)).toEqual(['Service', 'ServiceMonitor', 'NetworkPolicy']);
-    expect(objects).toMatchSnapshot();
+    expect(withDashboardSummaries(objects)).toMatchSnapshot();
   });
 
   test('the Service targets the pods and names the metrics port', () => {

@@ -5,7 +5,7 @@ import {
   RecordingRule, RemoteWrite, RuleGroup, Scheme, ScrapeJob, ServiceDiscovery,
 } from '../../src';
 import { findObject, findObjects } from '../harness';
-import { expectError, jobNamed, newChart, onlyConfig, synthAndCheck, warningsBesidesWebAuth } from '../util';
+import { expectError, jobNamed, newChart, onlyConfig, synthAndCheck, warningsBesidesWebAuth, withDashboardSummaries } from '../util';
 
 const kinds = (objects: any[]) => objects.map((o) => o.kind);
 const podSpec = (objects: any[]) => findObject(objects, 'Deployment').spec.template.spec;
@@ -19,7 +19,7 @@ describe('zero config', () => {
     new PrometheusStack(chart, 'prometheus');
     const out = synthAndCheck(chart);
     expect(kinds(out.objects)).toEqual(['ServiceAccount', 'ConfigMap', 'Deployment', 'Service', 'NetworkPolicy']);
-    expect(out.objects).toMatchSnapshot();
+    expect(withDashboardSummaries(out.objects)).toMatchSnapshot();
   });
 
   test('scrapes itself, with the seed\'s 15s interval', () => {
