@@ -164,6 +164,44 @@ project.eslint?.addRules({
 });
 project.jest?.addIgnorePattern('/src/imports/');
 
+// Two jest projects. `unit`: the tests that start no process (no promtool, which synthAndCheck
+// and runExampleProgram run on every prometheus.yml, no Prometheus, Alertmanager, amtool, node
+// exporter, tsc or npm pack); `npx projen test:unit` runs them in well under a minute. `integration`:
+// every other test, a new one included until it is listed here. `npx projen test` (the build, CI)
+// runs both.
+const UNIT_TESTS = [
+  'api/docs.test.ts',
+  'bad-input/jsii-host.test.ts',
+  'grafana/dashboard.test.ts',
+  'harness-selftest/manifests.test.ts',
+  'krakend/telemetry.test.ts',
+  'kuma/kuma-schema.test.ts',
+  'prometheus/version.test.ts',
+  'readme.test.ts',
+].map((f) => `<rootDir>/test/${f}`);
+const jestConfig = project.jest!.config;
+const jestProject = (displayName: string, files: { testMatch: string[]; testPathIgnorePatterns: string[] }) => ({
+  displayName,
+  ...files,
+  transform: jestConfig.transform,
+  moduleNameMapper: jestConfig.moduleNameMapper,
+  clearMocks: jestConfig.clearMocks,
+});
+project.package.file.addOverride('jest.projects', [
+  jestProject('unit', { testMatch: UNIT_TESTS, testPathIgnorePatterns: jestConfig.testPathIgnorePatterns }),
+  jestProject('integration', {
+    testMatch: ['<rootDir>/test/**/*.test.ts'],
+    testPathIgnorePatterns: [...jestConfig.testPathIgnorePatterns, ...UNIT_TESTS],
+  }),
+]);
+for (const name of ['unit', 'integration']) {
+  project.addTask(`test:${name}`, {
+    description: `Run the ${name} tests (the jest project '${name}')`,
+    exec: `jest --passWithNoTests --ci --selectProjects ${name}`,
+    receiveArgs: true,
+  });
+}
+
 /** Runs an example program in its own directory, as `cdk8s synth` would: it writes its dist/ there. */
 const runExample = (name: string) => ({
   exec: 'ts-node -r tsconfig-paths/register main.ts',

@@ -1,26 +1,19 @@
 // The README's samples come from whole programs under examples/ (a main.ts as a user writes it:
 // imports, an App, a Chart, app.synth()). Each runs here as it stands, and what it writes goes
 // through the real validators (runExampleProgram).
-import * as fs from 'fs';
-import * as path from 'path';
 import * as YAML from 'yaml';
 import { findObjects } from './harness';
-import { runExampleProgram } from './util';
+import { examplePrograms, runExampleProgram } from './util';
 
-const root = path.join(__dirname, '..');
-
-/** The examples that are whole programs: a main.ts that makes its own App and Chart. */
-const programs = fs.readdirSync(path.join(root, 'examples'), { withFileTypes: true })
-  .filter((e) => e.isDirectory() && fs.existsSync(path.join(root, 'examples', e.name, 'main.ts')))
-  .map((e) => e.name)
-  .filter((name) => /new Chart\(/.test(fs.readFileSync(path.join(root, 'examples', name, 'main.ts'), 'utf8')));
+const programs = examplePrograms();
 
 test('the README programs are here', () => {
-  expect(programs).toEqual(expect.arrayContaining(['quick-start', 'prometheus-server', 'weave-net']));
+  expect(programs.filter((p) => p.file === 'main.ts').map((p) => p.example))
+    .toEqual(expect.arrayContaining(['quick-start', 'prometheus-server', 'weave-net']));
 });
 
-test.each(programs.map((p) => [p]))('examples/%s/main.ts writes valid manifests and configurations', (name) => {
-  expect(runExampleProgram(name).objects.length).toBeGreaterThan(0);
+test.each(programs.map((p) => [`${p.example}/${p.file}`, p]))('examples/%s writes valid manifests and configurations', (_name, p) => {
+  expect(runExampleProgram(p.example, { file: p.file }).objects.length).toBeGreaterThan(0);
 });
 
 test('examples/prometheus-server/main.ts has every job, rule group and remote write its README samples add', () => {

@@ -150,7 +150,7 @@ describe('examples/app-metrics', () => {
     ]);
     const app = findObjects(out.objects, 'Deployment').find((d) => d.metadata.namespace === 'reference-app');
     expect(app.spec.template.spec.containers[0].env).toContainEqual({ name: 'PROMETHEUS_MULTIPROC_DIR', value: '/tmp/prometheus-multiproc' });
-    expect(out.objects).toMatchSnapshot();
+    expect(withDashboardSummaries(out.objects)).toMatchSnapshot();
   });
 });
 

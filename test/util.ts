@@ -20,6 +20,23 @@ export function synthAndCheck(chart: Chart): Synthesized {
   return checkObjects(Testing.synth(chart));
 }
 
+/** A program under examples/ that makes its own App and Chart and writes manifests. */
+export interface ExampleProgram {
+  /** The example's directory under examples/. */
+  readonly example: string;
+  /** The program's file in it, e.g. main.ts. */
+  readonly file: string;
+}
+
+/** Every program under examples/ that writes manifests (a file that makes a Chart and calls app.synth()), in path order. */
+export function examplePrograms(): ExampleProgram[] {
+  const root = path.join(__dirname, '..', 'examples');
+  return fs.readdirSync(root, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort()
+    .flatMap((example) => fs.readdirSync(path.join(root, example)).sort()
+      .filter((file) => file.endsWith('.ts') && /new Chart\([\s\S]*app\.synth\(\)/.test(fs.readFileSync(path.join(root, example, file), 'utf8')))
+      .map((file) => ({ example, file })));
+}
+
 /** A program under examples/ run as a user runs it, checked like a chart. */
 export interface ProgramRun extends Synthesized {
   /** What the program printed with console.log, line by line. */

@@ -5,7 +5,7 @@ import {
   AppServiceMonitor, MultiprocessMetrics, NamespaceIngress, NetworkPeer, PodSelection, PrometheusStack, Relabel, Scheme,
 } from '../../src';
 import { findObject, findObjects, relabel, relabelCaseFromJob, selectorMatches } from '../harness';
-import { expectError, jobNamed, newChart, onlyConfig, synthAndCheck, warningsBesidesWebAuth } from '../util';
+import { expectError, jobNamed, newChart, onlyConfig, synthAndCheck, warningsBesidesWebAuth, withDashboardSummaries } from '../util';
 
 const appPods = () => PodSelection.fromLabels({ app: 'my-app' });
 const webDeployment = (chart: any, namespace = 'shop') => new kplus.Deployment(chart, 'web', {
@@ -19,7 +19,7 @@ describe('without a stack (prometheus-operator)', () => {
     new AppServiceMonitor(chart, 'my-app', { pods: appPods(), portNumber: 8000, metadata: { namespace: 'my-app-namespace' } });
     const { objects } = synthAndCheck(chart);
     expect(objects.map((o) => o.kind)).toEqual(['Service', 'ServiceMonitor', 'NetworkPolicy']);
-    expect(objects).toMatchSnapshot();
+    expect(withDashboardSummaries(objects)).toMatchSnapshot();
   });
 
   test('the Service targets the pods and names the metrics port', () => {
@@ -264,6 +264,13 @@ describe('with a stack (no prometheus-operator)', () => {
       expect.objectContaining({ target_label: '__scrape_timeout__', replacement: '5s' }),
     ]);
   });
+
+  test('fails on a timeout above the stack\'s interval, which Prometheus would refuse', () => {
+    const chart = newChart();
+    const stack = new PrometheusStack(chart, 'prometheus');
+    expect(() => new AppServiceMonitor(chart, 'm', { pods: appPods(), portNumber: 8000, scrapeTimeout: Duration.seconds(30), stack }))
+      .toThrow(/test\/m: 'scrapeTimeout' must not exceed the scrape interval \(15s, the stack's\), got '30s'/);
+  });
 });
 
 describe('prometheus.io annotations', () => {
@@ -473,6 +480,14 @@ describe('the namespace and name of the objects', () => {
         'test/m', "'metadata.name'", 'DNS-1035', `'${name}'`);
     }
   });
+
+  test('fails on a namespace other than the pods\'', () => {
+    const chart = newChart();
+    expect(() => new AppServiceMonitor(chart, 'm', { pods: PodSelection.fromPods(webDeployment(chart, 'shop')), portNumber: 8000, metadata: { namespace: 'other' } }))
+      .toThrow(/test\/m: 'metadata.namespace' must be the namespace of the pods 'shop'.*got 'other'/);
+    expect(() => new AppServiceMonitor(chart, 'n', { pods: PodSelection.fromLabels({ app: 'a' }, { namespaceName: 'shop' }), portNumber: 8000, metadata: { namespace: 'other' } }))
+      .toThrow(/test\/n: 'metadata.namespace' must be the namespace of the pods 'shop'.*got 'other'/);
+  });
 });
 
 describe('the NetworkPolicy and the namespace\'s ingress model', () => {
@@ -518,6 +533,23 @@ describe('the NetworkPolicy and the namespace\'s ingress model', () => {
     const chart = newChart();
     expectError(() => new AppServiceMonitor(chart, 'm', { pods: appPods(), portNumber: 8000, networkPolicy: true, namespaceIngress: NamespaceIngress.ALLOW_ALL }),
       'test/m', "'networkPolicy'", 'ALLOW_ALL', 'got true');
+  });
+
+  test('with allowFrom and a stack, the stack\'s Prometheus may still scrape', () => {
+    const chart = newChart();
+    const stack = new PrometheusStack(chart, 'prometheus', { metadata: { namespace: 'monitoring' } });
+    new AppServiceMonitor(chart, 'my-app', {
+      pods: appPods(),
+      portNumber: 8000,
+      metadata: { namespace: 'shop' },
+      stack,
+      allowFrom: [NetworkPeer.fromNamespaceNames(['ops'])],
+    });
+    const np = findObjects(synthAndCheck(chart).objects, 'NetworkPolicy').find((p) => p.metadata.namespace === 'shop');
+    expect(np.spec.ingress[0].from).toEqual([
+      { podSelector: {}, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ops' } } },
+      { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } }, podSelector: { matchLabels: stack.selectorLabels } },
+    ]);
   });
 });
 
@@ -631,36 +663,3 @@ describe('lean output', () => {
   });
 });
 
-describe('review fixes', () => {
-  test('with allowFrom and a stack, the stack\'s Prometheus may still scrape', () => {
-    const chart = newChart();
-    const stack = new PrometheusStack(chart, 'prometheus', { metadata: { namespace: 'monitoring' } });
-    new AppServiceMonitor(chart, 'my-app', {
-      pods: appPods(),
-      portNumber: 8000,
-      metadata: { namespace: 'shop' },
-      stack,
-      allowFrom: [NetworkPeer.fromNamespaceNames(['ops'])],
-    });
-    const np = findObjects(synthAndCheck(chart).objects, 'NetworkPolicy').find((p) => p.metadata.namespace === 'shop');
-    expect(np.spec.ingress[0].from).toEqual([
-      { podSelector: {}, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ops' } } },
-      { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } }, podSelector: { matchLabels: stack.selectorLabels } },
-    ]);
-  });
-
-  test('fails on a timeout above the stack\'s interval, which Prometheus would refuse', () => {
-    const chart = newChart();
-    const stack = new PrometheusStack(chart, 'prometheus');
-    expect(() => new AppServiceMonitor(chart, 'm', { pods: appPods(), portNumber: 8000, scrapeTimeout: Duration.seconds(30), stack }))
-      .toThrow(/test\/m: 'scrapeTimeout' must not exceed the scrape interval \(15s, the stack's\), got '30s'/);
-  });
-
-  test('fails on a namespace other than the pods\'', () => {
-    const chart = newChart();
-    expect(() => new AppServiceMonitor(chart, 'm', { pods: PodSelection.fromPods(webDeployment(chart, 'shop')), portNumber: 8000, metadata: { namespace: 'other' } }))
-      .toThrow(/test\/m: 'metadata.namespace' must be the namespace of the pods 'shop'.*got 'other'/);
-    expect(() => new AppServiceMonitor(chart, 'n', { pods: PodSelection.fromLabels({ app: 'a' }, { namespaceName: 'shop' }), portNumber: 8000, metadata: { namespace: 'other' } }))
-      .toThrow(/test\/n: 'metadata.namespace' must be the namespace of the pods 'shop'.*got 'other'/);
-  });
-});

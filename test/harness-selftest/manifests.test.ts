@@ -126,7 +126,7 @@ describe('validateManifests', () => {
     expect(() => validateManifests(objs)).not.toThrow();
   });
 
-  test('accepts JSON field names that differ from the jsii property names (hostIP, clusterIP)', () => {
+  test('accepts JSON field names with capitals (hostIP, clusterIP)', () => {
     const objs = [
       deploymentObject({ ports: [{ containerPort: 80, hostIP: '127.0.0.1', hostPort: 8080, name: 'http' }] }),
       serviceObject({ clusterIP: 'None', ports: [{ port: 80 }] }),
@@ -160,13 +160,13 @@ describe('validateManifests', () => {
   });
 
   test('rejects fields added after Kubernetes 1.28', () => {
-    // Pod-level `resources` arrived in 1.32; kubernetes-models (1.33 schemas) would accept it.
+    // Pod-level `resources` arrived in 1.32: a newer schema would accept it.
     const obj = deploymentObject({});
     (obj.spec as any).template.spec.resources = { limits: { cpu: '1' } };
     expect(manifestProblems([obj])).toEqual(['Deployment/web: spec.template.spec.resources: unknown field']);
   });
 
-  test('rejects wrong types and missing required fields (kubernetes-models)', () => {
+  test('rejects wrong types and missing required fields', () => {
     const problems = manifestProblems([deploymentObject({ ports: [{ containerPort: '80' }] }), serviceObject({ type: 'Bogus', ports: [{ port: 80 }] })]);
     expect(problems).toContain('Deployment/web: spec.template.spec.containers[0].ports[0].containerPort: must be integer');
     expect(problems.some((p) => p.startsWith('Service/web: spec.type: must be equal to one of the allowed values'))).toBe(true);
@@ -176,21 +176,25 @@ describe('validateManifests', () => {
 
   test('rejects nodePort 20000', () => {
     const obj = serviceObject({ type: 'NodePort', ports: [{ port: 80, nodePort: 20000 }] });
-    expect(() => validateManifests([obj])).toThrow('Service/web: spec.ports[0].nodePort: must be in 30000-32767, got number 20000');
+    expect(() => validateManifests([obj])).toThrow('Service/web: spec.ports nodePort 20000 is outside the default range 30000-32767');
   });
 
   test('rejects a nodePort on a ClusterIP Service', () => {
     const obj = serviceObject({ ports: [{ port: 80, nodePort: 30080 }] });
-    expect(manifestProblems([obj])).toEqual(['Service/web: spec.ports[0].nodePort: may only be set on Services of type NodePort or LoadBalancer, this one is ClusterIP']);
+    expect(manifestProblems([obj])).toEqual(['Service/web: spec.ports nodePort 30080 is set on a Service of type ClusterIP']);
   });
 
   test('rejects bad label values, keys and selectors', () => {
     const obj = deploymentObject({});
     (obj.metadata as any).labels = { 'app.kubernetes.io/name': 'bad value!', 'a/b/c': 'x' };
     expect(manifestProblems([obj])).toEqual([
-      'Deployment/web: metadata.labels["app.kubernetes.io/name"]: label value "bad value!" must be empty or alphanumeric with "-", "_", "." inside',
-      'Deployment/web: metadata.labels["a/b/c"]: label key has more than one "/"',
+      'Deployment/web: label "app.kubernetes.io/name" has an invalid value "bad value!"',
+      'Deployment/web: label key "a/b/c" has an invalid prefix',
     ]);
+    // the pod template's labels too
+    const template = deploymentObject({});
+    (template.spec as any).template.metadata.labels['a/b/c'] = 'x';
+    expect(manifestProblems([template])).toEqual(['Deployment/web: spec.template.metadata.labels["a/b/c"]: label key has more than one "/"']);
     const long = serviceObject({ selector: { app: 'x'.repeat(64) }, ports: [{ port: 80 }] });
     expect(manifestProblems([long])).toEqual(['Service/web: spec.selector.app: label value "' + 'x'.repeat(64) + '" is longer than 63 characters (64)']);
     const policy = {
@@ -216,7 +220,7 @@ describe('validateManifests', () => {
     (obj.metadata as any).name = 'Web_1';
     (obj.spec as any).template.spec.volumes = [{ name: 'data.dir', emptyDir: {} }];
     expect(manifestProblems([obj])).toEqual([
-      'Deployment/Web_1: metadata.name: "Web_1" is not a valid DNS-1123 subdomain',
+      'Deployment/Web_1: metadata.name "Web_1" is not a valid DNS-1123 subdomain',
       'Deployment/Web_1: spec.template.spec.volumes[0].name: string "data.dir" is not a valid DNS-1123 label',
       'Deployment/Web_1: spec.template.spec.containers[0].name: string "Web" is not a valid DNS-1123 label',
       'Deployment/Web_1: spec.template.spec.containers[0].ports[0].name: string "much-too-long-port-name" is not an IANA service name (at most 15 lowercase alphanumerics or "-", with a letter)',
@@ -232,9 +236,9 @@ describe('validateManifests', () => {
       resources: { requests: { memory: '512MB', cpu: '2' }, limits: { cpu: '500m' } },
     });
     expect(manifestProblems([obj])).toEqual([
-      'Deployment/web: spec.template.spec.containers[0].resources.requests.memory: matches none of the allowed forms (must be number; must match format "quantity")',
       'Deployment/web: spec.template.spec.containers[0].readinessProbe.httpGet.port: names port "metrics", which the container does not declare',
       'Deployment/web: spec.template.spec.containers[0].volumeMounts[0].name: string "missing" is not a volume of the pod',
+      'Deployment/web: spec.template.spec.containers[0].resources.requests.memory: string "512MB" is not a quantity (e.g. 500m, 512Mi, 2)',
       'Deployment/web: spec.template.spec.containers[0].resources.requests.cpu: must be less than or equal to the cpu limit',
     ]);
   });
@@ -253,6 +257,18 @@ describe('validateManifests', () => {
       'ClusterRoleBinding/system:b: roleRef.kind: must be ClusterRole, got string "Role"',
       'ClusterRoleBinding/system:b: subjects[0].namespace: required for ServiceAccount subjects of a ClusterRoleBinding',
     ]);
+  });
+
+  test('rejects a ConfigMap over 1 MiB, counting the values as the API server does', () => {
+    const cm = (value: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data: { 'dashboard.json': value } });
+    expect(manifestProblems([cm('x'.repeat(1024 * 1024))])).toEqual([]);
+    expect(manifestProblems([cm('x'.repeat(1024 * 1024 + 1))])).toEqual(['ConfigMap/c: data: 1048577 bytes, more than the 1048576 bytes (1 MiB) a ConfigMap may hold']);
+  });
+
+  test('takes RBAC names as path segments (system:metrics-reader), as the API server does', () => {
+    const role = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'system:metrics-reader' }, rules: [{ nonResourceURLs: ['/metrics'], verbs: ['get'] }] };
+    expect(manifestProblems([role])).toEqual([]);
+    expect(manifestProblems([{ ...role, metadata: { name: 'a/b' } }])).toEqual(['ClusterRole/a/b: metadata.name: "a/b" is not a valid path segment name']);
   });
 
   test('rejects duplicate objects and bad ConfigMap keys', () => {

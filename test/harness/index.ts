@@ -1,8 +1,9 @@
 /**
  * The test harness: real validators that run offline (see each module).
  *
- * - `manifests`  synthObjects, findObject(s), validateManifests(Yaml): Kubernetes 1.28 schema,
- *                unknown fields, API-server semantics; prometheus-operator kinds too.
+ * - `manifests`  synthObjects, findObject(s), validateManifests(Yaml): the shared validator
+ *                (Kubernetes 1.28 and CRD schemas, unknown fields) and the API-server semantics
+ *                it lacks (`semantics`).
  * - `promtool`   checkConfig (Kubernetes/Kuma discovery handled), checkRules, testRules.
  * - `prometheus` a real Prometheus: relabel() over synthetic targets, startPrometheus,
  *                startNodeExporter, startMetricsServer.

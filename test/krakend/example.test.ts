@@ -4,7 +4,7 @@ import * as path from 'path';
 import { gatewayConfig } from './helpers';
 import { expectValidKrakendConfig } from './krakend-schema';
 import { findObject, findObjects } from '../harness';
-import { jobNamed, onlyConfig, runExampleProgram } from '../util';
+import { jobNamed, onlyConfig, runExampleProgram, withDashboardSummaries } from '../util';
 
 function example() {
   const out = runExampleProgram('krakend');
@@ -21,7 +21,7 @@ describe('examples/krakend', () => {
       'Namespace/', 'ConfigMap/gateway', 'Deployment/gateway', 'Service/gateway', 'NetworkPolicy/gateway',
     ]);
     const jobs = onlyConfig(out).scrape_configs.filter((j: any) => j.job_name.startsWith('krakend'));
-    expect({ gatewayObjects, jobs }).toMatchSnapshot();
+    expect({ gatewayObjects: withDashboardSummaries(gatewayObjects), jobs }).toMatchSnapshot();
   });
 
   test('the document\'s job scrapes the three external gateways every 5s, labelled app=kotel_example', () => {

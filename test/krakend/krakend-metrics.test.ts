@@ -5,7 +5,7 @@ import { expectValidKrakendConfig } from './krakend-schema';
 import { NetworkPeer, PrometheusStack } from '../../src';
 import { KrakendConfig, KrakendGateways, KrakendMetrics, KrakendSemanticConvention, KrakendTelemetry } from '../../src/integrations/krakend';
 import { findObject, findObjects } from '../harness';
-import { jobNamed, newChart, onlyConfig, synthAndCheck } from '../util';
+import { jobNamed, newChart, onlyConfig, synthAndCheck, withDashboardSummaries } from '../util';
 
 const kinds = (objects: any[]) => objects.map((o) => o.kind);
 const podSpec = (objects: any[]) => findObject(objects, 'Deployment').spec.template.spec;
@@ -26,7 +26,7 @@ describe('zero config', () => {
     new KrakendMetrics(chart, 'gateway');
     const out = synthAndCheck(chart);
     expect(kinds(out.objects)).toEqual(['ConfigMap', 'Deployment', 'Service', 'NetworkPolicy']);
-    expect(out.objects).toMatchSnapshot();
+    expect(withDashboardSummaries(out.objects)).toMatchSnapshot();
   });
 
   test('krakend.json is version 3 with one exporter on 9091, valid for KrakenD 2.x', () => {

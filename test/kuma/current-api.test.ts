@@ -6,7 +6,7 @@ import {
   KumaCaBackend, KumaMetricsMesh, KumaMetricsMeshProps, KumaMetricsTlsMode, KumaPolicyApi, KumaServiceTag,
 } from '../../src/integrations/kuma';
 import { findObject, findObjects, selectorMatches } from '../harness';
-import { newChart } from '../util';
+import { newChart, withDashboardSummaries } from '../util';
 import { kumaObjects, meshPrometheus, only, synthKuma, workload } from './helpers';
 
 beforeEach(() => {
@@ -33,7 +33,7 @@ describe('MeshMetric', () => {
         },
       },
     }]);
-    expect(objects).toMatchSnapshot();
+    expect(withDashboardSummaries(objects)).toMatchSnapshot();
   });
 
   test('kumaNamespace places the policies', () => {

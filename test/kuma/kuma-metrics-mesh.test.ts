@@ -7,7 +7,7 @@ import {
   KumaCaBackend, KumaMetricsMesh, KumaMetricsTlsMode, KumaMtlsMode, KumaPolicyApi, KumaServiceTag,
 } from '../../src/integrations/kuma';
 import { findObject } from '../harness';
-import { jobNamed, newChart, onlyConfig, warningsBesidesWebAuth } from '../util';
+import { jobNamed, newChart, onlyConfig, warningsBesidesWebAuth, withDashboardSummaries } from '../util';
 import { meshPrometheus, only, synthKuma, workload } from './helpers';
 
 /** The Mesh's metrics backend `conf`. */
@@ -38,7 +38,7 @@ describe('the Mesh metrics backend (legacy API)', () => {
         },
       },
     }]);
-    expect(objects).toMatchSnapshot();
+    expect(withDashboardSummaries(objects)).toMatchSnapshot();
     expect(mesh.resource.name).toBe('default');
     expect(mesh.scrapeJob).toBeUndefined();
     expect(warningsBesidesWebAuth(chart)).toEqual([]);

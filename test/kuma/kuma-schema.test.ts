@@ -74,10 +74,16 @@ describe('the kuma-proto checks', () => {
     }, {
       apiVersion: 'kuma.io/v1alpha1', kind: 'TrafficPermission', metadata: { name: 't' }, spec: { sources: [{ match: { a: 'b' } }], destinations: [{ match: { 'kuma.io/service': 'x' } }] },
     }], { customKinds: KUMA_SCHEMAS });
+    // the shared validator's findings against the CRD schemas, then the kuma-proto checks'
     expect(problems).toEqual([
+      "MeshMetric/m: spec.default.backends[0]: must have required property 'type'",
+      'MeshMetric/m: spec.default.backends[0].prometheus.port: must be integer',
+      'MeshMetric/m: spec.targetRef.kind: must be equal to one of the allowed values',
       'MeshMetric/m: spec.targetRef.kind: must be one of Mesh, MeshSubset, MeshGateway, MeshService, MeshExternalService, MeshMultiZoneService, MeshServiceSubset, MeshHTTPRoute, Dataplane, got "Everything"',
       'MeshMetric/m: spec.default.backends[0].prometheus.port: must be a 32-bit integer, got "5670"',
       'MeshMetric/m: spec.default.backends[0].type: required by MeshMetric.backend',
+      "MeshTrafficPermission/p: spec.from[0]: must have required property 'targetRef'",
+      'MeshTrafficPermission/p: spec.from[0].default.action: must be equal to one of the allowed values',
       'MeshTrafficPermission/p: spec.from[0].default.action: must be one of Allow, Deny, AllowWithShadowDeny, got "allow"',
       'MeshTrafficPermission/p: spec.from[0].targetRef: required by MeshTrafficPermission.from',
       'MeshTrafficPermission/p: metadata.labels: kuma.io/mesh names the mesh the policy belongs to',

@@ -4,7 +4,7 @@ import {
   AlertmanagerEndpoint, Authentication, Credential, Grafana, GrafanaAdminCredentials, KubernetesRole, NetworkPeer, PrometheusStack, PrometheusStorage, RecordingRule, RemoteWrite, RuleGroup, Scheme, ScrapeJob, ServiceDiscovery,
 } from '../../src';
 import { findObject, findObjects } from '../harness';
-import { expectError, jobNamed, newChart, onlyConfig, synthAndCheck, warningsBesidesWebAuth } from '../util';
+import { expectError, jobNamed, newChart, onlyConfig, synthAndCheck, warningsBesidesWebAuth, withDashboardSummaries } from '../util';
 
 const kinds = (objects: any[]) => objects.map((o) => o.kind);
 const podSpec = (objects: any[]) => findObject(objects, 'Deployment').spec.template.spec;
@@ -18,7 +18,7 @@ describe('zero config', () => {
     new PrometheusStack(chart, 'prometheus');
     const out = synthAndCheck(chart);
     expect(kinds(out.objects)).toEqual(['ServiceAccount', 'ConfigMap', 'Deployment', 'Service', 'NetworkPolicy']);
-    expect(out.objects).toMatchSnapshot();
+    expect(withDashboardSummaries(out.objects)).toMatchSnapshot();
   });
 
   test('scrapes itself, with the seed\'s 15s interval', () => {
@@ -282,6 +282,18 @@ describe('props', () => {
     expect(config.alerting.alertmanagers).toHaveLength(1);
     expect(Object.keys(findObject(out.objects, 'ConfigMap').data)).toEqual(['prometheus.yml', 'rules.yml']);
   });
+
+  test('an image from a registry with a port is accepted', () => {
+    const chart = newChart();
+    new PrometheusStack(chart, 'prometheus', { image: 'registry.local:5000/prom/prometheus:v3.5.0' });
+    expect(container(synthAndCheck(chart).objects).image).toBe('registry.local:5000/prom/prometheus:v3.5.0');
+    expect(() => new PrometheusStack(newChart(), 'p', { image: 'registry.local:5000/prom/prometheus' })).toThrow(/'image' must be an image reference with a tag or digest/);
+  });
+
+  test('fails on a claim of zero size and on a claim name Kubernetes rejects', () => {
+    expect(() => PrometheusStorage.persistentVolumeClaim({ size: Size.gibibytes(0) })).toThrow(/'size' must be at least 1 MiB, got '0 KiB'/);
+    expect(() => PrometheusStorage.existingClaim('My Claim')).toThrow(/'claimName' must be a DNS-1123 subdomain .*got 'My Claim'/);
+  });
 });
 
 describe('RBAC derived from discovery', () => {
@@ -371,6 +383,15 @@ describe('RBAC derived from discovery', () => {
     }));
     expect(findObject(synthAndCheck(chart).objects, 'Role').metadata.namespace).toBe('monitoring');
   });
+
+  test('a discovery job added through stack.config still gets its RBAC', () => {
+    const chart = newChart();
+    const stack = new PrometheusStack(chart, 'prometheus');
+    stack.config.addScrapeJob(discoveryJob('pods', { role: KubernetesRole.POD }));
+    const { objects } = synthAndCheck(chart);
+    expect(findObject(objects, 'ClusterRole').rules).toEqual([{ apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] }]);
+    expect(podSpec(objects).automountServiceAccountToken).toBe(true);
+  });
 });
 
 describe('configuration lifecycle', () => {
@@ -424,6 +445,22 @@ describe('configuration lifecycle', () => {
     expect(volume.name.length).toBeLessThanOrEqual(63);
     expect(volume.secret.secretName).toBe(name);
   });
+
+  test('the lifecycle API is off where the port is open to everyone, on elsewhere, and refused when forced on there', () => {
+    const args = (props: ConstructorParameters<typeof PrometheusStack>[2]) => {
+      const chart = newChart();
+      new PrometheusStack(chart, 'prometheus', props);
+      return { args: container(synthAndCheck(chart).objects).args, warnings: warningsBesidesWebAuth(chart) };
+    };
+    expect(args({}).args).not.toContain('--web.enable-lifecycle');
+    expect(args({ serviceType: kplus.ServiceType.CLUSTER_IP }).args).toContain('--web.enable-lifecycle');
+    expect(args({ allowFrom: [NetworkPeer.fromNamespaceNames(['ops'])] }).args).toContain('--web.enable-lifecycle');
+    expect(args({ serviceType: kplus.ServiceType.CLUSTER_IP, lifecycleApi: false }).args).not.toContain('--web.enable-lifecycle');
+    expectError(() => args({ lifecycleApi: true }), "test/prometheus: 'lifecycleApi' must not be on while the NodePort Service admits every source",
+      'POST /-/quit', 'got true', 'Set allowFrom');
+    expect(args({ lifecycleApi: true, allowFrom: [NetworkPeer.fromNamespaceNames(['ops'])] }).args).toContain('--web.enable-lifecycle');
+    expect(args({}).warnings).toEqual([]);
+  });
 });
 
 describe('extending the Prometheus pod', () => {
@@ -468,33 +505,6 @@ describe('extending the Prometheus pod', () => {
     stack.mountVolume('/extra', kplus.Volume.fromEmptyDir(chart, 'v', 'config'));
     expect(() => Testing.synth(chart)).toThrow(/test\/prometheus: 'volume.name' is used by the stack's own volumes .*got 'config'/);
   });
-});
-
-describe('review fixes', () => {
-  test('a discovery job added through stack.config still gets its RBAC', () => {
-    const chart = newChart();
-    const stack = new PrometheusStack(chart, 'prometheus');
-    stack.config.addScrapeJob(discoveryJob('pods', { role: KubernetesRole.POD }));
-    const { objects } = synthAndCheck(chart);
-    expect(findObject(objects, 'ClusterRole').rules).toEqual([{ apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] }]);
-    expect(podSpec(objects).automountServiceAccountToken).toBe(true);
-  });
-
-  test('the lifecycle API is off where the port is open to everyone, on elsewhere, and refused when forced on there', () => {
-    const args = (props: ConstructorParameters<typeof PrometheusStack>[2]) => {
-      const chart = newChart();
-      new PrometheusStack(chart, 'prometheus', props);
-      return { args: container(synthAndCheck(chart).objects).args, warnings: warningsBesidesWebAuth(chart) };
-    };
-    expect(args({}).args).not.toContain('--web.enable-lifecycle');
-    expect(args({ serviceType: kplus.ServiceType.CLUSTER_IP }).args).toContain('--web.enable-lifecycle');
-    expect(args({ allowFrom: [NetworkPeer.fromNamespaceNames(['ops'])] }).args).toContain('--web.enable-lifecycle');
-    expect(args({ serviceType: kplus.ServiceType.CLUSTER_IP, lifecycleApi: false }).args).not.toContain('--web.enable-lifecycle');
-    expectError(() => args({ lifecycleApi: true }), "test/prometheus: 'lifecycleApi' must not be on while the NodePort Service admits every source",
-      'POST /-/quit', 'got true', 'Set allowFrom');
-    expect(args({ lifecycleApi: true, allowFrom: [NetworkPeer.fromNamespaceNames(['ops'])] }).args).toContain('--web.enable-lifecycle');
-    expect(args({}).warnings).toEqual([]);
-  });
 
   test('sidecars meet the restricted Pod Security Standard and get small resources', () => {
     const chart = newChart();
@@ -503,18 +513,6 @@ describe('review fixes', () => {
     const helper = podSpec(synthAndCheck(chart).objects).containers[1];
     expect(helper.securityContext).toMatchObject({ allowPrivilegeEscalation: false, runAsNonRoot: true, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
     expect(helper.resources).toEqual({ requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '128Mi' } });
-  });
-
-  test('an image from a registry with a port is accepted', () => {
-    const chart = newChart();
-    new PrometheusStack(chart, 'prometheus', { image: 'registry.local:5000/prom/prometheus:v3.5.0' });
-    expect(container(synthAndCheck(chart).objects).image).toBe('registry.local:5000/prom/prometheus:v3.5.0');
-    expect(() => new PrometheusStack(newChart(), 'p', { image: 'registry.local:5000/prom/prometheus' })).toThrow(/'image' must be an image reference with a tag or digest/);
-  });
-
-  test('fails on a claim of zero size and on a claim name Kubernetes rejects', () => {
-    expect(() => PrometheusStorage.persistentVolumeClaim({ size: Size.gibibytes(0) })).toThrow(/'size' must be at least 1 MiB, got '0 KiB'/);
-    expect(() => PrometheusStorage.existingClaim('My Claim')).toThrow(/'claimName' must be a DNS-1123 subdomain .*got 'My Claim'/);
   });
 });
 

@@ -4,9 +4,7 @@
 // The checks follow kubernetes/pod-security-admission v0.28.0 policy/check_*.go (Kubernetes 1.28,
 // the version the manifests are validated against): the baseline checks, which restricted includes,
 // and the restricted ones. Each check below names its file.
-import * as fs from 'fs';
-import * as path from 'path';
-import { runExampleProgram } from '../util';
+import { examplePrograms, runExampleProgram } from '../util';
 
 /** A workload's pod: its metadata and spec. */
 interface PodOf {
@@ -109,20 +107,11 @@ function podsOf(objects: any[]): PodOf[] {
   });
 }
 
-/** Every program under examples/ that writes manifests (a file that makes an App and synthesizes it). */
-function examplePrograms(): Array<{ name: string; objects: any[] }> {
-  const root = path.join(__dirname, '..', '..', 'examples');
-  return fs.readdirSync(root, { withFileTypes: true }).filter((d) => d.isDirectory()).flatMap((d) =>
-    fs.readdirSync(path.join(root, d.name)).sort()
-      .filter((f) => f.endsWith('.ts') && /app\.synth\(\)/.test(fs.readFileSync(path.join(root, d.name, f), 'utf8')))
-      .map((f) => ({ name: `${d.name}/${f}`, objects: runExampleProgram(d.name, { file: f }).objects })));
-}
-
 describe('the restricted Pod Security Standard', () => {
   test('every pod of every example meets it: all containers, init containers and sidecars', () => {
     const checked: string[] = [];
     const violations: string[] = [];
-    for (const example of examplePrograms()) {
+    for (const example of examplePrograms().map((p) => ({ name: `${p.example}/${p.file}`, objects: runExampleProgram(p.example, { file: p.file }).objects }))) {
       for (const pod of podsOf(example.objects)) {
         if (EXEMPT.includes(`${pod.namespace} ${pod.workload}`)) continue;
         checked.push(`${example.name} ${pod.workload}`);
