@@ -33,12 +33,12 @@ describe('examples/full-stack', () => {
       'Namespace/', 'ServiceAccount/monitoring', 'ConfigMap/monitoring',
       'StatefulSet/monitoring', 'Service/monitoring', 'NetworkPolicy/monitoring', 'Role/shop', 'RoleBinding/shop',
       'Role/kube-system', 'RoleBinding/kube-system', 'Role/gateway', 'RoleBinding/gateway',
+      'Namespace/', 'Namespace/', 'Deployment/shop', 'Service/shop', 'ServiceMonitor/shop', 'NetworkPolicy/shop',
+      'ConfigMap/gateway', 'Deployment/gateway', 'Service/gateway', 'NetworkPolicy/gateway', 'Mesh/',
       // Grafana, and one ConfigMap per dashboard: Prometheus, applications, Weave, KrakenD, Kuma's data plane, mesh,
       // service, service-to-service and gateway dashboards, and the example's own.
       'Service/monitoring', 'ServiceAccount/monitoring', 'ConfigMap/monitoring', 'Deployment/monitoring', 'NetworkPolicy/monitoring',
       ...Array(10).fill('ConfigMap/monitoring'),
-      'Namespace/', 'Namespace/', 'Deployment/shop', 'Service/shop', 'ServiceMonitor/shop', 'NetworkPolicy/shop',
-      'ConfigMap/gateway', 'Deployment/gateway', 'Service/gateway', 'NetworkPolicy/gateway', 'Mesh/',
     ]);
     expect(onlyConfig(out).scrape_configs.map((j: any) => j.job_name)).toEqual([
       'prometheus', 'node-exporter', 'shop', 'apps/shop', 'kube-state-metrics', 'weave', 'weave-npc', 'krakend', 'kuma-dataplanes', 'grafana',

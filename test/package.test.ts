@@ -19,7 +19,7 @@ const files = packedFiles();
 
 test('the tarball has the library, its types, the jsii assembly, the docs and the command line', () => {
   for (const f of ['lib/index.js', 'lib/index.d.ts', '.jsii', 'README.md', 'LICENSE', 'API.md', 'package.json',
-    'bin/cdk8s-prometheus-monitoring', 'lib/krakend/cli.js']) {
+    'bin/cdk8s-prometheus-monitoring', 'lib/integrations/krakend/cli.js']) {
     expect(files).toContain(f);
   }
 });

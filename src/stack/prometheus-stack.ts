@@ -14,7 +14,9 @@ import { PrometheusWebAuth } from './web-auth';
 import {
   CONFIG_DIR, CONFIG_FILE, DATA_DIR, deploymentSpec, POD_NAME_ENV, podTemplate, statefulSetSpec, WEB_PORT,
 } from './workload';
-import { checkArray, checkBoolean, checkDuration, checkEnum, checkInstance, checkMetadata, checkSize, checkStruct, fail, problem, requireProp } from '../core/checks';
+import {
+  checkArray, checkBoolean, checkDuration, checkEnum, checkInstance, checkMetadata, checkSize, checkString, checkStringMap, checkStruct, fail, problem, requireProp,
+} from '../core/checks';
 import { checkAbsolutePath, checkDnsLabel, checkPort, checkPositiveInteger, requireString } from '../core/formats';
 import { addWarning } from '../core/warnings';
 import { checkImage, checkKubernetesLabels, checkServiceType } from '../k8s/checks';
@@ -732,7 +734,18 @@ export class PrometheusStack extends Construct implements IPrometheusDataSource 
    */
   public admitClient(client: PrometheusClient): void {
     const path = this.node.path;
-    checkStruct(path, 'client', requireProp(path, 'client', client));
+    checkStruct(path, 'client', requireProp(path, 'client', client), true);
+    requireString(path, 'client.name', client.name);
+    checkDnsLabel(path, 'client.namespaceName', requireProp(path, 'client.namespaceName', client.namespaceName));
+    checkStringMap(path, 'client.podLabels', requireProp(path, 'client.podLabels', client.podLabels));
+    checkInstance(path, 'client.podMetadata', requireProp(path, 'client.podMetadata', client.podMetadata), ApiObjectMetadataDefinition,
+      'Pass the metadata of the client\'s pod template (an ApiObjectMetadataDefinition)');
+    checkString(path, 'client.serviceName', client.serviceName);
+    if (client.servicePort !== undefined) checkPort(path, 'client.servicePort', client.servicePort);
+    checkString(path, 'client.scrapeJobName', client.scrapeJobName);
+    if (client.scrapeJobName !== undefined && (client.serviceName === undefined || client.servicePort === undefined)) {
+      fail(path, 'client.scrapeJobName', 'needs the client\'s serviceName and servicePort, which the job scrapes', client.scrapeJobName);
+    }
     this.admitted?.push(podsInNamespace(client.namespaceName, client.podLabels));
     if (client.scrapeJobName !== undefined) {
       if (this.config.findScrapeJob(client.scrapeJobName)) {

@@ -19,7 +19,7 @@ import { AUTH_FIX, RELABEL_FIX } from '../../model/prometheus/fixes';
 import { checkTls } from '../../model/prometheus/http-client';
 import { promDuration } from '../../model/prometheus/validate';
 import { PrometheusStack } from '../../stack';
-import { checkStack } from '../../stack/check-stack';
+import { checkBinding, checkStack } from '../../stack/check-stack';
 import { IntegrationConfig, IPrometheusIntegration } from '../../stack/integration';
 import { PrometheusAnnotations } from '../../stack/prometheus-annotations';
 
@@ -259,6 +259,7 @@ export class AppServiceMonitor extends Construct implements IPrometheusIntegrati
 
   /** What the application contributes to its stack, when it has one. */
   private contribution: IntegrationConfig = {};
+  private readonly stack?: PrometheusStack;
 
   constructor(scope: Construct, id: string, props: AppServiceMonitorProps) {
     super(scope, id);
@@ -371,6 +372,7 @@ export class AppServiceMonitor extends Construct implements IPrometheusIntegrati
         auth: props.auth,
       });
       this.contribution = { scrapeJobs: job ? [job] : [], dashboards: [applicationsDashboardSource(props.stack)] };
+      this.stack = props.stack;
       props.stack.addIntegration(this);
     }
 
@@ -408,7 +410,8 @@ export class AppServiceMonitor extends Construct implements IPrometheusIntegrati
   }
 
   /** Contributes the application's job (the namespace's shared job, when it is the first) and the applications dashboard. */
-  public bind(_stack: PrometheusStack): IntegrationConfig {
+  public bind(stack: PrometheusStack): IntegrationConfig {
+    checkBinding(`${this.node.path}.bind()`, stack, this.stack ? [this.stack] : []);
     return this.contribution;
   }
 

@@ -19,7 +19,7 @@ import { Dashboard } from '../../model/dashboard/dashboard';
 import { KubernetesRole, Relabel, ScrapeJob, ServiceDiscovery } from '../../model/prometheus';
 import { checkLabelMap, promDuration } from '../../model/prometheus/validate';
 import { IntegrationConfig, IPrometheusIntegration, PrometheusStack } from '../../stack';
-import { checkStack } from '../../stack/check-stack';
+import { checkBinding, checkStack } from '../../stack/check-stack';
 import { lazyDashboard } from '../../stack/content';
 
 const k8s = kplus.k8s;
@@ -148,6 +148,7 @@ export interface KrakendMetricsProps {
  * @see https://www.krakend.io/docs/telemetry/prometheus/
  */
 export class KrakendMetrics extends Construct implements IPrometheusIntegration {
+  private readonly stack?: PrometheusStack;
   /**
    * Migrates a legacy `telemetry/opencensus` block to `telemetry/opentelemetry`, following
    * KrakenD's rules: `sample_rate` is removed, `reporting_period` becomes
@@ -383,11 +384,13 @@ export class KrakendMetrics extends Construct implements IPrometheusIntegration 
     }
 
     this.dashboard = krakendDashboard(this.jobName, scrapeInterval, gw.semanticConvention);
+    this.stack = props.stack;
     props.stack?.addIntegration(this);
   }
 
   /** Contributes the exporter's job and the KrakenD dashboard. */
-  public bind(_stack: PrometheusStack): IntegrationConfig {
+  public bind(stack: PrometheusStack): IntegrationConfig {
+    checkBinding(`${this.node.path}.bind()`, stack, this.stack ? [this.stack] : []);
     const dashboard = this.dashboard;
     return { scrapeJobs: [this.scrapeJob], dashboards: [lazyDashboard(`krakend-${this.jobName}`, () => dashboard)] };
   }

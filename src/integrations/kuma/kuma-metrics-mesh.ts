@@ -31,7 +31,7 @@ import { Scheme, ScrapeJob, ServiceDiscovery } from '../../model/prometheus';
 import { checkRegex } from '../../model/prometheus/validate';
 import { parseVersion, Version, versionAtLeast } from '../../model/prometheus/version';
 import { PrometheusAnnotations, PrometheusStack } from '../../stack';
-import { checkStack, requireStack } from '../../stack/check-stack';
+import { checkBinding, checkStack, requireStack } from '../../stack/check-stack';
 import { lazyDashboard } from '../../stack/content';
 import { GrafanaDatasourceSpec, IntegrationConfig, IPrometheusClientObserver, IPrometheusIntegration, PodExtension } from '../../stack/integration';
 
@@ -482,8 +482,8 @@ export class KumaMetricsMesh extends Construct implements IPrometheusIntegration
   /** Contributes to `stack` what this mesh gives it: its jobs, dashboards, data source and the mesh's sidecar in its pod. */
   public bind(stack: PrometheusStack): IntegrationConfig {
     // Each contribution is given once: federating into the same stack again contributes only the new job.
-    const own = this.contributions.get(stack);
-    if (!own) return {};
+    checkBinding(`${this.node.path}.bind()`, stack, [...this.contributions.keys()]);
+    const own = this.contributions.get(stack)!;
     this.contributions.delete(stack);
     const pod: PodExtension = {
       labels: Object.assign({}, ...own.pods.map((p) => p.labels ?? {})),

@@ -14,7 +14,7 @@ import { checkObjectNames } from '../../k8s/object-names';
 import { RuleGroup, ScrapeJob } from '../../model/prometheus';
 import { promDuration } from '../../model/prometheus/validate';
 import { IntegrationConfig, IPrometheusIntegration, PrometheusStack } from '../../stack';
-import { requireStack } from '../../stack/check-stack';
+import { checkBinding, requireStack } from '../../stack/check-stack';
 import { lazyDashboard } from '../../stack/content';
 
 /** Kubernetes label keys: an optional DNS-subdomain prefix and a name of at most 63 characters. */
@@ -133,6 +133,7 @@ export interface WeaveMonitoringProps {
  * @see https://github.com/weaveworks/weave/blob/master/site/tasks/manage/metrics.md
  */
 export class WeaveMonitoring extends Construct implements IPrometheusIntegration {
+  private readonly stack: PrometheusStack;
   /** How the routers are found. */
   public readonly discovery: WeaveDiscovery;
   /** The port of the router metrics endpoint. */
@@ -163,7 +164,7 @@ export class WeaveMonitoring extends Construct implements IPrometheusIntegration
     checkObjectNames(this);
     const path = this.node.path;
     checkStruct(path, 'props', props, true);
-    const stack = requireStack(path, 'stack', props.stack);
+    const stack = this.stack = requireStack(path, 'stack', props.stack);
     checkInstance(path, 'discovery', props.discovery, WeaveDiscovery, 'Use WeaveDiscovery.kubernetes() or WeaveDiscovery.staticTargets({ routerTargets })');
     for (const flag of ['alerts', 'networkPolicyController'] as const) checkBoolean(path, flag, props[flag]);
 
@@ -267,7 +268,8 @@ export class WeaveMonitoring extends Construct implements IPrometheusIntegration
   }
 
   /** Contributes the router and npc jobs, the alert rules and the Weave Net dashboard. */
-  public bind(_stack: PrometheusStack): IntegrationConfig {
+  public bind(stack: PrometheusStack): IntegrationConfig {
+    checkBinding(`${this.node.path}.bind()`, stack, [this.stack]);
     const router = this.routerJob.jobName;
     const npc = this.npcJob?.jobName;
     return {
