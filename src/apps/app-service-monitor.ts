@@ -14,9 +14,11 @@ import { scrapeServiceEndpoint } from './service-jobs';
 import { checkObjectNames } from '../object-names';
 import { AUTH_FIX, RELABEL_FIX } from '../prometheus/fixes';
 import { checkTls } from '../prometheus/http-client';
-import { checkDnsLabel, checkHttpPath, checkKubernetesLabels, checkPort, checkServiceType, fail, millis, promDuration } from '../prometheus/validate';
 import {
-  checkBoolean, checkEnum, checkInstance, checkInstances, checkMetadata, checkString, checkStruct, requireProp,
+  checkDnsLabel, checkHttpPath, checkKubernetesLabels, checkNonEmpty, checkPort, checkServiceType, fail, isCredentialName, millis, promDuration,
+} from '../prometheus/validate';
+import {
+  checkBoolean, checkEnum, checkInstance, checkInstances, checkMetadata, checkString, checkStringArray, checkStruct, requireProp,
 } from '../shape';
 import { PrometheusStack } from '../stack';
 import { checkStack } from '../stack/check-stack';
@@ -75,6 +77,15 @@ export interface AppServiceMonitorProps {
    * @default Scheme.HTTP
    */
   readonly scheme?: Scheme;
+  /**
+   * URL query parameters of the scrape, such as `{ format: ['prometheus'] }` (the
+   * ServiceMonitor's `params`). With a `stack`, a parameter with one value travels with the
+   * Service, like the path and interval; one with several values gives the application a job of
+   * its own.
+   *
+   * @default - none
+   */
+  readonly queryParams?: { [name: string]: string[] };
   /**
    * TLS settings of the scrape (with `scheme: Scheme.HTTPS`): CA, client certificate and key,
    * server name, minimum version. On the ServiceMonitor, a `Credential.fromSecret` becomes a
@@ -280,7 +291,8 @@ export class AppServiceMonitor extends Construct {
     }
     const servicePort = checkPort(path, 'servicePort', props.servicePort ?? props.portNumber);
     this.portName = checkPortName(path, props.portName ?? 'metrics');
-    if (props.path !== undefined) checkHttpPath(path, 'path', props.path);
+    if (props.path !== undefined) checkHttpPath(path, 'path', props.path, 'Give the path in \'path\' and the query in \'queryParams\'');
+    checkQueryParams(path, props.queryParams);
     const interval = props.scrapeInterval && promDuration(path, 'scrapeInterval', props.scrapeInterval);
     const timeout = props.scrapeTimeout && promDuration(path, 'scrapeTimeout', props.scrapeTimeout);
     if (props.scrapeInterval && props.scrapeTimeout && millis(props.scrapeTimeout) > millis(props.scrapeInterval)) {
@@ -332,6 +344,7 @@ export class AppServiceMonitor extends Construct {
             interval,
             scrapeTimeout: timeout,
             scheme: props.scheme as unknown as monitoring.ServiceMonitorSpecEndpointsScheme | undefined,
+            params: props.queryParams,
             honorLabels: props.honorLabels,
             ...operatorClientSettings(path, props.tls, props.auth),
             relabelings: props.relabelConfigs?.map((r) => relabelFields<monitoring.ServiceMonitorSpecEndpointsRelabelings>(r)),
@@ -359,6 +372,9 @@ export class AppServiceMonitor extends Construct {
         intervalMs: props.scrapeInterval && millis(props.scrapeInterval),
         timeoutMs: props.scrapeTimeout && millis(props.scrapeTimeout),
         scheme: props.scheme,
+        params: props.queryParams,
+        // The stack's job reads the scrape settings from the Service's annotations.
+        annotate: (key, value) => this.service.metadata.addAnnotation(key, value),
       }, {
         relabelConfigs: props.relabelConfigs,
         metricRelabelConfigs: props.metricRelabelConfigs,
@@ -381,7 +397,7 @@ export class AppServiceMonitor extends Construct {
           'Drop prometheusAnnotations (the stack already scrapes the application), or drop stack and let the Prometheus that honours the annotations scrape it');
       }
       PrometheusAnnotations.annotate(workload, { portNumber: props.portNumber, path: props.path, scheme: props.scheme });
-      const ignored = (['scrapeInterval', 'scrapeTimeout', 'relabelConfigs', 'metricRelabelConfigs', 'honorLabels'] as const)
+      const ignored = (['scrapeInterval', 'scrapeTimeout', 'queryParams', 'relabelConfigs', 'metricRelabelConfigs', 'honorLabels'] as const)
         .filter((prop) => props[prop] !== undefined);
       if (ignored.length > 0) {
         addWarning(this, `the prometheus.io annotations carry the port, path and scheme only: a Prometheus that scrapes the pods through them ignores ${ignored.join(', ')}, which only the ServiceMonitor carries.`);
@@ -441,6 +457,19 @@ function checkPortName(path: string, name: string): string {
     fail(path, 'portName', 'must be an IANA service name: at most 15 characters, lowercase letters, digits and single \'-\', with at least one letter', name);
   }
   return name;
+}
+
+/** Query parameters as `ScrapeJob` takes them: names, at least one value each, no credentials. */
+function checkQueryParams(path: string, params: { [name: string]: string[] } | undefined): void {
+  for (const [name, values] of Object.entries(checkStruct(path, 'queryParams', params) ?? {})) {
+    checkNonEmpty(path, 'queryParams', name);
+    checkStringArray(path, `queryParams.${name}`, values);
+    if (values.length === 0) fail(path, `queryParams.${name}`, 'must have at least one value', values);
+    if (isCredentialName(name)) {
+      fail(path, `queryParams.${name}`, 'looks like a credential, and query parameters are written into the ServiceMonitor and the Service', '<redacted>',
+        'Pass credentials in \'auth\' (Authentication.authorization(), Authentication.basic())');
+    }
+  }
 }
 
 /** A relabel rule in the CRDs' camelCase form; the action enums carry the same wire strings. */
