@@ -464,7 +464,7 @@ function checkQueryParams(path: string, params: { [name: string]: string[] } | u
   for (const [name, values] of Object.entries(checkStruct(path, 'queryParams', params) ?? {})) {
     checkNonEmpty(path, 'queryParams', name);
     checkStringArray(path, `queryParams.${name}`, values);
-    if (values.length === 0) fail(path, `queryParams.${name}`, 'must have at least one value', values);
+    if (values.length === 0) fail(path, `queryParams.${name}`, 'must have at least one value', values, 'Give the parameter a value, or leave it out');
     if (isCredentialName(name)) {
       fail(path, `queryParams.${name}`, 'looks like a credential, and query parameters are written into the ServiceMonitor and the Service', '<redacted>',
         'Pass credentials in \'auth\' (Authentication.authorization(), Authentication.basic())');
