@@ -191,7 +191,9 @@ export interface AppServiceMonitorProps {
   readonly allowFrom?: NetworkPeer[];
   /**
    * A Prometheus server (which does not read ServiceMonitors) that scrapes the application
-   * through a Kubernetes-discovered job. Applications of one namespace share one job.
+   * through a Kubernetes-discovered job. Applications of one namespace share one job, which
+   * reads each application's port, path, scheme, interval, timeout and query parameters from
+   * `cdk8s-prometheus-monitoring/scrape-*` annotations written on its Service.
    *
    * @default - only the ServiceMonitor
    */
