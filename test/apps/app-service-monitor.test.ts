@@ -274,6 +274,8 @@ describe('with a stack (no prometheus-operator)', () => {
       'cdk8s-prometheus-monitoring/scrape-param-module': 'http_2xx',
     });
     expect(findObject(out.objects, 'ServiceMonitor').spec.endpoints[0]).toMatchObject({ params: { module: ['http_2xx'] } });
+    // The Service only: the user's annotations object is not shared with the other objects.
+    expect(findObject(out.objects, 'ServiceMonitor').metadata.annotations).toEqual({ team: 'shop' });
   });
 
   test('without a stack, the Service carries no scrape annotations', () => {
