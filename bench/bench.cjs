@@ -262,3 +262,166 @@ if (totals['library-1000'] && totals['library-4000']) {
 const loadLib = medianOf('load-lib');
 const loadPlus = medianOf('load-plus');
 console.log(`load: require('cdk8s-prometheus-monitoring') ${loadLib.loadMs.toFixed(1)} ms, require('cdk8s-plus-28') ${loadPlus.loadMs.toFixed(1)} ms, ratio ${(loadLib.loadMs / loadPlus.loadMs).toFixed(2)}`);
+
+// ---------------------------------------------------------------------------------------------
+// Target relabelling in a real Prometheus: one namespace's shared job over the same 2,000
+// targets, with the Services of 10 and of 1,000 applications. The job is the library's (built
+// from lib/); the targets carry the labels EndpointSlice discovery gives (prometheus v2.42.0
+// discovery/kubernetes/endpointslice.go, service.go: the Service's labels and annotations,
+// sanitized), served through file_sd. prometheus_target_sync_length_seconds (scrape/scrape.go
+// `Sync`) times each scrape pool's sync, relabelling of every target included.
+async function measureTargetSync() {
+  const TARGETS = 2000;
+  const POOLS = 2;
+  const SYNCS = 4;
+  const fs = require('fs');
+  const os = require('os');
+  const http = require('http');
+  const { spawn } = require('child_process');
+  const binary = (process.env.PATH ?? '').split(path.delimiter).map((d) => path.join(d, 'prometheus')).find((f) => fs.existsSync(f));
+  console.log('');
+  if (!binary) {
+    console.log('target sync: skipped (no `prometheus` on PATH)');
+    return;
+  }
+  const lib = require(path.join(__dirname, '..', 'lib'));
+  const cdk8s = require('cdk8s');
+  const YAML = require('yaml');
+  const sanitize = (name) => name.replace(/[^a-zA-Z0-9_]/g, '_');
+  const get = (url) => new Promise((resolve, reject) => {
+    http.get(url, (res) => {
+      let body = '';
+      res.on('data', (d) => { body += d; });
+      res.on('end', () => resolve({ status: res.statusCode, body }));
+    }).on('error', reject);
+  });
+  const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+  /** The namespace's job and its targets, for `apps` applications (image: which Prometheus the stack is for). */
+  function fixture(apps, image) {
+    const app = new cdk8s.App({ outdir: '/tmp/unused' });
+    const chart = new cdk8s.Chart(app, 'sync');
+    const stack = new lib.PrometheusStack(chart, 'prometheus', { image: image === 'before' ? undefined : image, serviceType: 'ClusterIP' });
+    for (let i = 0; i < apps; i++) {
+      new lib.AppServiceMonitor(chart, `app-${i}`, {
+        pods: lib.PodSelection.fromLabels({ app: `app-${i}` }),
+        portNumber: 8000,
+        path: i % 3 === 0 ? `/app-${i}/metrics` : undefined,
+        scrapeInterval: i % 5 === 0 ? cdk8s.Duration.seconds(30) : undefined,
+        metadata: { namespace: 'team-0', name: `app-${i}` },
+        stack,
+      });
+    }
+    const services = chart.toJson().filter((o) => o.kind === 'Service' && o.metadata.namespace === 'team-0');
+    const job = YAML.parse(stack.config.toYaml()).scrape_configs.find((j) => j.job_name === 'apps/team-0');
+    if (image === 'before') {
+      // The job as the library wrote it before settings travelled with the Services: the pairs
+      // listed, and one rule per application setting that differs from the job's.
+      const pairs = services.map((s) => `${s.metadata.name};metrics`);
+      const settings = services.flatMap((s) => [['scrape-path', '__metrics_path__'], ['scrape-interval', '__scrape_interval__'], ['scrape-timeout', '__scrape_timeout__']]
+        .filter(([a]) => s.metadata.annotations[`cdk8s-prometheus-monitoring/${a}`] !== undefined)
+        .map(([a, target]) => ({ source_labels: ['__meta_kubernetes_service_name'], regex: s.metadata.name, target_label: target, replacement: s.metadata.annotations[`cdk8s-prometheus-monitoring/${a}`] })));
+      const standard = job.relabel_configs.filter((r) => ['namespace', 'service', 'pod', 'container', 'endpoint', 'job'].includes(r.target_label));
+      job.relabel_configs = [
+        { source_labels: ['__meta_kubernetes_service_name', '__meta_kubernetes_endpointslice_port_name'], regex: `(?:${pairs.join('|')})`, action: 'keep' },
+        { source_labels: ['__meta_kubernetes_pod_phase'], regex: 'Failed|Succeeded', action: 'drop' },
+        ...settings, ...standard,
+      ];
+    }
+    const targets = Array.from({ length: TARGETS }, (_, t) => {
+      const svc = services[t % services.length];
+      const labels = {
+        __meta_kubernetes_namespace: 'team-0',
+        __meta_kubernetes_service_name: svc.metadata.name,
+        __meta_kubernetes_endpointslice_name: `${svc.metadata.name}-abcde`,
+        __meta_kubernetes_endpointslice_port_name: 'metrics',
+        __meta_kubernetes_endpointslice_port: '8000',
+        __meta_kubernetes_endpointslice_endpoint_conditions_ready: 'true',
+        __meta_kubernetes_pod_name: `${svc.metadata.name}-${t}`,
+        __meta_kubernetes_pod_container_name: 'app',
+        __meta_kubernetes_pod_phase: 'Running',
+      };
+      for (const [kind, map] of [['label', svc.metadata.labels], ['annotation', svc.metadata.annotations]]) {
+        for (const [k, v] of Object.entries(map ?? {})) {
+          labels[`__meta_kubernetes_service_${kind}_${sanitize(k)}`] = v;
+          labels[`__meta_kubernetes_service_${kind}present_${sanitize(k)}`] = 'true';
+        }
+      }
+      return { targets: [`127.0.${1 + Math.floor(t / 250)}.${1 + (t % 250)}:8000`], labels };
+    });
+    return { job, targets };
+  }
+
+  /**
+   * Mean seconds per sync of each fixture's pools, all in one Prometheus so that they share the
+   * machine alike (the scrape manager syncs every pool at once, scrape/manager.go `reload`), over
+   * the syncs after the first (which also starts a scrape loop per target).
+   */
+  async function syncSeconds(fixtures) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-sync-'));
+    const files = fixtures.map((_, i) => path.join(dir, `targets-${i}.json`));
+    const writeTargets = () => fixtures.forEach((f, i) => fs.writeFileSync(files[i], JSON.stringify(f.targets)));
+    writeTargets();
+    const jobs = fixtures.map((f, i) => Array.from({ length: POOLS }, (_, k) => ({
+      job_name: `${f.job.job_name}#${i}.${k}`, file_sd_configs: [{ files: [files[i]] }], relabel_configs: f.job.relabel_configs,
+    })));
+    fs.writeFileSync(path.join(dir, 'prometheus.yml'), YAML.stringify({ global: { scrape_interval: '1h', scrape_timeout: '10s' }, scrape_configs: jobs.flat() }));
+    const port = 19090 + Math.floor(Math.random() * 1000);
+    const child = spawn(binary, [`--config.file=${path.join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${path.join(dir, 'data')}`,
+      `--web.listen-address=127.0.0.1:${port}`, '--log.level=error'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let log = '';
+    child.stderr.on('data', (d) => { log += d; });
+    /** Sum and count of prometheus_target_sync_length_seconds over each fixture's pools. */
+    const totals = async () => {
+      const { body } = await get(`http://127.0.0.1:${port}/metrics`);
+      const lines = body.split('\n');
+      return jobs.map((pools) => {
+        const value = (suffix) => pools.reduce((sum, j) => {
+          const line = lines.find((l) => l.startsWith(`prometheus_target_sync_length_seconds_${suffix}{scrape_job="${j.job_name}"}`));
+          return sum + (line ? Number(line.split(' ').pop()) : 0);
+        }, 0);
+        return { sum: value('sum'), count: value('count') };
+      });
+    };
+    try {
+      const deadline = Date.now() + 180_000;
+      let first;
+      let last;
+      for (let round = 1; round <= SYNCS + 1; round++) {
+        for (;;) {
+          if (child.exitCode !== null) throw new Error(`prometheus exited:\n${log}`);
+          if (Date.now() > deadline) throw new Error(`target sync: timed out waiting for sync ${round}\n${log}`);
+          last = await totals().catch(() => undefined);
+          if (last && last.every((t) => t.count >= POOLS * round)) break;
+          await sleep(250);
+        }
+        if (round === 1) first = last;
+        // The same targets again: file_sd sends them, and the scrape manager syncs every pool.
+        if (round <= SYNCS) writeTargets();
+      }
+      return last.map((t, i) => ({ seconds: (t.sum - first[i].sum) / (t.count - first[i].count), syncs: t.count - first[i].count }));
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((r) => (child.exitCode !== null ? r() : child.on('exit', r)));
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  console.log(`target sync in a real Prometheus (${binary}): one namespace's job, ${TARGETS} targets, ${POOLS} pools per case, ${SYNCS} syncs after the first`);
+  const variants = [
+    ['annotations', undefined],
+    ['listing (Prometheus < 2.41)', 'quay.io/prometheus/prometheus:v2.40.7'],
+    ['rules per app (before)', 'before'],
+  ];
+  for (const [label, image] of variants) {
+    const fixtures = [10, 1000].map((apps) => fixture(apps, image));
+    const [few, many] = await syncSeconds(fixtures);
+    [few, many].forEach((r, i) => console.log(`  ${label.padEnd(28)} ${String([10, 1000][i]).padStart(5)} apps: `
+      + `${fixtures[i].job.relabel_configs.length} relabel rules, ${(r.seconds * 1000).toFixed(1)} ms per sync (${r.syncs} syncs)`));
+    console.log(`  ${label}: sync time(1000 apps)/time(10 apps): ${(many.seconds / few.seconds).toFixed(2)}`);
+  }
+}
+measureTargetSync().catch((e) => {
+  console.error(e);
+  process.exitCode = 1;
+});

@@ -5,6 +5,7 @@ import {
   AppServiceMonitor, MultiprocessMetrics, NamespaceIngress, NetworkPeer, PodSelection, PrometheusStack, Relabel, Scheme,
 } from '../../src';
 import { findObject, findObjects, relabel, relabelCaseFromJob, selectorMatches } from '../harness';
+import { serviceMetaLabels } from './upstream';
 import { expectError, jobNamed, newChart, onlyConfig, synthAndCheck, warningsBesidesWebAuth, withDashboardSummaries } from '../util';
 
 const appPods = () => PodSelection.fromLabels({ app: 'my-app' });
@@ -184,43 +185,49 @@ describe('with a stack (no prometheus-operator)', () => {
     expect(sdBlocks).toHaveLength(2);
   });
 
-  test('the job keeps the right Service and port name only, with per-application path and interval, in a real Prometheus', async () => {
+  test('the job keeps the annotated port of each annotated Service, with per-application path, scheme, interval, timeout and query parameters, in a real Prometheus', async () => {
     const chart = newChart();
     const stack = new PrometheusStack(chart, 'prometheus');
-    const web = new AppServiceMonitor(chart, 'web', { pods: PodSelection.fromPods(kplus.Pods.select(chart, 'web-pods', { labels: { app: 'web' } })), portNumber: 8000, metadata: { namespace: 'shop' }, stack });
+    const shop = { metadata: { namespace: 'shop' }, stack };
+    const web = new AppServiceMonitor(chart, 'web', { pods: PodSelection.fromPods(kplus.Pods.select(chart, 'web-pods', { labels: { app: 'web' } })), portNumber: 8000, ...shop });
     const api = new AppServiceMonitor(chart, 'api', {
-      pods: PodSelection.fromLabels({ app: 'api' }),
-      portNumber: 9102,
-      portName: 'prom',
-      path: '/internal/metrics',
-      scrapeInterval: Duration.seconds(30),
-      scheme: Scheme.HTTPS,
-      metadata: { namespace: 'shop' },
-      stack,
+      pods: PodSelection.fromLabels({ app: 'api' }), portNumber: 9102, portName: 'prom', path: '/internal/metrics', scrapeInterval: Duration.seconds(30), scheme: Scheme.HTTPS, ...shop,
     });
-    const job = jobNamed(onlyConfig(synthAndCheck(chart)), 'apps/shop');
-    const endpoint = (service: string, port: string, address: string, extra: Record<string, string> = {}) => ({
+    const fast = new AppServiceMonitor(chart, 'fast', {
+      pods: PodSelection.fromLabels({ app: 'fast' }), portNumber: 9000, scrapeInterval: Duration.seconds(5), queryParams: { format: ['prometheus'], collect_gc: ['1'] }, ...shop,
+    });
+    const slow = new AppServiceMonitor(chart, 'slow', { pods: PodSelection.fromLabels({ app: 'slow' }), portNumber: 9000, scrapeTimeout: Duration.seconds(3), ...shop });
+    const out = synthAndCheck(chart);
+    const job = jobNamed(onlyConfig(out), 'apps/shop');
+    const service = (m: AppServiceMonitor) => findObject(out.objects, 'Service', m.serviceName);
+    // A Service of the namespace that no AppServiceMonitor made carries none of the annotations.
+    const other = { metadata: { name: 'other-service', namespace: 'shop', labels: { app: 'other' } } };
+    // The labels EndpointSlice discovery gives a target (./upstream.ts), the Service's annotations among them.
+    const endpoint = (svc: any, port: string, address: string, extra: Record<string, string> = {}) => ({
       address,
       labels: {
         __meta_kubernetes_namespace: 'shop',
-        __meta_kubernetes_service_name: service,
+        ...serviceMetaLabels(svc),
         __meta_kubernetes_endpointslice_port_name: port,
-        __meta_kubernetes_pod_name: `${service}-pod`,
+        __meta_kubernetes_pod_name: `${svc.metadata.name}-pod`,
         __meta_kubernetes_pod_container_name: 'app',
         __meta_kubernetes_pod_phase: 'Running',
         ...extra,
       },
     });
     const [result] = await relabel([relabelCaseFromJob(job, [
-      endpoint(web.serviceName, 'metrics', '10.0.0.1:8000'),
-      endpoint(api.serviceName, 'prom', '[fd00::7]:9102'),
-      endpoint(web.serviceName, 'http', '10.0.0.1:8080'),
-      endpoint('other-service', 'metrics', '10.0.0.9:8000'),
-      endpoint(api.serviceName, 'metrics', '10.0.0.2:8000'),
-      endpoint(web.serviceName, 'metrics', '10.0.0.3:8000', { __meta_kubernetes_pod_phase: 'Succeeded' }),
+      endpoint(service(web), 'metrics', '10.0.0.1:8000'),
+      endpoint(service(api), 'prom', '[fd00::7]:9102'),
+      endpoint(service(fast), 'metrics', '10.0.0.4:9000'),
+      endpoint(service(slow), 'metrics', '10.0.0.5:9000'),
+      endpoint(service(web), 'http', '10.0.0.1:8080'),
+      endpoint(other, 'metrics', '10.0.0.9:8000'),
+      endpoint(other, '', '10.0.0.9:8001'),
+      endpoint(service(api), 'metrics', '10.0.0.2:8000'),
+      endpoint(service(web), 'metrics', '10.0.0.3:8000', { __meta_kubernetes_pod_phase: 'Succeeded' }),
     ])]);
-    expect(result.targets.map((t) => t.kept)).toEqual([true, true, false, false, false, false]);
-    const [webTarget, apiTarget] = result.targets;
+    expect(result.targets.map((t) => t.kept)).toEqual([true, true, true, true, false, false, false, false, false]);
+    const [webTarget, apiTarget, fastTarget, slowTarget] = result.targets;
     expect(webTarget.labels).toEqual({
       container: 'app',
       endpoint: 'metrics',
@@ -233,8 +240,48 @@ describe('with a stack (no prometheus-operator)', () => {
     expect(webTarget.scrapeUrl).toBe('http://10.0.0.1:8000/metrics');
     expect(apiTarget.labels).toMatchObject({ job: api.serviceName, endpoint: 'prom', instance: '[fd00::7]:9102' });
     expect(apiTarget.scrapeUrl).toBe('https://[fd00::7]:9102/internal/metrics');
-    expect(apiTarget.scrapeInterval).toBe('30s');
-    expect(apiTarget.scrapeTimeout).toBe('10s');
+    expect([apiTarget.scrapeInterval, apiTarget.scrapeTimeout]).toEqual(['30s', '10s']);
+    expect(fastTarget.scrapeUrl).toBe('http://10.0.0.4:9000/metrics?collect_gc=1&format=prometheus');
+    expect([fastTarget.scrapeInterval, fastTarget.scrapeTimeout]).toEqual(['5s', '5s']);
+    expect(fastTarget.labels).toMatchObject({ job: fast.serviceName });
+    // The harness's job interval is 1h: the stack's 15s reaches the target from the annotation.
+    expect([slowTarget.scrapeInterval, slowTarget.scrapeTimeout]).toEqual(['1h', '3s']);
+  });
+
+  test('the settings travel as annotations of the Service, under the library\'s prefix', () => {
+    const chart = newChart();
+    const stack = new PrometheusStack(chart, 'prometheus');
+    const m = new AppServiceMonitor(chart, 'm', {
+      pods: appPods(),
+      portNumber: 9102,
+      portName: 'prom',
+      path: '/internal/metrics',
+      scheme: Scheme.HTTPS,
+      scrapeInterval: Duration.seconds(30),
+      scrapeTimeout: Duration.seconds(20),
+      queryParams: { module: ['http_2xx'] },
+      metadata: { annotations: { team: 'shop' } },
+      stack,
+    });
+    const out = synthAndCheck(chart);
+    expect(findObject(out.objects, 'Service', m.serviceName).metadata.annotations).toEqual({
+      'team': 'shop',
+      'cdk8s-prometheus-monitoring/scrape-port': 'prom',
+      'cdk8s-prometheus-monitoring/scrape-path': '/internal/metrics',
+      'cdk8s-prometheus-monitoring/scrape-scheme': 'https',
+      'cdk8s-prometheus-monitoring/scrape-interval': '30s',
+      'cdk8s-prometheus-monitoring/scrape-timeout': '20s',
+      'cdk8s-prometheus-monitoring/scrape-param-module': 'http_2xx',
+    });
+    expect(findObject(out.objects, 'ServiceMonitor').spec.endpoints[0]).toMatchObject({ params: { module: ['http_2xx'] } });
+    // The Service only: the user's annotations object is not shared with the other objects.
+    expect(findObject(out.objects, 'ServiceMonitor').metadata.annotations).toEqual({ team: 'shop' });
+  });
+
+  test('without a stack, the Service carries no scrape annotations', () => {
+    const chart = newChart();
+    new AppServiceMonitor(chart, 'm', { pods: appPods(), portNumber: 8000, path: '/internal/metrics' });
+    expect(findObject(synthAndCheck(chart).objects, 'Service').metadata.annotations).toBeUndefined();
   });
 
   test('an application with relabelings of its own gets a job of its own', () => {
@@ -257,12 +304,78 @@ describe('with a stack (no prometheus-operator)', () => {
   test('a short interval caps the timeout so the target stays valid', () => {
     const chart = newChart();
     const stack = new PrometheusStack(chart, 'prometheus');
-    new AppServiceMonitor(chart, 'fast', { pods: appPods(), portNumber: 8000, scrapeInterval: Duration.seconds(5), stack });
-    const relabels = jobNamed(onlyConfig(synthAndCheck(chart)), 'apps/default').relabel_configs;
-    expect(relabels.filter((r: any) => r.target_label?.startsWith('__scrape_'))).toEqual([
-      expect.objectContaining({ target_label: '__scrape_interval__', replacement: '5s' }),
-      expect.objectContaining({ target_label: '__scrape_timeout__', replacement: '5s' }),
-    ]);
+    const fast = new AppServiceMonitor(chart, 'fast', { pods: appPods(), portNumber: 8000, scrapeInterval: Duration.seconds(5), stack });
+    expect(findObject(synthAndCheck(chart).objects, 'Service', fast.serviceName).metadata.annotations).toEqual({
+      'cdk8s-prometheus-monitoring/scrape-port': 'metrics',
+      'cdk8s-prometheus-monitoring/scrape-interval': '5s',
+      'cdk8s-prometheus-monitoring/scrape-timeout': '5s',
+    });
+  });
+
+  test('an application whose settings cannot travel as labels has a job of its own; neither job keeps the other\'s targets, in a real Prometheus', async () => {
+    const chart = newChart();
+    const stack = new PrometheusStack(chart, 'prometheus');
+    const plain = new AppServiceMonitor(chart, 'plain', { pods: PodSelection.fromLabels({ app: 'p' }), portNumber: 8000, metadata: { namespace: 'shop' }, stack });
+    const federate = new AppServiceMonitor(chart, 'federate', {
+      pods: PodSelection.fromLabels({ app: 'f' }),
+      portNumber: 9090,
+      path: '/federate',
+      // Two values of one parameter: a label holds one.
+      queryParams: { 'match[]': ['up', 'node_load1'], 'format': ['text'] },
+      metadata: { namespace: 'shop' },
+      stack,
+    });
+    const out = synthAndCheck(chart);
+    const config = onlyConfig(out);
+    const own = jobNamed(config, `apps/shop/${federate.serviceName}`);
+    expect(own.params).toEqual({ 'match[]': ['up', 'node_load1'] });
+    const svc = findObject(out.objects, 'Service', federate.serviceName);
+    // Not the port: the shared job must not keep it too.
+    expect(svc.metadata.annotations).toEqual({ 'cdk8s-prometheus-monitoring/scrape-path': '/federate', 'cdk8s-prometheus-monitoring/scrape-param-format': 'text' });
+    const target = (m: AppServiceMonitor) => ({
+      labels: {
+        __meta_kubernetes_namespace: 'shop',
+        ...serviceMetaLabels(findObject(out.objects, 'Service', m.serviceName)),
+        __meta_kubernetes_endpointslice_port_name: 'metrics',
+      },
+    });
+    const targets = [target(plain), target(federate)];
+    const [shared, ownResult] = await relabel([relabelCaseFromJob(jobNamed(config, 'apps/shop'), targets), relabelCaseFromJob(own, targets)]);
+    expect(shared.targets.map((t) => t.kept)).toEqual([true, false]);
+    expect(ownResult.targets.map((t) => t.kept)).toEqual([false, true]);
+    expect(ownResult.targets[1].labels).toMatchObject({ job: federate.serviceName, service: federate.serviceName, endpoint: 'metrics' });
+    expect(decodeURIComponent(ownResult.targets[1].scrapeUrl!)).toMatch(/^http:\/\/[^/]+\/federate\?format=text&match\[\]=up&match\[\]=node_load1$/);
+  });
+
+  test('with Prometheus before 2.41 (no keepequal), the shared job lists its Services and keeps the same targets, in a real Prometheus', async () => {
+    const build = (image?: string) => {
+      const chart = newChart();
+      const stack = new PrometheusStack(chart, 'prometheus', { image });
+      const monitors = ['a', 'b'].map((name) => new AppServiceMonitor(chart, name, {
+        pods: PodSelection.fromLabels({ app: name }), portNumber: 8000, path: `/${name}/metrics`, metadata: { namespace: 'shop', name }, stack,
+      }));
+      const out = synthAndCheck(chart);
+      return { out, job: jobNamed(onlyConfig(out), 'apps/shop'), monitors };
+    };
+    const current = build();
+    const old = build('quay.io/prometheus/prometheus:v2.40.7');
+    expect(old.job.relabel_configs[0]).toEqual({
+      source_labels: ['__meta_kubernetes_service_name', '__meta_kubernetes_endpointslice_port_name'], regex: '(?:a;metrics|b;metrics)', action: 'keep',
+    });
+    expect(old.job.relabel_configs.map((r: any) => r.action)).not.toContain('keepequal');
+    expect(current.job.relabel_configs.map((r: any) => r.action)).toContain('keepequal');
+    // The Services are the same whatever the image.
+    expect(findObjects(old.out.objects, 'Service').filter((s) => s.metadata.namespace === 'shop'))
+      .toEqual(findObjects(current.out.objects, 'Service').filter((s) => s.metadata.namespace === 'shop'));
+    const targets = findObjects(current.out.objects, 'Service').filter((s) => s.metadata.namespace === 'shop')
+      .flatMap((svc, i) => ['metrics', 'http'].map((port, j) => ({
+        address: `10.0.${i}.${j + 1}:8000`,
+        labels: { __meta_kubernetes_namespace: 'shop', ...serviceMetaLabels(svc), __meta_kubernetes_endpointslice_port_name: port },
+      })));
+    const [a, b] = await relabel([{ ...relabelCaseFromJob(current.job, targets), name: 'current' }, { ...relabelCaseFromJob(old.job, targets), name: 'old' }]);
+    expect(a.targets.map((t) => t.kept)).toEqual([true, false, true, false]);
+    expect(b.targets.map((t) => [t.kept, t.labels, t.scrapeUrl])).toEqual(a.targets.map((t) => [t.kept, t.labels, t.scrapeUrl]));
+    expect(a.targets[0].scrapeUrl).toMatch(/\/a\/metrics$/);
   });
 
   test('fails on a timeout above the stack\'s interval, which Prometheus would refuse', () => {
@@ -638,7 +751,8 @@ describe('lean output', () => {
       metadata: { namespace: `team-${i % namespaces}` },
       stack,
     }));
-    return { config: onlyConfig(synthAndCheck(chart)), monitors };
+    const out = synthAndCheck(chart);
+    return { out, config: onlyConfig(out), monitors };
   };
   const sdBlocks = (config: any) => config.scrape_configs.flatMap((j: any) => j.kubernetes_sd_configs ?? []).length;
 
@@ -648,18 +762,52 @@ describe('lean output', () => {
   });
 
   test('in a shared job, each application\'s targets are kept and no one else\'s, in a real Prometheus', async () => {
-    const { config, monitors } = fleet(20, 1);
-    const target = (service: string, port = 'metrics') => ({
-      labels: { __meta_kubernetes_namespace: 'team-0', __meta_kubernetes_service_name: service, __meta_kubernetes_endpointslice_port_name: port },
+    const { out, config, monitors } = fleet(20, 1);
+    const service = (name: string) => findObject(out.objects, 'Service', name);
+    const target = (svc: any, port = 'metrics') => ({
+      labels: { __meta_kubernetes_namespace: 'team-0', ...serviceMetaLabels(svc), __meta_kubernetes_endpointslice_port_name: port },
     });
     const [result] = await relabel([relabelCaseFromJob(jobNamed(config, 'apps/team-0'), [
-      ...monitors.map((m) => target(m.serviceName)),
-      target(`${monitors[0].serviceName}x`),
-      target(monitors[1].serviceName, 'http'),
-      target('unrelated'),
+      ...monitors.map((m) => target(service(m.serviceName))),
+      target({ metadata: { name: `${monitors[0].serviceName}x`, namespace: 'team-0' } }),
+      target(service(monitors[1].serviceName), 'http'),
+      target({ metadata: { name: 'unrelated', namespace: 'team-0', annotations: { 'prometheus.io/port': 'metrics' } } }),
     ])]);
     expect(result.targets.map((t) => t.kept)).toEqual([...monitors.map(() => true), false, false, false]);
     expect(result.targets.slice(0, 20).map((t) => t.labels!.job)).toEqual(monitors.map((m) => m.serviceName));
+  });
+
+  test('a namespace\'s job has the same relabel rules with 1, 10 and 200 applications', () => {
+    const rules = (n: number) => jobNamed(fleet(n, 1).config, 'apps/team-0').relabel_configs;
+    const [one, ten, many] = [1, 10, 200].map(rules);
+    expect([ten.length, many.length]).toEqual([one.length, one.length]);
+    expect(many).toEqual(one);
+  });
+
+  test('adding an application to a watched namespace leaves prometheus.yml byte-identical: only the new application\'s objects appear', () => {
+    const build = (n: number) => {
+      const chart = newChart();
+      const stack = new PrometheusStack(chart, 'prometheus');
+      for (let i = 0; i < n; i++) {
+        new AppServiceMonitor(chart, `app-${i}`, {
+          pods: PodSelection.fromLabels({ app: `app-${i}` }), portNumber: 8000 + i, path: `/app-${i}`, metadata: { namespace: 'team-0' }, stack,
+        });
+      }
+      return synthAndCheck(chart).objects;
+    };
+    const before = build(3);
+    const after = build(4);
+    const yml = (objects: any[]) => findObjects(objects, 'ConfigMap').find((cm) => cm.data?.['prometheus.yml'] !== undefined).data['prometheus.yml'];
+    expect(yml(after)).toBe(yml(before));
+    // Every object is unchanged (the Deployment's config checksum too); the new ones are the application's.
+    const key = (o: any) => JSON.stringify(o);
+    const unchanged = new Set(before.map(key));
+    expect(before.every((o) => after.some((p) => key(p) === key(o)))).toBe(true);
+    const added = after.filter((o) => !unchanged.has(key(o)));
+    expect(added.map((o) => o.kind).sort()).toEqual(['NetworkPolicy', 'Service', 'ServiceMonitor']);
+    expect(findObject(added, 'Service').metadata.annotations).toEqual({
+      'cdk8s-prometheus-monitoring/scrape-port': 'metrics', 'cdk8s-prometheus-monitoring/scrape-path': '/app-3',
+    });
   });
 });
 

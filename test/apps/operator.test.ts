@@ -22,7 +22,10 @@ function twoMonitorsOnOneWorkload(options: { stack?: boolean } = {}) {
   // Both with the default port name 'metrics'.
   const namespaceIngress = NamespaceIngress.DEFAULT_DENY;
   const app = new AppServiceMonitor(chart, 'web-metrics', { pods: PodSelection.fromPods(web), portNumber: 8000, stack, namespaceIngress });
-  const statsd = new AppServiceMonitor(chart, 'statsd-metrics', { pods: PodSelection.fromPods(web), portNumber: 9102, stack, namespaceIngress });
+  // Settings of its own, which the stack reads from the Service's annotations.
+  const statsd = new AppServiceMonitor(chart, 'statsd-metrics', {
+    pods: PodSelection.fromPods(web), portNumber: 9102, stack, namespaceIngress, path: '/statsd/metrics', queryParams: { format: ['text'] },
+  });
   const out = synthAndCheck(chart);
   const deployment = findObjects(out.objects, 'Deployment').find((d) => d.metadata.namespace === 'shop');
   const pods: PodInstance[] = ['a', 'b'].map((suffix, i) => ({
@@ -72,6 +75,7 @@ describe('two AppServiceMonitors on one workload', () => {
       expect(ours.targets[i].labels).toEqual(operator.labels);
       expect(ours.targets[i].scrapeUrl).toBe(operator.scrapeUrl);
     });
+    expect(ours.targets.map((t) => t.scrapeUrl).filter((u) => u!.endsWith('/statsd/metrics?format=text'))).toHaveLength(2);
   });
 });
 

@@ -64,6 +64,7 @@ export function operatorScrapeJobs(sm: any): OperatorJob[] {
     if (ep.interval) job.scrape_interval = ep.interval;
     if (ep.scrapeTimeout) job.scrape_timeout = ep.scrapeTimeout;
     if (ep.path) job.metrics_path = ep.path;
+    if (ep.params) job.params = ep.params;
     if (ep.scheme) job.scheme = ep.scheme;
     // l. 2018 addTLStoYaml (l. 858-948): Secret keys become files under /etc/prometheus/certs named
     // by pkg/assets/tls.go tlsAssetKey.toString ("0" for a Secret), then the *File fields.
@@ -155,7 +156,14 @@ export interface PodInstance {
   readonly nodeName?: string;
 }
 
-/** discovery/kubernetes/kubernetes.go l. 786-800 `addObjectMetaLabels`. */
+/**
+ * discovery/kubernetes/kubernetes.go l. 786-800 `addObjectMetaLabels`. The Service's labels and
+ * annotations are the same in v2.42.0 (Debian's, which the tests run): discovery/kubernetes/service.go
+ * `serviceLabels` l. 164-182 writes `__meta_kubernetes_service_annotation_<name>` and
+ * `..._annotationpresent_<name>: true`, the name through util/strutil/strconv.go
+ * `SanitizeLabelName` (every character outside [a-zA-Z0-9_] becomes `_`), and
+ * endpointslice.go `addServiceLabels` l. 453-478 merges them into every target of the Service.
+ */
 function objectMetaLabels(role: string, metadata: any): Record<string, string> {
   const out: Record<string, string> = { [`__meta_kubernetes_${role}_name`]: metadata.name };
   for (const [k, v] of Object.entries(metadata.labels ?? {})) {
@@ -167,6 +175,11 @@ function objectMetaLabels(role: string, metadata: any): Record<string, string> {
     out[`__meta_kubernetes_${role}_annotationpresent_${sanitize(k)}`] = 'true';
   }
   return out;
+}
+
+/** The labels EndpointSlice discovery gives every target of `service` from the Service object. */
+export function serviceMetaLabels(service: any): Record<string, string> {
+  return objectMetaLabels('service', service.metadata);
 }
 
 /**

@@ -32,6 +32,10 @@ describe('the apps family, as a jsii caller passes it', () => {
     { name: 'allowFrom as one peer', run: () => app({ allowFrom: NetworkPeer.fromNamespaceNames(['monitoring']) }), where: W, prop: 'allowFrom', got: 'an object of class NetworkPeer', fix: 'Wrap a single item in a list' },
     { name: 'annotations as a string', run: () => app({ metadata: { annotations: 'a=b' } }), where: W, prop: 'metadata.annotations', got: "'a=b'", fix: 'Pass an object of string values' },
     { name: 'serviceMonitor as a string', run: () => app({ serviceMonitor: 'yes' }), where: W, prop: 'serviceMonitor', got: "'yes'", fix: 'true or false' },
+    { name: 'a query parameter as a string', run: () => app({ queryParams: { module: 'http_2xx' } }), where: W, prop: 'queryParams.module', got: "'http_2xx'", fix: 'Wrap a single item in a list' },
+    { name: 'a parameter without values', run: () => app({ queryParams: { module: [] } }), where: W, prop: 'queryParams.module', got: '[]', fix: 'leave it out' },
+    { name: 'a token as a query parameter', run: () => app({ queryParams: { access_token: ['abc'] } }), where: W, prop: 'queryParams.access_token', got: "'<redacted>'", fix: "Pass credentials in 'auth'" },
+    { name: 'a query in the path', run: () => app({ path: '/metrics?format=text' }), where: W, prop: 'path', got: "'/metrics?format=text'", fix: "the query in 'queryParams'" },
     { name: 'fromLabels without labels', run: () => PodSelection.fromLabels(js(undefined)), where: 'PodSelection.fromLabels', prop: 'labels', got: 'undefined', fix: 'such as { app: ' },
     { name: 'fromPods with labels', run: () => PodSelection.fromPods(js({ app: 'shop' })), where: 'PodSelection.fromPods', prop: 'pods', got: '{"app":"shop"}', fix: 'PodSelection.fromLabels' },
     { name: 'an unknown kubelet path', run: () => PlatformExporters.kubelet(js({ scrapePath: 'proxy' })), where: 'PlatformExporters.kubelet', prop: 'scrapePath', got: "'proxy'", fix: 'KubeletScrapePath.API_SERVER_PROXY' },
@@ -52,7 +56,8 @@ describe('the apps family, as a jsii caller passes it', () => {
     new AppServiceMonitor(c, 'app', js({ pods: pods(), portNumber: 8443, scheme: 'https', serviceType: 'ClusterIP', namespaceIngress: 'allow-all', stack }));
     const out = synthAndCheck(c);
     expect(out.objects.find((o) => o.kind === 'ServiceMonitor').spec.endpoints[0].scheme).toBe('https');
-    const job = Object.values(out.prometheusConfigs)[0].scrape_configs.find((j: any) => j.job_name === 'apps/default');
-    expect(job.relabel_configs).toContainEqual(expect.objectContaining({ target_label: '__scheme__', replacement: 'https' }));
+    // The stack's job reads the scheme from the Service.
+    const service = out.objects.find((o) => o.kind === 'Service' && o.metadata.annotations?.['cdk8s-prometheus-monitoring/scrape-port'] !== undefined);
+    expect(service.metadata.annotations['cdk8s-prometheus-monitoring/scrape-scheme']).toBe('https');
   });
 });

@@ -3,8 +3,10 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { MultiprocessMetrics } from './multiprocess';
 import { applicationsDashboardSource, scrapeServiceEndpoint } from './service-jobs';
-import { checkBoolean, checkEnum, checkInstance, checkInstances, checkMetadata, checkString, checkStruct, fail, requireProp } from '../../core/checks';
-import { checkDnsLabel, checkHttpPath, checkPort, millis } from '../../core/formats';
+import {
+  checkBoolean, checkEnum, checkInstance, checkInstances, checkMetadata, checkString, checkStringArray, checkStruct, fail, requireProp,
+} from '../../core/checks';
+import { checkDnsLabel, checkHttpPath, checkNonEmpty, checkPort, isCredentialName, millis } from '../../core/formats';
 import { PlusWorkload } from '../../core/plus';
 import { addWarning } from '../../core/warnings';
 import * as monitoring from '../../imports/monitoring.coreos.com';
@@ -76,6 +78,15 @@ export interface AppServiceMonitorProps {
    * @default Scheme.HTTP
    */
   readonly scheme?: Scheme;
+  /**
+   * URL query parameters of the scrape, such as `{ format: ['prometheus'] }` (the
+   * ServiceMonitor's `params`). With a `stack`, a parameter with one value travels with the
+   * Service, like the path and interval; one with several values gives the application a job of
+   * its own.
+   *
+   * @default - none
+   */
+  readonly queryParams?: { [name: string]: string[] };
   /**
    * TLS settings of the scrape (with `scheme: Scheme.HTTPS`): CA, client certificate and key,
    * server name, minimum version. On the ServiceMonitor, a `Credential.fromSecret` becomes a
@@ -181,7 +192,9 @@ export interface AppServiceMonitorProps {
   readonly allowFrom?: NetworkPeer[];
   /**
    * A Prometheus server (which does not read ServiceMonitors) that scrapes the application
-   * through a Kubernetes-discovered job. Applications of one namespace share one job.
+   * through a Kubernetes-discovered job. Applications of one namespace share one job, which
+   * reads each application's port, path, scheme, interval, timeout and query parameters from
+   * `cdk8s-prometheus-monitoring/scrape-*` annotations written on its Service.
    *
    * @default - only the ServiceMonitor
    */
@@ -285,7 +298,8 @@ export class AppServiceMonitor extends Construct implements IPrometheusIntegrati
     }
     const servicePort = checkPort(path, 'servicePort', props.servicePort ?? props.portNumber);
     this.portName = checkPortName(path, props.portName ?? 'metrics');
-    if (props.path !== undefined) checkHttpPath(path, 'path', props.path);
+    if (props.path !== undefined) checkHttpPath(path, 'path', props.path, 'Give the path in \'path\' and the query in \'queryParams\'');
+    checkQueryParams(path, props.queryParams);
     const interval = props.scrapeInterval && promDuration(path, 'scrapeInterval', props.scrapeInterval);
     const timeout = props.scrapeTimeout && promDuration(path, 'scrapeTimeout', props.scrapeTimeout);
     if (props.scrapeInterval && props.scrapeTimeout && millis(props.scrapeTimeout) > millis(props.scrapeInterval)) {
@@ -337,6 +351,7 @@ export class AppServiceMonitor extends Construct implements IPrometheusIntegrati
             interval,
             scrapeTimeout: timeout,
             scheme: props.scheme as unknown as monitoring.ServiceMonitorSpecEndpointsScheme | undefined,
+            params: props.queryParams,
             honorLabels: props.honorLabels,
             ...operatorClientSettings(path, props.tls, props.auth),
             relabelings: props.relabelConfigs?.map((r) => relabelFields<monitoring.ServiceMonitorSpecEndpointsRelabelings>(r)),
@@ -364,6 +379,9 @@ export class AppServiceMonitor extends Construct implements IPrometheusIntegrati
         intervalMs: props.scrapeInterval && millis(props.scrapeInterval),
         timeoutMs: props.scrapeTimeout && millis(props.scrapeTimeout),
         scheme: props.scheme,
+        params: props.queryParams,
+        // The stack's job reads the scrape settings from the Service's annotations.
+        annotate: (key, value) => this.service.metadata.addAnnotation(key, value),
       }, {
         relabelConfigs: props.relabelConfigs,
         metricRelabelConfigs: props.metricRelabelConfigs,
@@ -389,7 +407,7 @@ export class AppServiceMonitor extends Construct implements IPrometheusIntegrati
           'Drop prometheusAnnotations (the stack already scrapes the application), or drop stack and let the Prometheus that honours the annotations scrape it');
       }
       PrometheusAnnotations.annotate(workload, { portNumber: props.portNumber, path: props.path, scheme: props.scheme });
-      const ignored = (['scrapeInterval', 'scrapeTimeout', 'relabelConfigs', 'metricRelabelConfigs', 'honorLabels'] as const)
+      const ignored = (['scrapeInterval', 'scrapeTimeout', 'queryParams', 'relabelConfigs', 'metricRelabelConfigs', 'honorLabels'] as const)
         .filter((prop) => props[prop] !== undefined);
       if (ignored.length > 0) {
         addWarning(this, `the prometheus.io annotations carry the port, path and scheme only: a Prometheus that scrapes the pods through them ignores ${ignored.join(', ')}, which only the ServiceMonitor carries.`);
@@ -455,6 +473,19 @@ function checkPortName(path: string, name: string): string {
     fail(path, 'portName', 'must be an IANA service name: at most 15 characters, lowercase letters, digits and single \'-\', with at least one letter', name);
   }
   return name;
+}
+
+/** Query parameters as `ScrapeJob` takes them: names, at least one value each, no credentials. */
+function checkQueryParams(path: string, params: { [name: string]: string[] } | undefined): void {
+  for (const [name, values] of Object.entries(checkStruct(path, 'queryParams', params) ?? {})) {
+    checkNonEmpty(path, 'queryParams', name);
+    checkStringArray(path, `queryParams.${name}`, values);
+    if (values.length === 0) fail(path, `queryParams.${name}`, 'must have at least one value', values, 'Give the parameter a value, or leave it out');
+    if (isCredentialName(name)) {
+      fail(path, `queryParams.${name}`, 'looks like a credential, and query parameters are written into the ServiceMonitor and the Service', '<redacted>',
+        'Pass credentials in \'auth\' (Authentication.authorization(), Authentication.basic())');
+    }
+  }
 }
 
 /** A relabel rule in the CRDs' camelCase form; the action enums carry the same wire strings. */
