@@ -17,7 +17,7 @@ import { checkObjectNames } from '../../k8s/object-names';
 import { httpProbe, namespaceOf, renderResources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../../k8s/pod';
 import { Dashboard } from '../../model/dashboard/dashboard';
 import { KubernetesRole, Relabel, ScrapeJob, ServiceDiscovery } from '../../model/prometheus';
-import { checkLabelMap, promDuration } from '../../model/prometheus/validate';
+import { checkLabelMap, checkTimeoutWithinInterval, promDuration } from '../../model/prometheus/validate';
 import { IntegrationConfig, IPrometheusIntegration, PrometheusStack } from '../../stack';
 import { checkStack } from '../../stack/check-stack';
 import { lazyDashboard } from '../../stack/content';
@@ -247,11 +247,9 @@ export class KrakendMetrics extends Construct implements IPrometheusIntegration 
       }
     }
     const scrapeInterval = props.scrapeInterval ?? Duration.seconds(5);
-    const interval = promDuration(path, 'scrapeInterval', scrapeInterval);
-    const timeout = props.scrapeTimeout && promDuration(path, 'scrapeTimeout', props.scrapeTimeout);
-    if (props.scrapeTimeout && millis(props.scrapeTimeout) > millis(scrapeInterval)) {
-      fail(path, 'scrapeTimeout', `must not exceed 'scrapeInterval' (${interval})`, timeout);
-    }
+    promDuration(path, 'scrapeInterval', scrapeInterval);
+    if (props.scrapeTimeout) promDuration(path, 'scrapeTimeout', props.scrapeTimeout);
+    checkTimeoutWithinInterval(path, 'scrapeTimeout', props.scrapeTimeout && millis(props.scrapeTimeout), millis(scrapeInterval));
     const timing = { jobName: this.jobName, scrapeInterval, scrapeTimeout: props.scrapeTimeout, metricsPath: '/metrics' };
 
     if (gateways._deploy) {
