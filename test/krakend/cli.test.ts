@@ -1,5 +1,5 @@
 // The command line: in-process through main(), and once for real, as npm installs it: the
-// shipped bin script requiring ../lib/krakend/cli.js, run by node in a child process.
+// shipped bin script requiring ../lib/integrations/krakend/cli.js, run by node in a child process.
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -116,7 +116,7 @@ describe('in process', () => {
 });
 
 /**
- * The real thing: src/krakend/cli.ts compiled like the package build does (the project's
+ * The real thing: src/integrations/krakend/cli.ts compiled like the package build does (the project's
  * tsconfig), next to a copy of bin/cdk8s-prometheus-monitoring, run by its shebang. Compiling
  * into a private directory (under the git-ignored .tmp/, so node_modules resolve) keeps the test
  * independent of a stale or concurrent lib/, and faster than a whole `jsii` run.
@@ -131,7 +131,7 @@ describe('as a real process', () => {
       ...ts.sys,
       onUnRecoverableConfigFileDiagnostic: (d) => { throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n')); },
     })!;
-    const program = ts.createProgram([path.join(root, 'src', 'krakend', 'cli.ts')], {
+    const program = ts.createProgram([path.join(root, 'src', 'integrations', 'krakend', 'cli.ts')], {
       ...tsconfig.options,
       outDir: path.join(dir, 'lib'),
       rootDir: path.join(root, 'src'),
@@ -157,7 +157,7 @@ describe('as a real process', () => {
   test('the shipped bin script is executable and requires the compiled CLI', () => {
     const bin = fs.readFileSync(path.join(root, 'bin', 'cdk8s-prometheus-monitoring'), 'utf8');
     expect(bin.startsWith('#!/usr/bin/env node\n')).toBe(true);
-    expect(bin).toContain("require('../lib/krakend/cli.js')");
+    expect(bin).toContain("require('../lib/integrations/krakend/cli.js')");
     expect(() => fs.accessSync(path.join(root, 'bin', 'cdk8s-prometheus-monitoring'), fs.constants.X_OK)).not.toThrow();
   });
 
