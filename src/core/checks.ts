@@ -62,6 +62,32 @@ export function show(value: unknown): string {
   }
 }
 
+/** The index of each value that repeats an earlier one, in order. */
+function repeatIndexes(values: readonly unknown[]): number[] {
+  const seen = new Set<unknown>();
+  const out: number[] = [];
+  values.forEach((v, i) => {
+    if (seen.has(v)) out.push(i);
+    else seen.add(v);
+  });
+  return out;
+}
+
+/** Each value that appears more than once, once, in the order it first repeats: for validations that report them all. */
+export function duplicates<T>(values: readonly T[]): T[] {
+  return [...new Set(repeatIndexes(values).map((i) => values[i]))];
+}
+
+/**
+ * Fails on the first value that repeats an earlier one. `prop` names the list, or, as a
+ * function of the repeat's index, the item (`exporters[2].name`).
+ */
+export function checkUnique(where: string, prop: string | ((index: number) => string), values: readonly unknown[],
+  constraint = 'must have unique names', fix?: string): void {
+  const [i] = repeatIndexes(values);
+  if (i !== undefined) fail(where, typeof prop === 'string' ? prop : prop(i), constraint, values[i], fix);
+}
+
 const absent = (value: unknown): value is undefined | null => value === undefined || value === null;
 
 /** A prop that must be given. */

@@ -19,7 +19,7 @@ import { kumaServiceDashboard } from './service-dashboard';
 import { KumaServiceTag } from './service-tag';
 import { kumaServiceToServiceDashboard } from './service-to-service-dashboard';
 import { toUniversalYaml, UniversalResource } from './universal';
-import { checkArray, checkBoolean, checkEnum, checkInstance, checkInstances, checkString, checkStringArray, checkStringMap, checkStruct, fail, requireProp } from '../../core/checks';
+import { checkArray, checkBoolean, checkEnum, checkInstance, checkInstances, checkString, checkStringArray, checkStringMap, checkStruct, checkUnique, fail, requireProp } from '../../core/checks';
 import { checkDnsLabel, checkHttpPath, checkNonEmpty, checkPort, compact } from '../../core/formats';
 import { PlusWorkload, asWorkload, containerPorts, workloadSelectorLabels } from '../../core/plus';
 import { addWarning } from '../../core/warnings';
@@ -344,8 +344,7 @@ export class KumaMetricsMesh extends Construct implements IPrometheusIntegration
           'Add KumaCaBackend.builtin()');
       }
       const names = backends.map((b) => b.name);
-      const duplicate = names.find((n, i) => names.indexOf(n) !== i);
-      if (duplicate !== undefined) fail(path, 'mtls.backends', 'must have unique names', duplicate);
+      checkUnique(path, 'mtls.backends', names);
       const enabled = props.mtls.enabledBackend ?? names[0];
       if (!names.includes(enabled)) {
         fail(path, 'mtls.enabledBackend', `must name one of the backends (${names.join(', ')})`, enabled);
@@ -391,9 +390,7 @@ export class KumaMetricsMesh extends Construct implements IPrometheusIntegration
 
     // What the proxies expose
     this.aggregate = (props.aggregate ?? []).map((a, i) => this.checkAggregate(a, i));
-    const aggregateNames = this.aggregate.map((a) => a.name);
-    const dupAggregate = aggregateNames.find((n, i) => aggregateNames.indexOf(n) !== i);
-    if (dupAggregate !== undefined) fail(path, 'aggregate', 'must have unique names', dupAggregate);
+    checkUnique(path, 'aggregate', this.aggregate.map((a) => a.name));
     if (props.envoy?.filterRegex !== undefined) {
       if (!legacy) {
         fail(path, 'envoy.filterRegex', 'filters Envoy stat names, which a MeshMetric cannot express; only KumaPolicyApi.LEGACY uses it',
