@@ -20,6 +20,7 @@ export function problem(where: string, prop: string, constraint: string, value: 
   return `${where}: '${prop}' ${constraint}, got ${show(value)}${fix ? `. ${fix}` : ''}`;
 }
 
+/** An object of unknown shape, read field by field (a value a user passed, or a duck-typed class). */
 type Loose = { [key: string]: any };
 
 /** What an object is, for an error message: its construct path and class, or its class. */
@@ -145,7 +146,7 @@ export function checkInteger<T extends number | undefined>(where: string, prop: 
  * expected fails with the fix to wrap it.
  */
 export function checkArray<T extends unknown[] | undefined>(where: string, prop: string, value: T,
-  each?: (where: string, prop: string, item: any) => unknown): T {
+  each?: (where: string, prop: string, item: NonNullable<T>[number]) => unknown): T {
   if (absent(value)) return value;
   if (!Array.isArray(value)) {
     fail(where, prop, 'must be a list', value, 'Wrap a single item in a list: [item]');

@@ -40,7 +40,7 @@ const RESERVED_LABELS = new Set(['job', 'instance', 'namespace', 'pod', 'service
 export interface OpenCensusMigration {
   /**
    * The migrated `telemetry/opentelemetry` block (from `migrateOpenCensus`) or the whole
-   * migrated configuration (from `migrateOpenCensusConfig`).
+   * migrated configuration (from `migrateOpenCensusConfig`), as plain JSON.
    */
   readonly result: { [key: string]: any };
   /** The settings that were removed, as paths in the input (`sample_rate`, `exporters.prometheus.tag_host`). */
@@ -155,7 +155,7 @@ export class KrakendMetrics extends Construct implements IPrometheusIntegration 
    * `name`, and the `tag_*` settings are removed. Other OpenCensus exporters have no
    * equivalent and are removed too; `dropped` and `notes` say what was left out.
    *
-   * @param block the value of `extra_config["telemetry/opencensus"]`
+   * @param block the value of `extra_config["telemetry/opencensus"]`, as plain JSON
    * @see https://www.krakend.io/docs/telemetry/prometheus/
    */
   public static migrateOpenCensus(block: { [key: string]: any }): OpenCensusMigration {
@@ -167,7 +167,7 @@ export class KrakendMetrics extends Construct implements IPrometheusIntegration 
    * place, by the `telemetry/opentelemetry` block `migrateOpenCensus` gives; every other key is
    * kept. Also available as `npx cdk8s-prometheus-monitoring migrate-krakend krakend.json`.
    *
-   * @param config a krakend.json (`version: 3`)
+   * @param config a krakend.json (`version: 3`), as plain JSON
    */
   public static migrateOpenCensusConfig(config: { [key: string]: any }): OpenCensusMigration {
     return migrateConfig('KrakendMetrics.migrateOpenCensusConfig', config);

@@ -417,7 +417,7 @@ export class KrakendTelemetry {
 
   /**
    * The `telemetry/opentelemetry` block, as it appears under `extra_config` (with the
-   * default exporter when no exporter was given).
+   * default exporter when no exporter was given), as plain JSON.
    */
   public toJson(): { [key: string]: any } {
     return this._render(false);
