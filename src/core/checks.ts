@@ -20,6 +20,7 @@ export function problem(where: string, prop: string, constraint: string, value: 
   return `${where}: '${prop}' ${constraint}, got ${show(value)}${fix ? `. ${fix}` : ''}`;
 }
 
+/** An object of unknown shape, read field by field (a value a user passed, or a duck-typed class). */
 type Loose = { [key: string]: any };
 
 /** What an object is, for an error message: its construct path and class, or its class. */
@@ -60,6 +61,32 @@ export function show(value: unknown): string {
   } catch {
     return describe(value);
   }
+}
+
+/** The index of each value that repeats an earlier one, in order. */
+function repeatIndexes(values: readonly unknown[]): number[] {
+  const seen = new Set<unknown>();
+  const out: number[] = [];
+  values.forEach((v, i) => {
+    if (seen.has(v)) out.push(i);
+    else seen.add(v);
+  });
+  return out;
+}
+
+/** Each value that appears more than once, once, in the order it first repeats: for validations that report them all. */
+export function duplicates<T>(values: readonly T[]): T[] {
+  return [...new Set(repeatIndexes(values).map((i) => values[i]))];
+}
+
+/**
+ * Fails on the first value that repeats an earlier one. `prop` names the list, or, as a
+ * function of the repeat's index, the item (`exporters[2].name`).
+ */
+export function checkUnique(where: string, prop: string | ((index: number) => string), values: readonly unknown[],
+  constraint = 'must have unique names', fix?: string): void {
+  const [i] = repeatIndexes(values);
+  if (i !== undefined) fail(where, typeof prop === 'string' ? prop : prop(i), constraint, values[i], fix);
 }
 
 const absent = (value: unknown): value is undefined | null => value === undefined || value === null;
@@ -119,7 +146,7 @@ export function checkInteger<T extends number | undefined>(where: string, prop: 
  * expected fails with the fix to wrap it.
  */
 export function checkArray<T extends unknown[] | undefined>(where: string, prop: string, value: T,
-  each?: (where: string, prop: string, item: any) => unknown): T {
+  each?: (where: string, prop: string, item: NonNullable<T>[number]) => unknown): T {
   if (absent(value)) return value;
   if (!Array.isArray(value)) {
     fail(where, prop, 'must be a list', value, 'Wrap a single item in a list: [item]');

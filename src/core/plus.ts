@@ -75,6 +75,7 @@ export interface PlusSecret {
   stringData(key: string): string | undefined;
 }
 
+/** A cdk8s-plus object read by duck typing: its fields are not in any type this library imports. */
 type Loose = { [key: string]: any };
 
 const isFunction = (x: unknown, name: string) => x !== null && typeof x === 'object' && typeof (x as Loose)[name] === 'function';

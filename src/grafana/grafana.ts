@@ -5,7 +5,8 @@ import { Construct, IConstruct } from 'constructs';
 import { iniSectionOf, nearestIniKey } from './ini-sections';
 import { ExtraDatasource, renderDatasource } from './provisioning';
 import {
-  checkArray, checkBoolean, checkInstance, checkInstances, checkMetadata, checkString, checkStringMap, checkStruct, fail, requireProp,
+  checkArray, checkBoolean, checkInstance, checkInstances, checkMetadata, checkString, checkStringMap, checkStruct, checkUnique, duplicates,
+  fail, problem, requireProp,
 } from '../core/checks';
 import { checkDnsLabel, checkDnsSubdomain, checkNonEmpty, checkPort } from '../core/formats';
 import { PlusSecret, asSecret } from '../core/plus';
@@ -386,9 +387,7 @@ export class Grafana extends Construct {
     this.storage = props.storage ?? PrometheusStorage.emptyDir();
     settingsEnv(path, props.settings ?? {});
     const plugins = props.plugins ?? [];
-    const pluginIds = plugins.map((p) => p.id);
-    const dupPlugin = pluginIds.find((p, i) => pluginIds.indexOf(p) !== i);
-    if (dupPlugin) fail(path, 'plugins', 'must name each plugin once', dupPlugin);
+    checkUnique(path, 'plugins', plugins.map((p) => p.id), 'must name each plugin once');
 
     this.selectorLabels = {
       'app.kubernetes.io/name': 'grafana',
@@ -756,12 +755,11 @@ export class Grafana extends Construct {
   /** Grafana shows one dashboard per uid, and warns about repeated titles in a folder. */
   private duplicates(): string[] {
     const dashboards = this.dashboards;
-    const repeated = (values: string[]) => [...new Set(values.filter((v, i) => values.indexOf(v) !== i))];
     return [
-      ...repeated(dashboards.map((d) => d.uid)).map((uid) =>
-        `${this.node.path}: 'dashboards' must have unique uids (Grafana would show only one of them), got '${uid}'. Give one of them another uid`),
-      ...repeated(dashboards.map((d) => d.title)).map((title) =>
-        `${this.node.path}: 'dashboards' must have unique titles (Grafana refuses a repeated title in a folder), got '${title}'. Give one of them another title`),
+      ...duplicates(dashboards.map((d) => d.uid)).map((uid) => problem(this.node.path, 'dashboards',
+        'must have unique uids (Grafana would show only one of them)', uid, 'Give one of them another uid')),
+      ...duplicates(dashboards.map((d) => d.title)).map((title) => problem(this.node.path, 'dashboards',
+        'must have unique titles (Grafana refuses a repeated title in a folder)', title, 'Give one of them another title')),
     ];
   }
 

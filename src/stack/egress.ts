@@ -50,7 +50,8 @@ function clientEgress(what: string, rendered: { [key: string]: unknown }, namesp
       if (rule) rules.push(rule);
     }
   }
-  for (const sd of (rendered.kubernetes_sd_configs ?? []) as Array<{ [key: string]: any }>) {
+  type KubernetesSd = { api_server?: string; role?: string; namespaces?: { names?: string[]; own_namespace?: boolean } };
+  for (const sd of (rendered.kubernetes_sd_configs ?? []) as KubernetesSd[]) {
     const ports = rewrite?.ports;
     if (sd.api_server !== undefined) {
       open(`${what}: discovers the targets of another cluster (${sd.api_server})`, undefined);

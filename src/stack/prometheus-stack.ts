@@ -30,7 +30,7 @@ import { PrometheusStorage } from '../k8s/storage';
 import {
   AlertmanagerEndpoint, KubernetesWatch, PrometheusConfig, Relabel, RemoteWrite, RuleGroup, Scheme, ScrapeJob, ServiceDiscovery,
 } from '../model/prometheus';
-import { SECRETS_MOUNT_PATH, SERVICE_ACCOUNT_DIR } from '../model/prometheus/credential';
+import { SECRETS_MOUNT_PATH, SERVICE_ACCOUNT_DIR } from '../model/prometheus/mount-paths';
 import { checkLabelMap, checkLabelName, promDuration } from '../model/prometheus/validate';
 import { imageVersion } from '../model/prometheus/version';
 import { gatedFlags, LATEST_PROMETHEUS, versionProblems } from '../model/prometheus/version-gates';

@@ -7,7 +7,7 @@
 import * as kplus from 'cdk8s-plus-28';
 import { PodScheduling } from './pod-scheduling';
 import { httpProbe, restrictedContainerSecurityContext, restrictedPodSecurityContext, tcpProbe } from '../k8s/pod';
-import { SECRETS_MOUNT_PATH } from '../model/prometheus/credential';
+import { SECRETS_MOUNT_PATH } from '../model/prometheus/mount-paths';
 
 /** Where the ConfigMap with prometheus.yml and the rule file is mounted, as a directory. */
 export const CONFIG_DIR = '/etc/prometheus/config';

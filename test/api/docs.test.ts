@@ -41,3 +41,12 @@ test('the main classes are in the assembly', () => {
     expect(names).toContain(name);
   }
 });
+
+test('everything the package exports is in the assembly: no TypeScript-only function or internal constant', () => {
+  // lib/ is the compiled src/index.ts; names there but not in .jsii reach TypeScript users only.
+  const assembly = JSON.parse(fs.readFileSync(assemblyPath, 'utf8'));
+  const inAssembly = new Set(Object.keys(assembly.types).map((fqn) => fqn.split('.')[1]));
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const exported = Object.keys(require(path.join(__dirname, '..', '..', 'lib')));
+  expect(exported.filter((name) => !inAssembly.has(name))).toEqual([]);
+});

@@ -382,7 +382,7 @@ describe('with a stack (no prometheus-operator)', () => {
     const chart = newChart();
     const stack = new PrometheusStack(chart, 'prometheus');
     expect(() => new AppServiceMonitor(chart, 'm', { pods: appPods(), portNumber: 8000, scrapeTimeout: Duration.seconds(30), stack }))
-      .toThrow(/test\/m: 'scrapeTimeout' must not exceed the scrape interval \(15s, the stack's\), got '30s'/);
+      .toThrow(/test\/m: 'scrapeTimeout' must not exceed the stack's scrape interval \(15s\), got '30s'. Set scrapeInterval or shorten the timeout/);
   });
 });
 

@@ -566,6 +566,16 @@ describe('validation', () => {
     }), "test/gateway: 'telemetry.prometheusExporters[0].name' must be unique among the exporters of the configuration");
   });
 
+  test('fails on two OTLP exporters of one name, which KrakenD refuses as well', () => {
+    // krakend/krakend-otel v0.13.0 config/config.go (Exporters.Validate): names are unique across otlp and prometheus.
+    expectError(() => new KrakendMetrics(newChart(), 'gateway', {
+      config: KrakendConfig.fromObject({
+        version: 3,
+        extra_config: { 'telemetry/opentelemetry': { exporters: { otlp: [{ name: 'o', host: 'collector' }, { name: 'o', host: 'collector-2' }] } } },
+      }),
+    }), "test/gateway: 'config.extra_config[\"telemetry/opentelemetry\"].exporters.otlp[1].name' must be unique among the exporters of the configuration", "got 'o'");
+  });
+
   test('fails on duplicate typed exporter names', () => {
     expectError(() => new KrakendTelemetry({ prometheusExporters: [{ name: 'p', port: 9091 }, { name: 'p', port: 9092, disableMetrics: true }] }),
       "KrakendTelemetry: 'prometheusExporters[1].name' must be unique among the exporters, got 'p'");

@@ -66,12 +66,13 @@ describe('durations', () => {
 
   test('fails when a job timeout exceeds its interval', () => {
     expectError(() => job('j', { scrapeInterval: Duration.seconds(15), scrapeTimeout: Duration.seconds(20) }),
-      "'scrapeTimeout'", "'20s'", '15s');
+      "'scrapeTimeout'", "'20s'", '15s', "Shorten 'scrapeTimeout' or lengthen 'scrapeInterval'");
   });
 
   test('fails when a job timeout exceeds the global interval it inherits', () => {
     const config = new PrometheusConfig({ scrapeInterval: Duration.seconds(10), scrapeTimeout: Duration.seconds(5) });
-    expectError(() => config.addScrapeJob(job('slow', { scrapeTimeout: Duration.seconds(30) })), 'slow.scrapeTimeout', "'30s'", '10s');
+    expectError(() => config.addScrapeJob(job('slow', { scrapeTimeout: Duration.seconds(30) })), 'slow.scrapeTimeout', "'30s'", 'the global scrape interval (10s)',
+      "Set the job's scrapeInterval or shorten its timeout");
   });
 
   test('fails when the global timeout exceeds the global interval', () => {

@@ -19,7 +19,7 @@ import { PodSelection } from '../../k8s/pod-selection';
 import { Authentication, Credential, Relabel, Scheme, TlsOptions } from '../../model/prometheus';
 import { AUTH_FIX, RELABEL_FIX } from '../../model/prometheus/fixes';
 import { checkTls } from '../../model/prometheus/http-client';
-import { promDuration } from '../../model/prometheus/validate';
+import { checkTimeoutWithinInterval, promDuration } from '../../model/prometheus/validate';
 import { PrometheusStack } from '../../stack';
 import { checkBinding, checkStack } from '../../stack/check-stack';
 import { IntegrationConfig, IPrometheusIntegration } from '../../stack/integration';
@@ -302,9 +302,7 @@ export class AppServiceMonitor extends Construct implements IPrometheusIntegrati
     checkQueryParams(path, props.queryParams);
     const interval = props.scrapeInterval && promDuration(path, 'scrapeInterval', props.scrapeInterval);
     const timeout = props.scrapeTimeout && promDuration(path, 'scrapeTimeout', props.scrapeTimeout);
-    if (props.scrapeInterval && props.scrapeTimeout && millis(props.scrapeTimeout) > millis(props.scrapeInterval)) {
-      fail(path, 'scrapeTimeout', `must not exceed 'scrapeInterval' (${interval})`, timeout);
-    }
+    checkTimeoutWithinInterval(path, 'scrapeTimeout', props.scrapeTimeout && millis(props.scrapeTimeout), props.scrapeInterval && millis(props.scrapeInterval));
     const serviceType = props.serviceType ?? kplus.ServiceType.CLUSTER_IP;
     checkServiceType(path, serviceType, props.nodePort);
 

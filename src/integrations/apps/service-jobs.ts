@@ -27,6 +27,7 @@ import { fail } from '../../core/checks';
 import { formatMillis } from '../../core/formats';
 import { IDashboardSource } from '../../model/dashboard/dashboard';
 import { Authentication, KubernetesRole, Relabel, RelabelAction, Scheme, ScrapeJob, ServiceDiscovery, TlsOptions } from '../../model/prometheus';
+import { checkTimeoutWithinInterval } from '../../model/prometheus/validate';
 import { imageAtLeast } from '../../model/prometheus/version';
 import { PrometheusStack } from '../../stack';
 import { lazyDashboard } from '../../stack/content';
@@ -173,10 +174,8 @@ export function scrapeServiceEndpoint(stack: PrometheusStack, namespaceName: str
   // Prometheus drops a target whose timeout exceeds its interval; the job's interval is the stack's unless set.
   const { intervalMs: globalInterval, timeoutMs: globalTimeout } = stack.config._globalTiming();
   const interval = endpoint.intervalMs ?? globalInterval;
-  if (endpoint.timeoutMs !== undefined && endpoint.timeoutMs > interval) {
-    fail(endpoint.where, 'scrapeTimeout', `must not exceed the scrape interval (${formatMillis(interval)}${endpoint.intervalMs === undefined ? ', the stack\'s' : ''})`,
-      formatMillis(endpoint.timeoutMs), 'Set scrapeInterval or shorten the timeout');
-  }
+  checkTimeoutWithinInterval(endpoint.where, 'scrapeTimeout', endpoint.timeoutMs, interval,
+    endpoint.intervalMs === undefined ? 'the stack\'s scrape interval' : '\'scrapeInterval\'', 'Set scrapeInterval or shorten the timeout');
 
   // The settings that differ from the job's defaults (the stack's interval and timeout, /metrics, http).
   const a = SCRAPE_ANNOTATIONS;

@@ -1,6 +1,6 @@
 // The dashboard of the KrakenD gateways of one scrape job. Not exported from the package.
-import { createHash } from 'crypto';
 import { Duration } from 'cdk8s';
+import { uidFor } from '../../core/uid';
 import { Dashboard, DashboardPanel, DashboardRow, DashboardVariable, GrafanaUnit, PanelQuery } from '../../model/dashboard/dashboard';
 
 /**
@@ -54,7 +54,7 @@ export function krakendDashboard(jobName: string, scrapeInterval: Duration, sema
     DashboardPanel.stat({ title: p.title, description: p.description, unit: p.unit, thresholds: p.thresholds, queries: [{ expr: p.expr }] });
 
   return new Dashboard({
-    uid: dashboardUid(jobName),
+    uid: uidFor('krakend', jobName, { readable: true }),
     title: `KrakenD (${jobName})`,
     description: `KrakenD gateways scraped by job ${jobName}.`,
     tags: ['krakend'],
@@ -211,11 +211,4 @@ export function krakendDashboard(jobName: string, scrapeInterval: Duration, sema
       }),
     ],
   });
-}
-
-/** `krakend-<job>`, shortened with a hash to Grafana's 40 characters. */
-function dashboardUid(jobName: string): string {
-  const slug = jobName.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '');
-  const uid = `krakend-${slug}`;
-  return uid.length <= 40 ? uid : `${uid.slice(0, 31).replace(/-+$/, '')}-${createHash('sha256').update(jobName).digest('hex').slice(0, 8)}`;
 }

@@ -6,7 +6,7 @@ import { KrakendConfig } from './krakend-config';
 import { OPENCENSUS_KEY, OTEL_KEY } from './opencensus';
 import { checkNoSecrets } from './secrets';
 import { KrakendTelemetry } from './telemetry';
-import { fail } from '../../core/checks';
+import { checkUnique, fail } from '../../core/checks';
 
 /** KrakenD's port when the configuration has no `port`. */
 export const KRAKEND_DEFAULT_PORT = 8080;
@@ -77,13 +77,9 @@ export function buildGatewayConfig(where: string, config: KrakendConfig, telemet
   const exportersBlock = (merged.exporters ?? {}) as JsonObject;
   const prometheus = (exportersBlock.prometheus ?? []) as JsonObject[];
   const otlp = Array.isArray(exportersBlock.otlp) ? exportersBlock.otlp as JsonObject[] : [];
-  const seen = new Set(otlp.map((e) => e.name));
-  prometheus.forEach((e, i) => {
-    if (seen.has(e.name)) {
-      fail(where, `${sources[i]}.name`, 'must be unique among the exporters of the configuration (KrakenD refuses duplicates)', e.name);
-    }
-    seen.add(e.name);
-  });
+  // KrakenD checks the OTLP exporters, then the Prometheus ones (krakend/krakend-otel v0.13.0 config/config.go).
+  checkUnique(where, (i) => i < otlp.length ? `${USER_BLOCK}.exporters.otlp[${i}].name` : `${sources[i - otlp.length]}.name`,
+    [...otlp, ...prometheus].map((e) => e.name), 'must be unique among the exporters of the configuration (KrakenD refuses duplicates)');
   const enabled = prometheus.map((e, i) => ({ e, source: sources[i] })).filter(({ e }) => e.disable_metrics !== true);
   if (enabled.length === 0) {
     fail(where, 'telemetry.prometheusExporters', 'must have an enabled Prometheus exporter to scrape', prometheus.map((e) => e.name));

@@ -1,4 +1,3 @@
-export * from './dashboard';
 export * from './gateways';
 export * from './krakend-config';
 export * from './krakend-metrics';

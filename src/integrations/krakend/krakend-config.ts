@@ -21,7 +21,9 @@ export class KrakendConfig {
   /**
    * A configuration given as an object, such as the parsed content of a krakend.json.
    *
-   * Fails unless it is plain JSON with `version: 3` (the KrakenD 2.x format).
+   * Any JSON object is accepted (KrakenD's configuration is open-ended, and this library
+   * types only the telemetry it writes); fails unless it is plain JSON with `version: 3`
+   * (the KrakenD 2.x format).
    */
   public static fromObject(config: { [key: string]: any }): KrakendConfig {
     return new KrakendConfig('KrakendConfig.fromObject', config);
@@ -90,7 +92,7 @@ export class KrakendConfig {
     this.port = json.port as number | undefined;
   }
 
-  /** The configuration as a JSON object (a copy). */
+  /** The configuration as a JSON object (a copy; plain JSON, untyped like the input). */
   public toJson(): { [key: string]: any } {
     return cloneJson('KrakendConfig', 'config', this.json) as JsonObject;
   }

@@ -17,7 +17,7 @@ import { checkObjectNames } from '../../k8s/object-names';
 import { httpProbe, namespaceOf, renderResources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../../k8s/pod';
 import { Dashboard } from '../../model/dashboard/dashboard';
 import { KubernetesRole, Relabel, ScrapeJob, ServiceDiscovery } from '../../model/prometheus';
-import { checkLabelMap, promDuration } from '../../model/prometheus/validate';
+import { checkLabelMap, checkTimeoutWithinInterval, promDuration } from '../../model/prometheus/validate';
 import { IntegrationConfig, IPrometheusIntegration, PrometheusStack } from '../../stack';
 import { checkBinding, checkStack } from '../../stack/check-stack';
 import { lazyDashboard } from '../../stack/content';
@@ -40,7 +40,7 @@ const RESERVED_LABELS = new Set(['job', 'instance', 'namespace', 'pod', 'service
 export interface OpenCensusMigration {
   /**
    * The migrated `telemetry/opentelemetry` block (from `migrateOpenCensus`) or the whole
-   * migrated configuration (from `migrateOpenCensusConfig`).
+   * migrated configuration (from `migrateOpenCensusConfig`), as plain JSON.
    */
   readonly result: { [key: string]: any };
   /** The settings that were removed, as paths in the input (`sample_rate`, `exporters.prometheus.tag_host`). */
@@ -156,7 +156,7 @@ export class KrakendMetrics extends Construct implements IPrometheusIntegration 
    * `name`, and the `tag_*` settings are removed. Other OpenCensus exporters have no
    * equivalent and are removed too; `dropped` and `notes` say what was left out.
    *
-   * @param block the value of `extra_config["telemetry/opencensus"]`
+   * @param block the value of `extra_config["telemetry/opencensus"]`, as plain JSON
    * @see https://www.krakend.io/docs/telemetry/prometheus/
    */
   public static migrateOpenCensus(block: { [key: string]: any }): OpenCensusMigration {
@@ -168,7 +168,7 @@ export class KrakendMetrics extends Construct implements IPrometheusIntegration 
    * place, by the `telemetry/opentelemetry` block `migrateOpenCensus` gives; every other key is
    * kept. Also available as `npx cdk8s-prometheus-monitoring migrate-krakend krakend.json`.
    *
-   * @param config a krakend.json (`version: 3`)
+   * @param config a krakend.json (`version: 3`), as plain JSON
    */
   public static migrateOpenCensusConfig(config: { [key: string]: any }): OpenCensusMigration {
     return migrateConfig('KrakendMetrics.migrateOpenCensusConfig', config);
@@ -248,11 +248,9 @@ export class KrakendMetrics extends Construct implements IPrometheusIntegration 
       }
     }
     const scrapeInterval = props.scrapeInterval ?? Duration.seconds(5);
-    const interval = promDuration(path, 'scrapeInterval', scrapeInterval);
-    const timeout = props.scrapeTimeout && promDuration(path, 'scrapeTimeout', props.scrapeTimeout);
-    if (props.scrapeTimeout && millis(props.scrapeTimeout) > millis(scrapeInterval)) {
-      fail(path, 'scrapeTimeout', `must not exceed 'scrapeInterval' (${interval})`, timeout);
-    }
+    promDuration(path, 'scrapeInterval', scrapeInterval);
+    if (props.scrapeTimeout) promDuration(path, 'scrapeTimeout', props.scrapeTimeout);
+    checkTimeoutWithinInterval(path, 'scrapeTimeout', props.scrapeTimeout && millis(props.scrapeTimeout), millis(scrapeInterval));
     const timing = { jobName: this.jobName, scrapeInterval, scrapeTimeout: props.scrapeTimeout, metricsPath: '/metrics' };
 
     if (gateways._deploy) {

@@ -1,7 +1,7 @@
 import { isIP } from 'net';
 import { Duration } from 'cdk8s';
 import { JsonObject } from './json';
-import { checkArray, checkBoolean, checkDuration, checkEnum, checkString, checkStringArray, checkStringMap, checkStruct, fail } from '../../core/checks';
+import { checkArray, checkBoolean, checkDuration, checkEnum, checkString, checkStringArray, checkStringMap, checkStruct, checkUnique, fail } from '../../core/checks';
 import { checkNonEmpty, checkPort, compact } from '../../core/formats';
 
 /**
@@ -387,19 +387,18 @@ export class KrakendTelemetry {
       fail(where, 'prometheusExporters', 'must list at least one exporter', [],
         'Leave it out for the default exporter, or set disableMetrics on an exporter to keep it declared but silent');
     }
-    const names = new Set<string>();
     (props.prometheusExporters ?? []).forEach((e, i) => {
       const prop = `prometheusExporters[${i}]`;
       if (e.name === undefined || e.name.trim() === '') {
         fail(where, `${prop}.name`, 'is required: KrakenD identifies exporters by name', e.name ?? '');
       }
-      if (names.has(e.name)) fail(where, `${prop}.name`, 'must be unique among the exporters', e.name);
-      names.add(e.name);
       if (e.port !== undefined) checkPort(where, `${prop}.port`, e.port);
       if (e.listenIp !== undefined && isIP(e.listenIp) === 0) {
         fail(where, `${prop}.listenIp`, 'must be an IPv4 or IPv6 address', e.listenIp, 'Leave it out to listen on every interface');
       }
     });
+    checkUnique(where, (i) => `prometheusExporters[${i}].name`, (props.prometheusExporters ?? []).map((e) => e.name),
+      'must be unique among the exporters');
     for (const [layer, attrs] of Object.entries({
       'globalLayer.metricsStaticAttributes': props.globalLayer?.metricsStaticAttributes,
       'globalLayer.tracesStaticAttributes': props.globalLayer?.tracesStaticAttributes,
@@ -418,7 +417,7 @@ export class KrakendTelemetry {
 
   /**
    * The `telemetry/opentelemetry` block, as it appears under `extra_config` (with the
-   * default exporter when no exporter was given).
+   * default exporter when no exporter was given), as plain JSON.
    */
   public toJson(): { [key: string]: any } {
     return this._render(false);

@@ -19,8 +19,8 @@ import { kumaServiceDashboard } from './service-dashboard';
 import { KumaServiceTag } from './service-tag';
 import { kumaServiceToServiceDashboard } from './service-to-service-dashboard';
 import { toUniversalYaml, UniversalResource } from './universal';
-import { checkArray, checkBoolean, checkEnum, checkInstance, checkInstances, checkString, checkStringArray, checkStringMap, checkStruct, fail, requireProp } from '../../core/checks';
-import { checkDnsLabel, checkHttpPath, checkNonEmpty, checkPort } from '../../core/formats';
+import { checkArray, checkBoolean, checkEnum, checkInstance, checkInstances, checkString, checkStringArray, checkStringMap, checkStruct, checkUnique, fail, requireProp } from '../../core/checks';
+import { checkDnsLabel, checkHttpPath, checkNonEmpty, checkPort, compact } from '../../core/formats';
 import { PlusWorkload, asWorkload, containerPorts, workloadSelectorLabels } from '../../core/plus';
 import { addWarning } from '../../core/warnings';
 import * as kuma from '../../imports/kuma.io';
@@ -344,13 +344,12 @@ export class KumaMetricsMesh extends Construct implements IPrometheusIntegration
           'Add KumaCaBackend.builtin()');
       }
       const names = backends.map((b) => b.name);
-      const duplicate = names.find((n, i) => names.indexOf(n) !== i);
-      if (duplicate !== undefined) fail(path, 'mtls.backends', 'must have unique names', duplicate);
+      checkUnique(path, 'mtls.backends', names);
       const enabled = props.mtls.enabledBackend ?? names[0];
       if (!names.includes(enabled)) {
         fail(path, 'mtls.enabledBackend', `must name one of the backends (${names.join(', ')})`, enabled);
       }
-      this.mtls = compactObject({ enabledBackend: enabled, backends: backends.map((b) => b._toSpec()), skipValidation: props.mtls.skipValidation });
+      this.mtls = compact({ enabledBackend: enabled, backends: backends.map((b) => b._toSpec()), skipValidation: props.mtls.skipValidation });
     }
 
     // TLS of the metrics endpoint
@@ -391,9 +390,7 @@ export class KumaMetricsMesh extends Construct implements IPrometheusIntegration
 
     // What the proxies expose
     this.aggregate = (props.aggregate ?? []).map((a, i) => this.checkAggregate(a, i));
-    const aggregateNames = this.aggregate.map((a) => a.name);
-    const dupAggregate = aggregateNames.find((n, i) => aggregateNames.indexOf(n) !== i);
-    if (dupAggregate !== undefined) fail(path, 'aggregate', 'must have unique names', dupAggregate);
+    checkUnique(path, 'aggregate', this.aggregate.map((a) => a.name));
     if (props.envoy?.filterRegex !== undefined) {
       if (!legacy) {
         fail(path, 'envoy.filterRegex', 'filters Envoy stat names, which a MeshMetric cannot express; only KumaPolicyApi.LEGACY uses it',
@@ -691,13 +688,13 @@ export class KumaMetricsMesh extends Construct implements IPrometheusIntegration
     const override = { name: options.name, port: options.metricsPort, path: options.metricsPath, skipMtls: options.skipMtls };
     const hasOverride = override.port !== undefined || override.path !== undefined || override.skipMtls !== undefined;
     const spec: DataplaneSpec = {
-      networking: { address: options.address, inbound: inbound.map((i) => compactObject(i)) },
+      networking: { address: options.address, inbound: inbound.map((i) => compact(i)) },
       metrics: hasOverride && this.policyApi === KumaPolicyApi.LEGACY ? {
         type: 'prometheus',
-        conf: compactObject({ skipMTLS: override.skipMtls, port: override.port, path: override.path }),
+        conf: compact({ skipMTLS: override.skipMtls, port: override.port, path: override.path }),
       } : undefined,
     };
-    this.dataplanes.push({ type: 'Dataplane', mesh: this.meshName, name: options.name, ...compactObject(spec) });
+    this.dataplanes.push({ type: 'Dataplane', mesh: this.meshName, name: options.name, ...compact(spec) });
     if (hasOverride && this.policyApi === KumaPolicyApi.CURRENT) this.dataplaneOverrides.push(override);
   }
 
@@ -789,25 +786,25 @@ export class KumaMetricsMesh extends Construct implements IPrometheusIntegration
       port: this.metricsPort,
       path: this.metricsPath,
       tags: this.metricsTags,
-      aggregate: this.aggregate.length ? this.aggregate.map((a): AggregateSpec => compactObject({
+      aggregate: this.aggregate.length ? this.aggregate.map((a): AggregateSpec => compact({
         name: a.name, port: a.portNumber, path: a.path, enabled: a.enabled, address: a.address,
       })) : undefined,
       envoy: this.envoy && (this.envoy.filterRegex !== undefined || this.envoy.usedOnly !== undefined)
-        ? compactObject({ filterRegex: this.envoy.filterRegex, usedOnly: this.envoy.usedOnly }) : undefined,
+        ? compact({ filterRegex: this.envoy.filterRegex, usedOnly: this.envoy.usedOnly }) : undefined,
       tls: this.tlsMode ? { mode: this.tlsMode } : undefined,
     };
-    const backend: MetricsBackendSpec = { name: this.backendName, type: 'prometheus', conf: compactObject(conf) };
-    return compactObject({ mtls: this.mtls, metrics: { enabledBackend: this.backendName, backends: [backend] } });
+    const backend: MetricsBackendSpec = { name: this.backendName, type: 'prometheus', conf: compact(conf) };
+    return compact({ mtls: this.mtls, metrics: { enabledBackend: this.backendName, backends: [backend] } });
   }
 
   /** The mesh-wide MeshMetric spec: the same intent as the legacy metrics backend. */
   private meshMetricSpec(): kuma.MeshMetricSpec {
-    const applications = this.aggregate.filter((a) => a.enabled ?? true).map((a) => compactObject({
+    const applications = this.aggregate.filter((a) => a.enabled ?? true).map((a) => compact({
       name: a.name, port: a.portNumber, path: a.path, address: a.address,
     }));
     return {
       targetRef: { kind: kuma.MeshMetricSpecTargetRefKind.MESH },
-      default: compactObject({
+      default: compact({
         sidecar: {
           // Without profiles a proxy serves the Basic profile, a subset of Envoy's stats; the
           // legacy backend serves them all.
@@ -970,11 +967,6 @@ function clusterScoped<T extends ApiObject>(obj: T): T {
 
 function tagKey(tags: { [tag: string]: string }): string {
   return JSON.stringify(Object.entries(tags).sort());
-}
-
-/** Drops undefined fields (keeps the type). */
-function compactObject<T extends object>(obj: T): T {
-  return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined)) as T;
 }
 
 /** What a mesh contributes to one stack, gathered until the stack binds it. */

@@ -1,7 +1,7 @@
 // Pieces shared by the Alertmanager model and construct. Not exported from the package.
 import { Duration } from 'cdk8s';
 import type { RouteOptions } from './route';
-import { checkArray, checkDuration, fail } from '../../core/checks';
+import { checkArray, checkDuration, checkUnique, fail } from '../../core/checks';
 import { formatMillis } from '../../core/formats';
 import { Credential } from '../prometheus/credential';
 import { checkLabelName } from '../prometheus/validate';
@@ -29,8 +29,8 @@ export function renderRouteOptions(where: string, o: RouteOptions): { [key: stri
     }
     groupBy.forEach((l, i) => {
       if (l !== '...') checkLabelName(where, `groupBy[${i}]`, l);
-      if (groupBy.indexOf(l) !== i) fail(where, `groupBy[${i}]`, 'must not repeat a label', l);
     });
+    checkUnique(where, (i) => `groupBy[${i}]`, groupBy, 'must not repeat a label');
   }
   return {
     group_by: groupBy,

@@ -640,8 +640,11 @@ export class Dashboard implements IDashboardSource {
   /**
    * The dashboard JSON (Grafana's classic model), every panel reading the Prometheus
    * datasource `datasourceUid`. Panels added to a row after the row was added are checked here.
+   *
+   * The result is plain JSON in Grafana's schema, which this library does not type: the
+   * document to write into a dashboard file or send to Grafana's API.
    */
-  public toJson(datasourceUid: string): any {
+  public toJson(datasourceUid: string): { [key: string]: any } {
     checkString(`Dashboard '${this.uid}'`, 'datasourceUid', requireProp(`Dashboard '${this.uid}'`, 'datasourceUid', datasourceUid));
     this.checkPanels(this.rows);
     const datasource = { type: 'prometheus', uid: datasourceUid };

@@ -1,19 +1,9 @@
 import { IConstruct } from 'constructs';
 import { CREDENTIAL_FIX } from './fixes';
+import { SECRETS_MOUNT_PATH, SERVICE_ACCOUNT_DIR } from './mount-paths';
 import { checkString, checkStringArray, checkStringMap, checkStruct, fail, requireProp } from '../../core/checks';
 import { checkAbsolutePath, checkDnsSubdomain, checkNonEmpty, compact, checkUrl } from '../../core/formats';
 import { asSecret } from '../../core/plus';
-
-/**
- * Where mounted Secrets appear in the Prometheus container: one directory per Secret,
- * one file per key.
- */
-export const SECRETS_MOUNT_PATH = '/etc/prometheus/secrets';
-
-/**
- * Where Kubernetes mounts the pod's service account token and the cluster's CA certificate.
- */
-export const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 
 /**
  * A secret value that Prometheus reads from a file (`password_file`, `credentials_file`,

@@ -10,11 +10,11 @@ import { RemoteWrite } from './remote-write';
 import { RuleGroup } from './rules';
 import { ScrapeJob } from './scrape-job';
 import { KubernetesWatch } from './service-discovery';
-import { checkLabelMap, promDuration } from './validate';
+import { checkLabelMap, checkTimeoutWithinInterval, promDuration } from './validate';
 import { imageVersion, Version } from './version';
 import { CONFIG_GATES, gatedFields, LATEST_PROMETHEUS, RULE_GATES, versionProblems } from './version-gates';
 import { checkInstance, checkString, checkStruct, fail, requireProp } from '../../core/checks';
-import { formatMillis, millis } from '../../core/formats';
+import { millis } from '../../core/formats';
 import { toYaml as renderYaml } from '../../core/yaml';
 
 /** Prometheus's own defaults, used to check jobs that rely on them. */
@@ -119,9 +119,7 @@ export class PrometheusConfig {
     };
     this.intervalMs = millis(interval);
     this.timeoutMs = millis(timeout);
-    if (this.timeoutMs > this.intervalMs) {
-      fail(where, 'scrapeTimeout', `must not exceed 'scrapeInterval' (${formatMillis(this.intervalMs)})`, formatMillis(this.timeoutMs));
-    }
+    checkTimeoutWithinInterval(where, 'scrapeTimeout', this.timeoutMs, this.intervalMs);
     checkLabelMap(where, 'externalLabels', props.externalLabels);
     this.ruleFile = checkString(where, 'ruleFile', props.ruleFile) ?? 'rules.yml';
     if (!/\.ya?ml$/.test(this.ruleFile)) {
@@ -141,10 +139,9 @@ export class PrometheusConfig {
       fail(this.where, 'jobName', 'must be unique: a scrape job of that name already exists', job.jobName,
         'Give the job another name');
     }
-    if (job.scrapeTimeout && !job.scrapeInterval && millis(job.scrapeTimeout) > this.intervalMs) {
-      fail(this.where, `${job.jobName}.scrapeTimeout`,
-        `must not exceed the global scrape interval (${formatMillis(this.intervalMs)})`,
-        formatMillis(millis(job.scrapeTimeout)), 'Set the job\'s scrapeInterval or shorten its timeout');
+    if (job.scrapeTimeout && !job.scrapeInterval) {
+      checkTimeoutWithinInterval(this.where, `${job.jobName}.scrapeTimeout`, millis(job.scrapeTimeout), this.intervalMs,
+        'the global scrape interval', 'Set the job\'s scrapeInterval or shorten its timeout');
     }
     this.jobs.set(job.jobName, job);
     this.watchListeners.forEach((listener) => listener(job._watches()));

@@ -5,7 +5,7 @@ import { DISCOVERY_FIX, RELABEL_FIX } from './fixes';
 import { cleartextAuthWarning, httpClientCredentials, insecureTlsWarning, renderHttpClient } from './http-client';
 import { Relabel } from './relabel';
 import { KubernetesWatch, ServiceDiscovery } from './service-discovery';
-import { promDuration } from './validate';
+import { checkTimeoutWithinInterval, promDuration } from './validate';
 import { checkArray, checkBoolean, checkEnum, checkInstances, checkStringArray, checkStruct, fail, requireProp } from '../../core/checks';
 import { checkHttpPath, checkNonEmpty, checkPositiveInteger, compact, isCredentialName, millis } from '../../core/formats';
 
@@ -198,9 +198,7 @@ export class ScrapeJob {
 
     const interval = props.scrapeInterval && promDuration(where, 'scrapeInterval', props.scrapeInterval);
     const timeout = props.scrapeTimeout && promDuration(where, 'scrapeTimeout', props.scrapeTimeout);
-    if (props.scrapeInterval && props.scrapeTimeout && millis(props.scrapeTimeout) > millis(props.scrapeInterval)) {
-      fail(where, 'scrapeTimeout', `must not exceed 'scrapeInterval' (${interval})`, timeout);
-    }
+    checkTimeoutWithinInterval(where, 'scrapeTimeout', props.scrapeTimeout && millis(props.scrapeTimeout), props.scrapeInterval && millis(props.scrapeInterval));
     if (props.metricsPath !== undefined) {
       checkHttpPath(where, 'metricsPath', props.metricsPath, 'Give the path in \'metricsPath\' and the query in \'queryParams\' '
         + '(such as { module: [\'http_2xx\'] })');

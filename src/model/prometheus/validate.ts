@@ -136,6 +136,21 @@ export function promDuration(where: string, prop: string, duration: Duration): s
   return formatMillis(ms);
 }
 
+/**
+ * Fails when a scrape timeout is longer than the interval it applies to, which Prometheus refuses
+ * ("scrape timeout greater than scrape interval", prometheus/prometheus config/config.go).
+ *
+ * Both are in milliseconds; nothing is checked while either is unknown. `interval` names the
+ * interval in the message: the quoted prop when the same object sets both, else where the
+ * interval comes from (`the global scrape interval`).
+ */
+export function checkTimeoutWithinInterval(where: string, prop: string, timeoutMs: number | undefined, intervalMs: number | undefined,
+  interval = '\'scrapeInterval\'', fix = 'Shorten \'scrapeTimeout\' or lengthen \'scrapeInterval\''): void {
+  if (timeoutMs !== undefined && intervalMs !== undefined && timeoutMs > intervalMs) {
+    fail(where, prop, `must not exceed ${interval} (${formatMillis(intervalMs)})`, formatMillis(timeoutMs), fix);
+  }
+}
+
 /** Whether an IP literal (IPv6 without brackets) is a loopback address. */
 export function isLoopbackIp(ip: string): boolean {
   if (isIPv4(ip)) return ip.startsWith('127.');
