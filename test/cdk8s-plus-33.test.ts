@@ -111,7 +111,8 @@ export class Plus33Chart extends Chart {
     mesh.addApplicationMetrics(shop, { portNumber: 9102, service: KumaServiceTag.fromService(shopService) });
 
     // Grafana: the admin credentials from a cdk8s-plus-33 Secret, visited from a cdk8s-plus-33 workload.
-    new Grafana(stack, 'Grafana', { prometheus: stack,
+    new Grafana(stack, 'Grafana', {
+      prometheus: stack,
       adminCredentials: GrafanaAdminCredentials.fromSecret(kplus.Secret.fromSecretName(this, 'grafana-admin', 'grafana-admin')),
       allowFrom: [NetworkPeer.fromPods(dashboards)],
     });

@@ -4,7 +4,8 @@
 import * as kplus28 from 'cdk8s-plus-28';
 import * as kplus33 from 'cdk8s-plus-33';
 import {
-  AppServiceMonitor, Grafana, GrafanaAdminCredentials, KumaMetricsMesh, KumaServiceTag, MultiprocessMetrics, NetworkPeer, PodSelection, PrometheusAnnotations, PrometheusStack,
+  AppServiceMonitor, Grafana, GrafanaAdminCredentials, KumaMetricsMesh, KumaServiceTag, MultiprocessMetrics, NetworkPeer, PodSelection,
+  PrometheusAnnotations, PrometheusStack,
 } from '../src';
 import { findObject, findObjects } from './harness';
 import { expectError, newChart, synthAndCheck } from './util';

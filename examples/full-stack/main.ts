@@ -1,7 +1,10 @@
 import { App, Chart, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
-  AlertingRule, AlertmanagerEndpoint, AppServiceMonitor, Authentication, Credential, Dashboard, DashboardPanel, DashboardRow, Grafana, GrafanaAdminCredentials, GrafanaUnit, KrakendMetrics, KubernetesRole, KumaMetricsMesh, NamespaceIngress, PlatformExporters, PodSelection, PrometheusStack, PrometheusStorage, PrometheusWebAuth, RecordingRule, Relabel, RemoteWrite, RuleGroup, ScrapeJob, ServiceDiscovery, WeaveMonitoring,
+  AlertingRule, AlertmanagerEndpoint, AppServiceMonitor, Authentication, Credential, Dashboard, DashboardPanel, DashboardRow, Grafana,
+  GrafanaAdminCredentials, GrafanaUnit, KrakendMetrics, KubernetesRole, KumaMetricsMesh, NamespaceIngress, PlatformExporters, PodSelection,
+  PrometheusStack, PrometheusStorage, PrometheusWebAuth, RecordingRule, Relabel, RemoteWrite, RuleGroup, ScrapeJob, ServiceDiscovery,
+  WeaveMonitoring,
 } from 'cdk8s-prometheus-monitoring';
 
 // A Prometheus server in the `monitoring` namespace that scrapes two node exporters by

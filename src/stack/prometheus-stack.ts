@@ -5,7 +5,9 @@ import { Construct } from 'constructs';
 import { lazyDashboard, StackContent } from './content';
 import { prometheusDashboard } from './dashboard';
 import { prometheusEgress } from './egress';
-import { IPrometheusClientObserver, IPrometheusDataSource, IPrometheusIntegration, PodExtension, PrometheusClient, PrometheusConnection } from './integration';
+import {
+  IPrometheusClientObserver, IPrometheusDataSource, IPrometheusIntegration, PodExtension, PrometheusClient, PrometheusConnection,
+} from './integration';
 import { checkScheduling, renderScheduling } from './pod-scheduling';
 import { accessGrants, accessRules, needsClusterRole, policyRules, watchedNamespaces } from './rbac';
 import { PodToleration, PrometheusAffinity } from './scheduling';
@@ -15,7 +17,8 @@ import {
   CONFIG_DIR, CONFIG_FILE, DATA_DIR, deploymentSpec, POD_NAME_ENV, podTemplate, statefulSetSpec, WEB_PORT,
 } from './workload';
 import {
-  checkArray, checkBoolean, checkDuration, checkEnum, checkInstance, checkMetadata, checkSize, checkString, checkStringMap, checkStruct, fail, problem, requireProp,
+  checkArray, checkBoolean, checkDuration, checkEnum, checkInstance, checkMetadata, checkSize, checkString, checkStringMap, checkStruct,
+  fail, problem, requireProp,
 } from '../core/checks';
 import { checkAbsolutePath, checkDnsLabel, checkPort, checkPositiveInteger, requireString } from '../core/formats';
 import { addWarning } from '../core/warnings';

@@ -304,7 +304,8 @@ describe('options', () => {
   test('takes the admin user and password from the keys given', () => {
     const chart = newChart();
     const stack = new PrometheusStack(chart, 'prometheus');
-    new Grafana(stack, 'Grafana', { prometheus: stack,
+    new Grafana(stack, 'Grafana', {
+      prometheus: stack,
       adminCredentials: GrafanaAdminCredentials.fromSecret(kplus.Secret.fromSecretName(chart, 'A', 'ops-grafana'), { userKey: 'user', passwordKey: 'pass' }),
     });
     expect(envOf(synthAndCheck(chart).objects).slice(0, 2)).toEqual([

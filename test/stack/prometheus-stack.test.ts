@@ -1,7 +1,8 @@
 import { ApiObject, Chart, Duration, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
-  AlertmanagerEndpoint, Authentication, Credential, Grafana, GrafanaAdminCredentials, KubernetesRole, NetworkPeer, PrometheusStack, PrometheusStorage, RecordingRule, RemoteWrite, RuleGroup, Scheme, ScrapeJob, ServiceDiscovery,
+  AlertmanagerEndpoint, Authentication, Credential, Grafana, GrafanaAdminCredentials, KubernetesRole, NetworkPeer, PrometheusStack,
+  PrometheusStorage, RecordingRule, RemoteWrite, RuleGroup, Scheme, ScrapeJob, ServiceDiscovery,
 } from '../../src';
 import { findObject, findObjects } from '../harness';
 import { expectError, jobNamed, newChart, onlyConfig, synthAndCheck, warningsBesidesWebAuth, withDashboardSummaries } from '../util';
@@ -602,7 +603,8 @@ describe('node ports across the App', () => {
   test('Grafana on 30900 clashes with a default stack', () => {
     const chart = newChart();
     const stack = new PrometheusStack(chart, 'prometheus');
-    new Grafana(stack, 'Grafana', { prometheus: stack,
+    new Grafana(stack, 'Grafana', {
+      prometheus: stack,
       adminCredentials: GrafanaAdminCredentials.fromSecret(kplus.Secret.fromSecretName(chart, 'Admin', 'grafana-admin')),
       serviceType: kplus.ServiceType.NODE_PORT,
       nodePort: 30900,

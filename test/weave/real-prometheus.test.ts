@@ -126,7 +126,8 @@ describe('a real Prometheus', () => {
     try {
       const chart = newChart();
       const stack = new PrometheusStack(chart, 'prometheus');
-      const grafana = new Grafana(stack, 'Grafana', { prometheus: stack,
+      const grafana = new Grafana(stack, 'Grafana', {
+        prometheus: stack,
         adminCredentials: GrafanaAdminCredentials.fromSecretName('grafana-admin'),
         scrapeMetrics: false,
       });

@@ -148,7 +148,6 @@ export interface KrakendMetricsProps {
  * @see https://www.krakend.io/docs/telemetry/prometheus/
  */
 export class KrakendMetrics extends Construct implements IPrometheusIntegration {
-  private readonly stack?: PrometheusStack;
   /**
    * Migrates a legacy `telemetry/opencensus` block to `telemetry/opentelemetry`, following
    * KrakenD's rules: `sample_rate` is removed, `reporting_period` becomes
@@ -217,6 +216,8 @@ export class KrakendMetrics extends Construct implements IPrometheusIntegration 
    * @default - none: the gateways are external
    */
   public readonly deployment?: kplus.k8s.KubeDeployment;
+
+  private readonly stack?: PrometheusStack;
 
   constructor(scope: Construct, id: string, props: KrakendMetricsProps = {}) {
     super(scope, id);
