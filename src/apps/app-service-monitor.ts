@@ -11,6 +11,7 @@ import { Authentication, Credential, Relabel, Scheme, TlsOptions } from '../prom
 import { MultiprocessMetrics } from './multiprocess';
 import { PrometheusAnnotations } from './prometheus-annotations';
 import { scrapeServiceEndpoint } from './service-jobs';
+import { FixedSpecService } from '../node-ports';
 import { checkObjectNames } from '../object-names';
 import { AUTH_FIX, RELABEL_FIX } from '../prometheus/fixes';
 import { checkTls } from '../prometheus/http-client';
@@ -302,7 +303,7 @@ export class AppServiceMonitor extends Construct {
     // cdk8s generates a name from the construct path unless `name` is set (even to undefined).
     if (props.metadata?.name !== undefined) Object.assign(metadata, { name: checkServiceName(path, props.metadata.name) });
 
-    this.service = new kplus.k8s.KubeService(this, 'Service', {
+    this.service = new FixedSpecService(this, 'Service', {
       metadata,
       spec: {
         type: serviceType,

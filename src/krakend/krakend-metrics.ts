@@ -14,6 +14,7 @@ import { allowedPeers, ingressPolicy, podsInNamespace, podsInNamespacesLabelled 
 import { checkObjectNames } from '../object-names';
 import { httpProbe, namespaceOf, renderResources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../pod';
 import { KubernetesRole, Relabel, ScrapeJob, ServiceDiscovery } from '../prometheus';
+import { libraryQueries } from '../prometheus/promql';
 import { checkDnsLabel, checkKubernetesLabels, checkLabelMap, checkNonEmpty, checkPort, fail, millis, promDuration } from '../prometheus/validate';
 import { checkBoolean, checkInstance, checkMetadata, checkStruct } from '../shape';
 import { PrometheusStack } from '../stack';
@@ -188,7 +189,10 @@ export class KrakendMetrics extends Construct {
    * Its metric names follow the configuration's `layers.global.semantic_convention`. The stack's
    * Grafana provisions it; add it to another Grafana with `addDashboard()`.
    */
-  public readonly dashboard: Dashboard;
+  public get dashboard(): Dashboard {
+    // Built on first use: many apps have no Grafana.
+    return this.builtDashboard ??= libraryQueries(() => krakendDashboard(this.jobName, this.scrapeInterval, this.semanticConvention));
+  }
   /**
    * The namespace of the gateway objects.
    *
@@ -213,6 +217,9 @@ export class KrakendMetrics extends Construct {
    * @default - none: the gateways are external
    */
   public readonly deployment?: kplus.k8s.KubeDeployment;
+  private readonly scrapeInterval: Duration;
+  private readonly semanticConvention: string;
+  private builtDashboard?: Dashboard;
 
   constructor(scope: Construct, id: string, props: KrakendMetricsProps = {}) {
     super(scope, id);
@@ -380,8 +387,8 @@ export class KrakendMetrics extends Construct {
     }
 
     props.stack?.addScrapeJob(this.scrapeJob);
-    this.dashboard = krakendDashboard(this.jobName, scrapeInterval, gw.semanticConvention);
-    const dashboard = this.dashboard;
-    props.stack?._addDashboard(`krakend-${this.jobName}`, () => dashboard);
+    this.scrapeInterval = scrapeInterval;
+    this.semanticConvention = gw.semanticConvention;
+    props.stack?._addDashboard(`krakend-${this.jobName}`, () => this.dashboard);
   }
 }

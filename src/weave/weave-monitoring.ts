@@ -9,6 +9,7 @@ import { WeaveDiscovery } from './weave-discovery';
 import { WeaveStatusAddress } from './weave-status-address';
 import { checkObjectNames } from '../object-names';
 import { RuleGroup, ScrapeJob } from '../prometheus';
+import { libraryQueries } from '../prometheus/promql';
 import { checkDnsLabel, checkNonEmpty, checkPort, fail, formatMillis, millis, promDuration } from '../prometheus/validate';
 import { checkBoolean, checkInstance, checkStruct, numberFix, requireProp } from '../shape';
 import { PrometheusStack } from '../stack';
@@ -251,14 +252,14 @@ export class WeaveMonitoring extends Construct {
       if (stack.config.ruleGroups.some((g) => g.name === routerJobName)) {
         fail(path, 'routerJobName', `names the rule group, and the stack '${stack.node.path}' already has a group of that name`, routerJobName);
       }
-      this.ruleGroup = weaveRuleGroup({
+      this.ruleGroup = libraryQueries(() => weaveRuleGroup({
         name: routerJobName,
         routerJob: routerJobName,
         npcJob: this.npcJob?.jobName,
         ipamUnreachablePercent,
         blockedConnectionsPerSecond,
         fastDpFlowsMinimum,
-      });
+      }));
     }
 
     stack.addScrapeJob(this.routerJob);
