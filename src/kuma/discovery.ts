@@ -2,7 +2,7 @@ import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { checkResources } from '../pod';
-import { KumaDiscoveryOptions, Relabel, ScrapeJob, ServiceDiscovery } from '../prometheus';
+import { KumaDiscoveryOptions, Relabel, RelabelAction, ScrapeJob, ServiceDiscovery } from '../prometheus';
 import { checkImage, fail, promDuration } from '../prometheus/validate';
 import { formatVersion, imageAtLeast, parseVersion, Version, versionAtLeast } from '../prometheus/version';
 import { checkString, checkStruct } from '../shape';
@@ -77,10 +77,11 @@ export class KumaDataplaneDiscovery {
       return {
         discovery,
         relabels: [
-          Relabel.replace({ sourceLabels: ['__meta_kuma_mesh'], regex: '(.*)', targetLabel: 'mesh' }),
-          Relabel.replace({ sourceLabels: ['__meta_kuma_dataplane'], regex: '(.*)', targetLabel: 'dataplane' }),
-          Relabel.replace({ sourceLabels: ['__meta_kuma_service'], regex: '(.*)', targetLabel: 'service' }),
-          Relabel.labelMap({ regex: '__meta_kuma_label_(.+)' }),
+          // Constant regexes with one group each: created without compiling them (see Relabel._trusted).
+          Relabel._trusted(RelabelAction.REPLACE, { sourceLabels: ['__meta_kuma_mesh'], regex: '(.*)', targetLabel: 'mesh' }),
+          Relabel._trusted(RelabelAction.REPLACE, { sourceLabels: ['__meta_kuma_dataplane'], regex: '(.*)', targetLabel: 'dataplane' }),
+          Relabel._trusted(RelabelAction.REPLACE, { sourceLabels: ['__meta_kuma_service'], regex: '(.*)', targetLabel: 'service' }),
+          Relabel._trusted(RelabelAction.LABEL_MAP, { regex: '__meta_kuma_label_(.+)' }),
           ...podLabels(),
         ],
       };
@@ -195,8 +196,8 @@ export class KumaDataplaneDiscovery {
  */
 function podLabels(): Relabel[] {
   return [
-    Relabel.replace({ sourceLabels: ['k8s_kuma_io_name'], regex: '(.+)', targetLabel: 'pod' }),
-    Relabel.replace({ sourceLabels: ['k8s_kuma_io_namespace'], regex: '(.+)', targetLabel: 'namespace' }),
+    Relabel._trusted(RelabelAction.REPLACE, { sourceLabels: ['k8s_kuma_io_name'], regex: '(.+)', targetLabel: 'pod' }),
+    Relabel._trusted(RelabelAction.REPLACE, { sourceLabels: ['k8s_kuma_io_namespace'], regex: '(.+)', targetLabel: 'namespace' }),
   ];
 }
 
