@@ -7,13 +7,9 @@ import { namespaceOf } from '../pod';
 import { Scheme, ScrapeJob, ServiceDiscovery } from '../prometheus';
 import { KumaCaBackend, KumaMtlsMode } from './ca-backend';
 import { addControlPlaneJob, CONTROL_PLANE_JOB } from './control-plane';
-import { kumaControlPlaneDashboard } from './control-plane-dashboard';
-import { kumaDashboard } from './dashboard';
+import type * as Dashboards from './dashboards';
 import { addKumaDatasource } from './datasource';
 import { KumaDataplaneDiscovery } from './discovery';
-import { kumaGatewayDashboard } from './gateway-dashboard';
-import { kumaMeshDashboard } from './mesh-dashboard';
-import { kumaServiceDashboard } from './service-dashboard';
 import { checkDnsLabel, checkHttpPath, checkNonEmpty, checkPort, checkRegex, fail } from '../prometheus/validate';
 import { parseVersion, Version, versionAtLeast } from '../prometheus/version';
 import {
@@ -29,7 +25,6 @@ import {
   AggregateSpec, DataplaneSpec, MeshSpec, MetricsBackendSpec, MtlsSpec, PrometheusConfSpec, SelectorSpec, TrafficPermissionSpec,
 } from './proto-specs';
 import { KumaServiceTag } from './service-tag';
-import { kumaServiceToServiceDashboard } from './service-to-service-dashboard';
 import { toUniversalYaml, UniversalResource } from './universal';
 import { checkObjectNames } from '../object-names';
 import { checkStack, requireStack } from '../stack/check-stack';
@@ -429,14 +424,14 @@ export class KumaMetricsMesh extends Construct {
       this.scrapeJob = (props.discovery ?? KumaDataplaneDiscovery.kumaSd())
         ._attach(this, props.stack, props.jobName ?? 'kuma-dataplanes', this.version, props.scrapeInterval);
       const jobName = this.scrapeJob.jobName;
-      props.stack._addDashboard(`kuma-${jobName}`, () => kumaDashboard(jobName, props.scrapeInterval));
-      props.stack._addDashboard(`kuma-mesh-${jobName}`, () => kumaMeshDashboard(jobName, props.scrapeInterval));
-      props.stack._addDashboard(`kuma-service-${jobName}`, () => kumaServiceDashboard(jobName, props.scrapeInterval));
-      props.stack._addDashboard(`kuma-service-to-service-${jobName}`, () => kumaServiceToServiceDashboard(jobName, props.scrapeInterval));
-      props.stack._addDashboard(`kuma-gateway-${jobName}`, () => kumaGatewayDashboard(jobName, props.scrapeInterval));
+      props.stack._addDashboard(`kuma-${jobName}`, () => dashboards().kumaDashboard(jobName, props.scrapeInterval));
+      props.stack._addDashboard(`kuma-mesh-${jobName}`, () => dashboards().kumaMeshDashboard(jobName, props.scrapeInterval));
+      props.stack._addDashboard(`kuma-service-${jobName}`, () => dashboards().kumaServiceDashboard(jobName, props.scrapeInterval));
+      props.stack._addDashboard(`kuma-service-to-service-${jobName}`, () => dashboards().kumaServiceToServiceDashboard(jobName, props.scrapeInterval));
+      props.stack._addDashboard(`kuma-gateway-${jobName}`, () => dashboards().kumaGatewayDashboard(jobName, props.scrapeInterval));
       if (props.scrapeControlPlane) {
         const cpJob = addControlPlaneJob(props.stack, this.kumaNamespace, props.scrapeInterval);
-        props.stack._addDashboard(CONTROL_PLANE_JOB, () => kumaControlPlaneDashboard(cpJob.scrapeInterval));
+        props.stack._addDashboard(CONTROL_PLANE_JOB, () => dashboards().kumaControlPlaneDashboard(cpJob.scrapeInterval));
       }
       if (props.kumaDatasource) props.stack._onGrafana((grafana) => addKumaDatasource(grafana, this.kumaNamespace, path));
     } else {
@@ -934,4 +929,10 @@ function tagKey(tags: { [tag: string]: string }): string {
 /** Drops undefined fields (keeps the type). */
 function compactObject<T extends object>(obj: T): T {
   return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined)) as T;
+}
+
+/** The dashboard builders, loaded when a Grafana first asks for a dashboard (most apps have none). */
+function dashboards(): typeof Dashboards {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('./dashboards') as typeof Dashboards;
 }

@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import {
   AlertmanagerEndpoint, KubernetesWatch, PrometheusConfig, Relabel, RemoteWrite, RuleGroup, Scheme, ScrapeJob, ServiceDiscovery,
 } from '../prometheus';
-import { prometheusDashboard } from './dashboard';
+import type * as DashboardModule from './dashboard';
 import { Dashboard } from '../grafana/dashboard';
 import { Grafana, GrafanaOptions } from '../grafana/grafana';
 import { NetworkPeer } from '../network-peer';
@@ -700,7 +700,12 @@ export class PrometheusStack extends Construct {
     for (const group of props.ruleGroups ?? []) this.addRuleGroup(group);
     for (const rw of props.remoteWrites ?? []) this.addRemoteWrite(rw);
     for (const am of props.alertmanagers ?? []) this.addAlertmanager(am);
-    this._addDashboard('prometheus', () => prometheusDashboard(this));
+    this._addDashboard('prometheus', () => {
+      // Loaded when a Grafana first asks for the dashboard (most apps have none).
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { prometheusDashboard } = require('./dashboard') as typeof DashboardModule;
+      return prometheusDashboard(this);
+    });
     if (props.grafana) this.addGrafana(props.grafana);
   }
 
