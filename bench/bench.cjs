@@ -4,7 +4,7 @@
 // and builds prometheus.yml directly with the `yaml` package (the cost of cdk8s itself).
 //
 //   npm run bench                 (compiles, then runs this file)
-//   node bench/bench.cjs [--runs 5] [--sizes 100,1000,4000]
+//   node bench/bench.cjs [--runs 5] [--sizes 100,1000,4000,20000]
 //
 // Each measurement runs in a fresh Node process (so peak RSS is per case and nothing is
 // warmed by an earlier case); figures are medians over --runs processes.
@@ -210,7 +210,7 @@ function arg(name, fallback) {
   return i >= 0 ? process.argv[i + 1] : fallback;
 }
 const runs = Number(arg('--runs', '5'));
-const sizes = arg('--sizes', '100,1000,4000').split(',').map(Number);
+const sizes = arg('--sizes', '100,1000,4000,20000').split(',').map(Number);
 
 const recordFile = path.join(require('os').tmpdir(), `bench-integrations-${process.pid}.json`);
 require('fs').writeFileSync(recordFile, execFileSync(process.execPath, [__filename, '--child', 'record', '0'], { encoding: 'utf8' }));
@@ -253,10 +253,12 @@ for (const n of sizes) {
   const ratio = totals[`library-${n}`].totalMs / totals[`baseline-${n}`].totalMs;
   console.log(`library/baseline (construct+synth) at N=${n}: ${ratio.toFixed(2)}`);
 }
-if (totals['library-1000'] && totals['library-4000']) {
+// Linear growth: 5 times the applications should take at most 5 times as long.
+for (const [small, large] of [[1000, 4000], [4000, 20000]]) {
+  if (!totals[`library-${small}`] || !totals[`library-${large}`]) continue;
   for (const kind of ['baseline', 'library']) {
-    const scaling = totals[`${kind}-4000`].totalMs / totals[`${kind}-1000`].totalMs;
-    console.log(`${kind} time(4000)/time(1000): ${scaling.toFixed(2)}`);
+    const scaling = totals[`${kind}-${large}`].totalMs / totals[`${kind}-${small}`].totalMs;
+    console.log(`${kind} time(${large})/time(${small}): ${scaling.toFixed(2)}`);
   }
 }
 const loadLib = medianOf('load-lib');

@@ -1,10 +1,37 @@
 // Node ports are cluster-wide: two Services of one App that take the same node port cannot both
 // be created. Not exported.
-import { ApiObject } from 'cdk8s';
+import { ApiObject, JsonPatch } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 
 /** The id of the construct, at the root of the App, that checks the node ports of every Service. */
 const CHECK_ID = 'cdk8s-prometheus-monitoring.NodePorts';
+
+/**
+ * A Service whose spec is fixed when it is created, so the node ports it takes are known
+ * without rendering it (which the check would otherwise do for each Service of the App, at
+ * every validation of a synthesis). A JSON patch may change them: a patched Service is
+ * rendered like any other.
+ */
+export class FixedSpecService extends kplus.k8s.KubeService {
+  private readonly nodePorts: number[];
+  private patched = false;
+
+  constructor(scope: Construct, id: string, props: kplus.k8s.KubeServiceProps & { readonly spec: kplus.k8s.ServiceSpec }) {
+    super(scope, id, props);
+    this.nodePorts = (props.spec.ports ?? []).map((p) => p.nodePort).filter((p): p is number => typeof p === 'number');
+  }
+
+  public addJsonPatch(...ops: JsonPatch[]): void {
+    this.patched = true;
+    super.addJsonPatch(...ops);
+  }
+
+  /** The node ports of the Service, or undefined when a JSON patch may have changed them. */
+  public knownNodePorts(): number[] | undefined {
+    return this.patched ? undefined : this.nodePorts;
+  }
+}
 
 /**
  * Makes synthesis fail when two Services of the App take the same node port: the API server
@@ -22,9 +49,11 @@ function nodePortCollisions(root: IConstruct): string[] {
   const byPort = new Map<number, string[]>();
   for (const c of root.node.findAll()) {
     if (!ApiObject.isApiObject(c) || c.kind !== 'Service') continue;
-    const ports: Array<{ nodePort?: unknown }> = c.toJson().spec?.ports ?? [];
+    // Not `instanceof`: ApiObject's [Symbol.hasInstance], which subclasses inherit, says yes to every ApiObject.
+    const known = FixedSpecService.prototype.isPrototypeOf(c) ? (c as FixedSpecService).knownNodePorts() : undefined;
+    const nodePorts: unknown[] = known ?? (c.toJson().spec?.ports ?? []).map((p: { nodePort?: unknown }) => p.nodePort);
     // One Service may use a node port for both TCP and UDP.
-    for (const port of new Set(ports.map((p) => p.nodePort))) {
+    for (const port of new Set(nodePorts)) {
       if (typeof port !== 'number') continue;
       byPort.set(port, [...byPort.get(port) ?? [], c.node.path]);
     }

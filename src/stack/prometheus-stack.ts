@@ -3,7 +3,7 @@ import { ApiObjectMetadata, ApiObjectMetadataDefinition, Duration, Lazy, Names, 
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { lazyDashboard, StackContent } from './content';
-import { prometheusDashboard } from './dashboard';
+import type * as DashboardModule from './dashboard';
 import { prometheusEgress } from './egress';
 import {
   IPrometheusClientObserver, IPrometheusDataSource, IPrometheusIntegration, PodExtension, PrometheusClient, PrometheusConnection,
@@ -696,7 +696,12 @@ export class PrometheusStack extends Construct implements IPrometheusDataSource 
     for (const group of props.ruleGroups ?? []) this.addRuleGroup(group);
     for (const rw of props.remoteWrites ?? []) this.addRemoteWrite(rw);
     for (const am of props.alertmanagers ?? []) this.addAlertmanager(am);
-    this.content.addDashboardSource(lazyDashboard('prometheus', () => prometheusDashboard(this)));
+    this.content.addDashboardSource(lazyDashboard('prometheus', () => {
+      // Loaded when a Grafana first asks for the dashboard (most apps have none).
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { prometheusDashboard } = require('./dashboard') as typeof DashboardModule;
+      return prometheusDashboard(this);
+    }));
   }
 
   /** The type of the Service. */

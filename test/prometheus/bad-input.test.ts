@@ -38,6 +38,11 @@ describe('relabel rules', () => {
       "'replacement'", 'group 3', '2 capture group(s)');
   });
 
+  test('fails on a group reference when the regex is a literal, which has no group', () => {
+    expectError(() => Relabel.replace({ sourceLabels: ['__address__'], regex: 'kube-system;weave-net', targetLabel: 'x', replacement: '$1' }),
+      "'replacement'", 'group 1', '0 capture group(s)');
+  });
+
   test('fails on a source label that is not a label name', () => {
     expectError(() => Relabel.keep({ sourceLabels: ['__meta-kubernetes'], regex: 'x' }), "'sourceLabels[0]'", "'__meta-kubernetes'");
   });

@@ -298,6 +298,17 @@ describe('PrometheusConfig', () => {
     expect(job.relabelConfigs).toHaveLength(0);
   });
 
+  test('a rendering shows what was added since the previous one', () => {
+    const config = new PrometheusConfig();
+    const job = new ScrapeJob({ jobName: 'a', discovery: [ServiceDiscovery.staticTargets({ targets: ['a:1'] })] });
+    config.addScrapeJob(job);
+    const first = config.toYaml();
+    expect(config.toYaml()).toBe(first);
+    job.addRelabelConfig(Relabel.labelDrop({ regex: 'x' }));
+    expect(render(config).scrape_configs[0].relabel_configs).toEqual([{ regex: 'x', action: 'labeldrop' }]);
+    expect(YAML.parse(first).scrape_configs[0].relabel_configs).toBeUndefined();
+  });
+
   test('relabel steps added after the job was added are rendered', () => {
     const config = new PrometheusConfig();
     const job = new ScrapeJob({ jobName: 'a', discovery: [ServiceDiscovery.staticTargets({ targets: ['a:1'] })] });
@@ -321,7 +332,7 @@ describe('the checks agree with Prometheus', () => {
     expect(() => checkConfig(configWithRegex(regex))).toThrow();
   });
 
-  test.each(['^kube-system;weave-net$', '(?P<x>a)b', '[[:alpha:]]+', '\\pL+', '(?i)abc'])('promtool also accepts the regex %s', (regex) => {
+  test.each(['^kube-system;weave-net$', '(?P<x>a)b', '[[:alpha:]]+', '\\pL+', '(?i)abc', 'kube-system;weave-net', 'a b,c=d', ''])('promtool also accepts the regex %s', (regex) => {
     expect(() => Relabel.keep({ sourceLabels: ['a'], regex })).not.toThrow();
     checkConfig(configWithRegex(regex));
   });

@@ -71,6 +71,18 @@ describe('fields newer than the image', () => {
     expectError(() => Testing.synth(chart), "'scrape_configs[late].metric_relabel_configs[0].action' 'lowercase' needs Prometheus 2.36.0");
   });
 
+  test('a job added after a first synthesis is checked at the next one', () => {
+    const chart = newChart();
+    const stack = new PrometheusStack(chart, 'prom', { image: `${IMAGE}:v2.35.0` });
+    expect(() => Testing.synth(chart)).not.toThrow();
+    stack.addScrapeJob(new ScrapeJob({
+      jobName: 'late',
+      discovery: [ServiceDiscovery.staticTargets({ targets: ['a:1'] })],
+      metricRelabelConfigs: [Relabel.lowercase({ sourceLabels: ['x'], targetLabel: 'y' })],
+    }));
+    expectError(() => Testing.synth(chart), "'scrape_configs[late].metric_relabel_configs[0].action' 'lowercase' needs Prometheus 2.36.0");
+  });
+
   test('keep_firing_for (2.42) fails on 2.41 and is emitted on 2.42', () => {
     const rule = () => new RuleGroup({
       name: 'g',

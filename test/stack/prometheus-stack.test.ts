@@ -1,8 +1,8 @@
-import { ApiObject, Chart, Duration, Size, Testing } from 'cdk8s';
+import { ApiObject, Chart, Duration, JsonPatch, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
-  AlertmanagerEndpoint, Authentication, Credential, Grafana, GrafanaAdminCredentials, KubernetesRole, NetworkPeer, PrometheusStack,
-  PrometheusStorage, RecordingRule, RemoteWrite, RuleGroup, Scheme, ScrapeJob, ServiceDiscovery,
+  AlertmanagerEndpoint, AppServiceMonitor, Authentication, Credential, Grafana, GrafanaAdminCredentials, KubernetesRole, NetworkPeer,
+  PodSelection, PrometheusStack, PrometheusStorage, RecordingRule, RemoteWrite, RuleGroup, Scheme, ScrapeJob, ServiceDiscovery,
 } from '../../src';
 import { findObject, findObjects } from '../harness';
 import { expectError, jobNamed, newChart, onlyConfig, synthAndCheck, warningsBesidesWebAuth, withDashboardSummaries } from '../util';
@@ -629,5 +629,20 @@ describe('node ports across the App', () => {
     const svc = new kplus.Service(other, 'App', { type: kplus.ServiceType.NODE_PORT, ports: [{ port: 80, nodePort: 30900 }] });
     svc.selectLabel('app', 'x');
     expectError(() => Testing.synth(other), "test/App/Resource: 'nodePort' must be unique in the cluster (test/prometheus/Service takes it too), got 30900");
+  });
+
+  test('an AppServiceMonitor Service counts, with its nodePort or with one a JSON patch gives it', () => {
+    const chart = newChart();
+    const stack = new PrometheusStack(chart, 'prometheus');
+    const pods = PodSelection.fromLabels({ app: 'a' });
+    new AppServiceMonitor(chart, 'app', { pods, portNumber: 8080, stack, serviceType: kplus.ServiceType.NODE_PORT, nodePort: 30900 });
+    expectError(() => Testing.synth(chart), "test/app/Service: 'nodePort' must be unique in the cluster (test/prometheus/Service takes it too), got 30900");
+
+    const patched = newChart();
+    const other = new PrometheusStack(patched, 'prometheus');
+    const app = new AppServiceMonitor(patched, 'app', { pods, portNumber: 8080, stack: other });
+    expect(() => Testing.synth(patched)).not.toThrow();
+    app.service.addJsonPatch(JsonPatch.replace('/spec/type', 'NodePort'), JsonPatch.add('/spec/ports/0/nodePort', 30900));
+    expectError(() => Testing.synth(patched), "test/app/Service: 'nodePort' must be unique in the cluster (test/prometheus/Service takes it too), got 30900");
   });
 });

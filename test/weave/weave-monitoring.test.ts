@@ -3,6 +3,7 @@ import * as path from 'path';
 import { ApiObject, Chart, Duration, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
 import { AlertingRule, PrometheusStack, RuleGroup, ScrapeJob, ServiceDiscovery } from '../../src';
+import { promqlSyntaxError } from '../../src/prometheus/promql';
 import {
   WeaveConnectionState, WeaveDiscovery, WeaveIpFamily, WeaveMetrics, WeaveMonitoring, WeaveMonitoringProps, WeaveStatusAddress,
 } from '../../src/integrations/weave';
@@ -139,6 +140,16 @@ describe('zero config', () => {
     expect(weave.npcPort).toBe(6781);
     expect(weave.scrapeInterval.toSeconds()).toBe(15);
     expect(weave.discovery.isKubernetes).toBe(true);
+  });
+
+  test('every alert expression parses with Prometheus\'s grammar, whatever the job names (the rules are built without that check)', () => {
+    const { weave } = build({
+      routerJobName: 'weave "router" \\ 1', npcJobName: 'npc\'s', fastDpFlowsMinimum: 1000000, ipamUnreachablePercent: 99.5, blockedConnectionsPerSecond: 0,
+    });
+    const exprs = weave.ruleGroup!.rules.map((r) => r._render().expr as string);
+    expect(exprs).toHaveLength(ALL_ALERTS.length + 1); // and FastDpFlowsLow, which needs a minimum
+    expect(exprs.filter((e) => promqlSyntaxError(e) !== undefined)).toEqual([]);
+    expect(exprs[0]).toContain('job="weave \\"router\\" \\\\ 1"');
   });
 
   test('synthesis is deterministic', () => {

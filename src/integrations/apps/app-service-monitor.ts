@@ -3,6 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { MultiprocessMetrics } from './multiprocess';
 import { applicationsDashboardSource, scrapeServiceEndpoint } from './service-jobs';
+import { FixedSpecService } from '../../k8s/node-ports';
 import {
   checkBoolean, checkEnum, checkInstance, checkInstances, checkMetadata, checkString, checkStringArray, checkStruct, fail, requireProp,
 } from '../../core/checks';
@@ -319,7 +320,7 @@ export class AppServiceMonitor extends Construct implements IPrometheusIntegrati
     // cdk8s generates a name from the construct path unless `name` is set (even to undefined).
     if (props.metadata?.name !== undefined) Object.assign(metadata, { name: checkServiceName(path, props.metadata.name) });
 
-    this.service = new kplus.k8s.KubeService(this, 'Service', {
+    this.service = new FixedSpecService(this, 'Service', {
       metadata,
       spec: {
         type: serviceType,

@@ -21,6 +21,7 @@ import { checkLabelMap, checkTimeoutWithinInterval, promDuration } from '../../m
 import { IntegrationConfig, IPrometheusIntegration, PrometheusStack } from '../../stack';
 import { checkBinding, checkStack } from '../../stack/check-stack';
 import { lazyDashboard } from '../../stack/content';
+import { libraryQueries } from '../../model/prometheus/promql';
 
 const k8s = kplus.k8s;
 
@@ -191,7 +192,10 @@ export class KrakendMetrics extends Construct implements IPrometheusIntegration 
    * Its metric names follow the configuration's `layers.global.semantic_convention`. The stack's
    * Grafana provisions it; add it to another Grafana with `addDashboard()`.
    */
-  public readonly dashboard: Dashboard;
+  public get dashboard(): Dashboard {
+    // Built on first use: many apps have no Grafana.
+    return this.builtDashboard ??= libraryQueries(() => krakendDashboard(this.jobName, this.scrapeInterval, this.semanticConvention));
+  }
   /**
    * The namespace of the gateway objects.
    *
@@ -216,6 +220,9 @@ export class KrakendMetrics extends Construct implements IPrometheusIntegration 
    * @default - none: the gateways are external
    */
   public readonly deployment?: kplus.k8s.KubeDeployment;
+  private readonly scrapeInterval: Duration;
+  private readonly semanticConvention: string;
+  private builtDashboard?: Dashboard;
 
   private readonly stack?: PrometheusStack;
 
@@ -382,7 +389,8 @@ export class KrakendMetrics extends Construct implements IPrometheusIntegration 
       });
     }
 
-    this.dashboard = krakendDashboard(this.jobName, scrapeInterval, gw.semanticConvention);
+    this.scrapeInterval = scrapeInterval;
+    this.semanticConvention = gw.semanticConvention;
     this.stack = props.stack;
     props.stack?.addIntegration(this);
   }
@@ -390,7 +398,6 @@ export class KrakendMetrics extends Construct implements IPrometheusIntegration 
   /** Contributes the exporter's job and the KrakenD dashboard. */
   public bind(stack: PrometheusStack): IntegrationConfig {
     checkBinding(`${this.node.path}.bind()`, stack, this.stack ? [this.stack] : []);
-    const dashboard = this.dashboard;
-    return { scrapeJobs: [this.scrapeJob], dashboards: [lazyDashboard(`krakend-${this.jobName}`, () => dashboard)] };
+    return { scrapeJobs: [this.scrapeJob], dashboards: [lazyDashboard(`krakend-${this.jobName}`, () => this.dashboard)] };
   }
 }

@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { checkString, checkStruct, fail } from '../../core/checks';
 import { checkImage } from '../../k8s/checks';
 import { checkResources } from '../../k8s/pod';
-import { KumaDiscoveryOptions, Relabel, ScrapeJob, ScrapeJobProps, ServiceDiscovery } from '../../model/prometheus';
+import { KumaDiscoveryOptions, Relabel, RelabelAction, ScrapeJob, ScrapeJobProps, ServiceDiscovery } from '../../model/prometheus';
 import { promDuration } from '../../model/prometheus/validate';
 import { formatVersion, imageAtLeast, parseVersion, Version, versionAtLeast } from '../../model/prometheus/version';
 import { PrometheusStack } from '../../stack';
@@ -79,10 +79,11 @@ export class KumaDataplaneDiscovery {
       return {
         discovery,
         relabels: [
-          Relabel.replace({ sourceLabels: ['__meta_kuma_mesh'], regex: '(.*)', targetLabel: 'mesh' }),
-          Relabel.replace({ sourceLabels: ['__meta_kuma_dataplane'], regex: '(.*)', targetLabel: 'dataplane' }),
-          Relabel.replace({ sourceLabels: ['__meta_kuma_service'], regex: '(.*)', targetLabel: 'service' }),
-          Relabel.labelMap({ regex: '__meta_kuma_label_(.+)' }),
+          // Constant regexes with one group each: created without compiling them (see Relabel._trusted).
+          Relabel._trusted(RelabelAction.REPLACE, { sourceLabels: ['__meta_kuma_mesh'], regex: '(.*)', targetLabel: 'mesh' }),
+          Relabel._trusted(RelabelAction.REPLACE, { sourceLabels: ['__meta_kuma_dataplane'], regex: '(.*)', targetLabel: 'dataplane' }),
+          Relabel._trusted(RelabelAction.REPLACE, { sourceLabels: ['__meta_kuma_service'], regex: '(.*)', targetLabel: 'service' }),
+          Relabel._trusted(RelabelAction.LABEL_MAP, { regex: '__meta_kuma_label_(.+)' }),
           ...podLabels(),
         ],
       };
@@ -202,8 +203,8 @@ class DataplanesJob extends ScrapeJob {
  */
 function podLabels(): Relabel[] {
   return [
-    Relabel.replace({ sourceLabels: ['k8s_kuma_io_name'], regex: '(.+)', targetLabel: 'pod' }),
-    Relabel.replace({ sourceLabels: ['k8s_kuma_io_namespace'], regex: '(.+)', targetLabel: 'namespace' }),
+    Relabel._trusted(RelabelAction.REPLACE, { sourceLabels: ['k8s_kuma_io_name'], regex: '(.+)', targetLabel: 'pod' }),
+    Relabel._trusted(RelabelAction.REPLACE, { sourceLabels: ['k8s_kuma_io_namespace'], regex: '(.+)', targetLabel: 'namespace' }),
   ];
 }
 

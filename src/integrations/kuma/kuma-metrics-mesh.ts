@@ -2,12 +2,9 @@ import { ApiObject, Chart, Duration, JsonPatch, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { KumaCaBackend, KumaMtlsMode } from './ca-backend';
 import { CONTROL_PLANE_JOB, controlPlaneJob } from './control-plane';
-import { kumaControlPlaneDashboard } from './control-plane-dashboard';
-import { kumaDashboard } from './dashboard';
+import type * as Dashboards from './dashboards';
 import { kumaDatasource } from './datasource';
 import { KumaDataplaneDiscovery } from './discovery';
-import { kumaGatewayDashboard } from './gateway-dashboard';
-import { kumaMeshDashboard } from './mesh-dashboard';
 import {
   KumaAggregateMetrics, KumaApplicationMetricsOptions, KumaDataplaneInbound, KumaEnvoyMetricsOptions, KumaFederationOptions, KumaMetricsTlsMode,
   KumaMtlsOptions, KumaPolicyApi, KumaUniversalDataplaneOptions, KumaWorkloadMetricsOptions,
@@ -15,9 +12,7 @@ import {
 import {
   AggregateSpec, DataplaneSpec, MeshSpec, MetricsBackendSpec, MtlsSpec, PrometheusConfSpec, SelectorSpec, TrafficPermissionSpec,
 } from './proto-specs';
-import { kumaServiceDashboard } from './service-dashboard';
 import { KumaServiceTag } from './service-tag';
-import { kumaServiceToServiceDashboard } from './service-to-service-dashboard';
 import { toUniversalYaml, UniversalResource } from './universal';
 import { checkArray, checkBoolean, checkEnum, checkInstance, checkInstances, checkString, checkStringArray, checkStringMap, checkStruct, checkUnique, fail, requireProp } from '../../core/checks';
 import { checkDnsLabel, checkHttpPath, checkNonEmpty, checkPort, compact } from '../../core/formats';
@@ -431,16 +426,16 @@ export class KumaMetricsMesh extends Construct implements IPrometheusIntegration
       if (attached.pod) own.pods.push(attached.pod);
       const jobName = this.scrapeJob.jobName;
       own.dashboards.push(
-        lazyDashboard(`kuma-${jobName}`, () => kumaDashboard(jobName, props.scrapeInterval)),
-        lazyDashboard(`kuma-mesh-${jobName}`, () => kumaMeshDashboard(jobName, props.scrapeInterval)),
-        lazyDashboard(`kuma-service-${jobName}`, () => kumaServiceDashboard(jobName, props.scrapeInterval)),
-        lazyDashboard(`kuma-service-to-service-${jobName}`, () => kumaServiceToServiceDashboard(jobName, props.scrapeInterval)),
-        lazyDashboard(`kuma-gateway-${jobName}`, () => kumaGatewayDashboard(jobName, props.scrapeInterval)),
+        lazyDashboard(`kuma-${jobName}`, () => dashboards().kumaDashboard(jobName, props.scrapeInterval)),
+        lazyDashboard(`kuma-mesh-${jobName}`, () => dashboards().kumaMeshDashboard(jobName, props.scrapeInterval)),
+        lazyDashboard(`kuma-service-${jobName}`, () => dashboards().kumaServiceDashboard(jobName, props.scrapeInterval)),
+        lazyDashboard(`kuma-service-to-service-${jobName}`, () => dashboards().kumaServiceToServiceDashboard(jobName, props.scrapeInterval)),
+        lazyDashboard(`kuma-gateway-${jobName}`, () => dashboards().kumaGatewayDashboard(jobName, props.scrapeInterval)),
       );
       if (props.scrapeControlPlane) {
         const cp = controlPlaneJob(props.stack, this.kumaNamespace, props.scrapeInterval);
         if (cp.added) own.scrapeJobs.push(cp.job);
-        own.dashboards.push(lazyDashboard(CONTROL_PLANE_JOB, () => kumaControlPlaneDashboard(cp.job.scrapeInterval)));
+        own.dashboards.push(lazyDashboard(CONTROL_PLANE_JOB, () => dashboards().kumaControlPlaneDashboard(cp.job.scrapeInterval)));
       }
       if (props.kumaDatasource) own.grafanaDatasources.push(kumaDatasource(this.kumaNamespace));
     } else {
@@ -977,4 +972,10 @@ interface MeshContribution {
   pods: PodExtension[];
   clientPods?: PodExtension;
   clientObserver?: IPrometheusClientObserver;
+}
+
+/** The dashboard builders, loaded when a Grafana first asks for a dashboard (most apps have none). */
+function dashboards(): typeof Dashboards {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('./dashboards') as typeof Dashboards;
 }

@@ -1,6 +1,6 @@
 // The scrape jobs of WeaveMonitoring. Not exported from the package.
 import { Duration } from 'cdk8s';
-import { KubernetesRole, Relabel, ScrapeJob, ServiceDiscovery } from '../../model/prometheus';
+import { KubernetesRole, Relabel, RelabelAction, ScrapeJob, ServiceDiscovery } from '../../model/prometheus';
 
 /** A Weave Net endpoint in the weave-net pods: the container that serves it and its port. */
 export interface Endpoint {
@@ -45,13 +45,14 @@ export function kubernetesJob(endpoint: Endpoint, pods: PodSelection, scrapeInte
       }),
       // One container per job; also drops the init container (weave-init).
       Relabel.keep({ sourceLabels: ['__meta_kubernetes_pod_container_name'], regex: quoteMeta(endpoint.container) }),
-      Relabel.replace({
+      // Constant regexes with one group each: created without compiling them (see Relabel._trusted).
+      Relabel._trusted(RelabelAction.REPLACE, {
         sourceLabels: ['__meta_kubernetes_pod_ip'],
         regex: '([^:]+)',
         targetLabel: '__address__',
         replacement: `\${1}:${endpoint.port}`,
       }),
-      Relabel.replace({
+      Relabel._trusted(RelabelAction.REPLACE, {
         sourceLabels: ['__meta_kubernetes_pod_ip'],
         regex: '(.*:.*)',
         targetLabel: '__address__',

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { parseTarget } from './addresses';
 import { weaveRuleGroup } from './alerts';
 import { DaemonSetJson, daemonSetPatches, METRICS_ADDR_VARIABLE, NPC_CONTAINER, ROUTER_CONTAINER, STATUS_ADDR_VARIABLE } from './daemonset-patch';
-import { weaveDashboard } from './dashboard';
+import type * as DashboardModule from './dashboard';
 import { kubernetesJob, PodSelection, staticJob } from './scrape-jobs';
 import { WeaveDiscovery } from './weave-discovery';
 import { WeaveStatusAddress } from './weave-status-address';
@@ -16,6 +16,7 @@ import { promDuration } from '../../model/prometheus/validate';
 import { IntegrationConfig, IPrometheusIntegration, PrometheusStack } from '../../stack';
 import { checkBinding, requireStack } from '../../stack/check-stack';
 import { lazyDashboard } from '../../stack/content';
+import { libraryQueries } from '../../model/prometheus/promql';
 
 /** Kubernetes label keys: an optional DNS-subdomain prefix and a name of at most 63 characters. */
 const LABEL_KEY = /^(?:(?=.{1,253}\/)[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*\/)?(?=.{1,63}$)[A-Za-z0-9](?:[-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
@@ -254,14 +255,14 @@ export class WeaveMonitoring extends Construct implements IPrometheusIntegration
       if (stack.config.ruleGroups.some((g) => g.name === routerJobName)) {
         fail(path, 'routerJobName', `names the rule group, and the stack '${stack.node.path}' already has a group of that name`, routerJobName);
       }
-      this.ruleGroup = weaveRuleGroup({
+      this.ruleGroup = libraryQueries(() => weaveRuleGroup({
         name: routerJobName,
         routerJob: routerJobName,
         npcJob: this.npcJob?.jobName,
         ipamUnreachablePercent,
         blockedConnectionsPerSecond,
         fastDpFlowsMinimum,
-      });
+      }));
     }
 
     stack.addIntegration(this);
@@ -275,7 +276,12 @@ export class WeaveMonitoring extends Construct implements IPrometheusIntegration
     return {
       scrapeJobs: [this.routerJob, ...this.npcJob ? [this.npcJob] : []],
       ruleGroups: this.ruleGroup ? [this.ruleGroup] : [],
-      dashboards: [lazyDashboard(`weave-${router}`, () => weaveDashboard(router, npc, this.scrapeInterval))],
+      dashboards: [lazyDashboard(`weave-${router}`, () => {
+        // Loaded when a Grafana first asks for the dashboard (most apps have none).
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { weaveDashboard } = require('./dashboard') as typeof DashboardModule;
+        return weaveDashboard(router, npc, this.scrapeInterval);
+      })],
     };
   }
 

@@ -20,6 +20,8 @@ import { toYaml as renderYaml } from '../../core/yaml';
 /** Prometheus's own defaults, used to check jobs that rely on them. */
 const PROMETHEUS_DEFAULT_INTERVAL = Duration.minutes(1);
 const PROMETHEUS_DEFAULT_TIMEOUT = Duration.seconds(10);
+/** How many YAML renderings a configuration keeps (prometheus.yml per shard, and the rule file). */
+const MAX_RENDERINGS = 16;
 
 /**
  * Properties of a `PrometheusConfig`.
@@ -104,6 +106,10 @@ export class PrometheusConfig {
   private readonly warningListeners: Array<(warning: string) => void> = [];
   /** The Prometheus the configuration is for; on its own, the newest supported release. */
   private target: { image?: string; version: Version } = { version: LATEST_PROMETHEUS };
+  /** The last version check: what it checked (as JSON) and what it found. */
+  private checked?: { key: string; problems: string[] };
+  /** The latest YAML renderings (at most `MAX_RENDERINGS`), by the JSON of their document. */
+  private readonly renderings = new Map<string, string>();
 
   constructor(props: PrometheusConfigProps = {}) {
     const where = PrometheusConfig.creatingFor ?? 'PrometheusConfig';
@@ -249,7 +255,7 @@ export class PrometheusConfig {
    */
   public _toYaml(variant: ConfigVariant): string {
     this.checkVersion();
-    return renderYaml(this.document(variant));
+    return this.render(this.document(variant));
   }
 
   /**
@@ -260,7 +266,7 @@ export class PrometheusConfig {
   public rulesToYaml(): string | undefined {
     if (this.groups.size === 0) return undefined;
     this.checkVersion();
-    return renderYaml(this.rulesDocument());
+    return this.render(this.rulesDocument());
   }
 
   /**
@@ -272,8 +278,27 @@ export class PrometheusConfig {
   public _versionProblems(): string[] {
     // An empty rule group is reported by its owner; it has no fields to check.
     const groups = { groups: this.ruleGroups.filter((g) => g.rules.length > 0).map((g) => g._render()) };
-    const fields = [...gatedFields(this.document(), CONFIG_GATES), ...gatedFields(groups, RULE_GATES)];
-    return versionProblems(this.where, this.target.image, this.target.version, fields);
+    const doc = this.document();
+    const key = JSON.stringify([this.target.image, this.target.version, doc, groups]);
+    if (this.checked?.key !== key) {
+      const fields = [...gatedFields(doc, CONFIG_GATES), ...gatedFields(groups, RULE_GATES)];
+      this.checked = { key, problems: versionProblems(this.where, this.target.image, this.target.version, fields) };
+    }
+    return [...this.checked.problems];
+  }
+
+  /**
+   * Renders a document as YAML, or returns the text rendered before for the same content: the
+   * stack renders its files at each validation of a synthesis and for its ConfigMap.
+   */
+  private render(doc: { [key: string]: unknown }): string {
+    const key = JSON.stringify(doc);
+    const yaml = this.renderings.get(key) ?? renderYaml(doc);
+    // The most recent last: a stack renders one prometheus.yml per shard, and the rule file.
+    this.renderings.delete(key);
+    this.renderings.set(key, yaml);
+    if (this.renderings.size > MAX_RENDERINGS) this.renderings.delete(this.renderings.keys().next().value!);
+    return yaml;
   }
 
   private checkVersion(): void {

@@ -15,6 +15,23 @@ interface Tree { iterate(spec: { enter(node: SyntaxNode): boolean | void }): voi
 const MODIFIABLE = new Set(['VectorSelector', 'MatrixSelector', 'SubqueryExpr']);
 const MODIFIERS = new Set(['OffsetExpr', 'StepInvariantExpr']);
 let parser: { parse(input: string): Tree } | undefined;
+/** How many builds of library-written queries are under way (see `libraryQueries`). */
+let libraryBuilds = 0;
+
+/**
+ * Builds rules or dashboards whose queries the library writes, without the grammar check of
+ * their expressions: loading the grammar and parsing them costs more than the rest of the
+ * construct that builds them. Their only user input is quoted in string literals or is a
+ * checked number, and their tests parse every one (and load them into a real Prometheus).
+ */
+export function libraryQueries<T>(build: () => T): T {
+  libraryBuilds++;
+  try {
+    return build();
+  } finally {
+    libraryBuilds--;
+  }
+}
 
 /** The grammar, loaded on first use (it is large, and many apps never write a query). */
 function promqlParser(): { parse(input: string): Tree } {
@@ -64,6 +81,7 @@ const GRAFANA_NUMBERS = /\$__(rate_interval_ms|interval_ms|range_s|range_ms)\b|\
  */
 export function checkPromQL(where: string, prop: string, expr: string, options: { grafana?: boolean } = {}): string {
   if (requireString(where, prop, expr).trim() === '') fail(where, prop, 'must be a PromQL expression', expr);
+  if (libraryBuilds > 0) return expr;
   // Same-length stand-ins keep the reported column that of the original text.
   const parsed = options.grafana
     ? expr.replace(GRAFANA_NUMBERS, (m) => '9'.repeat(m.length)).replace(GRAFANA_INTERVALS, (m) => `${'9'.repeat(m.length - 1)}s`)

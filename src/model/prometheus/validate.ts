@@ -67,6 +67,9 @@ export interface RegexGroups {
   readonly names: string[];
 }
 
+/** A regex that is a literal string: printable ASCII, none of RE2's metacharacters `\.+*?()|[]{}^$`. */
+const LITERAL_REGEX = /^[^\\.+*?()|[\]{}^$\x00-\x1f\x7f-\uffff]*$/;
+
 /** The groups of the default relabel regex `(.*)`. */
 export const DEFAULT_REGEX_GROUPS: RegexGroups = { count: 1, names: [] };
 
@@ -79,6 +82,8 @@ export const DEFAULT_REGEX_GROUPS: RegexGroups = { count: 1, names: [] };
  */
 export function checkRegex(where: string, prop: string, regex: string): RegexGroups {
   requireString(where, prop, regex);
+  // Printable ASCII without RE2's metacharacters matches itself: no need to load re2js.
+  if (LITERAL_REGEX.test(regex)) return { count: 0, names: [] };
   try {
     const compiled = RE2JS().compile(`^(?:${regex})$`);
     return { count: compiled.groupCount(), names: Object.keys(compiled.namedGroups()) };
