@@ -1,5 +1,4 @@
-import { createHash } from 'crypto';
-import { ApiObjectMetadata, ApiObjectMetadataDefinition, Lazy, Names, Size } from 'cdk8s';
+import { ApiObjectMetadata, ApiObjectMetadataDefinition, Lazy, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { iniSectionOf, nearestIniKey } from './ini-sections';
@@ -7,18 +6,20 @@ import { ExtraDatasource, renderDatasource } from './provisioning';
 import {
   checkArray, checkBoolean, checkInstance, checkInstances, checkMetadata, checkString, checkStringMap, checkStruct, fail, requireProp,
 } from '../core/checks';
-import { checkDnsLabel, checkDnsSubdomain, checkNonEmpty, checkPort } from '../core/formats';
+import { checkDnsLabel, checkDnsSubdomain, checkNonEmpty } from '../core/formats';
 import { PlusSecret, asSecret } from '../core/plus';
 import { grafanaDuration } from '../core/uid';
 import { addWarning } from '../core/warnings';
 import { toYaml } from '../core/yaml';
-import { checkImage, checkKubernetesLabels, checkServiceType } from '../k8s/checks';
+import { checkImage } from '../k8s/checks';
 import { NetworkPeer } from '../k8s/network-peer';
-import { dnsEgress, EgressRules, ingressPolicy, podsInNamespace, tcpPorts, urlEgress, webClients } from '../k8s/network-policy';
-import { checkNodePortsAcrossApp } from '../k8s/node-ports';
+import { dnsEgress, EgressRules, podsInNamespace, tcpPorts, urlEgress } from '../k8s/network-policy';
 import { checkObjectNames } from '../k8s/object-names';
 import { checkResources, httpProbe, renderResources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../k8s/pod';
 import { PrometheusStorage } from '../k8s/storage';
+import {
+  configChecksum, serviceUrl, webClients, webExposure, webIngressPolicy, webMetadata, webSelectorLabels, webService,
+} from '../k8s/web-workload';
 import { Dashboard } from '../model/dashboard/dashboard';
 import { GrafanaDatasourceSpec, IPrometheusDataSource, PodExtension } from '../stack/integration';
 
@@ -390,25 +391,17 @@ export class Grafana extends Construct {
     const dupPlugin = pluginIds.find((p, i) => pluginIds.indexOf(p) !== i);
     if (dupPlugin) fail(path, 'plugins', 'must name each plugin once', dupPlugin);
 
-    this.selectorLabels = {
-      'app.kubernetes.io/name': 'grafana',
-      'app.kubernetes.io/instance': Names.toLabelValue(this),
-    };
-    const labels = { ...checkKubernetesLabels(path, 'metadata.labels', props.metadata?.labels), ...this.selectorLabels, 'app.kubernetes.io/component': 'dashboards' };
-    this.metadata = { namespace: this.namespaceName, labels, annotations: props.metadata?.annotations };
+    this.selectorLabels = webSelectorLabels(this, 'grafana');
+    this.metadata = webMetadata(path, this.namespaceName, props.metadata, this.selectorLabels, 'dashboards');
 
     // The Service
-    const serviceType = props.serviceType ?? kplus.ServiceType.CLUSTER_IP;
-    this.servicePort = checkPort(path, 'servicePort', props.servicePort ?? HTTP_PORT);
-    checkServiceType(path, serviceType, props.nodePort);
-    checkNodePortsAcrossApp(this);
-    const service = new k8s.KubeService(this, 'Service', {
+    const exposure = webExposure(path, props, { serviceType: kplus.ServiceType.CLUSTER_IP, servicePort: HTTP_PORT });
+    this.servicePort = exposure.servicePort;
+    const service = webService(this, 'Service', {
       metadata: this.metadata,
-      spec: {
-        type: serviceType,
-        selector: this.selectorLabels,
-        ports: [{ name: 'http', protocol: 'TCP', port: this.servicePort, targetPort: k8s.IntOrString.fromString('http'), nodePort: props.nodePort }],
-      },
+      selectorLabels: this.selectorLabels,
+      ports: [{ name: 'http', port: this.servicePort }],
+      exposure: () => exposure,
     });
     this.serviceName = service.name;
 
@@ -428,11 +421,11 @@ export class Grafana extends Construct {
     // Who reaches Grafana (and Prometheus, to scrape it); and Grafana must reach Prometheus.
     const scrapeMetrics = props.scrapeMetrics ?? true;
     if (props.networkPolicy ?? true) {
-      const from = webClients(path, props.allowFrom, serviceType, 'an empty list would block every visitor');
+      const from = webClients(path, props.allowFrom, exposure.serviceType, 'an empty list would block every visitor');
       if (from && scrapeMetrics) from.push(podsInNamespace(connection.namespaceName, connection.podLabels));
-      ingressPolicy(this, 'NetworkPolicy', {
+      webIngressPolicy(this, 'NetworkPolicy', {
         metadata: this.metadata,
-        podSelector: { matchLabels: this.selectorLabels },
+        selectorLabels: this.selectorLabels,
         rules: [{ from, ports: [HTTP_PORT] }],
         egress: (props.networkPolicyEgress ?? true) ? () => this.egress() : undefined,
       });
@@ -471,7 +464,7 @@ export class Grafana extends Construct {
 
   /** The in-cluster URL of Grafana (`http://<service>.<namespace>.svc:<port>`). */
   public get url(): string {
-    return `http://${this.serviceName}.${this.namespaceName}.svc:${this.servicePort}`;
+    return serviceUrl(this.serviceName, this.namespaceName, this.servicePort);
   }
 
   /**
@@ -552,7 +545,6 @@ export class Grafana extends Construct {
     const plugins = this.plugins;
     const webAuth = this.prometheus.connection().webAuth;
     const files = this.provisioningFiles();
-    const checksum = createHash('sha256').update(Object.entries(files).map(([k, v]) => `${k}\n${v}`).join('\n')).digest('hex');
     const pod = this.podMetadata.toJson() ?? {};
     const env: kplus.k8s.EnvVar[] = [
       { name: 'GF_SECURITY_ADMIN_USER', valueFrom: { secretKeyRef: { name: admin.secretName, key: admin.userKey } } },
@@ -591,7 +583,7 @@ export class Grafana extends Construct {
       template: {
         metadata: {
           labels: { ...pod.labels, ...this.selectorLabels },
-          annotations: { ...pod.annotations, 'checksum/provisioning': checksum },
+          annotations: { ...pod.annotations, ...configChecksum('provisioning', files) },
         },
         spec: {
           serviceAccountName: this.serviceAccountName,

@@ -15,16 +15,18 @@ import {
   CONFIG_DIR, CONFIG_FILE, DATA_DIR, deploymentSpec, POD_NAME_ENV, podTemplate, statefulSetSpec, WEB_PORT,
 } from './workload';
 import { checkArray, checkBoolean, checkDuration, checkEnum, checkInstance, checkMetadata, checkSize, checkStruct, fail, problem, requireProp } from '../core/checks';
-import { checkAbsolutePath, checkDnsLabel, checkPort, checkPositiveInteger, requireString } from '../core/formats';
+import { checkAbsolutePath, checkDnsLabel, checkPositiveInteger, requireString } from '../core/formats';
 import { addWarning } from '../core/warnings';
-import { checkImage, checkKubernetesLabels, checkServiceType } from '../k8s/checks';
+import { checkImage } from '../k8s/checks';
 import { NetworkPeer } from '../k8s/network-peer';
-import { allowedPeers, ingressPolicy, podsInNamespace, webClients } from '../k8s/network-policy';
-import { checkNodePortsAcrossApp } from '../k8s/node-ports';
+import { allowedPeers, podsInNamespace } from '../k8s/network-policy';
 import { checkObjectNames, failOnObjectNames } from '../k8s/object-names';
 import { checkResources, namespaceOf, renderResources, restrictedContainerSecurityContext } from '../k8s/pod';
 import { toQuantity } from '../k8s/quantity';
 import { PrometheusStorage } from '../k8s/storage';
+import {
+  serviceHost, serviceUrl, webClients, webExposure, webIngressPolicy, webMetadata, webSelectorLabels, webService,
+} from '../k8s/web-workload';
 import {
   AlertmanagerEndpoint, KubernetesWatch, PrometheusConfig, Relabel, RemoteWrite, RuleGroup, Scheme, ScrapeJob, ServiceDiscovery,
 } from '../model/prometheus';
@@ -476,12 +478,11 @@ export class PrometheusStack extends Construct implements IPrometheusDataSource 
     this.schedulingProps = props;
 
     // The service
-    const serviceType = this.requestedServiceType = props.serviceType ?? kplus.ServiceType.NODE_PORT;
+    const exposure = webExposure(path, props, { serviceType: kplus.ServiceType.NODE_PORT, servicePort: WEB_PORT, nodePort: 30900 });
+    const { serviceType, publishesNodePort } = exposure;
+    this.requestedServiceType = serviceType;
     this.serviceTypeExplicit = props.serviceType !== undefined || props.nodePort !== undefined;
-    this.servicePort = checkPort(path, 'servicePort', props.servicePort ?? WEB_PORT);
-    const publishesNodePort = serviceType !== kplus.ServiceType.CLUSTER_IP;
-    const nodePort = props.nodePort ?? (serviceType === kplus.ServiceType.NODE_PORT ? 30900 : undefined);
-    checkServiceType(path, serviceType, nodePort);
+    this.servicePort = exposure.servicePort;
 
     // The server flags. The lifecycle API is off by default where anyone could reach it.
     const openToAll = publishesNodePort && !props.allowFrom;
@@ -551,18 +552,9 @@ export class PrometheusStack extends Construct implements IPrometheusDataSource 
       externalLabels: props.externalLabels,
     }, this.image);
 
-    this.selectorLabels = {
-      'app.kubernetes.io/name': 'prometheus',
-      'app.kubernetes.io/instance': Names.toLabelValue(this),
-    };
-    const labels = {
-      ...checkKubernetesLabels(path, 'metadata.labels', props.metadata?.labels),
-      ...this.selectorLabels,
-      'app.kubernetes.io/component': 'server',
-    };
-    const annotations = props.metadata?.annotations;
-    const metadata = { namespace: this.namespaceName, labels, annotations };
-    this.commonMetadata = { labels, annotations };
+    this.selectorLabels = webSelectorLabels(this, 'prometheus');
+    const metadata = webMetadata(path, this.namespaceName, props.metadata, this.selectorLabels, 'server');
+    this.commonMetadata = { labels: metadata.labels, annotations: metadata.annotations };
 
     if (props.createNamespace && SYSTEM_NAMESPACES.includes(this.namespaceName)) {
       fail(path, 'createNamespace', `must not create '${this.namespaceName}', a namespace the cluster owns: the app would own it, `
@@ -640,35 +632,24 @@ export class PrometheusStack extends Construct implements IPrometheusDataSource 
     this.node.addValidation({ validate: () => this.sizeProblems() });
 
     // Rendered at synthesis: a mesh the pod joins later may change the default type.
-    const service = new k8s.KubeService(this, 'Service', {
+    const service = webService(this, 'Service', {
       metadata,
-      spec: Lazy.any({
-        produce: (): kplus.k8s.ServiceSpec => ({
-          type: this.serviceType,
-          selector: this.selectorLabels,
-          ports: [{
-            name: 'web',
-            protocol: 'TCP',
-            port: this.servicePort,
-            targetPort: k8s.IntOrString.fromString('web'),
-            nodePort: this.clusterIpInMesh ? undefined : nodePort,
-          }],
-        }),
-      }),
+      selectorLabels: this.selectorLabels,
+      ports: [{ name: 'web', port: this.servicePort }],
+      exposure: () => ({ serviceType: this.serviceType, nodePort: this.clusterIpInMesh ? undefined : exposure.nodePort }),
     });
     this.serviceName = service.name;
     // Other constructs take these names now (a Kuma service tag, a Grafana data source).
     failOnObjectNames(this);
-    checkNodePortsAcrossApp(this);
 
     if (props.networkPolicy ?? true) {
       // The L1 object renders its props at synthesis, so peers admitted later (`_admit`) appear.
       this.admitted = webClients(path, props.allowFrom, serviceType,
         'an empty list would block every scrape of Prometheus itself and every query');
       const from = this.admitted;
-      ingressPolicy(this, 'NetworkPolicy', {
+      webIngressPolicy(this, 'NetworkPolicy', {
         metadata,
-        podSelector: { matchLabels: this.selectorLabels },
+        selectorLabels: this.selectorLabels,
         rules: [{ from, ports: [WEB_PORT] }],
         egress: (props.networkPolicyEgress ?? true) ? () => {
           const derived = prometheusEgress(this.config, this.namespaceName, this.tokenRequired);
@@ -684,7 +665,7 @@ export class PrometheusStack extends Construct implements IPrometheusDataSource 
         discovery: [ServiceDiscovery.staticTargets({ targets: [`localhost:${WEB_PORT}`] })],
         auth: this.webAuth?._authentication(),
         scheme: this.webAuth?.tls ? Scheme.HTTPS : undefined,
-        tls: this.webAuth?._tls(this.serviceHost),
+        tls: this.webAuth?._tls(serviceHost(this.serviceName, this.namespaceName)),
       }));
     }
     for (const job of props.scrapeJobs ?? []) this.addScrapeJob(job);
@@ -741,7 +722,7 @@ export class PrometheusStack extends Construct implements IPrometheusDataSource 
       }
       this.addScrapeJob(new ScrapeJob({
         jobName: client.scrapeJobName,
-        discovery: [ServiceDiscovery.staticTargets({ targets: [`${client.serviceName}.${client.namespaceName}.svc:${client.servicePort}`] })],
+        discovery: [ServiceDiscovery.staticTargets({ targets: [`${serviceHost(client.serviceName!, client.namespaceName)}:${client.servicePort}`] })],
       }));
     }
     this.clientList.push(client);
@@ -801,13 +782,9 @@ export class PrometheusStack extends Construct implements IPrometheusDataSource 
    * https when `webAuth` serves TLS).
    */
   public get url(): string {
-    return `${this.webAuth?.tls ? 'https' : 'http'}://${this.serviceHost}:${this.servicePort}`;
+    return serviceUrl(this.serviceName, this.namespaceName, this.servicePort, this.webAuth?.tls);
   }
 
-  /** The Service's in-cluster name, `<service>.<namespace>.svc`. */
-  private get serviceHost(): string {
-    return `${this.serviceName}.${this.namespaceName}.svc`;
-  }
 
   /**
    * Adds a scrape job, and the RBAC its Kubernetes discovery needs.
