@@ -8,6 +8,10 @@
 import { createHash } from 'crypto';
 import { Relabel } from '../model/prometheus';
 
+/** The pod label that tells the shards of a stack apart. */
+// The library's own label (prometheus.io/* belongs to the annotations Prometheus's helm chart reads).
+export const SHARD_LABEL = 'cdk8s-prometheus-monitoring/shard';
+
 /** The number of buckets targets are hashed into; shards own whole buckets. */
 export const BUCKETS = 256;
 
