@@ -1,20 +1,22 @@
-import { ApiObjectMetadataDefinition, Duration, Lazy, Size } from 'cdk8s';
+import { ApiObjectMetadataDefinition, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { configMapSizeProblems, modeProblems } from './config-checks';
 import { lazyDashboard, StackContent } from './content';
 import { prometheusDashboard } from './dashboard';
 import { prometheusEgress } from './egress';
+import { PrometheusExposure } from './exposure';
 import { IPrometheusClientObserver, IPrometheusDataSource, IPrometheusIntegration, PodExtension, PrometheusClient, PrometheusConnection } from './integration';
 import { PrometheusPod } from './pod';
 import { checkScheduling } from './pod-scheduling';
-import { accessGrants, accessRules, needsClusterRole, policyRules, watchedNamespaces } from './rbac';
-import { checkPublishedWebPort, serverFlags } from './server-flags';
-import { MAX_SHARDS, shardBuckets, shardRelabels } from './sharding';
+import { DiscoveryRbac } from './rbac';
+import { serverFlags } from './server-flags';
+import { Replication, replication, SELF_JOB, shardFiles } from './sharding';
 import { PrometheusMode, PrometheusStackProps } from './stack-props';
 import { PrometheusWebAuth } from './web-auth';
-import { POD_NAME_ENV, prometheusServers, WEB_PORT } from './workload';
-import { checkArray, checkBoolean, checkDuration, checkEnum, checkInstance, checkMetadata, checkSize, checkStruct, fail, problem, requireProp } from '../core/checks';
-import { checkDnsLabel, checkPositiveInteger } from '../core/formats';
+import { prometheusServers, WEB_PORT } from './workload';
+import { checkArray, checkBoolean, checkDuration, checkEnum, checkInstance, checkMetadata, checkSize, checkStruct, fail, requireProp } from '../core/checks';
+import { checkDnsLabel } from '../core/formats';
 import { addWarning } from '../core/warnings';
 import { checkImage } from '../k8s/checks';
 import { NetworkPeer } from '../k8s/network-peer';
@@ -22,20 +24,16 @@ import { allowedPeers, podsInNamespace } from '../k8s/network-policy';
 import { checkObjectNames, failOnObjectNames } from '../k8s/object-names';
 import { checkResources, namespaceOf } from '../k8s/pod';
 import { PrometheusStorage } from '../k8s/storage';
+import { serviceHost, serviceUrl, webMetadata, webSelectorLabels } from '../k8s/web-workload';
 import {
-  serviceHost, serviceUrl, webClients, webExposure, webIngressPolicy, webMetadata, webSelectorLabels, webService,
-} from '../k8s/web-workload';
-import {
-  AlertmanagerEndpoint, KubernetesWatch, PrometheusConfig, Relabel, RemoteWrite, RuleGroup, Scheme, ScrapeJob, ServiceDiscovery,
+  AlertmanagerEndpoint, PrometheusConfig, RemoteWrite, RuleGroup, Scheme, ScrapeJob, ServiceDiscovery,
 } from '../model/prometheus';
-import { checkLabelMap, checkLabelName } from '../model/prometheus/validate';
+import { checkLabelMap } from '../model/prometheus/validate';
 import { imageVersion } from '../model/prometheus/version';
 import { gatedFlags, LATEST_PROMETHEUS, versionProblems } from '../model/prometheus/version-gates';
 
 const k8s = kplus.k8s;
 
-/** The self-monitoring job: every server scrapes itself, whatever its shard. */
-const SELF_JOB = 'prometheus';
 
 /**
  * A Prometheus server on Kubernetes, configured from typed scrape jobs, rules and remote
@@ -101,12 +99,8 @@ export class PrometheusStack extends Construct implements IPrometheusDataSource 
   /** The number of shards the targets are split over. */
   public readonly shards: number;
 
-  /** The Service type asked for, or the NodePort default. */
-  private readonly requestedServiceType: kplus.ServiceType;
-  /** Whether the user chose the Service type (`serviceType` or `nodePort`). */
-  private readonly serviceTypeExplicit: boolean;
-  /** Set when the pod joins a strict-mTLS mesh and the Service type was left to its default. */
-  private clusterIpInMesh = false;
+  /** The Service and NetworkPolicy, and the choices behind them. */
+  private readonly exposure: PrometheusExposure;
   private readonly storage: PrometheusStorage;
   private readonly resources: kplus.ContainerResources;
   /** The Prometheus pod, which `addContainer` and integrations extend. */
@@ -114,21 +108,13 @@ export class PrometheusStack extends Construct implements IPrometheusDataSource 
   private readonly args: string[];
   /** For Prometheus 2.x, which cannot reload by itself: the reloader's interval in seconds. */
   private readonly reloaderIntervalSeconds?: number;
-  private readonly replicaExternalLabel: string;
-  private readonly shardExternalLabels: Array<{ [name: string]: string }>;
-  private readonly buckets: number[][];
-  private clusterRole?: kplus.k8s.KubeClusterRole;
-  private readonly roles = new Map<string, kplus.k8s.KubeRole>();
+  private readonly replication: Replication;
   /** Egress rules integrations add (`_allowEgress`). */
   private readonly extraEgress: kplus.k8s.NetworkPolicyEgressRule[] = [];
-  /** Who the NetworkPolicy admits besides `allowFrom`; undefined when it admits every source. */
-  private admitted?: kplus.k8s.NetworkPolicyPeer[];
   /** What integrations contribute for the stack's clients. */
   private readonly content = new StackContent();
   private readonly clientList: PrometheusClient[] = [];
   private readonly clientObservers: IPrometheusClientObserver[] = [];
-  /** Labels and annotations of every object (namespace excluded). */
-  private readonly commonMetadata: { labels: { [key: string]: string }; annotations?: { [key: string]: string } };
 
   constructor(scope: Construct, id: string, props: PrometheusStackProps = {}) {
     super(scope, id);
@@ -160,46 +146,25 @@ export class PrometheusStack extends Construct implements IPrometheusDataSource 
 
     // Replicas and shards
     this.mode = props.mode ?? PrometheusMode.SERVER;
-    this.replicas = props.replicas ?? 1;
-    checkPositiveInteger(path, 'replicas', this.replicas);
-    this.shards = props.shards ?? 1;
-    checkPositiveInteger(path, 'shards', this.shards);
-    if (this.shards > MAX_SHARDS) fail(path, 'shards', `must be at most ${MAX_SHARDS}`, this.shards);
-    if (this.storage._claimName && (this.replicas > 1 || this.shards > 1)) {
-      fail(path, 'storage', 'must give each pod its own volume with several replicas or shards (a ReadWriteOnce claim serves one pod)',
-        `PrometheusStorage.existingClaim('${this.storage._claimName}')`, 'Use PrometheusStorage.persistentVolumeClaim()');
-    }
-    this.replicaExternalLabel = checkLabelName(path, 'replicaExternalLabel', props.replicaExternalLabel ?? 'prometheus_replica');
-    if (this.replicas > 1 && props.externalLabels?.[this.replicaExternalLabel] !== undefined) {
-      fail(path, `externalLabels.${this.replicaExternalLabel}`, 'is the replica label, whose value is each pod\'s name',
-        props.externalLabels[this.replicaExternalLabel], 'Remove it, or set replicaExternalLabel to another name');
-    }
-    const shardLabel = props.shardExternalLabel !== undefined ? checkLabelName(path, 'shardExternalLabel', props.shardExternalLabel) : undefined;
-    this.shardExternalLabels = Array.from({ length: this.shards }, (_, i) => {
-      if (!shardLabel || this.shards === 1) return {};
-      const base = props.externalLabels?.[shardLabel];
-      return { [shardLabel]: base !== undefined ? `${base}-${i}` : String(i) };
-    });
-    this.buckets = shardBuckets(this.shards);
+    this.replication = replication(path, props, this.storage);
+    this.replicas = this.replication.replicas;
+    this.shards = this.replication.shards;
     checkScheduling(path, props);
 
     // The service
-    const exposure = webExposure(path, props, { serviceType: kplus.ServiceType.NODE_PORT, servicePort: WEB_PORT, nodePort: 30900 });
-    const { serviceType, publishesNodePort } = exposure;
-    this.requestedServiceType = serviceType;
-    this.serviceTypeExplicit = props.serviceType !== undefined || props.nodePort !== undefined;
-    this.servicePort = exposure.servicePort;
+    this.exposure = new PrometheusExposure(this, props);
+    this.servicePort = this.exposure.requested.servicePort;
 
     // The server flags. The lifecycle API is off by default where anyone could reach it.
-    const openToAll = publishesNodePort && !props.allowFrom;
-    const flags = serverFlags(path, props, { version, mode: this.mode, storage: this.storage, replicas: this.replicas, openToAll });
+    const flags = serverFlags(path, props,
+      { version, mode: this.mode, storage: this.storage, replicas: this.replicas, openToAll: this.exposure.openToAll });
     this.args = flags.args;
     this.reloaderIntervalSeconds = flags.reloaderIntervalSeconds;
     this.webAuth = checkInstance(path, 'webAuth', props.webAuth, PrometheusWebAuth, 'Use PrometheusWebAuth.fromSecret(secretName, { username })');
     if (this.webAuth) this.args.push(`--web.config.file=${this.webAuth._webConfig.path}`);
     const flagProblems = versionProblems(path, this.image, version, gatedFlags(this.args));
     if (flagProblems.length > 0) throw new Error(flagProblems.join('\n'));
-    checkPublishedWebPort(this, props, serviceType, publishesNodePort, openToAll, this.webAuth);
+    this.exposure.checkPublished(this.webAuth);
 
     this.config = PrometheusConfig._create(path, {
       scrapeInterval: props.scrapeInterval ?? Duration.seconds(15),
@@ -210,7 +175,6 @@ export class PrometheusStack extends Construct implements IPrometheusDataSource 
 
     this.selectorLabels = webSelectorLabels(this, 'prometheus');
     const metadata = webMetadata(path, this.namespaceName, props.metadata, this.selectorLabels, 'server');
-    this.commonMetadata = { labels: metadata.labels, annotations: metadata.annotations };
 
     if (props.createNamespace && SYSTEM_NAMESPACES.includes(this.namespaceName)) {
       fail(path, 'createNamespace', `must not create '${this.namespaceName}', a namespace the cluster owns: the app would own it, `
@@ -261,7 +225,9 @@ export class PrometheusStack extends Construct implements IPrometheusDataSource 
     this.configMapName = this.shardConfigMapNames[0];
     this.podMetadata = new ApiObjectMetadataDefinition({ apiObject: this.deployment ?? this.statefulSets[0] });
     // However a job reaches the configuration (here or through `config`), its discovery gets RBAC.
-    this.config._onWatch((watches) => this.grantDiscovery(watches));
+    const rbac = new DiscoveryRbac(this, this.config, this.namespaceName, this.serviceAccountName,
+      { labels: metadata.labels, annotations: metadata.annotations });
+    this.config._onWatch((watches) => rbac.grant(watches));
     this.config._onWarning((warning) => addWarning(this, warning));
     // Rules can be added to a group after it was added, so this is checked once the app is built.
     this.node.addValidation({
@@ -271,36 +237,20 @@ export class PrometheusStack extends Construct implements IPrometheusDataSource 
     // Fields are checked against the image's version once every job and rule is added.
     this.node.addValidation({ validate: () => this.config._versionProblems() });
     // What agent mode refuses, and what sharding needs, once every job, rule and remote write is added.
-    this.node.addValidation({ validate: () => this.modeProblems() });
+    this.node.addValidation({ validate: () => modeProblems(this) });
     // The API server refuses a ConfigMap over 1 MiB, which many jobs or rules can reach.
-    this.node.addValidation({ validate: () => this.sizeProblems() });
+    this.node.addValidation({ validate: () => configMapSizeProblems(this, (shard) => this.renderFiles(shard)) });
 
     // Rendered at synthesis: a mesh the pod joins later may change the default type.
-    const service = webService(this, 'Service', {
-      metadata,
-      selectorLabels: this.selectorLabels,
-      ports: [{ name: 'web', port: this.servicePort }],
-      exposure: () => ({ serviceType: this.serviceType, nodePort: this.clusterIpInMesh ? undefined : exposure.nodePort }),
-    });
+    const service = this.exposure.service(metadata, this.selectorLabels);
     this.serviceName = service.name;
     // Other constructs take these names now (a Kuma service tag, a Grafana data source).
     failOnObjectNames(this);
 
-    if (props.networkPolicy ?? true) {
-      // The L1 object renders its props at synthesis, so peers admitted later (`_admit`) appear.
-      this.admitted = webClients(path, props.allowFrom, serviceType,
-        'an empty list would block every scrape of Prometheus itself and every query');
-      const from = this.admitted;
-      webIngressPolicy(this, 'NetworkPolicy', {
-        metadata,
-        selectorLabels: this.selectorLabels,
-        rules: [{ from, ports: [WEB_PORT] }],
-        egress: (props.networkPolicyEgress ?? true) ? () => {
-          const derived = prometheusEgress(this.config, this.namespaceName, this.pod.tokenRequired);
-          return { rules: [...derived.rules, ...this.extraEgress], openReasons: derived.openReasons };
-        } : undefined,
-      });
-    }
+    this.exposure.networkPolicy(metadata, this.selectorLabels, () => {
+      const derived = prometheusEgress(this.config, this.namespaceName, this.pod.tokenRequired);
+      return { rules: [...derived.rules, ...this.extraEgress], openReasons: derived.openReasons };
+    });
 
     if (props.selfMonitoring ?? true) {
       // Behind web auth, the job logs in like any client, and verifies the certificate for the Service's name.
@@ -321,7 +271,7 @@ export class PrometheusStack extends Construct implements IPrometheusDataSource 
 
   /** The type of the Service. */
   public get serviceType(): kplus.ServiceType {
-    return this.clusterIpInMesh ? kplus.ServiceType.CLUSTER_IP : this.requestedServiceType;
+    return this.exposure.serviceType;
   }
 
   /**
@@ -358,7 +308,7 @@ export class PrometheusStack extends Construct implements IPrometheusDataSource 
   public admitClient(client: PrometheusClient): void {
     const path = this.node.path;
     checkStruct(path, 'client', requireProp(path, 'client', client));
-    this.admitted?.push(podsInNamespace(client.namespaceName, client.podLabels));
+    this.exposure.admit([podsInNamespace(client.namespaceName, client.podLabels)]);
     if (client.scrapeJobName !== undefined) {
       if (this.config.findScrapeJob(client.scrapeJobName)) {
         fail(client.name, 'scrapeMetrics', `adds the job '${client.scrapeJobName}', which the stack '${path}' already has`, true,
@@ -395,8 +345,8 @@ export class PrometheusStack extends Construct implements IPrometheusDataSource 
 
   /** Lets `peer` reach the web port through the stack's NetworkPolicy. */
   private admitPeer(peer: NetworkPeer): void {
-    if (!this.admitted) return;
-    this.admitted.push(...allowedPeers(this.node.path, 'integration.admit', [peer], 'a peer to admit') ?? []);
+    if (!this.exposure.restricted) return;
+    this.exposure.admit(allowedPeers(this.node.path, 'integration.admit', [peer], 'a peer to admit') ?? []);
   }
 
   /** Applies what an integration gives the Prometheus pod. */
@@ -409,16 +359,7 @@ export class PrometheusStack extends Construct implements IPrometheusDataSource 
     this.extraEgress.push(...pod.egress ?? []);
     for (const container of pod.containers ?? []) this.addContainer(container);
     for (const mount of pod.volumes ?? []) this.mountVolume(mount.path, mount.volume);
-    if (pod.strictMtlsMesh !== undefined) {
-      // A strict-mTLS sidecar refuses clients outside the mesh, so a node port is unreachable.
-      if (!this.serviceTypeExplicit) {
-        this.clusterIpInMesh = true;
-      } else if (this.requestedServiceType !== kplus.ServiceType.CLUSTER_IP) {
-        addWarning(this, `the pod ${pod.strictMtlsMesh}, whose sidecar accepts only mTLS from the mesh's proxies: the ${this.requestedServiceType} `
-          + 'Service you asked for is unreachable from outside the mesh (a browser, a client without a sidecar). Leave serviceType and '
-          + 'nodePort unset for a ClusterIP Service, and reach Prometheus from inside the mesh (Grafana in the mesh) or with kubectl port-forward.');
-      }
-    }
+    if (pod.strictMtlsMesh !== undefined) this.exposure.joinStrictMtlsMesh(pod.strictMtlsMesh);
   }
 
   /**
@@ -482,138 +423,13 @@ export class PrometheusStack extends Construct implements IPrometheusDataSource 
     this.pod.mountVolume(path, volume);
   }
 
-  /** The ConfigMap's files of one shard: prometheus.yml and, when there are rule groups, the rule file. */
+  /** The ConfigMap's files of one shard. */
   private renderFiles(shard: number): { [file: string]: string } {
-    const replicated = this.replicas > 1;
-    const files: { [file: string]: string } = {
-      'prometheus.yml': this.config._toYaml({
-        appendRelabels: this.shards > 1 ? shardRelabels(this.buckets[shard]) : undefined,
-        unshardedJobs: [SELF_JOB],
-        externalLabels: {
-          // Prometheus expands ${POD_NAME} from the container's environment (the downward API).
-          ...replicated ? { [this.replicaExternalLabel]: `\${${POD_NAME_ENV}}` } : {},
-          ...this.shardExternalLabels[shard],
-        },
-        // Alertmanager deduplicates the replicas' alerts only when they carry the same labels.
-        alertRelabels: replicated ? [Relabel.labelDrop({ regex: this.replicaExternalLabel })] : undefined,
-      }),
-    };
-    const rules = this.config.rulesToYaml();
-    if (rules !== undefined) files[this.config.ruleFile] = rules;
-    return files;
+    return shardFiles(this.config, this.replication, shard);
   }
 
-  /**
-   * A ConfigMap whose data exceeds what the API server stores (k8s.io/api core/v1 types.go
-   * `MaxSecretSize`, 1 MiB, which `ValidateConfigMap` applies to the sum of its values) fails with
-   * the size of each file and the way out; over 256 KiB, a warning about client-side apply, whose
-   * last-applied-configuration annotation cannot hold it (apimachinery `TotalAnnotationSizeLimitB`).
-   */
-  private sizeProblems(): string[] {
-    // An empty rule group cannot be rendered; its own validation reports it.
-    if (this.config.ruleGroups.some((g) => g.rules.length === 0)) return [];
-    const problems: string[] = [];
-    for (let shard = 0; shard < this.shards; shard++) {
-      const files = this.renderFiles(shard);
-      const sizes = Object.entries(files).map(([name, text]) => ({ name, bytes: Buffer.byteLength(text, 'utf8') }));
-      const total = sizes.reduce((sum, f) => sum + f.bytes, 0);
-      const listing = sizes.map((f) => `${f.name} ${f.bytes} bytes`).join(', ');
-      const configMap = `ConfigMap '${this.shardConfigMapNames[shard]}'`;
-      if (total > MAX_CONFIGMAP_BYTES) {
-        const config = sizes.find((f) => f.name === 'prometheus.yml')!.bytes;
-        const fix = config > total - config
-          ? 'prometheus.yml is most of it: use fewer, discovery-based jobs (one kubernetes_sd job that keeps the annotated pods, '
-            + 'as AppServiceMonitor and prometheusAnnotations do, instead of one job per app), and shorter externalLabels'
-          : 'The rules are most of it: evaluate rule groups where the samples are remote-written (Mimir or Thanos ruler), or '
-            + 'spread them over several stacks';
-        problems.push(problem(this.node.path, 'config', `must fit in a ConfigMap (at most ${MAX_CONFIGMAP_BYTES} bytes, or the API server `
-          + `refuses it as "Too long"); ${configMap} has ${listing}`, `${total} bytes`, fix));
-      } else if (Buffer.byteLength(JSON.stringify(files), 'utf8') > CLIENT_SIDE_APPLY_BYTES) {
-        // The annotation holds the object as JSON, where every newline takes two bytes.
-        addWarning(this, `${configMap} holds ${total} bytes (${listing}): \`kubectl apply\` without --server-side copies it into the `
-          + `last-applied-configuration annotation, which holds at most ${CLIENT_SIDE_APPLY_BYTES} bytes. Apply with \`kubectl apply --server-side\` `
-          + '(or Argo CD / Flux server-side apply)');
-      }
-    }
-    return problems;
-  }
 
-  /** What agent mode refuses, and the advice for shards. */
-  private modeProblems(): string[] {
-    const path = this.node.path;
-    if (this.mode === PrometheusMode.AGENT) {
-      const problems: string[] = [];
-      const fix = 'An agent scrapes and remote-writes only: evaluate rules and send alerts where the samples go (Mimir or Thanos ruler), or use PrometheusMode.SERVER';
-      const groups = this.config.ruleGroups.map((g) => g.name);
-      if (groups.length > 0) problems.push(problem(path, 'ruleGroups', 'must be empty in agent mode (Prometheus refuses rule_files)', groups, fix));
-      if (this.config._hasAlertmanagers()) {
-        problems.push(problem(path, 'alertmanagers', 'must be empty in agent mode (Prometheus refuses alerting)', 'an Alertmanager endpoint', fix));
-      }
-      if (this.config.remoteWrites.length === 0) {
-        problems.push(problem(path, 'remoteWrites', 'must name at least one remote write in agent mode (an agent only forwards)', [],
-          'Add a RemoteWrite to Mimir, Cortex, Thanos Receive or a Prometheus with the remote-write receiver'));
-      }
-      return problems;
-    }
-    if (this.shards > 1 && this.config.remoteWrites.length === 0) {
-      addWarning(this, `the ${this.shards} shards have no remote write: each holds part of the series, and no query sees them all. `
-        + 'Remote-write to Mimir, Cortex or Thanos Receive and query there.');
-    }
-    if (this.shards > 1 && this.config.ruleGroups.length > 0) {
-      addWarning(this, `each of the ${this.shards} shards evaluates every rule group over its own targets only: a rule that aggregates `
-        + 'across targets (sum, count, absent) sees part of the data. Evaluate such rules where the shards remote-write to (Mimir or Thanos ruler).');
-    }
-    return [];
-  }
-
-  /**
-   * Creates the Roles and ClusterRole that discovery needs, when first needed. Their rules
-   * are computed at synthesis from every job, so the order of calls does not matter.
-   */
-  private grantDiscovery(watches: KubernetesWatch[]): void {
-    // What the scrapes themselves need (the kubelet's nodes/metrics, the API server's /metrics) is cluster-scoped too.
-    const scrapesNeedAccess = this.config._apiAccess().length > 0;
-    for (const watch of scrapesNeedAccess ? [...watches, undefined] : watches) {
-      if ((watch === undefined || needsClusterRole(watch, this.namespaceName)) && !this.clusterRole) {
-        this.clusterRole = new k8s.KubeClusterRole(this, 'ClusterRole', {
-          metadata: this.commonMetadata,
-          rules: Lazy.any({
-            produce: () => [
-              ...policyRules(this.config._watches(), this.namespaceName, 'cluster'),
-              ...accessRules(accessGrants(this.config._apiAccess())),
-            ],
-          }),
-        });
-        new k8s.KubeClusterRoleBinding(this, 'ClusterRoleBinding', {
-          metadata: this.commonMetadata,
-          roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: this.clusterRole.name },
-          subjects: [{ kind: 'ServiceAccount', name: this.serviceAccountName, namespace: this.namespaceName }],
-        });
-      }
-      if (watch === undefined) continue;
-      const namespaces = watchedNamespaces(watch, this.namespaceName);
-      if (namespaces === 'all') continue;
-      for (const ns of namespaces) {
-        if (this.roles.has(ns)) continue;
-        const role = new k8s.KubeRole(this, `Role-${ns}`, {
-          metadata: { ...this.commonMetadata, namespace: ns },
-          rules: Lazy.any({ produce: () => policyRules(this.config._watches(), this.namespaceName, ns) }),
-        });
-        new k8s.KubeRoleBinding(this, `RoleBinding-${ns}`, {
-          metadata: { ...this.commonMetadata, namespace: ns },
-          roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: role.name },
-          subjects: [{ kind: 'ServiceAccount', name: this.serviceAccountName, namespace: this.namespaceName }],
-        });
-        this.roles.set(ns, role);
-      }
-    }
-  }
 }
-
-/** The most bytes the API server stores in a ConfigMap's data (k8s.io/api core/v1 types.go `MaxSecretSize`). */
-const MAX_CONFIGMAP_BYTES = 1024 * 1024;
-/** The most bytes of annotations an object may have (k8s.io/apimachinery `TotalAnnotationSizeLimitB`), client-side apply's limit. */
-const CLIENT_SIDE_APPLY_BYTES = 256 * 1024;
 
 /** Namespaces every cluster has, which an app must never own. */
 const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];

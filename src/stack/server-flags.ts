@@ -1,13 +1,9 @@
 // The command line of the Prometheus server: where it stores samples and for how long (or, as an
 // agent, its write-ahead log), how it reloads its configuration, and its web port. Not exported.
-import { Construct } from 'constructs';
 import { Duration, Size, SizeRoundingBehavior } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-28';
 import { PrometheusMode, PrometheusStackProps } from './stack-props';
-import { PrometheusWebAuth } from './web-auth';
 import { CONFIG_FILE, DATA_DIR, WEB_PORT } from './workload';
 import { fail } from '../core/checks';
-import { addWarning } from '../core/warnings';
 import { toQuantity } from '../k8s/quantity';
 import { PrometheusStorage } from '../k8s/storage';
 import { promDuration } from '../model/prometheus/validate';
@@ -79,24 +75,6 @@ export function serverFlags(path: string, props: PrometheusStackProps, inputs: S
     ...lifecycleApi ? ['--web.enable-lifecycle'] : [],
   ];
   return { args, reloaderIntervalSeconds: autoReload ? undefined : reloadSeconds };
-}
-
-/**
- * What a web port published on the nodes must not do: offer the lifecycle API to every source
- * (refused), or serve without authentication (a warning).
- */
-export function checkPublishedWebPort(scope: Construct, props: PrometheusStackProps, serviceType: kplus.ServiceType,
-  publishesNodePort: boolean, openToAll: boolean, webAuth: PrometheusWebAuth | undefined): void {
-  if (props.lifecycleApi && openToAll) {
-    fail(scope.node.path, 'lifecycleApi', `must not be on while the ${serviceType} Service admits every source: anyone who reaches a node could `
-      + 'POST /-/quit and stop Prometheus', true, 'Set allowFrom to the clients that need Prometheus, use ServiceType.CLUSTER_IP, '
-      + 'or leave lifecycleApi unset (configuration changes are reloaded without it)');
-  }
-  if (publishesNodePort && !webAuth) {
-    addWarning(scope, `the ${serviceType} Service publishes Prometheus on the nodes without authentication: whoever reaches a node `
-      + 'can read every series and its labels. Set webAuth: PrometheusWebAuth.fromSecret(...) (basic auth with bcrypt hashes, TLS), '
-      + 'or a ClusterIP Service.');
-  }
 }
 
 /** 80% of a new claim (rounded down to a whole MiB), the retention size when none is given. */

@@ -8,7 +8,6 @@ import { ApiObjectMetadata, Lazy, Names } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { PodScheduling } from './pod-scheduling';
-import { SHARD_LABEL } from './sharding';
 import { httpProbe, restrictedContainerSecurityContext, restrictedPodSecurityContext, tcpProbe } from '../k8s/pod';
 import { PrometheusStorage } from '../k8s/storage';
 import { SECRETS_MOUNT_PATH } from '../model/prometheus/credential';
@@ -21,6 +20,9 @@ export const DATA_DIR = '/prometheus';
 /** The user and group of the official Prometheus image. */
 export const PROMETHEUS_UID = 65534;
 export const WEB_PORT = 9090;
+/** The pod label that tells the shards of a stack apart. */
+// The library's own label (prometheus.io/* belongs to the annotations Prometheus's helm chart reads).
+export const SHARD_LABEL = 'cdk8s-prometheus-monitoring/shard';
 /** The environment variable holding the pod's name, for `${POD_NAME}` in external labels. */
 export const POD_NAME_ENV = 'POD_NAME';
 
