@@ -1,309 +1,41 @@
-import { createHash } from 'crypto';
-import { ApiObjectMetadata, ApiObjectMetadataDefinition, Lazy, Names, Size } from 'cdk8s';
+import { ApiObjectMetadata, ApiObjectMetadataDefinition, Lazy, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { Construct, IConstruct } from 'constructs';
-import { iniSectionOf, nearestIniKey } from './ini-sections';
-import { ExtraDatasource, renderDatasource } from './provisioning';
+import { Construct } from 'constructs';
+import { GrafanaAdminCredentials } from './credentials';
+import { GrafanaProps } from './options';
+import { GrafanaPlugin } from './plugins';
+import { DASHBOARDS_DIR, ExtraDatasource, PROMETHEUS_AUTH_DIR, provisioningFiles, renderDatasource } from './provisioning';
+import { settingsEnv } from './settings';
 import {
   checkArray, checkBoolean, checkInstance, checkInstances, checkMetadata, checkString, checkStringMap, checkStruct, checkUnique, duplicates,
   fail, problem, requireProp,
 } from '../core/checks';
-import { checkDnsLabel, checkDnsSubdomain, checkNonEmpty, checkPort } from '../core/formats';
-import { PlusSecret, asSecret } from '../core/plus';
-import { grafanaDuration } from '../core/uid';
+import { checkDnsLabel, checkNonEmpty } from '../core/formats';
 import { addWarning } from '../core/warnings';
-import { toYaml } from '../core/yaml';
-import { checkImage, checkKubernetesLabels, checkServiceType } from '../k8s/checks';
-import { NetworkPeer } from '../k8s/network-peer';
-import { dnsEgress, EgressRules, ingressPolicy, podsInNamespace, tcpPorts, urlEgress, webClients } from '../k8s/network-policy';
-import { checkNodePortsAcrossApp } from '../k8s/node-ports';
+import { checkImage } from '../k8s/checks';
+import { dnsEgress, EgressRules, podsInNamespace, tcpPorts, urlEgress } from '../k8s/network-policy';
 import { checkObjectNames } from '../k8s/object-names';
 import { checkResources, httpProbe, renderResources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../k8s/pod';
 import { PrometheusStorage } from '../k8s/storage';
+import {
+  configChecksum, serviceUrl, webClients, webExposure, webIngressPolicy, webMetadata, webSelectorLabels, webService,
+} from '../k8s/web-workload';
 import { Dashboard } from '../model/dashboard/dashboard';
 import { GrafanaDatasourceSpec, IPrometheusDataSource, PodExtension } from '../stack/integration';
 
 const k8s = kplus.k8s;
+
+const ADMIN_FIX = 'Use GrafanaAdminCredentials.fromSecretName(secretName) or GrafanaAdminCredentials.fromSecret(secret)';
 
 /** The user and group of the official Grafana image. */
 const GRAFANA_UID = 472;
 const HTTP_PORT = 3000;
 const DATA_DIR = '/var/lib/grafana';
 const PROVISIONING_DIR = '/etc/grafana/provisioning';
-const DASHBOARDS_DIR = '/etc/grafana/dashboards';
-/** Where the password (and CA) of Prometheus's web auth are mounted, from the stack's web auth Secret. */
-const PROMETHEUS_AUTH_DIR = '/etc/grafana/prometheus-web';
 /** The key of the dashboard JSON in each dashboard ConfigMap. */
 const DASHBOARD_KEY = 'dashboard.json';
 /** The API server refuses a ConfigMap over 1 MiB; leave room for the metadata. */
 const CONFIG_MAP_MAX_BYTES = 1_000_000;
-
-/**
- * Options of `GrafanaAdminCredentials.fromSecretName()` and `fromSecret()`.
- */
-export interface GrafanaAdminSecretOptions {
-  /**
-   * The key of the Secret that holds the admin user name.
-   *
-   * @default 'admin-user'
-   */
-  readonly userKey?: string;
-  /**
-   * The key of the Secret that holds the admin password.
-   *
-   * @default 'admin-password'
-   */
-  readonly passwordKey?: string;
-}
-
-const ADMIN_FIX = 'Use GrafanaAdminCredentials.fromSecretName(secretName) or GrafanaAdminCredentials.fromSecret(secret)';
-
-/**
- * The Grafana admin user and password, always read from a Kubernetes Secret.
- */
-export class GrafanaAdminCredentials {
-  /**
-   * The user and password in the Secret of this name in Grafana's namespace, such as one made
-   * with `kubectl create secret generic grafana-admin --from-literal=admin-user=admin
-   * --from-literal=admin-password=...`.
-   */
-  public static fromSecretName(secretName: string, options: GrafanaAdminSecretOptions = {}): GrafanaAdminCredentials {
-    const where = 'GrafanaAdminCredentials.fromSecretName';
-    checkString(where, 'secretName', secretName, 'For a cdk8s-plus Secret object, use GrafanaAdminCredentials.fromSecret(secret)');
-    checkDnsSubdomain(where, 'secretName', secretName);
-    return new GrafanaAdminCredentials(where, secretName, undefined, options);
-  }
-
-  /**
-   * The user and password in a cdk8s-plus Secret of any cdk8s-plus version (a `Secret`, or
-   * `Secret.fromSecretName()`), which must be in Grafana's namespace.
-   *
-   * A Secret whose password this app writes (`stringData`) is refused: the password would be
-   * committed with the manifests in clear text.
-   *
-   * @param secret the cdk8s-plus Secret
-   */
-  public static fromSecret(secret: IConstruct, options: GrafanaAdminSecretOptions = {}): GrafanaAdminCredentials {
-    const where = 'GrafanaAdminCredentials.fromSecret';
-    const plus = asSecret(where, 'secret', secret, 'Use GrafanaAdminCredentials.fromSecretName(\'grafana-admin\') for a Secret made outside the app');
-    return new GrafanaAdminCredentials(where, plus.name, { path: secret.node.path, secret: plus }, options);
-  }
-
-  /** The name of the Secret. */
-  public readonly secretName: string;
-  /** The key of the user name. */
-  public readonly userKey: string;
-  /** The key of the password. */
-  public readonly passwordKey: string;
-  /**
-   * The cdk8s-plus Secret, when given one.
-   *
-   * @internal
-   */
-  public readonly _secret?: { readonly path: string; readonly secret: PlusSecret };
-
-  private constructor(where: string, secretName: string, secret: GrafanaAdminCredentials['_secret'], options: GrafanaAdminSecretOptions) {
-    checkStruct(where, 'options', options);
-    const userKey = checkString(where, 'userKey', options.userKey) ?? 'admin-user';
-    const passwordKey = checkString(where, 'passwordKey', options.passwordKey) ?? 'admin-password';
-    for (const [prop, key] of [['userKey', userKey], ['passwordKey', passwordKey]]) {
-      if (!/^[-._a-zA-Z0-9]+$/.test(key)) fail(where, prop, 'must be a Secret data key (alphanumerics, \'-\', \'_\' or \'.\')', key);
-    }
-    this._secret = secret;
-    this.secretName = secretName;
-    this.userKey = userKey;
-    this.passwordKey = passwordKey;
-  }
-}
-
-/**
- * A Grafana plugin installed when Grafana starts.
- */
-export class GrafanaPlugin {
-  /**
-   * A plugin of the Grafana plugin catalog at a pinned version, such as
-   * `GrafanaPlugin.of('grafana-piechart-panel', '1.6.4')`. Grafana downloads it from grafana.com
-   * at start, so the pod needs egress there.
-   */
-  public static of(id: string, version: string): GrafanaPlugin {
-    checkPlugin('GrafanaPlugin.of', id, version);
-    return new GrafanaPlugin(id, version, `${id}@${version}`, false);
-  }
-
-  /**
-   * A plugin that is not in the catalog, downloaded from `url` (a zip archive of the plugin),
-   * such as Kuma's data source from its GitHub release. `unsigned` lets Grafana load a plugin
-   * without a Grafana signature (Kuma's is one).
-   *
-   * @param unsigned whether the plugin is unsigned (allowed explicitly)
-   */
-  public static fromUrl(id: string, version: string, url: string, unsigned?: boolean): GrafanaPlugin {
-    checkPlugin('GrafanaPlugin.fromUrl', id, version);
-    checkString('GrafanaPlugin.fromUrl', 'url', url);
-    checkBoolean('GrafanaPlugin.fromUrl', 'unsigned', unsigned);
-    if (!/^https:\/\/[^\s@,]+\.zip$/.test(url)) {
-      fail('GrafanaPlugin.fromUrl', 'url', 'must be an https:// URL of a .zip archive, without \'@\' or \',\'', url);
-    }
-    return new GrafanaPlugin(id, version, `${id}@${version}@${url}`, unsigned ?? false);
-  }
-
-  /** The plugin id. */
-  public readonly id: string;
-  /** The plugin version. */
-  public readonly version: string;
-  /** Whether Grafana may load it without a signature. */
-  public readonly unsigned: boolean;
-  /** @internal */
-  public readonly _spec: string;
-
-  private constructor(id: string, version: string, spec: string, unsigned: boolean) {
-    this.id = id;
-    this.version = version;
-    this._spec = spec;
-    this.unsigned = unsigned;
-  }
-}
-
-/**
- * Options of a Grafana that reads a Prometheus (`new Grafana(scope, id, { prometheus, ... })`;
- * property).
- */
-export interface GrafanaOptions {
-  /** The admin user and password, from a Secret in Grafana's namespace. */
-  readonly adminCredentials: GrafanaAdminCredentials;
-  /**
-   * Metadata of Grafana's objects: `namespace` places them; labels and annotations are added
-   * to every object.
-   *
-   * @default - the stack's namespace
-   */
-  readonly metadata?: ApiObjectMetadata;
-  /**
-   * The Grafana container image.
-   *
-   * @default 'docker.io/grafana/grafana:12.3.0'
-   */
-  readonly image?: string;
-  /**
-   * The type of Grafana's Service.
-   *
-   * @default kplus.ServiceType.CLUSTER_IP
-   */
-  readonly serviceType?: kplus.ServiceType;
-  /**
-   * The port of the Service.
-   *
-   * @default 3000
-   */
-  readonly servicePort?: number;
-  /**
-   * The node port, for the NodePort and LoadBalancer service types.
-   *
-   * @default - assigned by Kubernetes
-   */
-  readonly nodePort?: number;
-  /**
-   * Create a NetworkPolicy that lets only `allowFrom` reach Grafana.
-   *
-   * @default true
-   */
-  readonly networkPolicy?: boolean;
-  /**
-   * Let the NetworkPolicy also restrict where Grafana connects (the Egress policy type): DNS
-   * (kube-system, UDP and TCP 53), the stack's Prometheus pods (TCP 9090), the hosts of the
-   * other provisioned data sources (Kuma's control plane), and, when plugins are installed,
-   * TCP 443 to any address (they are downloaded at start, from grafana.com or their URLs; the
-   * policy's `cdk8s-prometheus-monitoring/open-egress` annotation says so). Anything else
-   * Grafana should reach (an SMTP server, alert webhooks, OAuth) needs this set to false.
-   *
-   * @default true (with `networkPolicy`)
-   */
-  readonly networkPolicyEgress?: boolean;
-  /**
-   * Who may reach Grafana's web port.
-   *
-   * @default - with a NodePort or LoadBalancer Service, every source; with a ClusterIP
-   * Service, the pods of Grafana's namespace
-   */
-  readonly allowFrom?: NetworkPeer[];
-  /**
-   * Let visitors who are not logged in view dashboards (as the Viewer role).
-   *
-   * @default false
-   */
-  readonly anonymousAccess?: boolean;
-  /**
-   * Plugins to install at start (before Grafana serves, so provisioning can use them).
-   *
-   * @default - none
-   */
-  readonly plugins?: GrafanaPlugin[];
-  /**
-   * Where Grafana keeps its database (users, preferences, annotations; dashboards and the data
-   * source come from the ConfigMaps, so they survive without it).
-   *
-   * @default PrometheusStorage.emptyDir()
-   */
-  readonly storage?: PrometheusStorage;
-  /**
-   * CPU and memory of the Grafana container.
-   *
-   * @default - requests 100m CPU and 128Mi memory, limit 512Mi memory
-   */
-  readonly resources?: kplus.ContainerResources;
-  /**
-   * Other grafana.ini settings, as `section.option` keys (`'server.root_url'`,
-   * `'auth.generic_oauth.enabled'`); each becomes a `GF_SECTION_OPTION` variable. The section
-   * must be one of grafana.ini's (Grafana ignores a variable for any other), so a typo such as
-   * `'aut.anonymous.enabled'` fails with the nearest section. A password or secret must be a
-   * reference (`$__file{/path}` or `$__env{VAR}`), never the value itself.
-   *
-   * @default - none
-   */
-  readonly settings?: { [key: string]: string };
-  /**
-   * Dashboards to provision besides the integrations'; more can be added with `addDashboard()`.
-   *
-   * @default - none
-   */
-  readonly dashboards?: Dashboard[];
-  /**
-   * Provision the dashboards of the stack and of every integration that uses it (Weave Net,
-   * applications, Kuma, KrakenD).
-   *
-   * @default true
-   */
-  readonly integrationDashboards?: boolean;
-  /**
-   * Let the stack scrape Grafana's own metrics (job `grafana`, through its Service).
-   *
-   * @default true
-   */
-  readonly scrapeMetrics?: boolean;
-  /**
-   * The uid of the provisioned Prometheus data source, which every dashboard panel names.
-   *
-   * @default 'prometheus'
-   */
-  readonly datasourceUid?: string;
-  /**
-   * The folder the dashboards appear in.
-   *
-   * @default 'Prometheus monitoring'
-   */
-  readonly dashboardFolder?: string;
-}
-
-/**
- * Properties of a `Grafana`.
- */
-export interface GrafanaProps extends GrafanaOptions {
-  /**
-   * The Prometheus Grafana reads, such as a `PrometheusStack`: its data source, and the
-   * dashboards and data sources of the integrations that use it.
-   */
-  readonly prometheus: IPrometheusDataSource;
-}
 
 /** A dashboard Grafana provisions: given, or produced at synthesis by an integration. */
 interface DashboardSource {
@@ -389,25 +121,17 @@ export class Grafana extends Construct {
     const plugins = props.plugins ?? [];
     checkUnique(path, 'plugins', plugins.map((p) => p.id), 'must name each plugin once');
 
-    this.selectorLabels = {
-      'app.kubernetes.io/name': 'grafana',
-      'app.kubernetes.io/instance': Names.toLabelValue(this),
-    };
-    const labels = { ...checkKubernetesLabels(path, 'metadata.labels', props.metadata?.labels), ...this.selectorLabels, 'app.kubernetes.io/component': 'dashboards' };
-    this.metadata = { namespace: this.namespaceName, labels, annotations: props.metadata?.annotations };
+    this.selectorLabels = webSelectorLabels(this, 'grafana');
+    this.metadata = webMetadata(path, this.namespaceName, props.metadata, this.selectorLabels, 'dashboards');
 
     // The Service
-    const serviceType = props.serviceType ?? kplus.ServiceType.CLUSTER_IP;
-    this.servicePort = checkPort(path, 'servicePort', props.servicePort ?? HTTP_PORT);
-    checkServiceType(path, serviceType, props.nodePort);
-    checkNodePortsAcrossApp(this);
-    const service = new k8s.KubeService(this, 'Service', {
+    const exposure = webExposure(path, props, { serviceType: kplus.ServiceType.CLUSTER_IP, servicePort: HTTP_PORT });
+    this.servicePort = exposure.servicePort;
+    const service = webService(this, 'Service', {
       metadata: this.metadata,
-      spec: {
-        type: serviceType,
-        selector: this.selectorLabels,
-        ports: [{ name: 'http', protocol: 'TCP', port: this.servicePort, targetPort: k8s.IntOrString.fromString('http'), nodePort: props.nodePort }],
-      },
+      selectorLabels: this.selectorLabels,
+      ports: [{ name: 'http', port: this.servicePort }],
+      exposure: () => exposure,
     });
     this.serviceName = service.name;
 
@@ -427,11 +151,11 @@ export class Grafana extends Construct {
     // Who reaches Grafana (and Prometheus, to scrape it); and Grafana must reach Prometheus.
     const scrapeMetrics = props.scrapeMetrics ?? true;
     if (props.networkPolicy ?? true) {
-      const from = webClients(path, props.allowFrom, serviceType, 'an empty list would block every visitor');
+      const from = webClients(path, props.allowFrom, exposure.serviceType, 'an empty list would block every visitor');
       if (from && scrapeMetrics) from.push(podsInNamespace(connection.namespaceName, connection.podLabels));
-      ingressPolicy(this, 'NetworkPolicy', {
+      webIngressPolicy(this, 'NetworkPolicy', {
         metadata: this.metadata,
-        podSelector: { matchLabels: this.selectorLabels },
+        selectorLabels: this.selectorLabels,
         rules: [{ from, ports: [HTTP_PORT] }],
         egress: (props.networkPolicyEgress ?? true) ? () => this.egress() : undefined,
       });
@@ -463,14 +187,14 @@ export class Grafana extends Construct {
       `Create the Secret in '${this.namespaceName}', or set Grafana's metadata.namespace to '${secretNamespace}'`);
     }
     // The Secret may get its stringData after this constructor ran.
-    this.node.addValidation({ validate: () => this.literalPassword(props.adminCredentials) });
-    const early = this.literalPassword(props.adminCredentials);
+    this.node.addValidation({ validate: () => props.adminCredentials._literalPasswordProblems(path) });
+    const early = props.adminCredentials._literalPasswordProblems(path);
     if (early.length > 0) throw new Error(early[0]);
   }
 
   /** The in-cluster URL of Grafana (`http://<service>.<namespace>.svc:<port>`). */
   public get url(): string {
-    return `http://${this.serviceName}.${this.namespaceName}.svc:${this.servicePort}`;
+    return serviceUrl(this.serviceName, this.namespaceName, this.servicePort);
   }
 
   /**
@@ -551,7 +275,6 @@ export class Grafana extends Construct {
     const plugins = this.plugins;
     const webAuth = this.prometheus.connection().webAuth;
     const files = this.provisioningFiles();
-    const checksum = createHash('sha256').update(Object.entries(files).map(([k, v]) => `${k}\n${v}`).join('\n')).digest('hex');
     const pod = this.podMetadata.toJson() ?? {};
     const env: kplus.k8s.EnvVar[] = [
       { name: 'GF_SECURITY_ADMIN_USER', valueFrom: { secretKeyRef: { name: admin.secretName, key: admin.userKey } } },
@@ -590,7 +313,7 @@ export class Grafana extends Construct {
       template: {
         metadata: {
           labels: { ...pod.labels, ...this.selectorLabels },
-          annotations: { ...pod.annotations, 'checksum/provisioning': checksum },
+          annotations: { ...pod.annotations, ...configChecksum('provisioning', files) },
         },
         spec: {
           serviceAccountName: this.serviceAccountName,
@@ -696,60 +419,8 @@ export class Grafana extends Construct {
 
   /** The data source and dashboard provider files. */
   private provisioningFiles(): { [file: string]: string } {
-    const connection = this.prometheus.connection();
-    const version = connection.version;
-    // Behind the stack's web auth, the data source logs in with the password file Grafana expands
-    // at provisioning ($__file{}: grafana/grafana pkg/services/provisioning/values/values.go
-    // `interpolateValue`; the fields as grafana/grafana-plugin-sdk-go v0.296.3
-    // backend/http_settings.go reads them), so no secret is in the ConfigMap.
-    const webAuth = connection.webAuth;
-    const authFile = (c: { secretKey?: string }) => `$__file{${PROMETHEUS_AUTH_DIR}/${c.secretKey}}`;
-    const login = webAuth ? {
-      basicAuth: true,
-      basicAuthUser: webAuth.username,
-      secureJsonData: {
-        basicAuthPassword: authFile(webAuth._password),
-        ...webAuth._ca ? { tlsCACert: authFile(webAuth._ca) } : {},
-      },
-    } : {};
-    const tlsJsonData = webAuth?._ca ? { tlsAuthWithCACert: true, serverName: new URL(connection.url).hostname } : {};
-    const datasources = {
-      apiVersion: 1,
-      datasources: [{
-        name: 'Prometheus',
-        type: 'prometheus',
-        uid: this.datasourceUid,
-        access: 'proxy',
-        url: connection.url,
-        isDefault: true,
-        editable: false,
-        ...login,
-        jsonData: {
-          ...tlsJsonData,
-          httpMethod: 'POST',
-          // $__rate_interval is at least four scrape intervals; Grafana must know the interval.
-          timeInterval: grafanaDuration(connection.scrapeInterval),
-          prometheusType: 'Prometheus',
-          ...version ? { prometheusVersion: version } : {},
-        },
-      }, ...this.extraDatasources.map((d) => ({ ...d, access: 'proxy', editable: false }))],
-    };
-    const dashboards = {
-      apiVersion: 1,
-      providers: [{
-        name: 'cdk8s-prometheus-monitoring',
-        orgId: 1,
-        folder: this.props.dashboardFolder ?? 'Prometheus monitoring',
-        type: 'file',
-        // The dashboards are code: a dashboard removed from the app is removed from Grafana, and
-        // edits in the UI are refused.
-        disableDeletion: false,
-        allowUiUpdates: false,
-        updateIntervalSeconds: 30,
-        options: { path: DASHBOARDS_DIR, foldersFromFilesStructure: false },
-      }],
-    };
-    return { 'datasources.yaml': toYaml(datasources), 'dashboards.yaml': toYaml(dashboards) };
+    const folder = this.props.dashboardFolder ?? 'Prometheus monitoring';
+    return provisioningFiles(this.prometheus.connection(), { datasourceUid: this.datasourceUid, extraDatasources: this.extraDatasources, folder });
   }
 
   /** Grafana shows one dashboard per uid, and warns about repeated titles in a folder. */
@@ -763,17 +434,6 @@ export class Grafana extends Construct {
     ];
   }
 
-  /** The admin password must not be written by this app. */
-  private literalPassword(admin: GrafanaAdminCredentials): string[] {
-    const given = admin._secret;
-    if (!given || given.secret.stringData(admin.passwordKey) === undefined) return [];
-    const name = admin.secretName;
-    return [`${this.node.path}: 'adminCredentials' must not come from a Secret whose password this app writes: '${given.path}' sets `
-      + `'${admin.passwordKey}' in stringData, so the password would be committed in clear text with the manifests, got '${name}'. `
-      + `Create the Secret outside the app (kubectl create secret generic ${name} --from-literal=${admin.userKey}=admin `
-      + `--from-literal=${admin.passwordKey}=...) and pass GrafanaAdminCredentials.fromSecretName('${name}')`];
-  }
-
   /** Dashboards whose rows got panels after they were added are checked here, with the path. */
   private lateDashboardErrors(): string[] {
     return this.dashboards.flatMap((d) => {
@@ -785,72 +445,4 @@ export class Grafana extends Construct {
       }
     });
   }
-}
-
-function checkPlugin(where: string, id: string, version: string): void {
-  checkString(where, 'id', requireProp(where, 'id', id));
-  checkString(where, 'version', requireProp(where, 'version', version));
-  if (!/^[a-z0-9][a-z0-9-]*[a-z0-9]$/.test(id)) fail(where, 'id', 'must be a plugin id such as grafana-piechart-panel', id);
-  if (!/^\d+\.\d+\.\d+([-+][\w.-]+)?$/.test(version)) {
-    fail(where, 'version', 'must be a pinned version such as 1.2.3 (an unpinned plugin changes under you)', version);
-  }
-}
-
-/** Settings that the construct's own properties own, and which property to use instead. */
-const OWNED_SETTINGS: { [key: string]: string } = {
-  'security.admin_user': 'adminCredentials',
-  'security.admin_password': 'adminCredentials',
-  'security.admin_password__file': 'adminCredentials',
-  'auth.anonymous.enabled': 'anonymousAccess',
-  'auth.anonymous.org_role': 'anonymousAccess',
-  'plugins.preinstall': 'plugins',
-  'plugins.preinstall_sync': 'plugins',
-  'plugins.preinstall_disabled': 'plugins',
-  'plugins.allow_loading_unsigned_plugins': 'plugins',
-  'paths.provisioning': '(the provisioning ConfigMap)',
-  'paths.data': 'storage',
-  'server.http_port': '(the container port is 3000; servicePort sets the Service\'s)',
-  'log.mode': '(Grafana logs to the console: the root filesystem is read-only)',
-  'analytics.reporting_enabled': '(off: no calls home from the cluster)',
-  'analytics.check_for_updates': '(off: no calls home from the cluster)',
-  'analytics.check_for_plugin_updates': '(off: no calls home from the cluster)',
-};
-
-/**
- * grafana.ini settings as GF_ variables; secrets must be references. A section the library does
- * not know fails when it is a near miss of one it knows (a typo: Grafana would ignore the
- * variable), and is passed on with a warning otherwise (a section of a newer Grafana than the list).
- */
-function settingsEnv(where: string, settings: { [key: string]: string }, warn?: (message: string) => void): { [name: string]: string } {
-  const env: { [name: string]: string } = {};
-  for (const [key, value] of Object.entries(settings)) {
-    const prop = `settings.${key}`;
-    if (!/^[a-z0-9_]+(\.[a-z0-9_-]+)+$/i.test(key)) {
-      fail(where, 'settings', 'keys must be grafana.ini \'section.option\' names, such as server.root_url', key);
-    }
-    const owner = OWNED_SETTINGS[key.toLowerCase()];
-    if (owner === 'adminCredentials') {
-      fail(where, prop, 'must not be set: the admin user and password come from a Secret, never a literal', '<redacted>',
-        'Use adminCredentials: GrafanaAdminCredentials.fromSecretName(...)');
-    }
-    if (owner) fail(where, prop, `is set by the construct${owner.startsWith('(') ? ` ${owner}` : `; use ${owner}`}`, value);
-    const secretLike = /(password|secret|secret_key|token|api_key)$/i.test(key);
-    if (!iniSectionOf(key)) {
-      const nearest = nearestIniKey(key);
-      if (nearest.distance <= 2) {
-        fail(where, prop, `must be in a grafana.ini section Grafana knows: GF_${key.toUpperCase().replace(/[.-]/g, '_')} would be ignored`,
-          secretLike ? '<redacted>' : value, `Did you mean '${nearest.key}' (section [${nearest.section}])?`);
-      }
-      warn?.(`'${prop}' is in a section that grafana.ini (as of the list this library checks against) does not have; `
-        + 'Grafana ignores a GF_ variable of an unknown section. Check the section name against your Grafana version');
-    }
-    if (secretLike && !/^\$__(file|env)\{[^}]+\}$/.test(value)) {
-      fail(where, prop, 'must be a reference ($__file{/path} or $__env{VAR}), not the secret itself: it would be written into the manifests',
-        '<redacted>', 'Mount the Secret and point at the file, or set the variable from a Secret');
-    }
-    const name = `GF_${key.toUpperCase().replace(/[.-]/g, '_')}`;
-    if (name in env) fail(where, prop, `sets ${name} like another key (keys are not case-sensitive)`, key);
-    env[name] = value;
-  }
-  return env;
 }

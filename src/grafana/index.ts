@@ -1,1 +1,4 @@
 export * from './grafana';
+export * from './options';
+export * from './credentials';
+export * from './plugins';

@@ -1,5 +1,13 @@
-// What an integration adds to the stack's Grafana besides dashboards. Not exported from the package.
-import { GrafanaDatasourceSpec } from '../stack/integration';
+// Grafana's provisioning files: the Prometheus data source (logging in behind the stack's web
+// auth), the data sources integrations add, and the dashboard provider. Not exported.
+import { grafanaDuration } from '../core/uid';
+import { toYaml } from '../core/yaml';
+import { GrafanaDatasourceSpec, PrometheusConnection } from '../stack/integration';
+
+/** Where the dashboard ConfigMaps are mounted. */
+export const DASHBOARDS_DIR = '/etc/grafana/dashboards';
+/** Where the password (and CA) of Prometheus's web auth are mounted, from the stack's web auth Secret. */
+export const PROMETHEUS_AUTH_DIR = '/etc/grafana/prometheus-web';
 
 /**
  * A data source an integration provisions next to the stack's Prometheus (Grafana's
@@ -34,4 +42,70 @@ export function renderDatasource(spec: GrafanaDatasourceSpec, prometheusUid: str
     url: spec.url,
     ...spec.jsonData ? { jsonData: fill(spec.jsonData) as { [key: string]: unknown } } : {},
   };
+}
+
+/** What the provisioning files hold besides the stack's connection. */
+export interface ProvisioningOptions {
+  /** The uid of the Prometheus data source. */
+  readonly datasourceUid: string;
+  readonly extraDatasources: ExtraDatasource[];
+  /** The folder of the dashboards. */
+  readonly folder: string;
+}
+
+/** The data source and dashboard provider files. */
+export function provisioningFiles(connection: PrometheusConnection, options: ProvisioningOptions): { [file: string]: string } {
+  const version = connection.version;
+  // Behind the stack's web auth, the data source logs in with the password file Grafana expands
+  // at provisioning ($__file{}: grafana/grafana pkg/services/provisioning/values/values.go
+  // `interpolateValue`; the fields as grafana/grafana-plugin-sdk-go v0.296.3
+  // backend/http_settings.go reads them), so no secret is in the ConfigMap.
+  const webAuth = connection.webAuth;
+  const authFile = (c: { secretKey?: string }) => `$__file{${PROMETHEUS_AUTH_DIR}/${c.secretKey}}`;
+  const login = webAuth ? {
+    basicAuth: true,
+    basicAuthUser: webAuth.username,
+    secureJsonData: {
+      basicAuthPassword: authFile(webAuth._password),
+      ...webAuth._ca ? { tlsCACert: authFile(webAuth._ca) } : {},
+    },
+  } : {};
+  const tlsJsonData = webAuth?._ca ? { tlsAuthWithCACert: true, serverName: new URL(connection.url).hostname } : {};
+  const datasources = {
+    apiVersion: 1,
+    datasources: [{
+      name: 'Prometheus',
+      type: 'prometheus',
+      uid: options.datasourceUid,
+      access: 'proxy',
+      url: connection.url,
+      isDefault: true,
+      editable: false,
+      ...login,
+      jsonData: {
+        ...tlsJsonData,
+        httpMethod: 'POST',
+        // $__rate_interval is at least four scrape intervals; Grafana must know the interval.
+        timeInterval: grafanaDuration(connection.scrapeInterval),
+        prometheusType: 'Prometheus',
+        ...version ? { prometheusVersion: version } : {},
+      },
+    }, ...options.extraDatasources.map((d) => ({ ...d, access: 'proxy', editable: false }))],
+  };
+  const dashboards = {
+    apiVersion: 1,
+    providers: [{
+      name: 'cdk8s-prometheus-monitoring',
+      orgId: 1,
+      folder: options.folder,
+      type: 'file',
+      // The dashboards are code: a dashboard removed from the app is removed from Grafana, and
+      // edits in the UI are refused.
+      disableDeletion: false,
+      allowUiUpdates: false,
+      updateIntervalSeconds: 30,
+      options: { path: DASHBOARDS_DIR, foldersFromFilesStructure: false },
+    }],
+  };
+  return { 'datasources.yaml': toYaml(datasources), 'dashboards.yaml': toYaml(dashboards) };
 }

@@ -159,13 +159,3 @@ export function urlEgress(url: string): kplus.k8s.NetworkPolicyEgressRule | unde
   const port = parsed.port ? Number(parsed.port) : (parsed.protocol === 'https:' ? 443 : 80);
   return endpointEgress(parsed.hostname, port);
 }
-
-/**
- * Who may reach a web port (Prometheus, Grafana): `allowFrom` when given (never empty: `why`
- * says what an empty list would block); by default every source for a port published on the
- * nodes, and the pods of its own namespace for a ClusterIP Service. Undefined admits everyone.
- */
-export function webClients(where: string, allowFrom: NetworkPeer[] | undefined, serviceType: kplus.ServiceType,
-  why: string): kplus.k8s.NetworkPolicyPeer[] | undefined {
-  return allowedPeers(where, 'allowFrom', allowFrom, why) ?? (serviceType === kplus.ServiceType.CLUSTER_IP ? [{ podSelector: {} }] : undefined);
-}

@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import { Duration, Lazy, Names, Size } from 'cdk8s';
+import { Duration, Lazy, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { reloaderScript } from './alertmanager-reloader';
@@ -9,10 +9,11 @@ import { checkBoolean, checkSize, checkString, checkStruct, fail } from '../core
 import { checkPositiveInteger } from '../core/formats';
 import { checkImage, checkStorageClassName } from '../k8s/checks';
 import { NetworkPeer } from '../k8s/network-peer';
-import { allowedPeers, dnsEgress, EgressRules, endpointEgress, ingressPolicy, podsInNamespace, tcpAndUdpPorts, tcpPorts, urlEgress } from '../k8s/network-policy';
+import { allowedPeers, dnsEgress, EgressRules, endpointEgress, podsInNamespace, tcpAndUdpPorts, tcpPorts, urlEgress } from '../k8s/network-policy';
 import { checkObjectNames } from '../k8s/object-names';
 import { checkResources, httpProbe, renderResources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../k8s/pod';
 import { toQuantity } from '../k8s/quantity';
+import { webIngressPolicy, webMetadata, webSelectorLabels } from '../k8s/web-workload';
 import { AlertmanagerConfig, AlertmanagerConfigProps } from '../model/alertmanager/alertmanager-config';
 import { ALERTMANAGER_SECRETS_PATH, WATCHDOG_ALERT } from '../model/alertmanager/internal';
 import { ALERTMANAGER_FLAG_GATES, DEFAULT_ALERTMANAGER_IMAGE, LATEST_ALERTMANAGER, OLDEST_ALERTMANAGER } from '../model/alertmanager/version-gates';
@@ -179,11 +180,8 @@ export class Alertmanager extends Construct {
     this.config = AlertmanagerConfig._create(path, props, this.image);
     this.node.addValidation({ validate: () => this.config._problems() });
 
-    this.selectorLabels = {
-      'app.kubernetes.io/name': 'alertmanager',
-      'app.kubernetes.io/instance': Names.toLabelValue(this),
-    };
-    const metadata = { namespace: this.namespaceName, labels: { ...this.selectorLabels, 'app.kubernetes.io/component': 'alertmanager' } };
+    this.selectorLabels = webSelectorLabels(this, 'alertmanager');
+    const metadata = webMetadata(path, this.namespaceName, undefined, this.selectorLabels, 'alertmanager');
 
     const secret = new k8s.KubeSecret(this, 'Config', {
       metadata,
@@ -224,9 +222,9 @@ export class Alertmanager extends Construct {
     if (props.networkPolicy ?? true) {
       const others = allowedPeers(path, 'allowFrom', props.allowFrom, 'Prometheus is admitted anyway; omit allowFrom instead') ?? [];
       const peers = [{ podSelector: { matchLabels: this.selectorLabels } }];
-      ingressPolicy(this, 'NetworkPolicy', {
+      webIngressPolicy(this, 'NetworkPolicy', {
         metadata,
-        podSelector: { matchLabels: this.selectorLabels },
+        selectorLabels: this.selectorLabels,
         rules: [
           { from: [podsInNamespace(props.stack.namespaceName, props.stack.selectorLabels), ...others], ports: [WEB_PORT] },
           { from: peers, ports: [MESH_PORT], udp: true },

@@ -1,4 +1,5 @@
 export * from './prometheus-stack';
+export * from './stack-props';
 export * from './web-auth';
 export * from './scheduling';
 export * from './alertmanager';

@@ -1,7 +1,11 @@
-// Least-privilege RBAC derived from what the Kubernetes discoveries of a Prometheus watch.
-// Not exported from the package.
+// Least-privilege RBAC derived from what the Kubernetes discoveries of a Prometheus watch, and
+// the Roles and ClusterRole that grant it to the stack's ServiceAccount. Not exported.
+import { Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { KubernetesApiAccess, KubernetesRole, KubernetesWatch } from '../model/prometheus';
+import { Construct } from 'constructs';
+import { KubernetesApiAccess, KubernetesRole, KubernetesWatch, PrometheusConfig } from '../model/prometheus';
+
+const k8s = kplus.k8s;
 
 type Resource = { apiGroup: string; resource: string };
 
@@ -110,4 +114,65 @@ export function accessRules(grants: AccessGrant[]): kplus.k8s.PolicyRule[] {
     ...resources.length > 0 ? [{ apiGroups: [CORE], resources, verbs: ['get'] }] : [],
     ...urls.length > 0 ? [{ nonResourceUrLs: urls, verbs: ['get'] }] : [],
   ];
+}
+
+/**
+ * The RBAC objects of a stack's discovery: a Role (and RoleBinding) per watched namespace, a
+ * ClusterRole (and ClusterRoleBinding) for cluster-wide discovery and the API paths scrapes read.
+ */
+export class DiscoveryRbac {
+  private clusterRole?: kplus.k8s.KubeClusterRole;
+  private readonly roles = new Map<string, kplus.k8s.KubeRole>();
+
+  /** `metadata` holds the labels and annotations of every object (namespace excluded). */
+  constructor(
+    private readonly scope: Construct,
+    private readonly config: PrometheusConfig,
+    private readonly namespaceName: string,
+    private readonly serviceAccountName: string,
+    private readonly metadata: { labels: { [key: string]: string }; annotations?: { [key: string]: string } },
+  ) {}
+
+  /**
+   * Creates the Roles and ClusterRole that discovery needs, when first needed. Their rules
+   * are computed at synthesis from every job, so the order of calls does not matter.
+   */
+  public grant(watches: KubernetesWatch[]): void {
+    // What the scrapes themselves need (the kubelet's nodes/metrics, the API server's /metrics) is cluster-scoped too.
+    const scrapesNeedAccess = this.config._apiAccess().length > 0;
+    for (const watch of scrapesNeedAccess ? [...watches, undefined] : watches) {
+      if ((watch === undefined || needsClusterRole(watch, this.namespaceName)) && !this.clusterRole) {
+        this.clusterRole = new k8s.KubeClusterRole(this.scope, 'ClusterRole', {
+          metadata: this.metadata,
+          rules: Lazy.any({
+            produce: () => [
+              ...policyRules(this.config._watches(), this.namespaceName, 'cluster'),
+              ...accessRules(accessGrants(this.config._apiAccess())),
+            ],
+          }),
+        });
+        new k8s.KubeClusterRoleBinding(this.scope, 'ClusterRoleBinding', {
+          metadata: this.metadata,
+          roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: this.clusterRole.name },
+          subjects: [{ kind: 'ServiceAccount', name: this.serviceAccountName, namespace: this.namespaceName }],
+        });
+      }
+      if (watch === undefined) continue;
+      const namespaces = watchedNamespaces(watch, this.namespaceName);
+      if (namespaces === 'all') continue;
+      for (const ns of namespaces) {
+        if (this.roles.has(ns)) continue;
+        const role = new k8s.KubeRole(this.scope, `Role-${ns}`, {
+          metadata: { ...this.metadata, namespace: ns },
+          rules: Lazy.any({ produce: () => policyRules(this.config._watches(), this.namespaceName, ns) }),
+        });
+        new k8s.KubeRoleBinding(this.scope, `RoleBinding-${ns}`, {
+          metadata: { ...this.metadata, namespace: ns },
+          roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: role.name },
+          subjects: [{ kind: 'ServiceAccount', name: this.serviceAccountName, namespace: this.namespaceName }],
+        });
+        this.roles.set(ns, role);
+      }
+    }
+  }
 }

@@ -1,12 +1,15 @@
-// The Prometheus pods: their template, the Deployment or StatefulSet that runs them, and the
-// sidecar that reloads Prometheus 2.x when its configuration changes. Not exported.
+// The Prometheus pods: their template, the Deployment or StatefulSets (and ConfigMaps) that run
+// them, and the sidecar that reloads Prometheus 2.x when its configuration changes. Not exported.
 //
 // Nothing here depends on the configuration's content: a new job, rule group or remote write
 // changes the ConfigMap only, and Prometheus reloads it live (3.x by itself, 2.x on the
 // sidecar's SIGHUP). Only a change to the pod (image, resources, flags, volumes) rolls it.
+import { ApiObjectMetadata, Lazy, Names } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
 import { PodScheduling } from './pod-scheduling';
 import { httpProbe, restrictedContainerSecurityContext, restrictedPodSecurityContext, tcpProbe } from '../k8s/pod';
+import { PrometheusStorage } from '../k8s/storage';
 import { SECRETS_MOUNT_PATH } from '../model/prometheus/mount-paths';
 
 /** Where the ConfigMap with prometheus.yml and the rule file is mounted, as a directory. */
@@ -17,6 +20,9 @@ export const DATA_DIR = '/prometheus';
 /** The user and group of the official Prometheus image. */
 export const PROMETHEUS_UID = 65534;
 export const WEB_PORT = 9090;
+/** The pod label that tells the shards of a stack apart. */
+// The library's own label (prometheus.io/* belongs to the annotations Prometheus's helm chart reads).
+export const SHARD_LABEL = 'cdk8s-prometheus-monitoring/shard';
 /** The environment variable holding the pod's name, for `${POD_NAME}` in external labels. */
 export const POD_NAME_ENV = 'POD_NAME';
 
@@ -179,4 +185,80 @@ export function statefulSetSpec(options: {
     template: options.template,
     volumeClaimTemplates: options.claimTemplate ? [options.claimTemplate] : undefined,
   };
+}
+
+/** Options of `prometheusServers`. */
+export interface ServersOptions {
+  readonly metadata: ApiObjectMetadata;
+  readonly selectorLabels: { [key: string]: string };
+  readonly shards: number;
+  readonly replicas: number;
+  readonly storage: PrometheusStorage;
+  /** Whether the servers run as StatefulSets (replicas, shards or a new claim) rather than a Deployment. */
+  readonly statefulSet: boolean;
+  /** The files of a shard's ConfigMap, produced at synthesis. */
+  readonly files: (shard: number) => { [file: string]: string };
+  /** The pod template of a shard, produced at synthesis, given its ConfigMap's name. */
+  readonly template: (shard: number, configMapName: string) => kplus.k8s.PodTemplateSpec;
+  /** The name of the Service the StatefulSets are governed by. */
+  readonly serviceName: () => string;
+}
+
+/** The objects that run the servers. */
+export interface Servers {
+  readonly deployment?: kplus.k8s.KubeDeployment;
+  readonly statefulSets: kplus.k8s.KubeStatefulSet[];
+  /** The name of each shard's ConfigMap. */
+  readonly configMapNames: string[];
+}
+
+/**
+ * One ConfigMap and one workload per shard (a PodDisruptionBudget too when replicated); the
+ * first shard keeps the ids (and names) of a single server, so adding shards leaves it in place.
+ */
+export function prometheusServers(scope: Construct, options: ServersOptions): Servers {
+  const { metadata, storage } = options;
+  const k8s = kplus.k8s;
+  let deployment: kplus.k8s.KubeDeployment | undefined;
+  const statefulSets: kplus.k8s.KubeStatefulSet[] = [];
+  const configMapNames: string[] = [];
+  for (let shard = 0; shard < options.shards; shard++) {
+    const shardScope = shard === 0 ? scope : new Construct(scope, `Shard${shard}`);
+    const configMap = new k8s.KubeConfigMap(shardScope, 'ConfigMap', {
+      metadata,
+      data: Lazy.any({ produce: () => options.files(shard) }),
+    });
+    const configMapName = configMap.name;
+    configMapNames.push(configMapName);
+    if (!options.statefulSet) {
+      deployment = new k8s.KubeDeployment(shardScope, 'Resource', {
+        metadata,
+        spec: Lazy.any({ produce: () => deploymentSpec(options.template(0, configMapName), options.selectorLabels, storage.persistent) }),
+      });
+      continue;
+    }
+    const shardSelector = { ...options.selectorLabels, [SHARD_LABEL]: String(shard) };
+    statefulSets.push(new k8s.KubeStatefulSet(shardScope, 'Resource', {
+      // Pod names are <name>-<ordinal>, and their controller-revision-hash label <name>-<hash>
+      // must stay within 63 characters.
+      metadata: { ...metadata, name: Names.toDnsLabel(shardScope, { maxLen: 52 }) },
+      spec: Lazy.any({
+        produce: () => statefulSetSpec({
+          template: options.template(shard, configMapName),
+          selector: shardSelector,
+          replicas: options.replicas,
+          serviceName: options.serviceName(),
+          claimTemplate: storage._claimTemplate('data', shardSelector),
+        }),
+      }),
+    }));
+    if (options.replicas > 1) {
+      // A drain evicts one replica at a time; the others keep scraping.
+      new k8s.KubePodDisruptionBudget(shardScope, 'DisruptionBudget', {
+        metadata,
+        spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: shardSelector } },
+      });
+    }
+  }
+  return { deployment, statefulSets, configMapNames };
 }

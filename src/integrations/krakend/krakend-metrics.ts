@@ -1,5 +1,4 @@
-import { createHash } from 'crypto';
-import { ApiObjectMetadata, Duration, Names, Size } from 'cdk8s';
+import { ApiObjectMetadata, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { krakendDashboard } from './dashboard';
@@ -10,11 +9,11 @@ import { migrateBlock, migrateConfig } from './opencensus';
 import { KrakendTelemetry } from './telemetry';
 import { checkBoolean, checkInstance, checkMetadata, checkStruct, fail } from '../../core/checks';
 import { checkDnsLabel, checkNonEmpty, checkPort, millis } from '../../core/formats';
-import { checkKubernetesLabels } from '../../k8s/checks';
 import { NetworkPeer } from '../../k8s/network-peer';
-import { allowedPeers, ingressPolicy, podsInNamespace, podsInNamespacesLabelled } from '../../k8s/network-policy';
+import { allowedPeers, podsInNamespace, podsInNamespacesLabelled } from '../../k8s/network-policy';
 import { checkObjectNames } from '../../k8s/object-names';
 import { httpProbe, namespaceOf, renderResources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../../k8s/pod';
+import { configChecksum, webIngressPolicy, webMetadata, webSelectorLabels, webService } from '../../k8s/web-workload';
 import { Dashboard } from '../../model/dashboard/dashboard';
 import { KubernetesRole, Relabel, ScrapeJob, ServiceDiscovery } from '../../model/prometheus';
 import { checkLabelMap, checkTimeoutWithinInterval, promDuration } from '../../model/prometheus/validate';
@@ -274,12 +273,8 @@ export class KrakendMetrics extends Construct implements IPrometheusIntegration 
         fail(path, 'metadata.name', 'is derived from the construct path for each object; it cannot be set', props.metadata.name);
       }
       const namespace = checkDnsLabel(path, 'metadata.namespace', namespaceOf(this, props.metadata?.namespace));
-      const selectorLabels = { 'app.kubernetes.io/name': 'krakend', 'app.kubernetes.io/instance': Names.toLabelValue(this) };
-      const metadata = {
-        namespace,
-        labels: { ...checkKubernetesLabels(path, 'metadata.labels', props.metadata?.labels), ...selectorLabels, 'app.kubernetes.io/component': 'gateway' },
-        annotations: props.metadata?.annotations,
-      };
+      const selectorLabels = webSelectorLabels(this, 'krakend');
+      const metadata = webMetadata(path, namespace, props.metadata, selectorLabels, 'gateway');
 
       const configMap = new k8s.KubeConfigMap(this, 'ConfigMap', { metadata, data: { [CONFIG_FILE]: this.configJson } });
       this.deployment = new k8s.KubeDeployment(this, 'Resource', {
@@ -290,7 +285,7 @@ export class KrakendMetrics extends Construct implements IPrometheusIntegration 
           template: {
             metadata: {
               labels: selectorLabels,
-              annotations: { 'checksum/config': createHash('sha256').update(this.configJson).digest('hex') },
+              annotations: configChecksum('config', this.configJson),
             },
             spec: {
               // KrakenD does not talk to the Kubernetes API.
@@ -318,15 +313,10 @@ export class KrakendMetrics extends Construct implements IPrometheusIntegration 
           },
         },
       });
-      const service = new k8s.KubeService(this, 'Service', {
+      const service = webService(this, 'Service', {
         metadata,
-        spec: {
-          selector: selectorLabels,
-          ports: [
-            { name: API_PORT_NAME, protocol: 'TCP', port: this.apiPort, targetPort: k8s.IntOrString.fromString(API_PORT_NAME) },
-            { name: METRICS_PORT_NAME, protocol: 'TCP', port: this.exporterPort, targetPort: k8s.IntOrString.fromString(METRICS_PORT_NAME) },
-          ],
-        },
+        selectorLabels,
+        ports: [{ name: API_PORT_NAME, port: this.apiPort }, { name: METRICS_PORT_NAME, port: this.exporterPort }],
       });
 
       if (props.networkPolicy ?? true) {
@@ -336,9 +326,9 @@ export class KrakendMetrics extends Construct implements IPrometheusIntegration 
         const scrapers = allowed
           ? [...allowed, ...stackPods]
           : (props.stack ? stackPods : [podsInNamespacesLabelled({ component: 'monitoring' })]);
-        ingressPolicy(this, 'NetworkPolicy', {
+        webIngressPolicy(this, 'NetworkPolicy', {
           metadata,
-          podSelector: { matchLabels: selectorLabels },
+          selectorLabels,
           rules: [
             // The API is the gateway's purpose: every source may call it.
             { ports: [this.apiPort] },
