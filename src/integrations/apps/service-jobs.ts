@@ -9,7 +9,7 @@
 import { applicationsDashboard } from './dashboard';
 import { fail } from '../../core/checks';
 import { formatMillis } from '../../core/formats';
-import { IDashboardSource } from '../../model/dashboard/dashboard';
+import { IDashboardSource } from '../../model/dashboard';
 import { Authentication, KubernetesRole, Relabel, RelabelAction, Scheme, ScrapeJob, ServiceDiscovery, TlsOptions } from '../../model/prometheus';
 import { PrometheusStack } from '../../stack';
 import { lazyDashboard } from '../../stack/content';

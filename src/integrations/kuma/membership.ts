@@ -13,7 +13,7 @@ import { kumaServiceToServiceDashboard } from './service-to-service-dashboard';
 import { MESH_LABEL } from './settings';
 import { checkString, checkStringArray, checkStruct, fail } from '../../core/checks';
 import { addWarning } from '../../core/warnings';
-import { IDashboardSource } from '../../model/dashboard/dashboard';
+import { IDashboardSource } from '../../model/dashboard';
 import { ScrapeJob, ServiceDiscovery } from '../../model/prometheus';
 import { PrometheusStack } from '../../stack';
 import { requireStack } from '../../stack/check-stack';
