@@ -1,7 +1,7 @@
 // The dashboard of a PrometheusStack's own server. Not exported from the package.
 import type { PrometheusStack } from './prometheus-stack';
 import { uidFor } from '../core/uid';
-import { Dashboard, DashboardPanel, DashboardRow, GrafanaUnit } from '../model/dashboard/dashboard';
+import { Dashboard, DashboardPanel, DashboardRow, GrafanaUnit } from '../model/dashboard';
 
 /** Prometheus's health: targets, TSDB, rules, remote write and resources (its self-scrape job). */
 export function prometheusDashboard(stack: PrometheusStack): Dashboard {

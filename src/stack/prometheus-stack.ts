@@ -18,7 +18,8 @@ import { PrometheusMode, PrometheusStackProps } from './stack-props';
 import { PrometheusWebAuth } from './web-auth';
 import { prometheusServers, WEB_PORT } from './workload';
 import {
-  checkArray, checkBoolean, checkDuration, checkEnum, checkInstance, checkMetadata, checkSize, checkString, checkStringMap, checkStruct, fail, requireProp,
+  checkArray, checkBoolean, checkDuration, checkEnum, checkInstance, checkMetadata, checkSize, checkString, checkStringMap, checkStruct, fail,
+  requireProp,
 } from '../core/checks';
 import { checkDnsLabel, checkPort, requireString } from '../core/formats';
 import { addWarning } from '../core/warnings';

@@ -1,6 +1,6 @@
 // The dashboard of the applications a stack scrapes through their Services. Not exported.
 import { uidFor } from '../../core/uid';
-import { Dashboard, DashboardPanel, DashboardRow, DashboardVariable, GrafanaUnit } from '../../model/dashboard/dashboard';
+import { Dashboard, DashboardPanel, DashboardRow, DashboardVariable, GrafanaUnit } from '../../model/dashboard';
 
 /**
  * Scrape health of the applications scraped through EndpointSlices (AppServiceMonitor): their

@@ -25,7 +25,7 @@
 import { applicationsDashboard } from './dashboard';
 import { fail } from '../../core/checks';
 import { formatMillis } from '../../core/formats';
-import { IDashboardSource } from '../../model/dashboard/dashboard';
+import { IDashboardSource } from '../../model/dashboard';
 import { Authentication, KubernetesRole, Relabel, RelabelAction, Scheme, ScrapeJob, ServiceDiscovery, TlsOptions } from '../../model/prometheus';
 import { checkTimeoutWithinInterval } from '../../model/prometheus/validate';
 import { imageAtLeast } from '../../model/prometheus/version';

@@ -1,7 +1,7 @@
 // The dashboard of the KrakenD gateways of one scrape job. Not exported from the package.
 import { Duration } from 'cdk8s';
 import { uidFor } from '../../core/uid';
-import { Dashboard, DashboardPanel, DashboardRow, DashboardVariable, GrafanaUnit, PanelQuery } from '../../model/dashboard/dashboard';
+import { Dashboard, DashboardPanel, DashboardRow, DashboardVariable, GrafanaUnit, PanelQuery } from '../../model/dashboard';
 
 /**
  * The HTTP metrics of KrakenD's OpenTelemetry integration (krakend-otel v0.13.0, in KrakenD

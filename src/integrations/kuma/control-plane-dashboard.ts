@@ -1,7 +1,7 @@
 // The dashboard of the Kuma control plane's own metrics. Not exported from the package.
 import { Duration } from 'cdk8s';
 import { CONTROL_PLANE_JOB } from './control-plane';
-import { Dashboard, DashboardPanel, DashboardRow, DashboardVariable, GrafanaUnit } from '../../model/dashboard/dashboard';
+import { Dashboard, DashboardPanel, DashboardRow, DashboardVariable, GrafanaUnit } from '../../model/dashboard';
 
 /**
  * The control plane replicas scraped by the `kuma-control-plane` job, per `pod`: who leads, the

@@ -2,7 +2,7 @@
 import { Duration } from 'cdk8s';
 import { INBOUND_MATCHER, OUTBOUND_MATCHER } from './envoy-clusters';
 import { uidFor } from '../../core/uid';
-import { Dashboard, DashboardPanel, DashboardRow, DashboardVariable, GrafanaUnit } from '../../model/dashboard/dashboard';
+import { Dashboard, DashboardPanel, DashboardRow, DashboardVariable, GrafanaUnit } from '../../model/dashboard';
 
 /**
  * Traffic, errors and latency of the proxies scraped by `jobName`, from Envoy's own stats (as

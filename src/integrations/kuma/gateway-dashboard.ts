@@ -2,7 +2,7 @@
 import { Duration } from 'cdk8s';
 import { MESH_HTTP_MATCHER, OUTBOUND_MATCHER } from './envoy-clusters';
 import { uidFor } from '../../core/uid';
-import { Dashboard, DashboardPanel, DashboardRow, DashboardVariable, GrafanaUnit } from '../../model/dashboard/dashboard';
+import { Dashboard, DashboardPanel, DashboardRow, DashboardVariable, GrafanaUnit } from '../../model/dashboard';
 
 /**
  * The builtin gateways (MeshGateway) of the proxies scraped by `jobName`, per mesh and gateway.

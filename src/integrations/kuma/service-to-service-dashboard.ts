@@ -2,7 +2,7 @@
 import { Duration } from 'cdk8s';
 import { OUTBOUND_MATCHER } from './envoy-clusters';
 import { uidFor } from '../../core/uid';
-import { Dashboard, DashboardPanel, DashboardRow, DashboardVariable, GrafanaUnit } from '../../model/dashboard/dashboard';
+import { Dashboard, DashboardPanel, DashboardRow, DashboardVariable, GrafanaUnit } from '../../model/dashboard';
 
 /**
  * What each source service sends to each destination, seen from the source's proxies: the

@@ -2,7 +2,7 @@
 import { Duration } from 'cdk8s';
 import { WeaveConnectionState, WeaveMetrics } from './weave-metrics';
 import { uidFor } from '../../core/uid';
-import { Dashboard, DashboardPanel, DashboardRow, GrafanaUnit } from '../../model/dashboard/dashboard';
+import { Dashboard, DashboardPanel, DashboardRow, GrafanaUnit } from '../../model/dashboard';
 
 /**
  * Router health, address space and connections; blocked connections and policy errors when

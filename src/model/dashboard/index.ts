@@ -1,1 +1,5 @@
 export * from './dashboard';
+export * from './panel';
+export * from './row';
+export * from './unit';
+export * from './variable';
