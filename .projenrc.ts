@@ -96,7 +96,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
       paths: { 'cdk8s-prometheus-monitoring': ['src/index.ts'] },
     },
   },
-  gitignore: ['/examples/**/dist/', '/examples/**/dist-universal/', '/dist-bindings/', '/.tmp/', '/.jsii.tabl.json', '/node_modules'],,
+  gitignore: ['/examples/**/dist/', '/examples/**/dist-universal/', '/dist-bindings/', '/.tmp/', '/.jsii.tabl.json', '/node_modules'],
 });
 for (const pattern of ['/examples/', '/.ci/', '/scripts/', '/dist-bindings/', '/.tmp/']) {
   project.addPackageIgnore(pattern);
