@@ -124,7 +124,7 @@ export class CurrentKumaChart extends Chart {
   constructor(scope: Construct, id: string, props: ChartProps = {}) {
     super(scope, id, props);
     const stack = new PrometheusStack(this, 'prometheus', { metadata: { namespace: 'mesh-monitoring' } });
-    const mesh = new KumaMetricsMesh(this, 'mesh', { stack, policyApi: KumaPolicyApi.CURRENT });
+    const mesh = new KumaMetricsMesh(this, 'mesh', { stack, policyApi: KumaPolicyApi.TARGET_REF });
     const echo = new kplus.Deployment(this, 'echo', {
       metadata: { namespace: 'kuma-demo' },
       containers: [{ image: 'docker.io/kumahq/kuma-tcp-echo:0.1.0', portNumber: 8000 }],

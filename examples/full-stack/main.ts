@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import {
   AlertingRule, AlertmanagerEndpoint, AppServiceMonitor, Authentication, Credential, Dashboard, DashboardPanel, DashboardRow, Grafana,
   GrafanaAdminCredentials, GrafanaUnit, KrakendMetrics, KubernetesRole, KumaMetricsMesh, NamespaceIngress, PlatformExporters, PodSelection,
-  PrometheusStack, PrometheusStorage, PrometheusWebAuth, RecordingRule, Relabel, RemoteWrite, RuleGroup, ScrapeJob, ServiceDiscovery,
+  PrometheusStack, DataStorage, PrometheusWebAuth, RecordingRule, Relabel, RemoteWrite, RuleGroup, ScrapeJob, ServiceDiscovery,
   WeaveMonitoring,
 } from 'cdk8s-prometheus-monitoring';
 
@@ -24,7 +24,7 @@ const chart = new Chart(app, 'monitoring');
 const stack = new PrometheusStack(chart, 'prometheus', {
   metadata: { namespace: 'monitoring' },
   createNamespace: true,
-  storage: PrometheusStorage.persistentVolumeClaim({ size: Size.gibibytes(20) }),
+  storage: DataStorage.persistentVolumeClaim({ size: Size.gibibytes(20) }),
   retention: Duration.days(15),
   retentionSize: Size.gibibytes(18),
   externalLabels: { cluster: 'demo' },

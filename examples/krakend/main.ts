@@ -30,7 +30,7 @@ new KrakendMetrics(chart, 'gateway', {
     metricReportingPeriod: Duration.seconds(1),
     prometheusExporters: [{ name: 'local_prometheus', port: 9091, processMetrics: true, goMetrics: true }],
   }),
-  targetLabels: { app: 'kotel_example' },
+  staticLabels: { app: 'kotel_example' },
 });
 
 // Three gateways outside the cluster, still on the legacy OpenCensus configuration:
@@ -41,7 +41,7 @@ const composeGateways = new KrakendMetrics(chart, 'compose-gateways', {
   jobName: 'krakend_otel',
   gateways: KrakendGateways.external({ targets: ['krakend1', 'krakend2', 'krakend3'] }),
   config: KrakendConfig.fromObject(KrakendMetrics.migrateOpenCensusConfig(legacy.toJson()).result),
-  targetLabels: { app: 'kotel_example' },
+  staticLabels: { app: 'kotel_example' },
 });
 // The krakend.json those gateways must run: copy it where they read it.
 console.log(composeGateways.configJson);

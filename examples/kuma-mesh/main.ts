@@ -32,8 +32,8 @@ const stack = new PrometheusStack(chart, 'prometheus', {
 
 // Proxy metrics on :5670/metrics, secured by the mesh's mTLS, scraped every 5 seconds.
 const mesh = new KumaMetricsMesh(chart, 'kuma', {
-  // The document's API: Mesh.spec.metrics and TrafficPermissions (KumaPolicyApi.CURRENT: MeshMetric).
-  policyApi: KumaPolicyApi.LEGACY,
+  // The document's API: Mesh.spec.metrics and TrafficPermissions (KumaPolicyApi.TARGET_REF: MeshMetric).
+  policyApi: KumaPolicyApi.SOURCE_DESTINATION,
   stack,
   scrapeInterval: Duration.seconds(5),
   mtls: { backends: [KumaCaBackend.builtin()] },

@@ -8,7 +8,7 @@ const app = new App();
 const chart = new Chart(app, 'universal');
 
 const mesh = new KumaMetricsMesh(chart, 'kuma', {
-  policyApi: KumaPolicyApi.LEGACY,
+  policyApi: KumaPolicyApi.SOURCE_DESTINATION,
   mtls: { backends: [KumaCaBackend.builtin()] },
 });
 mesh.addUniversalDataplane({

@@ -1,6 +1,6 @@
 import { App, Chart, Duration, Size } from 'cdk8s';
 import {
-  AlertingRule, AlertmanagerEndpoint, Authentication, Credential, KubernetesRole, PrometheusStack, PrometheusStorage, RecordingRule,
+  AlertingRule, AlertmanagerEndpoint, Authentication, Credential, KubernetesRole, PrometheusStack, DataStorage, RecordingRule,
   Relabel, RemoteWrite, RuleGroup, ScrapeJob, ServiceDiscovery,
 } from 'cdk8s-prometheus-monitoring';
 
@@ -11,7 +11,7 @@ const chart = new Chart(app, 'monitoring');
 const stack = new PrometheusStack(chart, 'prometheus', {
   metadata: { namespace: 'monitoring' },
   createNamespace: true,
-  storage: PrometheusStorage.persistentVolumeClaim({ size: Size.gibibytes(20) }),
+  storage: DataStorage.persistentVolumeClaim({ size: Size.gibibytes(20) }),
   retention: Duration.days(15),
   retentionSize: Size.gibibytes(18),
   externalLabels: { cluster: 'demo' },

@@ -1,5 +1,5 @@
 import { App, Chart, Duration, Size } from 'cdk8s';
-import { PrometheusStack, PrometheusStorage, ScrapeJob, ServiceDiscovery } from 'cdk8s-prometheus-monitoring';
+import { PrometheusStack, DataStorage, ScrapeJob, ServiceDiscovery } from 'cdk8s-prometheus-monitoring';
 
 const app = new App();
 const chart = new Chart(app, 'monitoring');
@@ -8,7 +8,7 @@ const chart = new Chart(app, 'monitoring');
 const stack = new PrometheusStack(chart, 'prometheus', {
   metadata: { namespace: 'monitoring' },
   createNamespace: true,
-  storage: PrometheusStorage.persistentVolumeClaim({ size: Size.gibibytes(20) }),
+  storage: DataStorage.persistentVolumeClaim({ size: Size.gibibytes(20) }),
   retention: Duration.days(15),
   retentionSize: Size.gibibytes(18),
   externalLabels: { cluster: 'demo' },

@@ -16,7 +16,7 @@ import { checkImage } from '../k8s/checks';
 import { dnsEgress, EgressRules, podsInNamespace, tcpPorts, urlEgress } from '../k8s/network-policy';
 import { checkObjectNames } from '../k8s/object-names';
 import { checkResources, httpProbe, renderResources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../k8s/pod';
-import { PrometheusStorage } from '../k8s/storage';
+import { DataStorage } from '../k8s/storage';
 import {
   configChecksum, serviceUrl, webClients, webExposure, webIngressPolicy, webMetadata, webSelectorLabels, webService,
 } from '../k8s/web-workload';
@@ -78,7 +78,7 @@ export class Grafana extends Construct {
   private readonly provisioning: kplus.k8s.KubeConfigMap;
   private readonly sources: DashboardSource[] = [];
   private readonly dataVolume: kplus.k8s.Volume;
-  private readonly storage: PrometheusStorage;
+  private readonly storage: DataStorage;
   /** Data sources and plugins that integrations add (`_addDatasource`, `_addPlugin`). */
   private readonly extraDatasources: ExtraDatasource[] = [];
   private readonly extraPlugins: GrafanaPlugin[] = [];
@@ -98,7 +98,7 @@ export class Grafana extends Construct {
       GrafanaAdminCredentials, ADMIN_FIX);
     checkMetadata(path, 'metadata', props.metadata);
     checkString(path, 'datasourceUid', props.datasourceUid);
-    checkInstance(path, 'storage', props.storage, PrometheusStorage, 'Use PrometheusStorage.emptyDir() or .persistentVolumeClaim({ size })');
+    checkInstance(path, 'storage', props.storage, DataStorage, 'Use DataStorage.emptyDir() or .persistentVolumeClaim({ size })');
     checkStringMap(path, 'settings', props.settings);
     checkInstances(path, 'plugins', props.plugins, GrafanaPlugin, 'Use GrafanaPlugin.of(id, version) or GrafanaPlugin.fromUrl(id, version, url)');
     checkArray(path, 'dashboards', props.dashboards);
@@ -116,7 +116,7 @@ export class Grafana extends Construct {
       fail(path, 'datasourceUid', 'must be 1 to 40 letters, digits, \'-\' or \'_\'', this.datasourceUid);
     }
     if (props.dashboardFolder !== undefined) checkNonEmpty(path, 'dashboardFolder', props.dashboardFolder);
-    this.storage = props.storage ?? PrometheusStorage.emptyDir();
+    this.storage = props.storage ?? DataStorage.emptyDir();
     settingsEnv(path, props.settings ?? {});
     const plugins = props.plugins ?? [];
     checkUnique(path, 'plugins', plugins.map((p) => p.id), 'must name each plugin once');

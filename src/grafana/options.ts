@@ -4,7 +4,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { GrafanaAdminCredentials } from './credentials';
 import { GrafanaPlugin } from './plugins';
 import { NetworkPeer } from '../k8s/network-peer';
-import { PrometheusStorage } from '../k8s/storage';
+import { DataStorage } from '../k8s/storage';
 import { Dashboard } from '../model/dashboard/dashboard';
 import { IPrometheusDataSource } from '../stack/integration';
 
@@ -86,9 +86,9 @@ export interface GrafanaOptions {
    * Where Grafana keeps its database (users, preferences, annotations; dashboards and the data
    * source come from the ConfigMaps, so they survive without it).
    *
-   * @default PrometheusStorage.emptyDir()
+   * @default DataStorage.emptyDir()
    */
-  readonly storage?: PrometheusStorage;
+  readonly storage?: DataStorage;
   /**
    * CPU and memory of the Grafana container.
    *

@@ -8,7 +8,7 @@ import { checkSize, checkString, checkStruct, fail, requireProp } from '../core/
 const quantity = (size: Size) => kplus.k8s.Quantity.fromString(toQuantity(size));
 
 /**
- * Options of `PrometheusStorage.emptyDir()`.
+ * Options of `DataStorage.emptyDir()`.
  */
 export interface EmptyDirStorageOptions {
   /**
@@ -20,7 +20,7 @@ export interface EmptyDirStorageOptions {
 }
 
 /**
- * Options of `PrometheusStorage.persistentVolumeClaim()`.
+ * Options of `DataStorage.persistentVolumeClaim()`.
  */
 export interface PersistentStorageOptions {
   /** The size of the claim. */
@@ -36,15 +36,15 @@ export interface PersistentStorageOptions {
 /**
  * Where the Prometheus server keeps its time-series database.
  */
-export class PrometheusStorage {
+export class DataStorage {
   /**
    * An emptyDir volume: the data lives as long as the pod, and is lost when the pod is
    * rescheduled or the Deployment rolls. Fine for trying things out or when every sample is
    * also remote-written.
    */
-  public static emptyDir(options: EmptyDirStorageOptions = {}): PrometheusStorage {
-    checkSize('PrometheusStorage.emptyDir', 'sizeLimit', checkStruct('PrometheusStorage.emptyDir', 'options', options).sizeLimit);
-    return new PrometheusStorage({ sizeLimit: options.sizeLimit });
+  public static emptyDir(options: EmptyDirStorageOptions = {}): DataStorage {
+    checkSize('DataStorage.emptyDir', 'sizeLimit', checkStruct('DataStorage.emptyDir', 'options', options).sizeLimit);
+    return new DataStorage({ sizeLimit: options.sizeLimit });
   }
 
   /**
@@ -55,15 +55,15 @@ export class PrometheusStorage {
    * `storageClassName` is refused by the API server (claim templates cannot change), see the
    * README on moving data.
    */
-  public static persistentVolumeClaim(options: PersistentStorageOptions): PrometheusStorage {
-    const where = 'PrometheusStorage.persistentVolumeClaim';
+  public static persistentVolumeClaim(options: PersistentStorageOptions): DataStorage {
+    const where = 'DataStorage.persistentVolumeClaim';
     checkStruct(where, 'options', options, true);
     checkSize(where, 'size', requireProp(where, 'size', options.size, 'Use Size.gibibytes(20)'));
     checkStorageClassName(where, 'storageClassName', options.storageClassName);
     if (options.size.toMebibytes({ rounding: SizeRoundingBehavior.NONE }) < 1) {
-      fail('PrometheusStorage.persistentVolumeClaim', 'size', 'must be at least 1 MiB', `${options.size.toKibibytes({ rounding: SizeRoundingBehavior.NONE })} KiB`);
+      fail('DataStorage.persistentVolumeClaim', 'size', 'must be at least 1 MiB', `${options.size.toKibibytes({ rounding: SizeRoundingBehavior.NONE })} KiB`);
     }
-    return new PrometheusStorage({ newClaim: options });
+    return new DataStorage({ newClaim: options });
   }
 
   /**
@@ -74,12 +74,12 @@ export class PrometheusStorage {
    *
    * @param claimName the name of the claim
    */
-  public static existingClaim(claimName: string): PrometheusStorage {
-    checkString('PrometheusStorage.existingClaim', 'claimName', requireProp('PrometheusStorage.existingClaim', 'claimName', claimName));
+  public static existingClaim(claimName: string): DataStorage {
+    checkString('DataStorage.existingClaim', 'claimName', requireProp('DataStorage.existingClaim', 'claimName', claimName));
     if (claimName.length > 253 || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(claimName)) {
-      fail('PrometheusStorage.existingClaim', 'claimName', 'must be a DNS-1123 subdomain (a PersistentVolumeClaim name)', claimName);
+      fail('DataStorage.existingClaim', 'claimName', 'must be a DNS-1123 subdomain (a PersistentVolumeClaim name)', claimName);
     }
-    return new PrometheusStorage({ claimName });
+    return new DataStorage({ claimName });
   }
 
   /** @internal */

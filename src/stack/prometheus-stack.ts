@@ -28,7 +28,7 @@ import { NetworkPeer } from '../k8s/network-peer';
 import { allowedPeers, podsInNamespace } from '../k8s/network-policy';
 import { checkObjectNames, failOnObjectNames } from '../k8s/object-names';
 import { checkResources, namespaceOf } from '../k8s/pod';
-import { PrometheusStorage } from '../k8s/storage';
+import { DataStorage } from '../k8s/storage';
 import { serviceHost, serviceUrl, webMetadata, webSelectorLabels } from '../k8s/web-workload';
 import {
   AlertmanagerEndpoint, PrometheusConfig, RemoteWrite, RuleGroup, Scheme, ScrapeJob, ServiceDiscovery,
@@ -106,7 +106,7 @@ export class PrometheusStack extends Construct implements IPrometheusDataSource 
 
   /** The Service and NetworkPolicy, and the choices behind them. */
   private readonly exposure: PrometheusExposure;
-  private readonly storage: PrometheusStorage;
+  private readonly storage: DataStorage;
   private readonly resources: kplus.ContainerResources;
   /** The Prometheus pod, which `addContainer` and integrations extend. */
   private readonly pod: PrometheusPod;
@@ -128,8 +128,8 @@ export class PrometheusStack extends Construct implements IPrometheusDataSource 
     checkStruct(path, 'props', props);
     checkMetadata(path, 'metadata', props.metadata);
     checkEnum(path, 'mode', props.mode, PrometheusMode, 'PrometheusMode');
-    checkInstance(path, 'storage', props.storage, PrometheusStorage,
-      'Use PrometheusStorage.emptyDir(), .persistentVolumeClaim({ size }) or .existingClaim(claimName)');
+    checkInstance(path, 'storage', props.storage, DataStorage,
+      'Use DataStorage.emptyDir(), .persistentVolumeClaim({ size }) or .existingClaim(claimName)');
     checkResources(path, 'resources', props.resources);
     checkDuration(path, 'configReloadInterval', props.configReloadInterval);
     checkSize(path, 'retentionSize', props.retentionSize);
@@ -142,7 +142,7 @@ export class PrometheusStack extends Construct implements IPrometheusDataSource 
     this.image = props.image ?? 'quay.io/prometheus/prometheus:v3.5.0';
     checkImage(path, 'image', this.image, 'Pin a release, such as quay.io/prometheus/prometheus:v3.5.0');
     const version = imageVersion(this.image) ?? LATEST_PROMETHEUS;
-    this.storage = props.storage ?? PrometheusStorage.emptyDir();
+    this.storage = props.storage ?? DataStorage.emptyDir();
     this.resources = props.resources ?? {
       cpu: { request: kplus.Cpu.millis(250) },
       memory: { request: Size.mebibytes(512), limit: Size.gibibytes(2) },

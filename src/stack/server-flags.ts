@@ -5,7 +5,7 @@ import { PrometheusMode, PrometheusStackProps } from './stack-props';
 import { CONFIG_FILE, DATA_DIR, WEB_PORT } from './workload';
 import { fail } from '../core/checks';
 import { toQuantity } from '../k8s/quantity';
-import { PrometheusStorage } from '../k8s/storage';
+import { DataStorage } from '../k8s/storage';
 import { promDuration } from '../model/prometheus/validate';
 import { Version } from '../model/prometheus/version';
 
@@ -16,7 +16,7 @@ const DEFAULT_RETENTION_SHARE = 0.8;
 export interface ServerFlagsInputs {
   readonly version: Version;
   readonly mode: PrometheusMode;
-  readonly storage: PrometheusStorage;
+  readonly storage: DataStorage;
   readonly replicas: number;
   /** Whether the web port is published to every source (a node port without `allowFrom`). */
   readonly openToAll: boolean;
@@ -78,7 +78,7 @@ export function serverFlags(path: string, props: PrometheusStackProps, inputs: S
 }
 
 /** 80% of a new claim (rounded down to a whole MiB), the retention size when none is given. */
-function defaultRetentionSize(storage: PrometheusStorage): Size | undefined {
+function defaultRetentionSize(storage: DataStorage): Size | undefined {
   const claim = storage._newClaim?.size;
   if (!claim) return undefined;
   return Size.mebibytes(Math.floor(claim.toMebibytes({ rounding: SizeRoundingBehavior.NONE }) * DEFAULT_RETENTION_SHARE));

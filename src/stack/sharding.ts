@@ -13,7 +13,7 @@ import { PrometheusStackProps } from './stack-props';
 import { POD_NAME_ENV } from './workload';
 import { fail } from '../core/checks';
 import { checkPositiveInteger } from '../core/formats';
-import { PrometheusStorage } from '../k8s/storage';
+import { DataStorage } from '../k8s/storage';
 import { PrometheusConfig, Relabel } from '../model/prometheus';
 import { checkLabelName } from '../model/prometheus/validate';
 
@@ -73,7 +73,7 @@ export interface Replication {
 }
 
 /** The replicas and shards of a stack, from its props, checked. */
-export function replication(path: string, props: PrometheusStackProps, storage: PrometheusStorage): Replication {
+export function replication(path: string, props: PrometheusStackProps, storage: DataStorage): Replication {
   const replicas = props.replicas ?? 1;
   checkPositiveInteger(path, 'replicas', replicas);
   const shards = props.shards ?? 1;
@@ -81,7 +81,7 @@ export function replication(path: string, props: PrometheusStackProps, storage: 
   if (shards > MAX_SHARDS) fail(path, 'shards', `must be at most ${MAX_SHARDS}`, shards);
   if (storage._claimName && (replicas > 1 || shards > 1)) {
     fail(path, 'storage', 'must give each pod its own volume with several replicas or shards (a ReadWriteOnce claim serves one pod)',
-      `PrometheusStorage.existingClaim('${storage._claimName}')`, 'Use PrometheusStorage.persistentVolumeClaim()');
+      `DataStorage.existingClaim('${storage._claimName}')`, 'Use DataStorage.persistentVolumeClaim()');
   }
   const replicaExternalLabel = checkLabelName(path, 'replicaExternalLabel', props.replicaExternalLabel ?? 'prometheus_replica');
   if (replicas > 1 && props.externalLabels?.[replicaExternalLabel] !== undefined) {

@@ -4,7 +4,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { PodToleration, PrometheusAffinity } from './scheduling';
 import { PrometheusWebAuth } from './web-auth';
 import { NetworkPeer } from '../k8s/network-peer';
-import { PrometheusStorage } from '../k8s/storage';
+import { DataStorage } from '../k8s/storage';
 import { AlertmanagerEndpoint, RemoteWrite, RuleGroup, ScrapeJob } from '../model/prometheus';
 
 /**
@@ -90,18 +90,18 @@ export interface PrometheusStackProps {
   /**
    * The most disk the TSDB may use before the oldest blocks are deleted
    * (`--storage.tsdb.retention.size`). At most the size of a claim of
-   * `PrometheusStorage.persistentVolumeClaim()`. Not in agent mode.
+   * `DataStorage.persistentVolumeClaim()`. Not in agent mode.
    *
-   * @default - 80% of the claim with `PrometheusStorage.persistentVolumeClaim()` (so that the
+   * @default - 80% of the claim with `DataStorage.persistentVolumeClaim()` (so that the
    * TSDB deletes old blocks before the volume is full); otherwise no size limit
    */
   readonly retentionSize?: Size;
   /**
    * Where the TSDB (or, in agent mode, the write-ahead log) lives.
    *
-   * @default PrometheusStorage.emptyDir()
+   * @default DataStorage.emptyDir()
    */
-  readonly storage?: PrometheusStorage;
+  readonly storage?: DataStorage;
   /**
    * Server or agent mode. An agent scrapes and remote-writes only: it needs a remote write, and
    * refuses rule groups and Alertmanagers.

@@ -9,7 +9,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { PodScheduling } from './pod-scheduling';
 import { httpProbe, restrictedContainerSecurityContext, restrictedPodSecurityContext, tcpProbe } from '../k8s/pod';
-import { PrometheusStorage } from '../k8s/storage';
+import { DataStorage } from '../k8s/storage';
 import { SECRETS_MOUNT_PATH } from '../model/prometheus/mount-paths';
 
 /** Where the ConfigMap with prometheus.yml and the rule file is mounted, as a directory. */
@@ -193,7 +193,7 @@ export interface ServersOptions {
   readonly selectorLabels: { [key: string]: string };
   readonly shards: number;
   readonly replicas: number;
-  readonly storage: PrometheusStorage;
+  readonly storage: DataStorage;
   /** Whether the servers run as StatefulSets (replicas, shards or a new claim) rather than a Deployment. */
   readonly statefulSet: boolean;
   /** The files of a shard's ConfigMap, produced at synthesis. */

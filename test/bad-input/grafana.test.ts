@@ -27,7 +27,7 @@ describe('Grafana and dashboards, as a jsii caller passes them', () => {
     { name: 'a plugin as its id', run: () => grafana({ plugins: ['grafana-piechart-panel'] }), where: W, prop: 'plugins[0]', got: "'grafana-piechart-panel'", fix: 'GrafanaPlugin.of(id, version)' },
     { name: 'dashboards as one dashboard', run: () => grafana({ dashboards: dashboard() }), where: W, prop: 'dashboards', got: 'an object of class Dashboard', fix: 'Wrap a single item in a list' },
     { name: 'a setting as a number', run: () => grafana({ settings: { 'users.viewers_can_edit': 1 } }), where: W, prop: 'settings.users.viewers_can_edit', got: '1', fix: "Write '1'" },
-    { name: 'storage as a plain object', run: () => grafana({ storage: {} }), where: W, prop: 'storage', got: '{}', fix: 'PrometheusStorage.emptyDir()' },
+    { name: 'storage as a plain object', run: () => grafana({ storage: {} }), where: W, prop: 'storage', got: '{}', fix: 'DataStorage.emptyDir()' },
     { name: 'a cpu limit as a string', run: () => grafana({ resources: { cpu: { limit: '1' } } }), where: W, prop: 'resources.cpu.limit', got: "'1'", fix: 'Cpu.millis(250)' },
     { name: 'networkPolicy as a string', run: () => grafana({ networkPolicy: 'false' }), where: W, prop: 'networkPolicy', got: "'false'", fix: 'true or false' },
     { name: 'labels as a string', run: () => grafana({ metadata: { labels: 'team=a' } }), where: W, prop: 'metadata.labels', got: "'team=a'", fix: 'Pass an object of string values' },

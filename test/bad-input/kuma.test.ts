@@ -13,11 +13,11 @@ const deployment = (c: Chart) => new kplus.Deployment(c, 'shop', { containers: [
 
 describe('the kuma family, as a jsii caller passes it', () => {
   badInputs([
-    { name: 'policyApi v3', run: () => mesh({ policyApi: 'v3' }), where: W, prop: 'policyApi', got: "'v3'", fix: 'KumaPolicyApi.CURRENT' },
+    { name: 'policyApi v3', run: () => mesh({ policyApi: 'v3' }), where: W, prop: 'policyApi', got: "'v3'", fix: 'KumaPolicyApi.TARGET_REF' },
     { name: 'tlsMode strict', run: () => mesh({ tlsMode: 'strict' }), where: W, prop: 'tlsMode', got: "'strict'", fix: 'KumaMetricsTlsMode.PROVIDED_TLS' },
     { name: 'a stack as a plain object', run: () => mesh({ stack: {} }), where: W, prop: 'stack', got: '{}', fix: 'Pass the PrometheusStack object' },
     { name: 'discovery as a word', run: () => mesh({ discovery: 'kuma_sd' }), where: W, prop: 'discovery', got: "'kuma_sd'", fix: 'KumaDataplaneDiscovery.kumaSd()' },
-    { name: 'grafana as a service name', run: () => mesh({ grafana: 'grafana_monitoring_svc_3000' }), where: W, prop: 'grafana', got: "'grafana_monitoring_svc_3000'", fix: '.custom(value)' },
+    { name: 'a Prometheus client as a service name', run: () => mesh({ prometheusClients: ['grafana_monitoring_svc_3000'] }), where: W, prop: 'prometheusClients[0]', got: "'grafana_monitoring_svc_3000'", fix: '.custom(value)' },
     { name: 'prometheusComponents as one tag', run: () => mesh({ prometheusComponents: KumaServiceTag.custom('x') }), where: W, prop: 'prometheusComponents', got: 'an object of class KumaServiceTag', fix: 'Wrap a single item in a list' },
     { name: 'CA backends as one backend', run: () => mesh({ mtls: { backends: KumaCaBackend.builtin() } }), where: W, prop: 'mtls.backends', got: 'an object of class KumaCaBackend', fix: 'Wrap a single item in a list' },
     { name: 'a CA backend as a plain object', run: () => mesh({ mtls: { backends: [{ name: 'ca-1', type: 'builtin' }] } }), where: W, prop: 'mtls.backends[0]', got: '{"name":"ca-1","type":"builtin"}', fix: 'KumaCaBackend.builtin' },
@@ -43,7 +43,7 @@ describe('the kuma family, as a jsii caller passes it', () => {
 
   test('a mesh written with wire strings gives valid output', () => {
     const c = chart();
-    new KumaMetricsMesh(c, 'mesh', js({ stack: new PrometheusStack(c, 'prom'), policyApi: 'current', mtls: { backends: [KumaCaBackend.builtin(js({ mode: 'STRICT' }))] }, secureMetrics: true }));
+    new KumaMetricsMesh(c, 'mesh', js({ stack: new PrometheusStack(c, 'prom'), policyApi: 'targetRef', mtls: { backends: [KumaCaBackend.builtin(js({ mode: 'STRICT' }))] }, secureMetrics: true }));
     const out = synthAndCheck(c);
     expect(out.objects.map((o) => o.kind)).toEqual(expect.arrayContaining(['Mesh', 'MeshMetric']));
     expect(out.objects.find((o) => o.kind === 'Mesh').spec.mtls.backends[0].mode).toBe('STRICT');

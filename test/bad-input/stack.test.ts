@@ -1,7 +1,7 @@
 import { Chart, Duration, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
-  AlertmanagerEndpoint, PrometheusStack, PrometheusStackProps, PrometheusStorage, ScrapeJob, ServiceDiscovery,
+  AlertmanagerEndpoint, PrometheusStack, PrometheusStackProps, DataStorage, ScrapeJob, ServiceDiscovery,
 } from '../../src';
 import { synthAndCheck } from '../util';
 import { badInputs, js } from './cases';
@@ -17,7 +17,7 @@ describe('PrometheusStack and its storage, as a jsii caller passes them', () => 
     { name: 'retention as a string', run: () => stack({ retention: '15d' }), where: W, prop: 'retention', got: "'15d'", fix: 'Duration.days(15)' },
     { name: 'configReloadInterval as a number', run: () => stack({ configReloadInterval: 30 }), where: W, prop: 'configReloadInterval', got: '30', fix: 'Duration.seconds(30)' },
     { name: 'retentionSize as a string', run: () => stack({ retentionSize: '10Gi' }), where: W, prop: 'retentionSize', got: "'10Gi'", fix: 'Size.gibibytes(10)' },
-    { name: 'storage as a plain object', run: () => stack({ storage: { size: '10Gi' } }), where: W, prop: 'storage', got: '{"size":"10Gi"}', fix: 'PrometheusStorage.emptyDir()' },
+    { name: 'storage as a plain object', run: () => stack({ storage: { size: '10Gi' } }), where: W, prop: 'storage', got: '{"size":"10Gi"}', fix: 'DataStorage.emptyDir()' },
     { name: 'a cpu request of plain numbers', run: () => stack({ resources: { cpu: { request: 250 } } }), where: W, prop: 'resources.cpu.request', got: '250', fix: 'Cpu.millis(250)' },
     { name: 'a memory limit of plain numbers', run: () => stack({ resources: { memory: { limit: 512 } } }), where: W, prop: 'resources.memory.limit', got: '512', fix: 'Size.mebibytes(512)' },
     { name: 'an unknown mode', run: () => stack({ mode: 'server2' }), where: W, prop: 'mode', got: "'server2'", fix: 'PrometheusMode.SERVER' },
@@ -41,8 +41,8 @@ describe('PrometheusStack and its storage, as a jsii caller passes them', () => 
     { name: 'addAlertmanager with a plain object', run: () => stack({}).addAlertmanager(js({ url: 'http://am:9093' })), where: W, prop: 'endpoint', got: '{"url":"http://am:9093"}', fix: 'new AlertmanagerEndpoint' },
     { name: 'addContainer without props', run: () => stack({}).addContainer(js(undefined)), where: W, prop: 'container', got: 'undefined', fix: "Pass the container's props" },
     { name: 'mountVolume with a plain object', run: () => stack({}).mountVolume('/sd', js({ name: 'sd' })), where: W, prop: 'volume', got: '{"name":"sd"}', fix: 'Volume.fromEmptyDir' },
-    { name: 'a claim size as a string', run: () => PrometheusStorage.persistentVolumeClaim(js({ size: '10Gi' })), where: 'PrometheusStorage.persistentVolumeClaim', prop: 'size', got: "'10Gi'", fix: 'Size.gibibytes(10)' },
-    { name: 'an emptyDir limit as a number', run: () => PrometheusStorage.emptyDir(js({ sizeLimit: 100 })), where: 'PrometheusStorage.emptyDir', prop: 'sizeLimit', got: '100', fix: 'Size.gibibytes(10)' },
+    { name: 'a claim size as a string', run: () => DataStorage.persistentVolumeClaim(js({ size: '10Gi' })), where: 'DataStorage.persistentVolumeClaim', prop: 'size', got: "'10Gi'", fix: 'Size.gibibytes(10)' },
+    { name: 'an emptyDir limit as a number', run: () => DataStorage.emptyDir(js({ sizeLimit: 100 })), where: 'DataStorage.emptyDir', prop: 'sizeLimit', got: '100', fix: 'Size.gibibytes(10)' },
     { name: 'props as a list', run: () => stack([{}]), where: W, prop: 'props', got: '[{}]', fix: 'Pass one object, not a list' },
   ]);
 

@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import * as YAML from 'yaml';
 import {
   Dashboard, DashboardPanel, DashboardRow, Grafana, GrafanaAdminCredentials, GrafanaOptions, GrafanaPlugin, NetworkPeer,
-  PrometheusStack, PrometheusStackProps, PrometheusStorage, ScrapeJob, ServiceDiscovery, WeaveMonitoring,
+  PrometheusStack, PrometheusStackProps, DataStorage, ScrapeJob, ServiceDiscovery, WeaveMonitoring,
 } from '../../src';
 import { findObject, findObjects } from '../harness';
 import { expectError, jobNamed, newChart, onlyConfig, synthAndCheck, warningsBesidesWebAuth } from '../util';
@@ -354,7 +354,7 @@ describe('options', () => {
   });
 
   test('a PersistentVolumeClaim keeps the database, one pod at a time', () => {
-    const { objects } = synthAndCheck(build({ storage: PrometheusStorage.persistentVolumeClaim({ size: Size.gibibytes(2), storageClassName: 'fast' }) }).chart);
+    const { objects } = synthAndCheck(build({ storage: DataStorage.persistentVolumeClaim({ size: Size.gibibytes(2), storageClassName: 'fast' }) }).chart);
     const pvc = findObject(objects, 'PersistentVolumeClaim', /grafana/);
     expect(pvc.spec).toEqual({ accessModes: ['ReadWriteOnce'], storageClassName: 'fast', resources: { requests: { storage: '2Gi' } } });
     expect(grafanaDeployment(objects).spec.strategy).toEqual({ type: 'Recreate' });
@@ -363,11 +363,11 @@ describe('options', () => {
   });
 
   test('an existing claim is used as is; an emptyDir gets its size limit', () => {
-    const existing = synthAndCheck(build({ storage: PrometheusStorage.existingClaim('grafana-data') }).chart).objects;
+    const existing = synthAndCheck(build({ storage: DataStorage.existingClaim('grafana-data') }).chart).objects;
     expect(findObjects(existing, 'PersistentVolumeClaim')).toEqual([]);
     expect(volume(existing, 'data')).toEqual({ name: 'data', persistentVolumeClaim: { claimName: 'grafana-data' } });
     expect(grafanaDeployment(existing).spec.strategy).toEqual({ type: 'Recreate' });
-    const scratch = synthAndCheck(build({ storage: PrometheusStorage.emptyDir({ sizeLimit: Size.gibibytes(1) }) }).chart).objects;
+    const scratch = synthAndCheck(build({ storage: DataStorage.emptyDir({ sizeLimit: Size.gibibytes(1) }) }).chart).objects;
     expect(volume(scratch, 'data')).toEqual({ name: 'data', emptyDir: { sizeLimit: '1Gi' } });
     expect(grafanaDeployment(scratch).spec.strategy).toBeUndefined();
   });

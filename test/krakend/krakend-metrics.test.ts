@@ -188,7 +188,7 @@ describe('scraping', () => {
     const { job, out } = withStack({
       jobName: 'krakend_otel',
       gateways: KrakendGateways.external({ targets: ['krakend1', 'krakend2:9091', 'krakend3'] }),
-      targetLabels: { app: 'kotel_example' },
+      staticLabels: { app: 'kotel_example' },
     });
     expect(job).toEqual({
       job_name: 'krakend_otel',
@@ -402,8 +402,8 @@ describe('props', () => {
     expect([job.scrape_interval, job.scrape_timeout]).toEqual(['15s', '4s']);
   });
 
-  test('targetLabels on a discovered job are written by relabelling, literally', () => {
-    const { job } = withStack({ targetLabels: { app: 'kotel_example', price: '$1' } });
+  test('staticLabels on a discovered job are written by relabelling, literally', () => {
+    const { job } = withStack({ staticLabels: { app: 'kotel_example', price: '$1' } });
     expect(job.relabel_configs.slice(-2)).toEqual([
       { target_label: 'app', replacement: 'kotel_example', action: 'replace' },
       { target_label: 'price', replacement: '$$1', action: 'replace' },
@@ -677,11 +677,11 @@ describe('validation', () => {
   });
 
   test('fails on a target label the job sets itself', () => {
-    expectError(() => new KrakendMetrics(newChart(), 'gateway', { targetLabels: { job: 'x' } }), "'targetLabels.job' must not be one of the labels the job sets itself");
+    expectError(() => new KrakendMetrics(newChart(), 'gateway', { staticLabels: { job: 'x' } }), "'staticLabels.job' must not be one of the labels the job sets itself");
   });
 
   test('fails on a target label that is not a label name', () => {
-    expectError(() => new KrakendMetrics(newChart(), 'gateway', { targetLabels: { 'app-name': 'x' } }), "'targetLabels.app-name' must be a Prometheus label name");
+    expectError(() => new KrakendMetrics(newChart(), 'gateway', { staticLabels: { 'app-name': 'x' } }), "'staticLabels.app-name' must be a Prometheus label name");
   });
 
   test('fails on an empty job name', () => {

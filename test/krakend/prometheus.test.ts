@@ -22,7 +22,7 @@ describe('real Prometheus', () => {
         jobName: 'krakend_otel',
         gateways: KrakendGateways.external({ targets: ['krakend1', 'krakend2:9091'] }),
         telemetry: new KrakendTelemetry({ prometheusExporters: [{ name: 'local_prometheus', port: 9091 }] }),
-        targetLabels: { app: 'kotel_example' },
+        staticLabels: { app: 'kotel_example' },
       });
       const out = synthAndCheck(chart);
       const config = YAML.parse(findObject(out.objects, 'ConfigMap').data['prometheus.yml']);
@@ -67,7 +67,7 @@ describe('real Prometheus', () => {
   test.concurrent('the discovered job keeps only this gateway\'s Service and exporter port', async () => {
     const chart = newChart('edge');
     const stack = new PrometheusStack(chart, 'prometheus', { metadata: { namespace: 'monitoring' } });
-    const gateway = new KrakendMetrics(chart, 'gateway', { stack, targetLabels: { app: 'kotel_example' } });
+    const gateway = new KrakendMetrics(chart, 'gateway', { stack, staticLabels: { app: 'kotel_example' } });
     const job = jobNamed(onlyConfig(synthAndCheck(chart)), 'krakend');
     const endpoint = (address: string, labels: Record<string, string> = {}) => ({
       address,

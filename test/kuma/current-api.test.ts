@@ -14,7 +14,7 @@ beforeEach(() => {
 });
 
 const ca = { backends: [KumaCaBackend.builtin()] };
-const currentApi = { policyApi: KumaPolicyApi.CURRENT };
+const currentApi = { policyApi: KumaPolicyApi.TARGET_REF };
 
 describe('MeshMetric', () => {
   test('zero config: one MeshMetric for the whole mesh, pinned', () => {
@@ -36,9 +36,9 @@ describe('MeshMetric', () => {
     expect(withDashboardSummaries(objects)).toMatchSnapshot();
   });
 
-  test('kumaNamespace places the policies', () => {
+  test('controlPlaneNamespaceName places the policies', () => {
     const chart = newChart();
-    new KumaMetricsMesh(chart, 'kuma', { ...currentApi, kumaNamespace: 'kong-mesh-system' });
+    new KumaMetricsMesh(chart, 'kuma', { ...currentApi, controlPlaneNamespaceName: 'kong-mesh-system' });
     expect(only(synthKuma(chart).objects, 'MeshMetric').metadata.namespace).toBe('kong-mesh-system');
   });
 
@@ -105,7 +105,7 @@ describe('Kuma 2.12 targets proxies by Dataplane labels', () => {
   test('no policy whose proxies this library knows uses a deprecated top-level targetRef', () => {
     const chart = newChart();
     const stack = meshPrometheus(chart);
-    const mesh = new KumaMetricsMesh(chart, 'kuma', { ...currentApi, stack, mtls: ca, secureMetrics: true, grafana: KumaServiceTag.custom('grafana') });
+    const mesh = new KumaMetricsMesh(chart, 'kuma', { ...currentApi, stack, mtls: ca, secureMetrics: true, prometheusClients: [KumaServiceTag.custom('grafana')] });
     mesh.overrideWorkload(workload(chart, 'echo', 8000), { portNumber: 1234 });
     const objects = synthKuma(chart).objects;
     const policies = [...findObjects(objects, 'MeshMetric'), findObject(objects, 'MeshTrafficPermission')];
@@ -157,8 +157,8 @@ describe('Kuma 2.12 targets proxies by Dataplane labels', () => {
 
   test('fails on the current API before Kuma 2.6, and on a version that is not one', () => {
     expect(() => new KumaMetricsMesh(newChart(), 'kuma', { ...currentApi, kumaVersion: '2.5' }))
-      .toThrow("test/kuma: 'policyApi' CURRENT writes MeshMetric policies, which Kuma 2.5 ('kumaVersion') does not have (they came in 2.6), "
-        + "got 'current'. Use KumaPolicyApi.LEGACY");
+      .toThrow("test/kuma: 'policyApi' TARGET_REF writes MeshMetric policies, which Kuma 2.5 ('kumaVersion') does not have (they came in 2.6), "
+        + "got 'targetRef'. Use KumaPolicyApi.SOURCE_DESTINATION");
     expect(() => new KumaMetricsMesh(newChart(), 'kuma', { kumaVersion: 'v2.12' }))
       .toThrow("test/kuma: 'kumaVersion' must be a Kuma release as major.minor or major.minor.patch, such as 2.12, got 'v2.12'");
   });
@@ -173,7 +173,7 @@ describe('MeshTrafficPermission', () => {
       stack,
       mtls: ca,
       secureMetrics: true,
-      grafana: KumaServiceTag.custom('grafana_kuma-metrics_svc_80'),
+      prometheusClients: [KumaServiceTag.custom('grafana_kuma-metrics_svc_80')],
       prometheusComponents: [KumaServiceTag.custom('prometheus-pushgateway_kuma-metrics_svc_9091')],
     });
     const prometheus = { 'kuma.io/service': `${stack.serviceName}_kuma-metrics_svc_80` };
@@ -270,7 +270,7 @@ function currentIntent(objects: any[]): Intent {
 }
 
 function synthBoth(props: (chart: Chart) => KumaMetricsMeshProps, extend?: (mesh: KumaMetricsMesh, chart: Chart) => void) {
-  return [KumaPolicyApi.LEGACY, KumaPolicyApi.CURRENT].map((policyApi) => {
+  return [KumaPolicyApi.SOURCE_DESTINATION, KumaPolicyApi.TARGET_REF].map((policyApi) => {
     const chart = newChart();
     const p = props(chart);
     if (p.stack) prometheusLabels = { labels: { ...p.stack.selectorLabels, 'k8s.kuma.io/namespace': p.stack.namespaceName }, service: KumaServiceTag.fromStack(p.stack).value };
@@ -296,7 +296,7 @@ describe('legacy and current describe the same thing', () => {
       stack: meshPrometheus(chart),
       mtls: ca,
       secureMetrics: true,
-      grafana: KumaServiceTag.custom('grafana_kuma-metrics_svc_80'),
+      prometheusClients: [KumaServiceTag.custom('grafana_kuma-metrics_svc_80')],
       prometheusComponents: [KumaServiceTag.custom('prometheus-alertmanager_kuma-metrics_svc_80')],
     })],
   ];
@@ -320,7 +320,7 @@ describe('legacy and current describe the same thing', () => {
   });
 
   test('a workload override: the annotations and the MeshMetric name the same port and path for the same pods', () => {
-    const [legacy, current] = [KumaPolicyApi.LEGACY, KumaPolicyApi.CURRENT].map((policyApi) => {
+    const [legacy, current] = [KumaPolicyApi.SOURCE_DESTINATION, KumaPolicyApi.TARGET_REF].map((policyApi) => {
       const chart = newChart();
       const mesh = new KumaMetricsMesh(chart, 'kuma', { policyApi });
       mesh.overrideWorkload(workload(chart, 'echo', 8000), { portNumber: 1234, path: '/non-standard-path' });

@@ -64,7 +64,7 @@ test('one data source per control plane: two meshes of one share it, another nam
   grafanaOf(stack);
   new KumaMetricsMesh(chart, 'a', { stack, meshName: 'a', jobName: 'kuma-a', kumaDatasource: true });
   new KumaMetricsMesh(chart, 'b', { stack, meshName: 'b', jobName: 'kuma-b', kumaDatasource: true });
-  new KumaMetricsMesh(chart, 'c', { stack, meshName: 'c', jobName: 'kuma-c', kumaDatasource: true, kumaNamespace: 'kuma-edge' });
+  new KumaMetricsMesh(chart, 'c', { stack, meshName: 'c', jobName: 'kuma-c', kumaDatasource: true, controlPlaneNamespaceName: 'kuma-edge' });
   const { objects } = synthKuma(chart);
   expect(datasources(objects).filter((d: any) => d.type === 'kumahq-kuma-datasource').map((d: any) => [d.uid, d.name, d.url])).toEqual([
     ['kuma', 'Kuma', 'http://kuma-control-plane.kuma-system.svc:5681'],

@@ -1,5 +1,5 @@
 // The examples/kuma-mesh programs, run as they stand and checked like any chart: the mesh in both
-// Kuma APIs (the program with KumaPolicyApi.CURRENT for LEGACY), its Universal form, and an older
+// Kuma APIs (the program with KumaPolicyApi.TARGET_REF for LEGACY), its Universal form, and an older
 // Prometheus.
 import * as YAML from 'yaml';
 import { KumaPolicyApi } from '../../src/integrations/kuma';
@@ -13,11 +13,11 @@ beforeEach(() => {
 });
 
 /** Runs a kuma-mesh program, in the current API when asked, and checks the Kuma kinds too. */
-function runKuma(file: string, policyApi = KumaPolicyApi.LEGACY, options: ProgramOptions = {}) {
+function runKuma(file: string, policyApi = KumaPolicyApi.SOURCE_DESTINATION, options: ProgramOptions = {}) {
   const out = runExampleProgram('kuma-mesh', {
     ...options,
     file,
-    replace: policyApi === KumaPolicyApi.CURRENT ? ['KumaPolicyApi.LEGACY', 'KumaPolicyApi.CURRENT'] : undefined,
+    replace: policyApi === KumaPolicyApi.TARGET_REF ? ['KumaPolicyApi.SOURCE_DESTINATION', 'KumaPolicyApi.TARGET_REF'] : undefined,
   });
   validateManifests(out.objects, { customKinds: KUMA_SCHEMAS });
   return out;
@@ -44,7 +44,7 @@ function kumaMesh(policyApi: KumaPolicyApi) {
 
 describe('examples/kuma-mesh', () => {
   test('legacy API: synthesizes valid objects, pinned', () => {
-    const { out } = kumaMesh(KumaPolicyApi.LEGACY);
+    const { out } = kumaMesh(KumaPolicyApi.SOURCE_DESTINATION);
     expect(out.objects.map((o) => `${o.kind}/${o.metadata.namespace ?? ''}`)).toEqual([
       'Namespace/',
       'Namespace/', 'ServiceAccount/kuma-metrics', 'ConfigMap/kuma-metrics', 'Deployment/kuma-metrics', 'Service/kuma-metrics', 'NetworkPolicy/kuma-metrics',
@@ -61,13 +61,13 @@ describe('examples/kuma-mesh', () => {
   });
 
   test('current API: the same workloads and Prometheus servers, MeshMetric and MeshTrafficPermission instead', () => {
-    const legacy = kumaMesh(KumaPolicyApi.LEGACY).out.objects;
-    const { out } = kumaMesh(KumaPolicyApi.CURRENT);
+    const legacy = kumaMesh(KumaPolicyApi.SOURCE_DESTINATION).out.objects;
+    const { out } = kumaMesh(KumaPolicyApi.TARGET_REF);
     expect(kumaObjects(out.objects).map((o) => o.kind)).toEqual([
       'Mesh', 'MeshMetric', 'MeshTrafficPermission', 'MeshTrafficPermission', 'MeshTrafficPermission', 'MeshMetric', 'MeshTrafficPermission',
     ]);
     // One of them lets Prometheus scrape Grafana, named by its real service tag.
-    const grafanaTag = `${kumaMesh(KumaPolicyApi.CURRENT).grafana.serviceName}_kuma-metrics_svc_80`;
+    const grafanaTag = `${kumaMesh(KumaPolicyApi.TARGET_REF).grafana.serviceName}_kuma-metrics_svc_80`;
     expect(findObjects(out.objects, 'MeshTrafficPermission').filter((p) => p.spec.targetRef.tags?.['kuma.io/service'] === grafanaTag)).toHaveLength(1);
     const withoutKuma = (objects: any[]) => objects.filter((o) => !String(o.apiVersion).startsWith('kuma.io/'));
     // Only the override annotations move into a MeshMetric.
@@ -81,7 +81,7 @@ describe('examples/kuma-mesh', () => {
   });
 
   test('the mesh\'s Prometheus scrapes the proxies and the shop\'s own metrics; the central one federates', () => {
-    const { stack, central: centralStack, out } = kumaMesh(KumaPolicyApi.LEGACY);
+    const { stack, central: centralStack, out } = kumaMesh(KumaPolicyApi.SOURCE_DESTINATION);
     const mesh = out.prometheusConfigs[stack.configMapName];
     expect(mesh.scrape_configs.map((j: any) => j.job_name)).toEqual(['prometheus', 'kuma-dataplanes', 'grafana', 'pods/kuma-demo']);
     expect(jobNamed(mesh, 'kuma-dataplanes').scrape_interval).toBe('5s');
@@ -93,14 +93,14 @@ describe('examples/kuma-mesh', () => {
   });
 
   test('Grafana joins the mesh, with the ServiceAccount token its sidecar needs', () => {
-    const { grafana: grafanaNames, out } = kumaMesh(KumaPolicyApi.LEGACY);
+    const { grafana: grafanaNames, out } = kumaMesh(KumaPolicyApi.SOURCE_DESTINATION);
     const grafana = findObject(out.objects, 'Deployment', grafanaNames.deploymentName);
     expect(grafana.spec.template.metadata.labels).toMatchObject({ 'kuma.io/sidecar-injection': 'enabled', 'kuma.io/mesh': 'default' });
     expect(grafana.spec.template.spec.automountServiceAccountToken).toBe(true);
   });
 
   test('the permissions name the real services: Prometheus, the shop, Grafana and the central Prometheus', () => {
-    const { stack, central: centralStack, grafana: grafanaNames, out } = kumaMesh(KumaPolicyApi.LEGACY);
+    const { stack, central: centralStack, grafana: grafanaNames, out } = kumaMesh(KumaPolicyApi.SOURCE_DESTINATION);
     const shopService = findObject(out.objects, 'Service', /shop/).metadata.name;
     const permissions = findObjects(out.objects, 'TrafficPermission');
     const metrics = permissions.find((p) => /MetricsPermissions/i.test(p.metadata.name))!;
@@ -144,7 +144,7 @@ describe('examples/kuma-mesh', () => {
       networking: { address: '192.168.0.10', inbound: [{ port: 8000, tags: { 'kuma.io/service': 'kuma-tcp-echo' } }] },
       metrics: { type: 'prometheus', conf: { skipMTLS: true, port: 1234, path: '/non-standard-path' } },
     }]);
-    const current = YAML.parseAllDocuments(runKuma('universal.ts', KumaPolicyApi.CURRENT).printed.join('\n')).map((d) => d.toJS());
+    const current = YAML.parseAllDocuments(runKuma('universal.ts', KumaPolicyApi.TARGET_REF).printed.join('\n')).map((d) => d.toJS());
     expect(universalProblems(current)).toEqual([]);
     expect(current.map((d) => d.type)).toEqual(['Mesh', 'MeshMetric', 'MeshMetric', 'Dataplane']);
   });

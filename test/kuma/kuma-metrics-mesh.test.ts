@@ -350,9 +350,9 @@ describe('bad input', () => {
       .toThrow("test/kuma: 'tlsMode' ACTIVE_MTLS_BACKEND contradicts 'skipMtls', got 'activeMTLSBackend'");
   });
 
-  test('fails on Grafana or Prometheus components without secure metrics', () => {
-    expect(make({ grafana: KumaServiceTag.custom('grafana') }))
-      .toThrow("test/kuma: 'grafana' only takes effect with 'secureMetrics' (permissions apply to mTLS traffic), got 'grafana'");
+  test('fails on Prometheus clients or components without secure metrics', () => {
+    expect(make({ prometheusClients: [KumaServiceTag.custom('grafana')] }))
+      .toThrow("test/kuma: 'prometheusClients' only take effect with 'secureMetrics' (permissions apply to mTLS traffic), got [\"grafana\"]");
     expect(make({ prometheusComponents: [KumaServiceTag.custom('alertmanager')] }))
       .toThrow("test/kuma: 'prometheusComponents' only take effect with 'secureMetrics' (permissions apply to mTLS traffic), got [\"alertmanager\"]");
   });
@@ -410,18 +410,18 @@ describe('bad input', () => {
   });
 
   test('fails on Envoy stat filters with the current API', () => {
-    expect(make({ policyApi: KumaPolicyApi.CURRENT, envoy: { filterRegex: 'http2_act.*' } }))
-      .toThrow("test/kuma: 'envoy.filterRegex' filters Envoy stat names, which a MeshMetric cannot express; only KumaPolicyApi.LEGACY uses it, got 'http2_act.*'");
+    expect(make({ policyApi: KumaPolicyApi.TARGET_REF, envoy: { filterRegex: 'http2_act.*' } }))
+      .toThrow("test/kuma: 'envoy.filterRegex' filters Envoy stat names, which a MeshMetric cannot express; only KumaPolicyApi.SOURCE_DESTINATION uses it, got 'http2_act.*'");
   });
 
-  test('fails on kumaNamespace with the legacy API', () => {
-    expect(make({ kumaNamespace: 'kong-mesh-system' }))
-      .toThrow("test/kuma: 'kumaNamespace' only places the policies of KumaPolicyApi.CURRENT (the legacy Mesh and TrafficPermissions are cluster-scoped), got 'kong-mesh-system'");
+  test('fails on controlPlaneNamespaceName with the legacy API', () => {
+    expect(make({ controlPlaneNamespaceName: 'kong-mesh-system' }))
+      .toThrow("test/kuma: 'controlPlaneNamespaceName' only places the policies of KumaPolicyApi.TARGET_REF (the legacy Mesh and TrafficPermissions are cluster-scoped), got 'kong-mesh-system'");
   });
 
   test('fails on metrics tags with the current API', () => {
-    expect(make({ policyApi: KumaPolicyApi.CURRENT, metricsTags: { 'kuma.io/service': 'x' } }))
-      .toThrow("test/kuma: 'metricsTags' has no MeshMetric equivalent (the MeshMetric endpoint carries no tags); only KumaPolicyApi.LEGACY uses it, got {\"kuma.io/service\":\"x\"}");
+    expect(make({ policyApi: KumaPolicyApi.TARGET_REF, metricsTags: { 'kuma.io/service': 'x' } }))
+      .toThrow("test/kuma: 'metricsTags' has no MeshMetric equivalent (the MeshMetric endpoint carries no tags); only KumaPolicyApi.SOURCE_DESTINATION uses it, got {\"kuma.io/service\":\"x\"}");
   });
 
   test('fails on a stack already in another mesh', () => {

@@ -52,7 +52,7 @@ describe('the errors, in the order the props are checked', () => {
     ['secureMetrics with DISABLED', { mtls: mtls(), secureMetrics: true, hasStack: true, tlsMode: DISABLED }, ['tlsMode']],
     ['secureMetrics with PROVIDED_TLS', { mtls: mtls(), secureMetrics: true, hasStack: true, tlsMode: PROVIDED }, ['tlsMode']],
     ['secureMetrics without a stack', { mtls: mtls(), secureMetrics: true }, ['stack']],
-    ['grafana without secureMetrics', { grafana: 'grafana_monitoring_svc_80' }, ['grafana']],
+    ['prometheusClients without secureMetrics', { prometheusClients: ['grafana_monitoring_svc_80'] }, ['prometheusClients']],
     ['prometheusComponents without secureMetrics', { prometheusComponents: ['alertmanager_monitoring_svc_9093'] }, ['prometheusComponents']],
     // kumahq/kuma v2.12.14 pkg/core/resources/apis/mesh/mesh_validator.go hasEqualConfiguration.
     ['skipMtls with ACTIVE_MTLS_BACKEND', { mtls: mtls(), skipMtls: true, tlsMode: ACTIVE }, ['tlsMode']],
@@ -73,7 +73,7 @@ describe('the errors, in the order the props are checked', () => {
       value: true,
       fix: 'Set mtls: { backends: [KumaCaBackend.builtin()] }',
     }]);
-    expect(decide({ grafana: 'grafana_monitoring_svc_80' }).errors[0].value).toBe('grafana_monitoring_svc_80');
+    expect(decide({ prometheusClients: ['grafana_monitoring_svc_80'] }).errors[0].value).toEqual(['grafana_monitoring_svc_80']);
   });
 });
 

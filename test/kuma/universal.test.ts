@@ -93,7 +93,7 @@ describe('the Universal form', () => {
 
   test('the current API: MeshMetric policies, the Dataplane\'s override as a MeshMetric for that proxy', () => {
     const chart = newChart();
-    const mesh = new KumaMetricsMesh(chart, 'kuma', { policyApi: KumaPolicyApi.CURRENT, mtls: { backends: [KumaCaBackend.builtin()] } });
+    const mesh = new KumaMetricsMesh(chart, 'kuma', { policyApi: KumaPolicyApi.TARGET_REF, mtls: { backends: [KumaCaBackend.builtin()] } });
     mesh.addUniversalDataplane(example);
     const docs = parseUniversal(mesh.toUniversalYaml());
     expect(docs.map((d) => `${d.type}/${d.name}`)).toEqual([

@@ -2,7 +2,7 @@ import { ApiObject, Chart, Duration, JsonPatch, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
   AlertmanagerEndpoint, AppServiceMonitor, Authentication, Credential, Grafana, GrafanaAdminCredentials, KubernetesRole, NetworkPeer,
-  PodSelection, PrometheusStack, PrometheusStorage, RecordingRule, RemoteWrite, RuleGroup, Scheme, ScrapeJob, ServiceDiscovery,
+  PodSelection, PrometheusStack, DataStorage, RecordingRule, RemoteWrite, RuleGroup, Scheme, ScrapeJob, ServiceDiscovery,
 } from '../../src';
 import { findObject, findObjects } from '../harness';
 import { expectError, jobNamed, newChart, onlyConfig, synthAndCheck, warningsBesidesWebAuth, withDashboardSummaries } from '../util';
@@ -153,7 +153,7 @@ describe('props', () => {
   test('a persistent volume claim runs a StatefulSet with a claim template, fsGroup and a retention size within the volume', () => {
     const chart = newChart();
     const stack = new PrometheusStack(chart, 'prometheus', {
-      storage: PrometheusStorage.persistentVolumeClaim({ size: Size.gibibytes(50), storageClassName: 'fast' }),
+      storage: DataStorage.persistentVolumeClaim({ size: Size.gibibytes(50), storageClassName: 'fast' }),
     });
     const { objects } = synthAndCheck(chart);
     expect(findObjects(objects, 'PersistentVolumeClaim')).toHaveLength(0);
@@ -180,17 +180,17 @@ describe('props', () => {
   test('a retention size is kept when it fits the claim, and fails when it does not', () => {
     const chart = newChart();
     new PrometheusStack(chart, 'prometheus', {
-      storage: PrometheusStorage.persistentVolumeClaim({ size: Size.gibibytes(50) }), retentionSize: Size.gibibytes(45),
+      storage: DataStorage.persistentVolumeClaim({ size: Size.gibibytes(50) }), retentionSize: Size.gibibytes(45),
     });
     expect(findObject(synthAndCheck(chart).objects, 'StatefulSet').spec.template.spec.containers[0].args).toContain('--storage.tsdb.retention.size=45GB');
     expectError(() => new PrometheusStack(newChart(), 'prometheus', {
-      storage: PrometheusStorage.persistentVolumeClaim({ size: Size.gibibytes(50) }), retentionSize: Size.gibibytes(60),
+      storage: DataStorage.persistentVolumeClaim({ size: Size.gibibytes(50) }), retentionSize: Size.gibibytes(60),
     }), "test/prometheus: 'retentionSize' must fit the volume (50Gi): Prometheus would fill it and stop, got '60Gi'", 'Make retentionSize smaller');
   });
 
   test('an existing claim', () => {
     const chart = newChart();
-    new PrometheusStack(chart, 'prometheus', { storage: PrometheusStorage.existingClaim('prometheus-data') });
+    new PrometheusStack(chart, 'prometheus', { storage: DataStorage.existingClaim('prometheus-data') });
     const { objects } = synthAndCheck(chart);
     expect(findObjects(objects, 'PersistentVolumeClaim')).toHaveLength(0);
     expect(podSpec(objects).volumes).toContainEqual({ name: 'data', persistentVolumeClaim: { claimName: 'prometheus-data' } });
@@ -199,7 +199,7 @@ describe('props', () => {
 
   test('an emptyDir with a size limit keeps the rolling update', () => {
     const chart = newChart();
-    new PrometheusStack(chart, 'prometheus', { storage: PrometheusStorage.emptyDir({ sizeLimit: Size.gibibytes(5) }) });
+    new PrometheusStack(chart, 'prometheus', { storage: DataStorage.emptyDir({ sizeLimit: Size.gibibytes(5) }) });
     const { objects } = synthAndCheck(chart);
     expect(podSpec(objects).volumes).toContainEqual({ name: 'data', emptyDir: { sizeLimit: '5Gi' } });
     expect(findObject(objects, 'Deployment').spec.strategy).toBeUndefined();
@@ -292,8 +292,8 @@ describe('props', () => {
   });
 
   test('fails on a claim of zero size and on a claim name Kubernetes rejects', () => {
-    expect(() => PrometheusStorage.persistentVolumeClaim({ size: Size.gibibytes(0) })).toThrow(/'size' must be at least 1 MiB, got '0 KiB'/);
-    expect(() => PrometheusStorage.existingClaim('My Claim')).toThrow(/'claimName' must be a DNS-1123 subdomain .*got 'My Claim'/);
+    expect(() => DataStorage.persistentVolumeClaim({ size: Size.gibibytes(0) })).toThrow(/'size' must be at least 1 MiB, got '0 KiB'/);
+    expect(() => DataStorage.existingClaim('My Claim')).toThrow(/'claimName' must be a DNS-1123 subdomain .*got 'My Claim'/);
   });
 });
 

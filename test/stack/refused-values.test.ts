@@ -4,7 +4,7 @@ import { Chart, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
   Alertmanager, AppServiceMonitor, Credential, Grafana, GrafanaAdminCredentials, KrakendMetrics, NetworkPeer,
-  PodSelection, PrometheusStack, PrometheusStorage,
+  PodSelection, PrometheusStack, DataStorage,
 } from '../../src';
 import { validateManifests } from '../harness';
 import { expectError, newChart, onlyConfig, synthAndCheck } from '../util';
@@ -91,8 +91,8 @@ describe('object names derived from construct ids', () => {
 
 describe('storage', () => {
   test("storageClassName 'Fast SSD' is refused for Prometheus and Alertmanager", () => {
-    expectError(() => PrometheusStorage.persistentVolumeClaim({ size: Size.gibibytes(10), storageClassName: 'Fast SSD' }),
-      'PrometheusStorage.persistentVolumeClaim', "'storageClassName'", "'Fast SSD'", 'kubectl get storageclass');
+    expectError(() => DataStorage.persistentVolumeClaim({ size: Size.gibibytes(10), storageClassName: 'Fast SSD' }),
+      'DataStorage.persistentVolumeClaim', "'storageClassName'", "'Fast SSD'", 'kubectl get storageclass');
     const chart = newChart();
     const stack = new PrometheusStack(chart, 'prom');
     expectError(() => new Alertmanager(chart, 'am', { stack, storageClassName: 'fast_ssd' } as any), 'test/am', "'storageClassName'", "'fast_ssd'");
@@ -100,14 +100,14 @@ describe('storage', () => {
 
   test('a valid StorageClass name passes', () => {
     const chart = newChart();
-    new PrometheusStack(chart, 'prom', { storage: PrometheusStorage.persistentVolumeClaim({ size: Size.gibibytes(10), storageClassName: 'fast-ssd.example.com' }) });
+    new PrometheusStack(chart, 'prom', { storage: DataStorage.persistentVolumeClaim({ size: Size.gibibytes(10), storageClassName: 'fast-ssd.example.com' }) });
     const sts = synthAndCheck(chart).objects.find((o) => o.kind === 'StatefulSet');
     expect(sts.spec.volumeClaimTemplates[0].spec.storageClassName).toBe('fast-ssd.example.com');
   });
 
   test('a retention size larger than the volume is refused (checked since the StatefulSet storage)', () => {
     expectError(() => new PrometheusStack(newChart(), 'prom', {
-      retentionSize: Size.gibibytes(20), storage: PrometheusStorage.persistentVolumeClaim({ size: Size.gibibytes(10) }),
+      retentionSize: Size.gibibytes(20), storage: DataStorage.persistentVolumeClaim({ size: Size.gibibytes(10) }),
     }), 'test/prom', "'retentionSize'", "'20Gi'", '10Gi');
   });
 });

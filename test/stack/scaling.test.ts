@@ -5,7 +5,7 @@ import { Duration, Size, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
   AlertmanagerEndpoint, AlertingRule, AppServiceMonitor, KubernetesRole, NodeLabelOperator, PodAntiAffinity, PodSelection, PrometheusMode,
-  PrometheusStack, PrometheusStackProps, PrometheusStorage, RecordingRule, Relabel, RemoteWrite, RuleGroup, ScrapeJob, ServiceDiscovery,
+  PrometheusStack, PrometheusStackProps, DataStorage, RecordingRule, Relabel, RemoteWrite, RuleGroup, ScrapeJob, ServiceDiscovery,
   TolerationEffect,
 } from '../../src';
 import { BUCKETS, MAX_SHARDS, shardBuckets } from '../../src/stack/sharding';
@@ -144,15 +144,15 @@ const show = (tag: string, file: string) =>
 
 describe('persistent storage', () => {
   test('an existing claim keeps a Deployment (the way to keep the claim of an earlier version)', () => {
-    const { objects } = synth({ storage: PrometheusStorage.existingClaim('prometheus-data') });
+    const { objects } = synth({ storage: DataStorage.existingClaim('prometheus-data') });
     expect(findObjects(objects, 'StatefulSet')).toHaveLength(0);
     expect(findObject(objects, 'Deployment').spec.strategy).toEqual({ type: 'Recreate' });
   });
 
   test('fails on an existing claim shared by replicas or shards', () => {
-    expectError(() => new PrometheusStack(newChart(), 'p', { storage: PrometheusStorage.existingClaim('data'), replicas: 2 }),
-      "test/p: 'storage' must give each pod its own volume with several replicas or shards", "got 'PrometheusStorage.existingClaim('data')'",
-      'Use PrometheusStorage.persistentVolumeClaim()');
+    expectError(() => new PrometheusStack(newChart(), 'p', { storage: DataStorage.existingClaim('data'), replicas: 2 }),
+      "test/p: 'storage' must give each pod its own volume with several replicas or shards", "got 'DataStorage.existingClaim('data')'",
+      'Use DataStorage.persistentVolumeClaim()');
   });
 });
 

@@ -116,7 +116,7 @@ export interface KrakendMetricsProps {
    *
    * @default - none
    */
-  readonly targetLabels?: { [name: string]: string };
+  readonly staticLabels?: { [name: string]: string };
   /**
    * Create a NetworkPolicy for deployed gateways: the API port stays open to every source,
    * the exporter port only to `metricsAllowFrom`.
@@ -247,11 +247,11 @@ export class KrakendMetrics extends Construct implements IPrometheusIntegration 
     this.configJson = `${JSON.stringify(gw.json, undefined, 2)}\n`;
 
     this.jobName = checkNonEmpty(path, 'jobName', props.jobName ?? 'krakend');
-    const targetLabels = props.targetLabels ?? {};
-    checkLabelMap(path, 'targetLabels', targetLabels);
-    for (const name of Object.keys(targetLabels)) {
+    const staticLabels = props.staticLabels ?? {};
+    checkLabelMap(path, 'staticLabels', staticLabels);
+    for (const name of Object.keys(staticLabels)) {
       if (RESERVED_LABELS.has(name) || name.startsWith('__')) {
-        fail(path, `targetLabels.${name}`, `must not be one of the labels the job sets itself (${[...RESERVED_LABELS].join(', ')}, __*)`, name);
+        fail(path, `staticLabels.${name}`, `must not be one of the labels the job sets itself (${[...RESERVED_LABELS].join(', ')}, __*)`, name);
       }
     }
     const scrapeInterval = props.scrapeInterval ?? Duration.seconds(5);
@@ -357,7 +357,7 @@ export class KrakendMetrics extends Construct implements IPrometheusIntegration 
           Relabel.replace({ sourceLabels: ['__meta_kubernetes_pod_name'], targetLabel: 'pod' }),
           Relabel.replace({ sourceLabels: ['__meta_kubernetes_service_name'], targetLabel: 'service' }),
           // A literal value: '$' is escaped so that it is not read as a group reference.
-          ...Object.entries(targetLabels).map(([name, value]) => Relabel.replace({ targetLabel: name, replacement: value.replace(/\$/g, '$$$$') })),
+          ...Object.entries(staticLabels).map(([name, value]) => Relabel.replace({ targetLabel: name, replacement: value.replace(/\$/g, '$$$$') })),
         ],
       });
     } else {
@@ -375,7 +375,7 @@ export class KrakendMetrics extends Construct implements IPrometheusIntegration 
       });
       this.scrapeJob = new ScrapeJob({
         ...timing,
-        discovery: [ServiceDiscovery.staticTargets({ targets, labels: Object.keys(targetLabels).length > 0 ? targetLabels : undefined })],
+        discovery: [ServiceDiscovery.staticTargets({ targets, labels: Object.keys(staticLabels).length > 0 ? staticLabels : undefined })],
       });
     }
 

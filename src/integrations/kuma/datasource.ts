@@ -13,7 +13,7 @@ const API_SERVER_PORT = 5681;
 
 /**
  * Kuma's data source plugin (unsigned, so Grafana is told to load it) and a data source for the
- * control plane in `kumaNamespace`: its API server for meshes, zones and services, and the
+ * control plane in `controlPlaneNamespaceName`: its API server for meshes, zones and services, and the
  * stack's Prometheus for the mesh graph's traffic.
  *
  * The plugin (v0.1.1 src/datasource.ts) sends its PromQL to
@@ -22,13 +22,13 @@ const API_SERVER_PORT = 5681;
  * the first data source ever created), and as `/api/datasources/proxy/uid/<uid>/...` for a uid
  * (grafana pkg/api/api.go): so the setting is `uid/<the Prometheus data source's uid>`.
  */
-export function kumaDatasource(kumaNamespace: string): GrafanaDatasourceSpec {
-  const defaultNamespace = kumaNamespace === 'kuma-system';
+export function kumaDatasource(controlPlaneNamespaceName: string): GrafanaDatasourceSpec {
+  const defaultNamespace = controlPlaneNamespaceName === 'kuma-system';
   return {
-    name: defaultNamespace ? 'Kuma' : `Kuma (${kumaNamespace})`,
+    name: defaultNamespace ? 'Kuma' : `Kuma (${controlPlaneNamespaceName})`,
     type: PLUGIN_ID,
-    uid: defaultNamespace ? 'kuma' : `kuma-${kumaNamespace}`.slice(0, 40),
-    url: `http://kuma-control-plane.${kumaNamespace}.svc:${API_SERVER_PORT}`,
+    uid: defaultNamespace ? 'kuma' : `kuma-${controlPlaneNamespaceName}`.slice(0, 40),
+    url: `http://kuma-control-plane.${controlPlaneNamespaceName}.svc:${API_SERVER_PORT}`,
     jsonData: { prometheusDataSourceId: 'uid/${PROMETHEUS_DATASOURCE_UID}' },
     pluginUrl: PLUGIN_URL,
     pluginVersion: PLUGIN_VERSION,

@@ -35,7 +35,7 @@ export interface KumaMetricsMeshProps {
    * Which Kuma API expresses the configuration: `Mesh.spec.metrics` with TrafficPermissions
    * (as in the document), or MeshMetric with MeshTrafficPermissions.
    *
-   * @default KumaPolicyApi.LEGACY
+   * @default KumaPolicyApi.SOURCE_DESTINATION
    */
   readonly policyApi?: KumaPolicyApi;
   /**
@@ -49,16 +49,16 @@ export interface KumaMetricsMeshProps {
   readonly kumaVersion?: string;
   /**
    * The namespace of the control plane, where MeshMetric and MeshTrafficPermission policies
-   * are created (`KumaPolicyApi.CURRENT`) and whose control plane `scrapeControlPlane` scrapes.
+   * are created (`KumaPolicyApi.TARGET_REF`) and whose control plane `scrapeControlPlane` scrapes.
    *
    * @default 'kuma-system'
    */
-  readonly kumaNamespace?: string;
+  readonly controlPlaneNamespaceName?: string;
   /**
    * Scrape the control plane's own metrics too (job `kuma-control-plane`: every replica of the
    * `kuma-control-plane` Service on its `diagnostics` port 5680, `/metrics`), as the Prometheus of
    * `kumactl install observability` did through the Service's `prometheus.io/scrape` annotation.
-   * Needs `stack`; the stack gets a Role to read the EndpointSlices in `kumaNamespace`.
+   * Needs `stack`; the stack gets a Role to read the EndpointSlices in `controlPlaneNamespaceName`.
    *
    * @default false
    */
@@ -67,7 +67,7 @@ export interface KumaMetricsMeshProps {
    * Provision Kuma's Grafana data source in the stack's Grafana, as `kumactl install
    * observability` did: the `kumahq-kuma-datasource` plugin 0.1.1 (unsigned, from its GitHub
    * release; Grafana is told to load it), reading the control plane's API server
-   * (`http://kuma-control-plane.<kumaNamespace>.svc:5681`) and the stack's Prometheus for the
+   * (`http://kuma-control-plane.<controlPlaneNamespaceName>.svc:5681`) and the stack's Prometheus for the
    * mesh graph. Grafana downloads the plugin at start, so it needs egress to github.com, and
    * reaches the control plane on port 5681. Needs `stack`.
    *
@@ -94,7 +94,7 @@ export interface KumaMetricsMeshProps {
   readonly metricsPath?: string;
   /**
    * The tags of the metrics endpoint, which TrafficPermissions match when mTLS secures it;
-   * `kuma.io/service` is required. Only for `KumaPolicyApi.LEGACY` (a MeshMetric endpoint has
+   * `kuma.io/service` is required. Only for `KumaPolicyApi.SOURCE_DESTINATION` (a MeshMetric endpoint has
    * no tags).
    *
    * @default { 'kuma.io/service': 'dataplane-metrics' }
@@ -129,14 +129,14 @@ export interface KumaMetricsMeshProps {
   /**
    * Enable mTLS in the mesh with these certificate authorities.
    *
-   * @default - the Mesh object has no mTLS settings (with `KumaPolicyApi.CURRENT`, no Mesh
+   * @default - the Mesh object has no mTLS settings (with `KumaPolicyApi.TARGET_REF`, no Mesh
    * object is created)
    */
   readonly mtls?: KumaMtlsOptions;
   /**
    * Secure the metrics with the mesh's mTLS: Prometheus (`stack`) joins the mesh, and
    * permissions let it reach the proxies' metrics (`dataplane-metrics`) and
-   * `prometheusComponents`, and let `grafana` reach it. Needs `mtls` and `stack`.
+   * `prometheusComponents`, and let `prometheusClients` reach it. Needs `mtls` and `stack`.
    *
    * @default false
    */
@@ -174,12 +174,13 @@ export interface KumaMetricsMeshProps {
    */
   readonly prometheusComponents?: KumaServiceTag[];
   /**
-   * The service tag of a Grafana in the mesh that queries Prometheus, for `secureMetrics`.
-   * Other clients can be added with `allowToPrometheus()`.
+   * The service tags of clients in the mesh that query Prometheus, for `secureMetrics`: a
+   * Grafana this library does not run, a central Prometheus that federates. A `Grafana` that
+   * reads the stack is let in without being listed. More can be added with `allowToPrometheus()`.
    *
-   * @default - no permission for Grafana
+   * @default - only the stack's own clients
    */
-  readonly grafana?: KumaServiceTag;
+  readonly prometheusClients?: KumaServiceTag[];
 }
 
 /**
@@ -245,8 +246,8 @@ export class KumaMetricsMesh extends Construct implements IPrometheusIntegration
     this.metricsPath = settings.metricsPath;
     this.secureMetrics = settings.tls.secureMetrics;
     this.skipMtls = settings.tls.skipMtls;
-    const { version, kumaNamespace, mtls } = settings;
-    const legacy = this.policyApi === KumaPolicyApi.LEGACY;
+    const { version, controlPlaneNamespaceName, mtls } = settings;
+    const legacy = this.policyApi === KumaPolicyApi.SOURCE_DESTINATION;
 
     // The objects
     if (legacy) {
@@ -268,7 +269,7 @@ export class KumaMetricsMesh extends Construct implements IPrometheusIntegration
     }
 
     // Prometheus
-    this.membership = new MeshMembership(this, this.meshName, kumaNamespace, settings.tls.strictMtls);
+    this.membership = new MeshMembership(this, this.meshName, controlPlaneNamespaceName, settings.tls.strictMtls);
     if (props.stack) {
       this.stack = props.stack;
       this.prometheusService = KumaServiceTag.fromStack(props.stack);
@@ -280,7 +281,7 @@ export class KumaMetricsMesh extends Construct implements IPrometheusIntegration
       if (attached.pod) own.pods.push(attached.pod);
       this.membership.addProxyDashboards(props.stack, this.scrapeJob.jobName, props.scrapeInterval);
       if (props.scrapeControlPlane) this.membership.addControlPlane(props.stack, props.scrapeInterval);
-      if (props.kumaDatasource) own.grafanaDatasources.push(kumaDatasource(kumaNamespace));
+      if (props.kumaDatasource) own.grafanaDatasources.push(kumaDatasource(controlPlaneNamespaceName));
     } else {
       const jobProp = props.discovery ? 'discovery' : props.jobName !== undefined ? 'jobName' : props.scrapeInterval ? 'scrapeInterval'
         : props.scrapeControlPlane ? 'scrapeControlPlane' : undefined;
@@ -295,7 +296,7 @@ export class KumaMetricsMesh extends Construct implements IPrometheusIntegration
       this.membership.joinMesh(this.stack, true);
       if (legacy) permissions.allowMetricsEndpoint(settings.metricsTags);
       for (const c of props.prometheusComponents ?? []) permissions.allowFromPrometheus(c);
-      if (props.grafana) permissions.allowToPrometheus(props.grafana);
+      for (const c of props.prometheusClients ?? []) permissions.allowToPrometheus(c);
       // The stack's clients (Grafana) join the mesh and may query Prometheus, by their real service tags.
       const own = this.membership.contributionTo(this.stack);
       own.clientPods = this.membership.meshPod(false);

@@ -33,7 +33,7 @@ export class MeshMembership {
    * @param mesh the mesh construct (for error messages and warnings)
    * @param strictMtls whether the mesh's mTLS refuses plaintext, so its pods refuse clients outside the mesh
    */
-  constructor(private readonly mesh: IConstruct, private readonly meshName: string, private readonly kumaNamespace: string,
+  constructor(private readonly mesh: IConstruct, private readonly meshName: string, private readonly controlPlaneNamespaceName: string,
     private readonly strictMtls: boolean) {}
 
   /** What this mesh contributes to `stack`, gathered until the stack binds it. */
@@ -57,7 +57,7 @@ export class MeshMembership {
   /** The control plane's job (unless `stack` has it already) and its dashboard. */
   public addControlPlane(stack: PrometheusStack, scrapeInterval?: Duration): void {
     const own = this.contributionTo(stack);
-    const cp = controlPlaneJob(stack, this.kumaNamespace, scrapeInterval);
+    const cp = controlPlaneJob(stack, this.controlPlaneNamespaceName, scrapeInterval);
     if (cp.added) own.scrapeJobs.push(cp.job);
     own.dashboards.push(lazyDashboard(CONTROL_PLANE_JOB, () => dashboards().kumaControlPlaneDashboard(cp.job.scrapeInterval)));
   }
@@ -94,7 +94,7 @@ export class MeshMembership {
       // The sidecar must originate mTLS to each proxy's IP, as `kumactl install observability` configures its own Prometheus.
       annotations: scrapesProxies ? { 'kuma.io/direct-access-services': '*' } : undefined,
       serviceAccountToken: true,
-      egress: [{ to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': this.kumaNamespace } } }] }],
+      egress: [{ to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': this.controlPlaneNamespaceName } } }] }],
     };
   }
 

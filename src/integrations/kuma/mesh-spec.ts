@@ -82,7 +82,7 @@ export function dataplanesTargetRef<K>(version: Version, kinds: { DATAPLANE: K; 
 
 /** Metadata of a current-API policy: in the control plane's namespace, labelled with the mesh. */
 export function policyMetadata(s: MeshSettings) {
-  return { namespace: s.kumaNamespace, labels: { [MESH_LABEL]: s.meshName } };
+  return { namespace: s.controlPlaneNamespaceName, labels: { [MESH_LABEL]: s.meshName } };
 }
 
 /** Mesh and TrafficPermission are cluster-scoped: drop the namespace a chart would give them. */

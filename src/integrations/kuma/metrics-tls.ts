@@ -16,8 +16,8 @@ export interface MetricsTlsInput {
   readonly tlsMode?: KumaMetricsTlsMode;
   /** Whether a `stack` scrapes the mesh. */
   readonly hasStack: boolean;
-  /** The service tag of `grafana`, when given. */
-  readonly grafana?: string;
+  /** The service tags of `prometheusClients`. */
+  readonly prometheusClients?: string[];
   /** The service tags of `prometheusComponents`. */
   readonly prometheusComponents?: string[];
 }
@@ -85,8 +85,8 @@ export function decideMetricsTls(input: MetricsTlsInput): MetricsTlsDecision {
       });
     }
   } else {
-    if (input.grafana !== undefined) {
-      errors.push({ prop: 'grafana', constraint: 'only takes effect with \'secureMetrics\' (permissions apply to mTLS traffic)', value: input.grafana });
+    if (input.prometheusClients?.length) {
+      errors.push({ prop: 'prometheusClients', constraint: 'only take effect with \'secureMetrics\' (permissions apply to mTLS traffic)', value: input.prometheusClients });
     }
     if (input.prometheusComponents?.length) {
       errors.push({

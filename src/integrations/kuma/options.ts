@@ -8,15 +8,14 @@ import { Scheme } from '../../model/prometheus';
  */
 export enum KumaPolicyApi {
   /**
-   * `Mesh.spec.metrics` and `TrafficPermission`, as the Traffic Metrics document shows
-   * (deprecated in Kuma 2.x, removed in 3.0).
+   * `Mesh.spec.metrics` and the source/destination policy `TrafficPermission`, as the Traffic
+   * Metrics document shows (deprecated in Kuma 2.x, removed in 3.0).
    */
-  LEGACY = 'legacy',
+  SOURCE_DESTINATION = 'sourceDestination',
   /**
-   * `MeshMetric` and `MeshTrafficPermission` policies, for Kuma 2.x installs that no longer use
-   * the legacy fields.
+   * The targetRef policies `MeshMetric` and `MeshTrafficPermission`, for Kuma 2.6 and later.
    */
-  CURRENT = 'current',
+  TARGET_REF = 'targetRef',
 }
 
 /**
@@ -75,7 +74,7 @@ export interface KumaEnvoyMetricsOptions {
   /**
    * Expose only the Envoy stats whose name matches this RE2 regular expression. Envoy stat
    * names (`cluster.x.upstream_rq_total`) are not Prometheus names; MeshMetric has no
-   * equivalent, so this is only valid with `KumaPolicyApi.LEGACY`.
+   * equivalent, so this is only valid with `KumaPolicyApi.SOURCE_DESTINATION`.
    *
    * @default - every metric
    */

@@ -37,7 +37,7 @@ export class MeshPermissions {
     const key = tagKey(match);
     if (this.destinations.has(key)) return;
     this.destinations.set(key, match);
-    if (this.settings.policyApi === KumaPolicyApi.CURRENT) {
+    if (this.settings.policyApi === KumaPolicyApi.TARGET_REF) {
       new kuma.MeshTrafficPermission(this.scope, `FromPrometheus-${destination.value.replace(/[^A-Za-z0-9-]/g, '-')}`, {
         metadata: policyMetadata(this.settings),
         spec: {
@@ -56,7 +56,7 @@ export class MeshPermissions {
     if (this.sources.has(source.value)) return;
     this.sources.set(source.value, source);
     if (this.prometheusAccess) return;
-    if (this.settings.policyApi === KumaPolicyApi.LEGACY) {
+    if (this.settings.policyApi === KumaPolicyApi.SOURCE_DESTINATION) {
       this.prometheusAccess = this.newTrafficPermission('PrometheusAccess', () => ({
         sources: [...this.sources.values()].map((s) => ({ match: { [SERVICE_TAG]: s.value } })),
         destinations: [{ match: this.prometheusMatch() }],

@@ -38,7 +38,7 @@ export interface MeshSettings {
   readonly kumaVersion: string;
   readonly version: Version;
   /** Where current-API policies go, and the control plane's namespace. */
-  readonly kumaNamespace: string;
+  readonly controlPlaneNamespaceName: string;
   readonly backendName: string;
   readonly metricsPort: number;
   readonly metricsPath: string;
@@ -63,7 +63,7 @@ export function meshSettings(mesh: Construct, props: KumaMetricsMeshProps, findO
   checkStringMap(path, 'metricsTags', props.metricsTags);
   checkInstance(path, 'discovery', props.discovery, KumaDataplaneDiscovery,
     'Use KumaDataplaneDiscovery.kumaSd() or KumaDataplaneDiscovery.kumaPrometheusSd()');
-  checkInstance(path, 'grafana', props.grafana, KumaServiceTag, SERVICE_TAG_FIX);
+  checkInstances(path, 'prometheusClients', props.prometheusClients, KumaServiceTag, SERVICE_TAG_FIX);
   checkInstances(path, 'prometheusComponents', props.prometheusComponents, KumaServiceTag, SERVICE_TAG_FIX);
   checkArray(path, 'aggregate', props.aggregate, (w, p, a) => checkStruct(w, p, a, true));
   checkStruct(path, 'envoy', props.envoy);
@@ -83,26 +83,26 @@ export function meshSettings(mesh: Construct, props: KumaMetricsMeshProps, findO
   if (owner !== undefined) {
     fail(path, 'meshName', `must be unique in the chart: ${owner.node.path} already defines this mesh`, meshName);
   }
-  const policyApi = props.policyApi ?? KumaPolicyApi.LEGACY;
+  const policyApi = props.policyApi ?? KumaPolicyApi.SOURCE_DESTINATION;
   const kumaVersion = props.kumaVersion ?? '2.12';
   const version = /^\d+\.\d+(\.\d+)?$/.test(kumaVersion) ? parseVersion(kumaVersion) : undefined;
   if (!version) fail(path, 'kumaVersion', 'must be a Kuma release as major.minor or major.minor.patch, such as 2.12', kumaVersion);
-  if (policyApi === KumaPolicyApi.CURRENT && !versionAtLeast(version, KUMA.meshMetric)) {
-    fail(path, 'policyApi', `CURRENT writes MeshMetric policies, which Kuma ${kumaVersion} ('kumaVersion') does not have (they came in 2.6)`,
-      policyApi, 'Use KumaPolicyApi.LEGACY');
+  if (policyApi === KumaPolicyApi.TARGET_REF && !versionAtLeast(version, KUMA.meshMetric)) {
+    fail(path, 'policyApi', `TARGET_REF writes MeshMetric policies, which Kuma ${kumaVersion} ('kumaVersion') does not have (they came in 2.6)`,
+      policyApi, 'Use KumaPolicyApi.SOURCE_DESTINATION');
   }
-  const kumaNamespace = checkDnsLabel(path, 'kumaNamespace', props.kumaNamespace ?? 'kuma-system');
-  if (props.kumaNamespace !== undefined && policyApi !== KumaPolicyApi.CURRENT && !props.scrapeControlPlane && !props.kumaDatasource) {
-    fail(path, 'kumaNamespace', 'only places the policies of KumaPolicyApi.CURRENT (the legacy Mesh and TrafficPermissions are cluster-scoped)',
-      props.kumaNamespace, 'It also names the control plane that scrapeControlPlane scrapes and kumaDatasource reads');
+  const controlPlaneNamespaceName = checkDnsLabel(path, 'controlPlaneNamespaceName', props.controlPlaneNamespaceName ?? 'kuma-system');
+  if (props.controlPlaneNamespaceName !== undefined && policyApi !== KumaPolicyApi.TARGET_REF && !props.scrapeControlPlane && !props.kumaDatasource) {
+    fail(path, 'controlPlaneNamespaceName', 'only places the policies of KumaPolicyApi.TARGET_REF (the legacy Mesh and TrafficPermissions are cluster-scoped)',
+      props.controlPlaneNamespaceName, 'It also names the control plane that scrapeControlPlane scrapes and kumaDatasource reads');
   }
   const backendName = checkNonEmpty(path, 'backendName', props.backendName ?? 'prometheus-1');
   const metricsPort = checkPort(path, 'metricsPort', props.metricsPort ?? 5670);
   const metricsPath = checkHttpPath(path, 'metricsPath', props.metricsPath ?? '/metrics');
-  const legacy = policyApi === KumaPolicyApi.LEGACY;
+  const legacy = policyApi === KumaPolicyApi.SOURCE_DESTINATION;
 
   if (props.metricsTags !== undefined && !legacy) {
-    fail(path, 'metricsTags', 'has no MeshMetric equivalent (the MeshMetric endpoint carries no tags); only KumaPolicyApi.LEGACY uses it',
+    fail(path, 'metricsTags', 'has no MeshMetric equivalent (the MeshMetric endpoint carries no tags); only KumaPolicyApi.SOURCE_DESTINATION uses it',
       props.metricsTags);
   }
   const metricsTags = { ...props.metricsTags ?? { [SERVICE_TAG]: 'dataplane-metrics' } };
@@ -117,7 +117,7 @@ export function meshSettings(mesh: Construct, props: KumaMetricsMeshProps, findO
     skipMtls: props.skipMtls,
     tlsMode: props.tlsMode,
     hasStack: props.stack !== undefined,
-    grafana: props.grafana?.value,
+    prometheusClients: props.prometheusClients?.map((c) => c.value),
     prometheusComponents: props.prometheusComponents?.map((c) => c.value),
   });
   const [error] = tls.errors;
@@ -129,7 +129,7 @@ export function meshSettings(mesh: Construct, props: KumaMetricsMeshProps, findO
   checkUnique(path, 'aggregate', aggregate.map((a) => a.name));
   if (props.envoy?.filterRegex !== undefined) {
     if (!legacy) {
-      fail(path, 'envoy.filterRegex', 'filters Envoy stat names, which a MeshMetric cannot express; only KumaPolicyApi.LEGACY uses it',
+      fail(path, 'envoy.filterRegex', 'filters Envoy stat names, which a MeshMetric cannot express; only KumaPolicyApi.SOURCE_DESTINATION uses it',
         props.envoy.filterRegex);
     }
     checkRegex(path, 'envoy.filterRegex', props.envoy.filterRegex);
@@ -139,7 +139,7 @@ export function meshSettings(mesh: Construct, props: KumaMetricsMeshProps, findO
     policyApi,
     kumaVersion,
     version,
-    kumaNamespace,
+    controlPlaneNamespaceName,
     backendName,
     metricsPort,
     metricsPath,

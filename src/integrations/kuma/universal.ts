@@ -66,7 +66,7 @@ export class UniversalMesh {
     }
     const override = { name: options.name, port: options.metricsPort, path: options.metricsPath, skipMtls: options.skipMtls };
     const hasOverride = override.port !== undefined || override.path !== undefined || override.skipMtls !== undefined;
-    const legacy = this.settings.policyApi === KumaPolicyApi.LEGACY;
+    const legacy = this.settings.policyApi === KumaPolicyApi.SOURCE_DESTINATION;
     const spec: DataplaneSpec = {
       networking: { address: options.address, inbound: inbound.map((i) => compact(i)) },
       metrics: hasOverride && legacy ? {
@@ -82,7 +82,7 @@ export class UniversalMesh {
   public toYaml(policyName: string): string {
     const s = this.settings;
     const docs: UniversalResource[] = [];
-    if (s.policyApi === KumaPolicyApi.LEGACY) {
+    if (s.policyApi === KumaPolicyApi.SOURCE_DESTINATION) {
       docs.push({ type: 'Mesh', name: s.meshName, ...legacyMeshSpec(s) });
     } else {
       if (s.mtls) docs.push({ type: 'Mesh', name: s.meshName, mtls: s.mtls });

@@ -54,7 +54,7 @@ export class WorkloadMetrics {
     if (options.path !== undefined) checkHttpPath(where, 'path', options.path);
     this.workloads.set(pod, { ...state, port: options.portNumber, path: options.path });
 
-    if (this.settings.policyApi === KumaPolicyApi.LEGACY) {
+    if (this.settings.policyApi === KumaPolicyApi.SOURCE_DESTINATION) {
       const metadata = pod.podMetadata;
       if (options.portNumber !== undefined) metadata.addAnnotation(PORT_ANNOTATION, String(options.portNumber));
       if (options.path !== undefined) metadata.addAnnotation(PATH_ANNOTATION, options.path);
