@@ -118,10 +118,10 @@ describe.each(VERSIONS)('objects of %s', (_, kplus) => {
     const cm = new k.ConfigMap(chart, 'cm');
     const workload = 'must be a cdk8s-plus workload (Deployment, StatefulSet, DaemonSet, Job, CronJob or Pod) of any cdk8s-plus version, got test/cm (ConfigMap). '
       + 'Pass the workload object itself, such as the Deployment that runs the pods';
-    expectError(() => PrometheusAnnotations.annotate(cm, { portNumber: 9102 }), `PrometheusAnnotations.annotate: 'workload' ${workload}`);
+    expectError(() => PrometheusAnnotations.annotate(cm, { metricsPort: 9102 }), `PrometheusAnnotations.annotate: 'workload' ${workload}`);
     const mesh = new KumaMetricsMesh(chart, 'mesh');
-    expectError(() => mesh.overrideWorkload(cm, { portNumber: 1234 }), `test/mesh: 'workload' ${workload}`);
-    expectError(() => mesh.addApplicationMetrics(cm, { portNumber: 9102 }), `test/mesh: 'workload' ${workload}`);
+    expectError(() => mesh.overrideWorkload(cm, { metricsPort: 1234 }), `test/mesh: 'workload' ${workload}`);
+    expectError(() => mesh.addApplicationMetrics(cm, { metricsPort: 9102 }), `test/mesh: 'workload' ${workload}`);
     expectError(() => KumaServiceTag.fromService(cm),
       'KumaServiceTag.fromService: \'service\' must be a cdk8s-plus Service of any cdk8s-plus version, got test/cm (ConfigMap). '
       + 'For another Service, use KumaServiceTag.kubernetesService({ serviceName, namespaceName, portNumber })');
@@ -131,9 +131,9 @@ describe.each(VERSIONS)('objects of %s', (_, kplus) => {
     const chart = newChart();
     const web = deployment(chart, 'shop');
     const job = new k.Job(chart, 'job', { metadata: { namespace: 'shop' }, containers: [{ image: 'registry.example.com/job:1.0.0' }] });
-    PrometheusAnnotations.annotate(job, { portNumber: 9102 });
-    new KumaMetricsMesh(chart, 'mesh').overrideWorkload(web, { portNumber: 1234 });
-    new AppServiceMonitor(chart, 'web-metrics', { pods: PodSelection.fromPods(web), portNumber: 8000, multiprocess: MultiprocessMetrics.sharedDirectory({ envVariable: 'METRICS_DIR' }) });
+    PrometheusAnnotations.annotate(job, { metricsPort: 9102 });
+    new KumaMetricsMesh(chart, 'mesh').overrideWorkload(web, { metricsPort: 1234 });
+    new AppServiceMonitor(chart, 'web-metrics', { pods: PodSelection.fromPods(web), metricsPort: 8000, multiprocess: MultiprocessMetrics.sharedDirectory({ envVariable: 'METRICS_DIR' }) });
     const { objects } = synthAndCheck(chart);
     expect(findObject(objects, 'Job').spec.template.metadata.annotations).toEqual(expect.objectContaining({ 'prometheus.io/port': '9102' }));
     const template = findObject(objects, 'Deployment').spec.template;
@@ -147,7 +147,7 @@ describe.each(VERSIONS)('objects of %s', (_, kplus) => {
 describe('PodSelection.fromLabels', () => {
   test('the labels and the namespace, used as the Service selector and namespace', () => {
     const chart = newChart();
-    new AppServiceMonitor(chart, 'api', { pods: PodSelection.fromLabels({ 'app.kubernetes.io/name': 'api' }, { namespaceName: 'shop' }), portNumber: 9102 });
+    new AppServiceMonitor(chart, 'api', { pods: PodSelection.fromLabels({ 'app.kubernetes.io/name': 'api' }, { namespaceName: 'shop' }), metricsPort: 9102 });
     const service = findObject(synthAndCheck(chart).objects, 'Service');
     expect([service.metadata.namespace, service.spec.selector]).toEqual(['shop', { 'app.kubernetes.io/name': 'api' }]);
   });
@@ -164,10 +164,10 @@ describe('PodSelection.fromLabels', () => {
 
   test('features that change the pods need the workload', () => {
     const chart = newChart();
-    expectError(() => new AppServiceMonitor(chart, 'm', { pods: PodSelection.fromLabels({ app: 'a' }), portNumber: 8000, prometheusAnnotations: true }),
+    expectError(() => new AppServiceMonitor(chart, 'm', { pods: PodSelection.fromLabels({ app: 'a' }), metricsPort: 8000, prometheusAnnotations: true }),
       'test/m: \'prometheusAnnotations\' annotates the pod template, so it needs \'pods\' to come from the workload that runs the pods, not from labels only, '
       + 'got {"app":"a"}. Pass pods: PodSelection.fromPods(workload)');
-    expectError(() => new AppServiceMonitor(chart, 'n', { pods: PodSelection.fromLabels({ app: 'a' }), portNumber: 8000, multiprocess: MultiprocessMetrics.python() }),
+    expectError(() => new AppServiceMonitor(chart, 'n', { pods: PodSelection.fromLabels({ app: 'a' }), metricsPort: 8000, multiprocess: MultiprocessMetrics.python() }),
       'test/n: \'multiprocess\' mounts a directory in the containers, so it needs \'pods\' to come from the workload that runs the pods, not from labels only, '
       + 'got {"app":"a"}. Pass pods: PodSelection.fromPods(workload)');
   });
@@ -200,7 +200,7 @@ describe('NetworkPeer from labels, names and ranges', () => {
     new Grafana(stack, 'Grafana', { prometheus: stack, adminCredentials: GrafanaAdminCredentials.fromSecretName('grafana-admin'), allowFrom: [NetworkPeer.fromNamespaceLabels({ team: 'sre' })] });
     new AppServiceMonitor(chart, 'app', {
       pods: PodSelection.fromLabels({ app: 'a' }, { namespaceName: 'shop' }),
-      portNumber: 8000,
+      metricsPort: 8000,
       allowFrom: [NetworkPeer.fromPodLabels({ app: 'scraper' }, { namespaceNames: ['ops'] })],
     });
     const { objects } = synthAndCheck(chart);

@@ -34,7 +34,7 @@ const referenceApp = new kplus.Deployment(chart, 'reference-app', {
 // The metrics of every gunicorn worker, merged by prometheus_client's multiprocess mode.
 new AppServiceMonitor(chart, 'reference-app-metrics', {
   pods: PodSelection.fromPods(referenceApp),
-  portNumber: 8000,
+  metricsPort: 8000,
   // The Service name is the `job` label of every series: named, it survives a renamed construct.
   metadata: { name: 'reference-app' },
   scrapeInterval: Duration.seconds(15),
@@ -47,7 +47,7 @@ new AppServiceMonitor(chart, 'reference-app-metrics', {
 });
 
 // Exporters the platform installs in the monitoring namespace.
-stack.addScrapeJob(PlatformExporters.nodeExporter({ serviceNamespace: 'monitoring' }));
-stack.addScrapeJob(PlatformExporters.kubeStateMetrics({ serviceNamespace: 'monitoring' }));
+stack.addScrapeJob(PlatformExporters.nodeExporter({ serviceNamespaceName: 'monitoring' }));
+stack.addScrapeJob(PlatformExporters.kubeStateMetrics({ serviceNamespaceName: 'monitoring' }));
 
 app.synth();

@@ -74,15 +74,15 @@ const checkout = new kplus.Deployment(chart, 'checkout', {
 });
 new AppServiceMonitor(chart, 'checkout-metrics', {
   pods: PodSelection.fromPods(checkout),
-  portNumber: 9102,
-  path: '/prometheus',
+  metricsPort: 9102,
+  metricsPath: '/prometheus',
   // The Service, and so the `job` label of every series: `checkout`.
   metadata: { name: 'checkout' },
   // The namespace denies ingress by default: the policy only adds the scrape.
   namespaceIngress: NamespaceIngress.DEFAULT_DENY,
   stack,
 });
-stack.addScrapeJob(PlatformExporters.kubeStateMetrics({ serviceNamespace: 'kube-system' }));
+stack.addScrapeJob(PlatformExporters.kubeStateMetrics({ serviceNamespaceName: 'kube-system' }));
 
 // The cluster's network, its API gateway and its service mesh.
 new WeaveMonitoring(chart, 'weave', { stack });

@@ -41,7 +41,7 @@ const mesh = new KumaMetricsMesh(chart, 'kuma', {
   // Kuma's Grafana data source (mesh graph, services), as kumactl install observability had it.
   kumaDatasource: true,
   prometheusComponents: [
-    KumaServiceTag.kubernetesService({ serviceName: 'alertmanager', namespaceName: 'kuma-metrics', portNumber: 9093 }),
+    KumaServiceTag.kubernetesService({ serviceName: 'alertmanager', namespaceName: 'kuma-metrics', servicePort: 9093 }),
   ],
 });
 
@@ -58,7 +58,7 @@ const echo = new kplus.Deployment(chart, 'kuma-tcp-echo', {
   metadata: { namespace: 'kuma-demo' },
   containers: [{ image: 'docker.io/kumahq/kuma-tcp-echo:0.1.0', portNumber: 8000, securityContext: { capabilities: { drop: [kplus.Capability.ALL] }, seccompProfile: { type: kplus.SeccompProfileType.RUNTIME_DEFAULT } } }],
 });
-mesh.overrideWorkload(echo, { portNumber: 1234, path: '/non-standard-path' });
+mesh.overrideWorkload(echo, { metricsPort: 1234, metricsPath: '/non-standard-path' });
 
 // An application's own metrics, next to its proxy: prometheus.io/* annotations.
 const shop = new kplus.Deployment(chart, 'shop', {
@@ -67,7 +67,7 @@ const shop = new kplus.Deployment(chart, 'shop', {
 });
 const shopService = shop.exposeViaService({ ports: [{ port: 80, targetPort: 8080 }] });
 mesh.addApplicationMetrics(shop, {
-  portNumber: 9102,
+  metricsPort: 9102,
   service: KumaServiceTag.fromService(shopService),
 });
 

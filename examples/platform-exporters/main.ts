@@ -14,7 +14,7 @@ const stack = new PrometheusStack(chart, 'prometheus', {
 // The platform's own exporters: the kubelets, the API server, etcd, CoreDNS, the controller
 // manager, the scheduler, and node-exporter and kube-state-metrics in the monitoring namespace.
 PlatformExporters.addAll(stack.config, {
-  exportersNamespace: 'monitoring',
+  exportersNamespaceName: 'monitoring',
   // etcd's client port with a client certificate from the Secret kube-etcd-client-certs.
   etcd: {
     tls: {

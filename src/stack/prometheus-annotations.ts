@@ -11,13 +11,13 @@ import { KubernetesRole, Relabel, Scheme, ScrapeJob, ServiceDiscovery } from '..
  */
 export interface PrometheusAnnotationOptions {
   /** The container port that serves the metrics (`prometheus.io/port`). */
-  readonly portNumber: number;
+  readonly metricsPort: number;
   /**
    * The HTTP path of the metrics (`prometheus.io/path`).
    *
    * @default '/metrics'
    */
-  readonly path?: string;
+  readonly metricsPath?: string;
   /**
    * The protocol (`prometheus.io/scheme`).
    *
@@ -41,7 +41,7 @@ export interface AnnotatedPodsJobOptions {
    *
    * @default - every namespace (the stack then needs a ClusterRole)
    */
-  readonly namespaces?: string[];
+  readonly namespaceNames?: string[];
 }
 
 /**
@@ -69,12 +69,12 @@ export class PrometheusAnnotations {
     const metadata = asWorkload('PrometheusAnnotations.annotate', 'workload', workload).podMetadata;
     const where = workload.node.path;
     checkStruct(where, 'options', options, true);
-    checkPort(where, 'portNumber', requireProp(where, 'portNumber', options.portNumber));
+    checkPort(where, 'metricsPort', requireProp(where, 'metricsPort', options.metricsPort));
     checkEnum(where, 'scheme', options.scheme, Scheme, 'Scheme');
-    if (options.path !== undefined) checkHttpPath(where, 'path', options.path);
+    if (options.metricsPath !== undefined) checkHttpPath(where, 'metricsPath', options.metricsPath);
     metadata.addAnnotation(PrometheusAnnotations.SCRAPE, 'true');
-    metadata.addAnnotation(PrometheusAnnotations.PORT, String(options.portNumber));
-    metadata.addAnnotation(PrometheusAnnotations.PATH, options.path ?? '/metrics');
+    metadata.addAnnotation(PrometheusAnnotations.PORT, String(options.metricsPort));
+    metadata.addAnnotation(PrometheusAnnotations.PATH, options.metricsPath ?? '/metrics');
     if (options.scheme !== undefined) metadata.addAnnotation(PrometheusAnnotations.SCHEME, options.scheme);
   }
 
@@ -89,10 +89,10 @@ export class PrometheusAnnotations {
     const annotationPresent = (name: string) => `__meta_kubernetes_pod_annotationpresent_prometheus_io_${name}`;
     checkStruct('PrometheusAnnotations.scrapeJob', 'options', options);
     checkString('PrometheusAnnotations.scrapeJob', 'jobName', options.jobName);
-    checkStringArray('PrometheusAnnotations.scrapeJob', 'namespaces', options.namespaces);
+    checkStringArray('PrometheusAnnotations.scrapeJob', 'namespaceNames', options.namespaceNames);
     return new ScrapeJob({
       jobName: options.jobName ?? 'kubernetes-pods',
-      discovery: [ServiceDiscovery.kubernetes({ role: KubernetesRole.POD, namespaces: options.namespaces })],
+      discovery: [ServiceDiscovery.kubernetes({ role: KubernetesRole.POD, namespaces: options.namespaceNames })],
       relabelConfigs: [
         Relabel.keep({ sourceLabels: [annotation('scrape')], regex: 'true' }),
         Relabel.drop({ sourceLabels: ['__meta_kubernetes_pod_phase'], regex: 'Pending|Succeeded|Failed' }),
@@ -132,7 +132,7 @@ export class PrometheusAnnotations {
     const jobName = `pods/${namespaceName}`;
     const existing = stack.config.findScrapeJob(jobName);
     if (existing) return existing;
-    const job = PrometheusAnnotations.scrapeJob({ jobName, namespaces: [namespaceName] });
+    const job = PrometheusAnnotations.scrapeJob({ jobName, namespaceNames: [namespaceName] });
     stack.addScrapeJob(job);
     return job;
   }

@@ -15,7 +15,7 @@ function tlsApp(auth: Authentication) {
   const web = new kplus.Deployment(chart, 'web', { metadata: { namespace: 'shop' }, containers: [{ image: 'registry.example.com/web:1.4.2', portNumber: 8443 }] });
   new AppServiceMonitor(chart, 'web-metrics', {
     pods: PodSelection.fromPods(web),
-    portNumber: 8443,
+    metricsPort: 8443,
     scheme: Scheme.HTTPS,
     metadata: { name: 'web-metrics' },
     tls: {

@@ -17,7 +17,7 @@ const webDeployment = (chart: any, namespace = 'shop') => new kplus.Deployment(c
 describe('without a stack (prometheus-operator)', () => {
   test('the document\'s app: a Service, a ServiceMonitor and a NetworkPolicy, pinned', () => {
     const chart = newChart();
-    new AppServiceMonitor(chart, 'my-app', { pods: appPods(), portNumber: 8000, metadata: { namespace: 'my-app-namespace' } });
+    new AppServiceMonitor(chart, 'my-app', { pods: appPods(), metricsPort: 8000, metadata: { namespace: 'my-app-namespace' } });
     const { objects } = synthAndCheck(chart);
     expect(objects.map((o) => o.kind)).toEqual(['Service', 'ServiceMonitor', 'NetworkPolicy']);
     expect(withDashboardSummaries(objects)).toMatchSnapshot();
@@ -25,7 +25,7 @@ describe('without a stack (prometheus-operator)', () => {
 
   test('the Service targets the pods and names the metrics port', () => {
     const chart = newChart();
-    const monitor = new AppServiceMonitor(chart, 'my-app', { pods: appPods(), portNumber: 8000 });
+    const monitor = new AppServiceMonitor(chart, 'my-app', { pods: appPods(), metricsPort: 8000 });
     const svc = findObject(synthAndCheck(chart).objects, 'Service');
     expect(svc.metadata.name).toBe(monitor.serviceName);
     expect(svc.spec).toEqual({
@@ -37,7 +37,7 @@ describe('without a stack (prometheus-operator)', () => {
 
   test('the ServiceMonitor selects exactly the metrics Service and refers to the port by name', () => {
     const chart = newChart();
-    new AppServiceMonitor(chart, 'my-app', { pods: appPods(), portNumber: 8000, scrapeInterval: Duration.seconds(15) });
+    new AppServiceMonitor(chart, 'my-app', { pods: appPods(), metricsPort: 8000, scrapeInterval: Duration.seconds(15) });
     const { objects } = synthAndCheck(chart);
     const sm = findObject(objects, 'ServiceMonitor');
     const svc = findObject(objects, 'Service');
@@ -52,7 +52,7 @@ describe('without a stack (prometheus-operator)', () => {
   test('the ServiceMonitor passes the prometheus-operator schema, which checks the interval pattern', () => {
     const chart = newChart();
     new AppServiceMonitor(chart, 'my-app', {
-      pods: appPods(), portNumber: 8000, scrapeInterval: Duration.seconds(90), scrapeTimeout: Duration.millis(2500),
+      pods: appPods(), metricsPort: 8000, scrapeInterval: Duration.seconds(90), scrapeTimeout: Duration.millis(2500),
     });
     const sm = findObject(synthAndCheck(chart).objects, 'ServiceMonitor');
     expect(sm.spec.endpoints[0]).toMatchObject({ interval: '1m30s', scrapeTimeout: '2s500ms' });
@@ -64,7 +64,7 @@ describe('without a stack (prometheus-operator)', () => {
 
   test('serviceMonitorLabels go on the ServiceMonitor so prometheus-operator selects it', () => {
     const chart = newChart();
-    new AppServiceMonitor(chart, 'my-app', { pods: appPods(), portNumber: 8000, serviceMonitorLabels: { release: 'kube-prometheus-stack' } });
+    new AppServiceMonitor(chart, 'my-app', { pods: appPods(), metricsPort: 8000, serviceMonitorLabels: { release: 'kube-prometheus-stack' } });
     expect(findObject(synthAndCheck(chart).objects, 'ServiceMonitor').metadata.labels).toEqual({ release: 'kube-prometheus-stack' });
   });
 
@@ -72,9 +72,9 @@ describe('without a stack (prometheus-operator)', () => {
     const chart = newChart();
     new AppServiceMonitor(chart, 'my-app', {
       pods: appPods(),
-      portNumber: 8443,
+      metricsPort: 8443,
       portName: 'https-metrics',
-      path: '/admin/metrics',
+      metricsPath: '/admin/metrics',
       scheme: Scheme.HTTPS,
       honorLabels: true,
       relabelConfigs: [Relabel.replace({ sourceLabels: ['__meta_kubernetes_pod_node_name'], targetLabel: 'node' })],
@@ -92,13 +92,13 @@ describe('without a stack (prometheus-operator)', () => {
 
   test('servicePort differs from the container port', () => {
     const chart = newChart();
-    new AppServiceMonitor(chart, 'my-app', { pods: appPods(), portNumber: 8000, servicePort: 80 });
+    new AppServiceMonitor(chart, 'my-app', { pods: appPods(), metricsPort: 8000, servicePort: 80 });
     expect(findObject(synthAndCheck(chart).objects, 'Service').spec.ports[0]).toMatchObject({ port: 80, targetPort: 8000 });
   });
 
   test('a NodePort Service, as in the document', () => {
     const chart = newChart();
-    new AppServiceMonitor(chart, 'my-app', { pods: appPods(), portNumber: 8000, serviceType: kplus.ServiceType.NODE_PORT, nodePort: 30800 });
+    new AppServiceMonitor(chart, 'my-app', { pods: appPods(), metricsPort: 8000, serviceType: kplus.ServiceType.NODE_PORT, nodePort: 30800 });
     const svc = findObject(synthAndCheck(chart).objects, 'Service');
     expect(svc.spec.type).toBe('NodePort');
     expect(svc.spec.ports[0].nodePort).toBe(30800);
@@ -106,7 +106,7 @@ describe('without a stack (prometheus-operator)', () => {
 
   test('the NetworkPolicy lets the monitoring namespace reach only the metrics port of the pods', () => {
     const chart = newChart();
-    new AppServiceMonitor(chart, 'my-app', { pods: appPods(), portNumber: 8000, metadata: { namespace: 'my-app-namespace' } });
+    new AppServiceMonitor(chart, 'my-app', { pods: appPods(), metricsPort: 8000, metadata: { namespace: 'my-app-namespace' } });
     const np = findObject(synthAndCheck(chart).objects, 'NetworkPolicy');
     expect(np.metadata.namespace).toBe('my-app-namespace');
     expect(np.spec).toEqual({
@@ -123,7 +123,7 @@ describe('without a stack (prometheus-operator)', () => {
     const chart = newChart();
     new AppServiceMonitor(chart, 'my-app', {
       pods: appPods(),
-      portNumber: 8000,
+      metricsPort: 8000,
       allowFrom: [NetworkPeer.fromPods(kplus.Namespaces.select(chart, 'Observability', { names: ['observability'] }))],
     });
     expect(findObject(synthAndCheck(chart).objects, 'NetworkPolicy').spec.ingress[0].from).toEqual([{
@@ -133,7 +133,7 @@ describe('without a stack (prometheus-operator)', () => {
 
   test('serviceMonitor: false and networkPolicy: false', () => {
     const chart = newChart();
-    const monitor = new AppServiceMonitor(chart, 'my-app', { pods: appPods(), portNumber: 8000, serviceMonitor: false, networkPolicy: false });
+    const monitor = new AppServiceMonitor(chart, 'my-app', { pods: appPods(), metricsPort: 8000, serviceMonitor: false, networkPolicy: false });
     expect(synthAndCheck(chart).objects.map((o) => o.kind)).toEqual(['Service']);
     expect(monitor.serviceMonitor).toBeUndefined();
   });
@@ -141,7 +141,7 @@ describe('without a stack (prometheus-operator)', () => {
   test('a kplus workload gives the pods and the namespace', () => {
     const chart = newChart();
     const web = webDeployment(chart, 'shop');
-    new AppServiceMonitor(chart, 'web-metrics', { pods: PodSelection.fromPods(web), portNumber: 8000 });
+    new AppServiceMonitor(chart, 'web-metrics', { pods: PodSelection.fromPods(web), metricsPort: 8000 });
     const { objects } = synthAndCheck(chart);
     const svc = findObject(objects, 'Service');
     const deployment = findObject(objects, 'Deployment');
@@ -155,7 +155,7 @@ describe('with a stack (no prometheus-operator)', () => {
   test('adds a discovered job for the namespace and RBAC there; the stack\'s pods may scrape', () => {
     const chart = newChart();
     const stack = new PrometheusStack(chart, 'prometheus', { metadata: { namespace: 'monitoring' } });
-    new AppServiceMonitor(chart, 'my-app', { pods: appPods(), portNumber: 8000, metadata: { namespace: 'shop' }, stack });
+    new AppServiceMonitor(chart, 'my-app', { pods: appPods(), metricsPort: 8000, metadata: { namespace: 'shop' }, stack });
     const out = synthAndCheck(chart);
     const job = jobNamed(onlyConfig(out), 'apps/shop');
     expect(job.kubernetes_sd_configs).toEqual([{ role: 'endpointslice', namespaces: { names: ['shop'] } }]);
@@ -176,9 +176,9 @@ describe('with a stack (no prometheus-operator)', () => {
     const chart = newChart();
     const stack = new PrometheusStack(chart, 'prometheus');
     for (const name of ['a', 'b', 'c']) {
-      new AppServiceMonitor(chart, name, { pods: PodSelection.fromLabels({ app: name }), portNumber: 8000, metadata: { namespace: 'shop' }, stack });
+      new AppServiceMonitor(chart, name, { pods: PodSelection.fromLabels({ app: name }), metricsPort: 8000, metadata: { namespace: 'shop' }, stack });
     }
-    new AppServiceMonitor(chart, 'd', { pods: PodSelection.fromLabels({ app: 'd' }), portNumber: 8000, metadata: { namespace: 'billing' }, stack });
+    new AppServiceMonitor(chart, 'd', { pods: PodSelection.fromLabels({ app: 'd' }), metricsPort: 8000, metadata: { namespace: 'billing' }, stack });
     const config = onlyConfig(synthAndCheck(chart));
     const sdBlocks = config.scrape_configs.flatMap((j: any) => j.kubernetes_sd_configs ?? []);
     expect(config.scrape_configs.map((j: any) => j.job_name)).toEqual(['prometheus', 'apps/shop', 'apps/billing']);
@@ -189,14 +189,14 @@ describe('with a stack (no prometheus-operator)', () => {
     const chart = newChart();
     const stack = new PrometheusStack(chart, 'prometheus');
     const shop = { metadata: { namespace: 'shop' }, stack };
-    const web = new AppServiceMonitor(chart, 'web', { pods: PodSelection.fromPods(kplus.Pods.select(chart, 'web-pods', { labels: { app: 'web' } })), portNumber: 8000, ...shop });
+    const web = new AppServiceMonitor(chart, 'web', { pods: PodSelection.fromPods(kplus.Pods.select(chart, 'web-pods', { labels: { app: 'web' } })), metricsPort: 8000, ...shop });
     const api = new AppServiceMonitor(chart, 'api', {
-      pods: PodSelection.fromLabels({ app: 'api' }), portNumber: 9102, portName: 'prom', path: '/internal/metrics', scrapeInterval: Duration.seconds(30), scheme: Scheme.HTTPS, ...shop,
+      pods: PodSelection.fromLabels({ app: 'api' }), metricsPort: 9102, portName: 'prom', metricsPath: '/internal/metrics', scrapeInterval: Duration.seconds(30), scheme: Scheme.HTTPS, ...shop,
     });
     const fast = new AppServiceMonitor(chart, 'fast', {
-      pods: PodSelection.fromLabels({ app: 'fast' }), portNumber: 9000, scrapeInterval: Duration.seconds(5), queryParams: { format: ['prometheus'], collect_gc: ['1'] }, ...shop,
+      pods: PodSelection.fromLabels({ app: 'fast' }), metricsPort: 9000, scrapeInterval: Duration.seconds(5), queryParams: { format: ['prometheus'], collect_gc: ['1'] }, ...shop,
     });
-    const slow = new AppServiceMonitor(chart, 'slow', { pods: PodSelection.fromLabels({ app: 'slow' }), portNumber: 9000, scrapeTimeout: Duration.seconds(3), ...shop });
+    const slow = new AppServiceMonitor(chart, 'slow', { pods: PodSelection.fromLabels({ app: 'slow' }), metricsPort: 9000, scrapeTimeout: Duration.seconds(3), ...shop });
     const out = synthAndCheck(chart);
     const job = jobNamed(onlyConfig(out), 'apps/shop');
     const service = (m: AppServiceMonitor) => findObject(out.objects, 'Service', m.serviceName);
@@ -253,9 +253,9 @@ describe('with a stack (no prometheus-operator)', () => {
     const stack = new PrometheusStack(chart, 'prometheus');
     const m = new AppServiceMonitor(chart, 'm', {
       pods: appPods(),
-      portNumber: 9102,
+      metricsPort: 9102,
       portName: 'prom',
-      path: '/internal/metrics',
+      metricsPath: '/internal/metrics',
       scheme: Scheme.HTTPS,
       scrapeInterval: Duration.seconds(30),
       scrapeTimeout: Duration.seconds(20),
@@ -280,17 +280,17 @@ describe('with a stack (no prometheus-operator)', () => {
 
   test('without a stack, the Service carries no scrape annotations', () => {
     const chart = newChart();
-    new AppServiceMonitor(chart, 'm', { pods: appPods(), portNumber: 8000, path: '/internal/metrics' });
+    new AppServiceMonitor(chart, 'm', { pods: appPods(), metricsPort: 8000, metricsPath: '/internal/metrics' });
     expect(findObject(synthAndCheck(chart).objects, 'Service').metadata.annotations).toBeUndefined();
   });
 
   test('an application with relabelings of its own gets a job of its own', () => {
     const chart = newChart();
     const stack = new PrometheusStack(chart, 'prometheus');
-    new AppServiceMonitor(chart, 'plain', { pods: PodSelection.fromLabels({ app: 'p' }), portNumber: 8000, metadata: { namespace: 'shop' }, stack });
+    new AppServiceMonitor(chart, 'plain', { pods: PodSelection.fromLabels({ app: 'p' }), metricsPort: 8000, metadata: { namespace: 'shop' }, stack });
     const custom = new AppServiceMonitor(chart, 'custom', {
       pods: PodSelection.fromLabels({ app: 'c' }),
-      portNumber: 8000,
+      metricsPort: 8000,
       metadata: { namespace: 'shop' },
       stack,
       metricRelabelConfigs: [Relabel.drop({ sourceLabels: ['__name__'], regex: 'go_.*' })],
@@ -304,7 +304,7 @@ describe('with a stack (no prometheus-operator)', () => {
   test('a short interval caps the timeout so the target stays valid', () => {
     const chart = newChart();
     const stack = new PrometheusStack(chart, 'prometheus');
-    const fast = new AppServiceMonitor(chart, 'fast', { pods: appPods(), portNumber: 8000, scrapeInterval: Duration.seconds(5), stack });
+    const fast = new AppServiceMonitor(chart, 'fast', { pods: appPods(), metricsPort: 8000, scrapeInterval: Duration.seconds(5), stack });
     expect(findObject(synthAndCheck(chart).objects, 'Service', fast.serviceName).metadata.annotations).toEqual({
       'cdk8s-prometheus-monitoring/scrape-port': 'metrics',
       'cdk8s-prometheus-monitoring/scrape-interval': '5s',
@@ -315,11 +315,11 @@ describe('with a stack (no prometheus-operator)', () => {
   test('an application whose settings cannot travel as labels has a job of its own; neither job keeps the other\'s targets, in a real Prometheus', async () => {
     const chart = newChart();
     const stack = new PrometheusStack(chart, 'prometheus');
-    const plain = new AppServiceMonitor(chart, 'plain', { pods: PodSelection.fromLabels({ app: 'p' }), portNumber: 8000, metadata: { namespace: 'shop' }, stack });
+    const plain = new AppServiceMonitor(chart, 'plain', { pods: PodSelection.fromLabels({ app: 'p' }), metricsPort: 8000, metadata: { namespace: 'shop' }, stack });
     const federate = new AppServiceMonitor(chart, 'federate', {
       pods: PodSelection.fromLabels({ app: 'f' }),
-      portNumber: 9090,
-      path: '/federate',
+      metricsPort: 9090,
+      metricsPath: '/federate',
       // Two values of one parameter: a label holds one.
       queryParams: { 'match[]': ['up', 'node_load1'], 'format': ['text'] },
       metadata: { namespace: 'shop' },
@@ -352,7 +352,7 @@ describe('with a stack (no prometheus-operator)', () => {
       const chart = newChart();
       const stack = new PrometheusStack(chart, 'prometheus', { image });
       const monitors = ['a', 'b'].map((name) => new AppServiceMonitor(chart, name, {
-        pods: PodSelection.fromLabels({ app: name }), portNumber: 8000, path: `/${name}/metrics`, metadata: { namespace: 'shop', name }, stack,
+        pods: PodSelection.fromLabels({ app: name }), metricsPort: 8000, metricsPath: `/${name}/metrics`, metadata: { namespace: 'shop', name }, stack,
       }));
       const out = synthAndCheck(chart);
       return { out, job: jobNamed(onlyConfig(out), 'apps/shop'), monitors };
@@ -381,7 +381,7 @@ describe('with a stack (no prometheus-operator)', () => {
   test('fails on a timeout above the stack\'s interval, which Prometheus would refuse', () => {
     const chart = newChart();
     const stack = new PrometheusStack(chart, 'prometheus');
-    expect(() => new AppServiceMonitor(chart, 'm', { pods: appPods(), portNumber: 8000, scrapeTimeout: Duration.seconds(30), stack }))
+    expect(() => new AppServiceMonitor(chart, 'm', { pods: appPods(), metricsPort: 8000, scrapeTimeout: Duration.seconds(30), stack }))
       .toThrow(/test\/m: 'scrapeTimeout' must not exceed the stack's scrape interval \(15s\), got '30s'. Set scrapeInterval or shorten the timeout/);
   });
 });
@@ -390,7 +390,7 @@ describe('prometheus.io annotations', () => {
   test('annotates the pods for a Prometheus that honours the annotations', () => {
     const chart = newChart();
     const web = webDeployment(chart);
-    new AppServiceMonitor(chart, 'web-metrics', { pods: PodSelection.fromPods(web), portNumber: 8000, path: '/prometheus', prometheusAnnotations: true });
+    new AppServiceMonitor(chart, 'web-metrics', { pods: PodSelection.fromPods(web), metricsPort: 8000, metricsPath: '/prometheus', prometheusAnnotations: true });
     const out = synthAndCheck(chart);
     expect(findObject(out.objects, 'Deployment', web.name).spec.template.metadata.annotations).toEqual({
       'prometheus.io/scrape': 'true', 'prometheus.io/port': '8000', 'prometheus.io/path': '/prometheus',
@@ -402,7 +402,7 @@ describe('prometheus.io annotations', () => {
     const chart = newChart();
     const stack = new PrometheusStack(chart, 'prometheus');
     expectError(() => new AppServiceMonitor(chart, 'web-metrics', {
-      pods: PodSelection.fromPods(webDeployment(chart)), portNumber: 8000, prometheusAnnotations: true, stack, scrapeInterval: Duration.seconds(30),
+      pods: PodSelection.fromPods(webDeployment(chart)), metricsPort: 8000, prometheusAnnotations: true, stack, scrapeInterval: Duration.seconds(30),
     }), 'test/web-metrics', "'prometheusAnnotations'", "'stack'", 'got true', 'Drop prometheusAnnotations');
   });
 
@@ -410,7 +410,7 @@ describe('prometheus.io annotations', () => {
     const chart = newChart();
     new AppServiceMonitor(chart, 'web-metrics', {
       pods: PodSelection.fromPods(webDeployment(chart)),
-      portNumber: 8000,
+      metricsPort: 8000,
       prometheusAnnotations: true,
       scrapeInterval: Duration.seconds(30),
       metricRelabelConfigs: [Relabel.drop({ sourceLabels: ['__name__'], regex: 'go_.*' })],
@@ -423,7 +423,7 @@ describe('pre-forking servers', () => {
   test('multiprocess python mounts the container\'s own directory of an emptyDir and points the client at it', () => {
     const chart = newChart();
     const web = webDeployment(chart);
-    new AppServiceMonitor(chart, 'web-metrics', { pods: PodSelection.fromPods(web), portNumber: 8000, preforkingServer: true, multiprocess: MultiprocessMetrics.python() });
+    new AppServiceMonitor(chart, 'web-metrics', { pods: PodSelection.fromPods(web), metricsPort: 8000, preforkingServer: true, multiprocess: MultiprocessMetrics.python() });
     const pod = findObject(synthAndCheck(chart).objects, 'Deployment').spec.template.spec;
     expect(pod.volumes).toContainEqual({ name: 'prometheus-multiproc', emptyDir: {} });
     expect(pod.containers[0].volumeMounts).toContainEqual({ name: 'prometheus-multiproc', mountPath: '/tmp/prometheus-multiproc', subPath: pod.containers[0].name });
@@ -455,7 +455,7 @@ describe('pre-forking servers', () => {
         { name: 'celery', image: 'registry.example.com/web:1.4.2', args: ['celery', '-A', 'shop', 'worker'] },
       ],
     });
-    new AppServiceMonitor(chart, 'web-metrics', { pods: PodSelection.fromPods(web), portNumber: 8000, multiprocess: MultiprocessMetrics.python() });
+    new AppServiceMonitor(chart, 'web-metrics', { pods: PodSelection.fromPods(web), metricsPort: 8000, multiprocess: MultiprocessMetrics.python() });
     const pod = findObject(synthAndCheck(chart).objects, 'Deployment').spec.template.spec;
     expect(multiprocDirectories(pod)).toEqual({ web: 'prometheus-multiproc/web', celery: undefined });
     const celery = pod.containers.find((c: any) => c.name === 'celery');
@@ -473,8 +473,8 @@ describe('pre-forking servers', () => {
       ],
     });
     const namespaceIngress = NamespaceIngress.DEFAULT_DENY;
-    new AppServiceMonitor(chart, 'web-metrics', { pods: PodSelection.fromPods(web), portNumber: 8000, multiprocess: MultiprocessMetrics.python(), namespaceIngress });
-    new AppServiceMonitor(chart, 'api-metrics', { pods: PodSelection.fromPods(web), portNumber: 9000, multiprocess: MultiprocessMetrics.python(), namespaceIngress });
+    new AppServiceMonitor(chart, 'web-metrics', { pods: PodSelection.fromPods(web), metricsPort: 8000, multiprocess: MultiprocessMetrics.python(), namespaceIngress });
+    new AppServiceMonitor(chart, 'api-metrics', { pods: PodSelection.fromPods(web), metricsPort: 9000, multiprocess: MultiprocessMetrics.python(), namespaceIngress });
     const pod = findObject(synthAndCheck(chart).objects, 'Deployment').spec.template.spec;
     expect(pod.volumes).toEqual([{ name: 'prometheus-multiproc', emptyDir: {} }]);
     const dirs = multiprocDirectories(pod);
@@ -490,8 +490,8 @@ describe('pre-forking servers', () => {
       containers: [{ name: 'web', image: 'registry.example.com/web:1.4.2', portNumber: 8000, ports: [{ number: 9102 }] }],
     });
     const namespaceIngress = NamespaceIngress.DEFAULT_DENY;
-    new AppServiceMonitor(chart, 'app-metrics', { pods: PodSelection.fromPods(web), portNumber: 8000, multiprocess: MultiprocessMetrics.python(), namespaceIngress });
-    new AppServiceMonitor(chart, 'admin-metrics', { pods: PodSelection.fromPods(web), portNumber: 9102, multiprocess: MultiprocessMetrics.python(), namespaceIngress });
+    new AppServiceMonitor(chart, 'app-metrics', { pods: PodSelection.fromPods(web), metricsPort: 8000, multiprocess: MultiprocessMetrics.python(), namespaceIngress });
+    new AppServiceMonitor(chart, 'admin-metrics', { pods: PodSelection.fromPods(web), metricsPort: 9102, multiprocess: MultiprocessMetrics.python(), namespaceIngress });
     const container = findObject(synthAndCheck(chart).objects, 'Deployment').spec.template.spec.containers[0];
     expect(container.volumeMounts).toEqual([{ name: 'prometheus-multiproc', mountPath: '/tmp/prometheus-multiproc', subPath: 'web' }]);
     expect(container.env.filter((e: any) => e.name === 'PROMETHEUS_MULTIPROC_DIR')).toHaveLength(1);
@@ -506,7 +506,7 @@ describe('pre-forking servers', () => {
         { name: 'celery', image: 'registry.example.com/web:1.4.2' },
       ],
     });
-    expectError(() => new AppServiceMonitor(chart, 'web-metrics', { pods: PodSelection.fromPods(web), portNumber: 8000, multiprocess: MultiprocessMetrics.python() }),
+    expectError(() => new AppServiceMonitor(chart, 'web-metrics', { pods: PodSelection.fromPods(web), metricsPort: 8000, multiprocess: MultiprocessMetrics.python() }),
       'test/web-metrics', "'multiprocess'", 'port 8000', '["web","celery"]', 'portNumber: 8000');
   });
 
@@ -516,9 +516,9 @@ describe('pre-forking servers', () => {
       metadata: { namespace: 'shop' },
       containers: [{ name: 'web', image: 'registry.example.com/web:1.4.2', portNumber: 8000, ports: [{ number: 9102 }] }],
     });
-    new AppServiceMonitor(chart, 'app-metrics', { pods: PodSelection.fromPods(web), portNumber: 8000, multiprocess: MultiprocessMetrics.python() });
+    new AppServiceMonitor(chart, 'app-metrics', { pods: PodSelection.fromPods(web), metricsPort: 8000, multiprocess: MultiprocessMetrics.python() });
     expectError(() => new AppServiceMonitor(chart, 'admin-metrics', {
-      pods: PodSelection.fromPods(web), portNumber: 9102, multiprocess: MultiprocessMetrics.python({ mountPath: '/var/run/metrics' }),
+      pods: PodSelection.fromPods(web), metricsPort: 9102, multiprocess: MultiprocessMetrics.python({ mountPath: '/var/run/metrics' }),
     }), 'test/admin-metrics', "'multiprocess'", "'/var/run/metrics'", '/tmp/prometheus-multiproc');
   });
 
@@ -526,7 +526,7 @@ describe('pre-forking servers', () => {
     const chart = newChart();
     const web = webDeployment(chart);
     new AppServiceMonitor(chart, 'web-metrics', {
-      pods: PodSelection.fromPods(web), portNumber: 8000, multiprocess: MultiprocessMetrics.sharedDirectory({ envVariable: 'PROMETHEUS_DATA_DIR', mountPath: '/var/run/metrics' }),
+      pods: PodSelection.fromPods(web), metricsPort: 8000, multiprocess: MultiprocessMetrics.sharedDirectory({ envVariable: 'PROMETHEUS_DATA_DIR', mountPath: '/var/run/metrics' }),
     });
     const container = findObject(synthAndCheck(chart).objects, 'Deployment').spec.template.spec.containers[0];
     expect(container.env).toContainEqual({ name: 'PROMETHEUS_DATA_DIR', value: '/var/run/metrics' });
@@ -534,7 +534,7 @@ describe('pre-forking servers', () => {
 
   test('warns when a pre-forking server has no multiprocess setting', () => {
     const chart = newChart();
-    new AppServiceMonitor(chart, 'web-metrics', { pods: PodSelection.fromPods(webDeployment(chart)), portNumber: 8000, preforkingServer: true });
+    new AppServiceMonitor(chart, 'web-metrics', { pods: PodSelection.fromPods(webDeployment(chart)), metricsPort: 8000, preforkingServer: true });
     expect(warningsBesidesWebAuth(chart)).toEqual([expect.stringMatching(/^test\/web-metrics: .*several worker processes.*MultiprocessMetrics\.python\(\)/)]);
   });
 
@@ -542,7 +542,7 @@ describe('pre-forking servers', () => {
     const chart = newChart();
     new AppServiceMonitor(chart, 'web-metrics', {
       pods: PodSelection.fromPods(webDeployment(chart)),
-      portNumber: 8000,
+      metricsPort: 8000,
       preforkingServer: true,
       multiprocess: MultiprocessMetrics.handledByApplication(),
     });
@@ -555,7 +555,7 @@ describe('the namespace and name of the objects', () => {
   test('a selector restricted to one namespace puts the objects there, where the Service selects the pods', () => {
     const chart = newChart();
     const pods = kplus.Pods.select(chart, 'ShopPods', { labels: { app: 'shop' }, namespaces: kplus.Namespaces.select(chart, 'Shop', { names: ['shop'] }) });
-    const monitor = new AppServiceMonitor(chart, 'shop-metrics', { pods: PodSelection.fromPods(pods), portNumber: 8000 });
+    const monitor = new AppServiceMonitor(chart, 'shop-metrics', { pods: PodSelection.fromPods(pods), metricsPort: 8000 });
     const { objects } = synthAndCheck(chart);
     expect(monitor.namespaceName).toBe('shop');
     expect(objects.map((o) => `${o.kind}/${o.metadata.namespace}`)).toEqual(['Service/shop', 'ServiceMonitor/shop', 'NetworkPolicy/shop']);
@@ -564,23 +564,23 @@ describe('the namespace and name of the objects', () => {
   test('fails on a selector that spans namespaces', () => {
     const chart = newChart();
     const twoNames = kplus.Pods.select(chart, 'Two', { labels: { app: 'shop' }, namespaces: kplus.Namespaces.select(chart, 'Ns', { names: ['shop', 'billing'] }) });
-    expectError(() => new AppServiceMonitor(chart, 'a', { pods: PodSelection.fromPods(twoNames), portNumber: 8000 }), 'PodSelection.fromPods', "'pods'", 'one namespace', '["shop","billing"]');
+    expectError(() => new AppServiceMonitor(chart, 'a', { pods: PodSelection.fromPods(twoNames), metricsPort: 8000 }), 'PodSelection.fromPods', "'pods'", 'one namespace', '["shop","billing"]');
     const byLabel = kplus.Pods.select(chart, 'Labelled', { labels: { app: 'shop' }, namespaces: kplus.Namespaces.select(chart, 'Teams', { labels: { team: 'shop' } }) });
-    expectError(() => new AppServiceMonitor(chart, 'b', { pods: PodSelection.fromPods(byLabel), portNumber: 8000 }), 'PodSelection.fromPods', "'pods'", '"team":"shop"');
+    expectError(() => new AppServiceMonitor(chart, 'b', { pods: PodSelection.fromPods(byLabel), metricsPort: 8000 }), 'PodSelection.fromPods', "'pods'", '"team":"shop"');
     const all = kplus.Pods.select(chart, 'All', { labels: { app: 'shop' }, namespaces: kplus.Namespaces.all(chart, 'AllNs') });
-    expectError(() => new AppServiceMonitor(chart, 'c', { pods: PodSelection.fromPods(all), portNumber: 8000 }), 'PodSelection.fromPods', "'pods'", 'selects every namespace');
+    expectError(() => new AppServiceMonitor(chart, 'c', { pods: PodSelection.fromPods(all), metricsPort: 8000 }), 'PodSelection.fromPods', "'pods'", 'selects every namespace');
   });
 
   test('fails on a metadata.namespace other than the selector\'s', () => {
     const chart = newChart();
     const pods = kplus.Pods.select(chart, 'ShopPods', { labels: { app: 'shop' }, namespaces: kplus.Namespaces.select(chart, 'Shop', { names: ['shop'] }) });
-    expectError(() => new AppServiceMonitor(chart, 'm', { pods: PodSelection.fromPods(pods), portNumber: 8000, metadata: { namespace: 'default' } }),
+    expectError(() => new AppServiceMonitor(chart, 'm', { pods: PodSelection.fromPods(pods), metricsPort: 8000, metadata: { namespace: 'default' } }),
       'test/m', "'metadata.namespace'", "'shop'", "got 'default'");
   });
 
   test('metadata.name names the Service, the ServiceMonitor and the NetworkPolicy, as in the document', () => {
     const chart = newChart();
-    const monitor = new AppServiceMonitor(chart, 'my-app', { pods: appPods(), portNumber: 8000, metadata: { name: 'my-app-service', namespace: 'my-app-namespace' } });
+    const monitor = new AppServiceMonitor(chart, 'my-app', { pods: appPods(), metricsPort: 8000, metadata: { name: 'my-app-service', namespace: 'my-app-namespace' } });
     const { objects } = synthAndCheck(chart);
     expect(monitor.serviceName).toBe('my-app-service');
     expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(['Service/my-app-service', 'ServiceMonitor/my-app-service', 'NetworkPolicy/my-app-service']);
@@ -589,16 +589,16 @@ describe('the namespace and name of the objects', () => {
   test('fails on a metadata.name that is not a DNS-1035 label', () => {
     for (const name of ['1-app', 'My_App', 'a'.repeat(64), 'app-']) {
       const chart = newChart();
-      expectError(() => new AppServiceMonitor(chart, 'm', { pods: appPods(), portNumber: 8000, metadata: { name } }),
+      expectError(() => new AppServiceMonitor(chart, 'm', { pods: appPods(), metricsPort: 8000, metadata: { name } }),
         'test/m', "'metadata.name'", 'DNS-1035', `'${name}'`);
     }
   });
 
   test('fails on a namespace other than the pods\'', () => {
     const chart = newChart();
-    expect(() => new AppServiceMonitor(chart, 'm', { pods: PodSelection.fromPods(webDeployment(chart, 'shop')), portNumber: 8000, metadata: { namespace: 'other' } }))
+    expect(() => new AppServiceMonitor(chart, 'm', { pods: PodSelection.fromPods(webDeployment(chart, 'shop')), metricsPort: 8000, metadata: { namespace: 'other' } }))
       .toThrow(/test\/m: 'metadata.namespace' must be the namespace of the pods 'shop'.*got 'other'/);
-    expect(() => new AppServiceMonitor(chart, 'n', { pods: PodSelection.fromLabels({ app: 'a' }, { namespaceName: 'shop' }), portNumber: 8000, metadata: { namespace: 'other' } }))
+    expect(() => new AppServiceMonitor(chart, 'n', { pods: PodSelection.fromLabels({ app: 'a' }, { namespaceName: 'shop' }), metricsPort: 8000, metadata: { namespace: 'other' } }))
       .toThrow(/test\/n: 'metadata.namespace' must be the namespace of the pods 'shop'.*got 'other'/);
   });
 });
@@ -612,7 +612,7 @@ describe('the NetworkPolicy and the namespace\'s ingress model', () => {
 
   test('by default, warns that the policy would cut the declared ports in a namespace that admits all ingress', () => {
     const chart = newChart();
-    new AppServiceMonitor(chart, 'checkout-metrics', { pods: PodSelection.fromPods(checkout(chart)), portNumber: 9102 });
+    new AppServiceMonitor(chart, 'checkout-metrics', { pods: PodSelection.fromPods(checkout(chart)), metricsPort: 9102 });
     expect(findObjects(synthAndCheck(chart).objects, 'NetworkPolicy')).toHaveLength(1);
     expect(warningsBesidesWebAuth(chart)).toEqual([expect.stringMatching(
       /^test\/checkout-metrics: the NetworkPolicy isolates the pods .* on port 9102 and on the declared port\(s\) 8080\. .*NamespaceIngress\.ALLOW_ALL/)]);
@@ -620,13 +620,13 @@ describe('the NetworkPolicy and the namespace\'s ingress model', () => {
 
   test('no warning when the metrics port is the only declared port', () => {
     const chart = newChart();
-    new AppServiceMonitor(chart, 'web-metrics', { pods: PodSelection.fromPods(webDeployment(chart)), portNumber: 8000 });
+    new AppServiceMonitor(chart, 'web-metrics', { pods: PodSelection.fromPods(webDeployment(chart)), metricsPort: 8000 });
     expect(warningsBesidesWebAuth(chart)).toEqual([]);
   });
 
   test('DEFAULT_DENY: the policy adds the scrape, and the stated model silences the warning', () => {
     const chart = newChart();
-    new AppServiceMonitor(chart, 'checkout-metrics', { pods: PodSelection.fromPods(checkout(chart)), portNumber: 9102, namespaceIngress: NamespaceIngress.DEFAULT_DENY });
+    new AppServiceMonitor(chart, 'checkout-metrics', { pods: PodSelection.fromPods(checkout(chart)), metricsPort: 9102, namespaceIngress: NamespaceIngress.DEFAULT_DENY });
     const np = findObject(synthAndCheck(chart).objects, 'NetworkPolicy');
     expect(np.spec.ingress).toEqual([{ from: [{ namespaceSelector: { matchLabels: { component: 'monitoring' } }, podSelector: {} }], ports: [{ port: 9102, protocol: 'TCP' }] }]);
     expect(warningsBesidesWebAuth(chart)).toEqual([]);
@@ -635,7 +635,7 @@ describe('the NetworkPolicy and the namespace\'s ingress model', () => {
   test('ALLOW_ALL: no policy, so nothing isolates the pods; the stack still scrapes', () => {
     const chart = newChart();
     const stack = new PrometheusStack(chart, 'prometheus');
-    new AppServiceMonitor(chart, 'checkout-metrics', { pods: PodSelection.fromPods(checkout(chart)), portNumber: 9102, namespaceIngress: NamespaceIngress.ALLOW_ALL, stack });
+    new AppServiceMonitor(chart, 'checkout-metrics', { pods: PodSelection.fromPods(checkout(chart)), metricsPort: 9102, namespaceIngress: NamespaceIngress.ALLOW_ALL, stack });
     const out = synthAndCheck(chart);
     expect(findObjects(out.objects, 'NetworkPolicy').filter((p) => p.metadata.namespace === 'shop')).toEqual([]);
     expect(jobNamed(onlyConfig(out), 'apps/shop')).toBeDefined();
@@ -644,7 +644,7 @@ describe('the NetworkPolicy and the namespace\'s ingress model', () => {
 
   test('fails on networkPolicy: true with ALLOW_ALL', () => {
     const chart = newChart();
-    expectError(() => new AppServiceMonitor(chart, 'm', { pods: appPods(), portNumber: 8000, networkPolicy: true, namespaceIngress: NamespaceIngress.ALLOW_ALL }),
+    expectError(() => new AppServiceMonitor(chart, 'm', { pods: appPods(), metricsPort: 8000, networkPolicy: true, namespaceIngress: NamespaceIngress.ALLOW_ALL }),
       'test/m', "'networkPolicy'", 'ALLOW_ALL', 'got true');
   });
 
@@ -653,7 +653,7 @@ describe('the NetworkPolicy and the namespace\'s ingress model', () => {
     const stack = new PrometheusStack(chart, 'prometheus', { metadata: { namespace: 'monitoring' } });
     new AppServiceMonitor(chart, 'my-app', {
       pods: appPods(),
-      portNumber: 8000,
+      metricsPort: 8000,
       metadata: { namespace: 'shop' },
       stack,
       allowFrom: [NetworkPeer.fromNamespaceNames(['ops'])],
@@ -669,65 +669,65 @@ describe('the NetworkPolicy and the namespace\'s ingress model', () => {
 describe('bad input', () => {
   test('fails on a port name longer than 15 characters', () => {
     const chart = newChart();
-    expectError(() => new AppServiceMonitor(chart, 'm', { pods: appPods(), portNumber: 8000, portName: 'prometheus-metrics' }),
+    expectError(() => new AppServiceMonitor(chart, 'm', { pods: appPods(), metricsPort: 8000, portName: 'prometheus-metrics' }),
       'test/m', "'portName'", "'prometheus-metrics'", '15');
   });
 
   test('fails on a port name that is not a DNS label', () => {
     const chart = newChart();
-    expectError(() => new AppServiceMonitor(chart, 'm', { pods: appPods(), portNumber: 8000, portName: 'Metrics_Port' }), "'portName'", "'Metrics_Port'");
+    expectError(() => new AppServiceMonitor(chart, 'm', { pods: appPods(), metricsPort: 8000, portName: 'Metrics_Port' }), "'portName'", "'Metrics_Port'");
   });
 
   test('fails on a port outside 1-65535', () => {
     const chart = newChart();
-    expectError(() => new AppServiceMonitor(chart, 'm', { pods: appPods(), portNumber: 70000 }), 'test/m', "'portNumber'", '70000');
+    expectError(() => new AppServiceMonitor(chart, 'm', { pods: appPods(), metricsPort: 70000 }), 'test/m', "'portNumber'", '70000');
   });
 
   test('fails on a selector with no labels', () => {
     const chart = newChart();
-    expectError(() => new AppServiceMonitor(chart, 'm', { pods: PodSelection.fromPods(kplus.Pods.select(chart, 'all', {})), portNumber: 8000 }), "'pods'", 'at least one label');
+    expectError(() => new AppServiceMonitor(chart, 'm', { pods: PodSelection.fromPods(kplus.Pods.select(chart, 'all', {})), metricsPort: 8000 }), "'pods'", 'at least one label');
   });
 
   test('fails on a selector with expressions, which a Service cannot use', () => {
     const chart = newChart();
     const pods = kplus.Pods.select(chart, 'expr', { expressions: [kplus.LabelExpression.in('app', ['a', 'b'])] });
-    expectError(() => new AppServiceMonitor(chart, 'm', { pods: PodSelection.fromPods(pods), portNumber: 8000 }), "'pods'", 'expressions');
+    expectError(() => new AppServiceMonitor(chart, 'm', { pods: PodSelection.fromPods(pods), metricsPort: 8000 }), "'pods'", 'expressions');
   });
 
   test('an interval like "30 seconds" cannot be written: Duration rejects it, and a fraction of a millisecond fails', () => {
     expect(() => Duration.parse('30 seconds')).toThrow();
     const chart = newChart();
-    expectError(() => new AppServiceMonitor(chart, 'm', { pods: appPods(), portNumber: 8000, scrapeInterval: Duration.millis(0.5) }),
+    expectError(() => new AppServiceMonitor(chart, 'm', { pods: appPods(), metricsPort: 8000, scrapeInterval: Duration.millis(0.5) }),
       "'scrapeInterval'", 'whole number of milliseconds');
   });
 
   test('fails on a timeout above the interval', () => {
     const chart = newChart();
     expectError(() => new AppServiceMonitor(chart, 'm', {
-      pods: appPods(), portNumber: 8000, scrapeInterval: Duration.seconds(10), scrapeTimeout: Duration.seconds(20),
+      pods: appPods(), metricsPort: 8000, scrapeInterval: Duration.seconds(10), scrapeTimeout: Duration.seconds(20),
     }), "'scrapeTimeout'", "'20s'");
   });
 
   test('fails on a nodePort with a ClusterIP Service', () => {
     const chart = newChart();
-    expectError(() => new AppServiceMonitor(chart, 'm', { pods: appPods(), portNumber: 8000, nodePort: 30800 }), "'nodePort'", '30800');
+    expectError(() => new AppServiceMonitor(chart, 'm', { pods: appPods(), metricsPort: 8000, nodePort: 30800 }), "'nodePort'", '30800');
   });
 
   test('fails on annotations or multiprocess without a workload', () => {
     const chart = newChart();
-    expectError(() => new AppServiceMonitor(chart, 'm', { pods: appPods(), portNumber: 8000, prometheusAnnotations: true }), "'prometheusAnnotations'", 'workload');
+    expectError(() => new AppServiceMonitor(chart, 'm', { pods: appPods(), metricsPort: 8000, prometheusAnnotations: true }), "'prometheusAnnotations'", 'workload');
     const other = newChart();
-    expectError(() => new AppServiceMonitor(other, 'n', { pods: appPods(), portNumber: 8000, multiprocess: MultiprocessMetrics.python() }), "'multiprocess'", 'workload');
+    expectError(() => new AppServiceMonitor(other, 'n', { pods: appPods(), metricsPort: 8000, multiprocess: MultiprocessMetrics.python() }), "'multiprocess'", 'workload');
   });
 
   test('fails on an empty allowFrom', () => {
     const chart = newChart();
-    expectError(() => new AppServiceMonitor(chart, 'm', { pods: appPods(), portNumber: 8000, allowFrom: [] }), "'allowFrom'");
+    expectError(() => new AppServiceMonitor(chart, 'm', { pods: appPods(), metricsPort: 8000, allowFrom: [] }), "'allowFrom'");
   });
 
   test('fails on a path without a leading slash', () => {
     const chart = newChart();
-    expectError(() => new AppServiceMonitor(chart, 'm', { pods: appPods(), portNumber: 8000, path: 'metrics' }), "'path'", "'metrics'");
+    expectError(() => new AppServiceMonitor(chart, 'm', { pods: appPods(), metricsPort: 8000, metricsPath: 'metrics' }), "'path'", "'metrics'");
   });
 });
 
@@ -735,7 +735,7 @@ test('synthesis is deterministic', () => {
   const build = () => {
     const chart = newChart();
     const stack = new PrometheusStack(chart, 'prometheus');
-    new AppServiceMonitor(chart, 'my-app', { pods: appPods(), portNumber: 8000, stack });
+    new AppServiceMonitor(chart, 'my-app', { pods: appPods(), metricsPort: 8000, stack });
     return JSON.stringify(Testing.synth(chart));
   };
   expect(build()).toBe(build());
@@ -747,7 +747,7 @@ describe('lean output', () => {
     const stack = new PrometheusStack(chart, 'prometheus');
     const monitors = Array.from({ length: n }, (_, i) => new AppServiceMonitor(chart, `app-${i}`, {
       pods: PodSelection.fromLabels({ app: `app-${i}` }),
-      portNumber: 8000,
+      metricsPort: 8000,
       metadata: { namespace: `team-${i % namespaces}` },
       stack,
     }));
@@ -790,7 +790,7 @@ describe('lean output', () => {
       const stack = new PrometheusStack(chart, 'prometheus');
       for (let i = 0; i < n; i++) {
         new AppServiceMonitor(chart, `app-${i}`, {
-          pods: PodSelection.fromLabels({ app: `app-${i}` }), portNumber: 8000 + i, path: `/app-${i}`, metadata: { namespace: 'team-0' }, stack,
+          pods: PodSelection.fromLabels({ app: `app-${i}` }), metricsPort: 8000 + i, metricsPath: `/app-${i}`, metadata: { namespace: 'team-0' }, stack,
         });
       }
       return synthAndCheck(chart).objects;

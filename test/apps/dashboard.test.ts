@@ -11,7 +11,7 @@ test('every panel of the Applications dashboard shows the applications\' scrapes
   const chart = newChart();
   const stack = new PrometheusStack(chart, 'prometheus', { metadata: { namespace: 'monitoring' } });
   const app = new kplus.Deployment(chart, 'checkout', { metadata: { namespace: 'shop' }, containers: [{ image: 'checkout:1.0.0', portNumber: 8080 }] });
-  const monitor = new AppServiceMonitor(chart, 'checkout-metrics', { pods: PodSelection.fromPods(app), portNumber: 9102, stack });
+  const monitor = new AppServiceMonitor(chart, 'checkout-metrics', { pods: PodSelection.fromPods(app), metricsPort: 9102, stack });
   const grafana = new Grafana(stack, 'Grafana', { prometheus: stack, adminCredentials: GrafanaAdminCredentials.fromSecretName('grafana-admin') });
   const dashboard = grafana.dashboards.find((d) => d.title === 'Applications')!;
   expect(dashboard).toBeDefined();

@@ -6,8 +6,8 @@ import { jobNamed, newChart, onlyConfig, synthAndCheck } from '../util';
 test('node-exporter and kube-state-metrics discovered from their Services, with RBAC in their namespace only', () => {
   const chart = newChart();
   const stack = new PrometheusStack(chart, 'prometheus');
-  stack.addScrapeJob(PlatformExporters.nodeExporter({ serviceNamespace: 'monitoring' }));
-  stack.addScrapeJob(PlatformExporters.kubeStateMetrics({ serviceNamespace: 'monitoring', scrapeInterval: Duration.seconds(30) }));
+  stack.addScrapeJob(PlatformExporters.nodeExporter({ serviceNamespaceName: 'monitoring' }));
+  stack.addScrapeJob(PlatformExporters.kubeStateMetrics({ serviceNamespaceName: 'monitoring', scrapeInterval: Duration.seconds(30) }));
   const out = synthAndCheck(chart);
   const config = onlyConfig(out);
   expect(jobNamed(config, 'node-exporter')).toMatchObject({
@@ -30,7 +30,7 @@ test('static targets', () => {
 });
 
 test('node-exporter targets are named after their node, in a real Prometheus', async () => {
-  const job = PlatformExporters.nodeExporter({ serviceNamespace: 'monitoring' })._render();
+  const job = PlatformExporters.nodeExporter({ serviceNamespaceName: 'monitoring' })._render();
   const endpoint = (service: string, node: string, address: string) => ({
     address,
     labels: { __meta_kubernetes_service_name: service, __meta_kubernetes_pod_node_name: node, __meta_kubernetes_endpointslice_port_name: 'metrics' },
@@ -44,7 +44,7 @@ test('node-exporter targets are named after their node, in a real Prometheus', a
 });
 
 test('fails without targets or a namespace, and with both', () => {
-  expect(() => PlatformExporters.nodeExporter()).toThrow(/PlatformExporters.nodeExporter: 'serviceNamespace' is required unless 'targets' are given/);
-  expect(() => PlatformExporters.kubeStateMetrics({ targets: ['ksm:8080'], serviceNamespace: 'monitoring' })).toThrow(/'serviceNamespace' must not be given with 'targets'/);
-  expect(() => PlatformExporters.kubeStateMetrics({ serviceNamespace: 'Monitoring' })).toThrow(/'serviceNamespace'.*'Monitoring'/);
+  expect(() => PlatformExporters.nodeExporter()).toThrow(/PlatformExporters.nodeExporter: 'serviceNamespaceName' is required unless 'targets' are given/);
+  expect(() => PlatformExporters.kubeStateMetrics({ targets: ['ksm:8080'], serviceNamespaceName: 'monitoring' })).toThrow(/'serviceNamespaceName' must not be given with 'targets'/);
+  expect(() => PlatformExporters.kubeStateMetrics({ serviceNamespaceName: 'Monitoring' })).toThrow(/'serviceNamespaceName'.*'Monitoring'/);
 });

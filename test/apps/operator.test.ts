@@ -21,10 +21,10 @@ function twoMonitorsOnOneWorkload(options: { stack?: boolean } = {}) {
   });
   // Both with the default port name 'metrics'.
   const namespaceIngress = NamespaceIngress.DEFAULT_DENY;
-  const app = new AppServiceMonitor(chart, 'web-metrics', { pods: PodSelection.fromPods(web), portNumber: 8000, stack, namespaceIngress });
+  const app = new AppServiceMonitor(chart, 'web-metrics', { pods: PodSelection.fromPods(web), metricsPort: 8000, stack, namespaceIngress });
   // Settings of its own, which the stack reads from the Service's annotations.
   const statsd = new AppServiceMonitor(chart, 'statsd-metrics', {
-    pods: PodSelection.fromPods(web), portNumber: 9102, stack, namespaceIngress, path: '/statsd/metrics', queryParams: { format: ['text'] },
+    pods: PodSelection.fromPods(web), metricsPort: 9102, stack, namespaceIngress, metricsPath: '/statsd/metrics', queryParams: { format: ['text'] },
   });
   const out = synthAndCheck(chart);
   const deployment = findObjects(out.objects, 'Deployment').find((d) => d.metadata.namespace === 'shop');
@@ -85,7 +85,7 @@ describe('a named Service gives a stable job label', () => {
       const chart = newChart();
       const stack = new PrometheusStack(chart, 'prometheus');
       const pods = kplus.Pods.select(chart, 'AppPods', { labels: { app: 'my-app' } });
-      new AppServiceMonitor(chart, id, { pods: PodSelection.fromPods(pods), portNumber: 8000, metadata: { name: 'my-app-service', namespace: 'my-app-namespace' }, stack });
+      new AppServiceMonitor(chart, id, { pods: PodSelection.fromPods(pods), metricsPort: 8000, metadata: { name: 'my-app-service', namespace: 'my-app-namespace' }, stack });
       const out = synthAndCheck(chart);
       const template = { metadata: { labels: { app: 'my-app' } }, spec: { containers: [{ name: 'app', image: 'my-app:1', ports: [{ containerPort: 8000 }] }] } };
       const targets = endpointSliceTargets(findObject(out.objects, 'Service', 'my-app-service'),

@@ -149,7 +149,7 @@ describe('RBAC derived from the jobs', () => {
   test('all eight components: each rule is traced to the jobs that need it', () => {
     const chart = newChart();
     const stack = new PrometheusStack(chart, 'prometheus', { metadata: { namespace: 'monitoring' } });
-    const jobs = PlatformExporters.addAll(stack.config, { exportersNamespace: 'monitoring' });
+    const jobs = PlatformExporters.addAll(stack.config, { exportersNamespaceName: 'monitoring' });
     const { accessGrants } = jest.requireActual('../../src/stack/rbac');
     expect(accessGrants(stack.config._apiAccess())).toEqual([
       { what: '/metrics', resource: false, jobs: ['apiserver', 'kube-controller-manager', 'kube-scheduler'] },
@@ -175,7 +175,7 @@ describe('managed clusters', () => {
   test('managedCluster leaves out etcd, the controller manager and the scheduler, and their static pods\' Role', () => {
     const chart = newChart();
     const stack = new PrometheusStack(chart, 'prometheus', { metadata: { namespace: 'monitoring' } });
-    PlatformExporters.addAll(stack.config, { exportersNamespace: 'monitoring', managedCluster: true });
+    PlatformExporters.addAll(stack.config, { exportersNamespaceName: 'monitoring', managedCluster: true });
     const out = synthAndCheck(chart);
     expect(onlyConfig(out).scrape_configs.map((j: any) => j.job_name).filter((n: string) => n !== 'prometheus')).toEqual([
       'kubelet', 'kubelet-cadvisor', 'kubelet-probes', 'kubelet-slis', 'apiserver', 'apiserver-slis', 'coredns', 'node-exporter', 'kube-state-metrics',
@@ -192,7 +192,7 @@ describe('TLS: insecure_skip_verify only where kube-prometheus has it, with a wa
   test('the kubelet, the controller manager and the scheduler skip verification and warn, naming the job and the fix', () => {
     const chart = newChart();
     const stack = new PrometheusStack(chart, 'prometheus');
-    PlatformExporters.addAll(stack.config, { exportersNamespace: 'monitoring' });
+    PlatformExporters.addAll(stack.config, { exportersNamespaceName: 'monitoring' });
     const config = onlyConfig(synthAndCheck(chart));
     const insecure = config.scrape_configs.filter((j: any) => j.tls_config?.insecure_skip_verify).map((j: any) => j.job_name);
     expect(insecure).toEqual(['kubelet', 'kubelet-cadvisor', 'kubelet-probes', 'kubelet-slis', 'kube-controller-manager', 'kube-controller-manager-slis', 'kube-scheduler', 'kube-scheduler-slis']);

@@ -51,7 +51,7 @@ test('the annotation job honours scrape, port, path, scheme and params, for IPv4
 test('annotate() writes the annotations on the pod template', () => {
   const chart = newChart();
   const web = new kplus.Deployment(chart, 'web', { containers: [{ image: 'web:1.0', portNumber: 8080 }] });
-  PrometheusAnnotations.annotate(web, { portNumber: 9102, path: '/m', scheme: Scheme.HTTPS });
+  PrometheusAnnotations.annotate(web, { metricsPort: 9102, metricsPath: '/m', scheme: Scheme.HTTPS });
   expect(findObject(synthAndCheck(chart).objects, 'Deployment').spec.template.metadata.annotations).toEqual({
     'prometheus.io/scrape': 'true', 'prometheus.io/port': '9102', 'prometheus.io/path': '/m', 'prometheus.io/scheme': 'https',
   });
@@ -60,7 +60,7 @@ test('annotate() writes the annotations on the pod template', () => {
 test('annotate() fails on a bad port', () => {
   const chart = newChart();
   const web = new kplus.Deployment(chart, 'web', { containers: [{ image: 'web:1.0' }] });
-  expect(() => PrometheusAnnotations.annotate(web, { portNumber: 0 })).toThrow(/test\/web: 'portNumber' must be a port number in 1-65535, got 0/);
+  expect(() => PrometheusAnnotations.annotate(web, { metricsPort: 0 })).toThrow(/test\/web: 'portNumber' must be a port number in 1-65535, got 0/);
 });
 
 test('one annotation job per namespace, shared by every caller; cluster-wide when asked', () => {

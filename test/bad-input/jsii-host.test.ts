@@ -51,7 +51,7 @@ const STRINGS: { [name: string]: string } = {
   startTime: '09:00',
   endTime: '17:00',
   envVariable: 'E',
-  exportersNamespace: 'monitoring',
+  exportersNamespaceName: 'monitoring',
   color: 'green',
   claimName: 'data',
   secretName: 's',

@@ -55,7 +55,7 @@ describe('MeshMetric', () => {
       metricsPort: 5680,
       metricsPath: '/stats',
       tlsMode: KumaMetricsTlsMode.PROVIDED_TLS,
-      aggregate: [{ name: 'app', portNumber: 8888, path: '/metrics/prometheus', address: '127.0.0.1' }, { name: 'off', portNumber: 8000, enabled: false }],
+      aggregate: [{ name: 'app', metricsPort: 8888, metricsPath: '/metrics/prometheus', address: '127.0.0.1' }, { name: 'off', metricsPort: 8000, enabled: false }],
       envoy: { usedOnly: true },
     });
     expect(only(synthKuma(chart).objects, 'MeshMetric').spec.default).toEqual({
@@ -78,7 +78,7 @@ describe('MeshMetric', () => {
     const chart = newChart();
     const mesh = new KumaMetricsMesh(chart, 'kuma', currentApi);
     const echo = workload(chart, 'kuma-tcp-echo', 8000);
-    mesh.overrideWorkload(echo, { portNumber: 1234, path: '/non-standard-path' });
+    mesh.overrideWorkload(echo, { metricsPort: 1234, metricsPath: '/non-standard-path' });
     const { objects } = synthKuma(chart);
     const override = overrideOf(objects);
     const deployment = findObject(objects, 'Deployment');
@@ -106,7 +106,7 @@ describe('Kuma 2.12 targets proxies by Dataplane labels', () => {
     const chart = newChart();
     const stack = meshPrometheus(chart);
     const mesh = new KumaMetricsMesh(chart, 'kuma', { ...currentApi, stack, mtls: ca, secureMetrics: true, prometheusClients: [KumaServiceTag.custom('grafana')] });
-    mesh.overrideWorkload(workload(chart, 'echo', 8000), { portNumber: 1234 });
+    mesh.overrideWorkload(workload(chart, 'echo', 8000), { metricsPort: 1234 });
     const objects = synthKuma(chart).objects;
     const policies = [...findObjects(objects, 'MeshMetric'), findObject(objects, 'MeshTrafficPermission')];
     expect(policies.map((p) => p.spec.targetRef.kind).sort()).toEqual(['Dataplane', 'Dataplane', 'Mesh']);
@@ -128,7 +128,7 @@ describe('Kuma 2.12 targets proxies by Dataplane labels', () => {
       containers: [{ image: 'registry.example.com/app:1.0.0', portNumber: 8000 }],
     });
     echo.select(kplus.LabelSelector.of({ labels: { app: 'echo' } }));
-    mesh.overrideWorkload(echo, { portNumber: 1234 });
+    mesh.overrideWorkload(echo, { metricsPort: 1234 });
     const objects = synthKuma(chart).objects;
     expect(overrideOf(objects).spec.targetRef.labels).toEqual({ 'app': 'echo', 'k8s.kuma.io/namespace': 'kuma-demo' });
     expect(findObject(objects, 'Deployment').spec.selector.matchLabels).toEqual({ app: 'echo' });
@@ -139,7 +139,7 @@ describe('Kuma 2.12 targets proxies by Dataplane labels', () => {
     const mesh = new KumaMetricsMesh(chart, 'kuma', currentApi);
     const echo = workload(chart, 'echo', 8000);
     echo.select(kplus.LabelSelector.of({ expressions: [kplus.LabelExpression.in('tier', ['a', 'b'])] }));
-    expect(() => mesh.overrideWorkload(echo, { portNumber: 1234 }))
+    expect(() => mesh.overrideWorkload(echo, { metricsPort: 1234 }))
       .toThrow("test/echo: 'workload' must select its pods by labels only (a Kuma policy targets proxies by labels), "
         + 'got [{"key":"tier","operator":"In","values":["a","b"]}]');
   });
@@ -147,7 +147,7 @@ describe('Kuma 2.12 targets proxies by Dataplane labels', () => {
   test('before Kuma 2.10 (no Dataplane targetRef) a MeshSubset with the same tags, and before 2.7 no profile', () => {
     const chart = newChart();
     const mesh = new KumaMetricsMesh(chart, 'kuma', { ...currentApi, kumaVersion: '2.6' });
-    mesh.overrideWorkload(workload(chart, 'echo', 8000), { portNumber: 1234 });
+    mesh.overrideWorkload(workload(chart, 'echo', 8000), { metricsPort: 1234 });
     const objects = synthKuma(chart).objects;
     const override = findObjects(objects, 'MeshMetric').find((m) => m.spec.targetRef.kind === 'MeshSubset');
     expect(Object.keys(override.spec.targetRef.tags).sort()).toEqual(['cdk8s.io/metadata.addr', 'k8s.kuma.io/namespace']);
@@ -323,7 +323,7 @@ describe('legacy and current describe the same thing', () => {
     const [legacy, current] = [KumaPolicyApi.SOURCE_DESTINATION, KumaPolicyApi.TARGET_REF].map((policyApi) => {
       const chart = newChart();
       const mesh = new KumaMetricsMesh(chart, 'kuma', { policyApi });
-      mesh.overrideWorkload(workload(chart, 'echo', 8000), { portNumber: 1234, path: '/non-standard-path' });
+      mesh.overrideWorkload(workload(chart, 'echo', 8000), { metricsPort: 1234, metricsPath: '/non-standard-path' });
       return synthKuma(chart).objects;
     });
     const annotations = findObject(legacy, 'Deployment').spec.template.metadata.annotations;
@@ -349,7 +349,7 @@ describe('legacy and current describe the same thing', () => {
     const chart = newChart();
     const mesh = new KumaMetricsMesh(chart, 'kuma', currentApi);
     const pod = new kplus.Pod(chart, 'pod', { metadata: { namespace: 'jobs' }, containers: [{ image: 'registry.example.com/app:1.0.0' }] });
-    mesh.overrideWorkload(pod, { portNumber: 1234 });
+    mesh.overrideWorkload(pod, { metricsPort: 1234 });
     const objects = synthKuma(chart).objects;
     const override = overrideOf(objects);
     expect(override.spec.targetRef.labels['k8s.kuma.io/namespace']).toBe('jobs');

@@ -94,8 +94,8 @@ describe('the Mesh metrics backend (legacy API)', () => {
     const chart = newChart();
     new KumaMetricsMesh(chart, 'kuma', {
       aggregate: [
-        { name: 'my-service', portNumber: 8888, path: '/metrics/prometheus' },
-        { name: 'other-sidecar', portNumber: 8000, address: '127.0.0.1', enabled: false },
+        { name: 'my-service', metricsPort: 8888, metricsPath: '/metrics/prometheus' },
+        { name: 'other-sidecar', metricsPort: 8000, address: '127.0.0.1', enabled: false },
       ],
     });
     expect(conf(synthKuma(chart).objects).aggregate).toEqual([
@@ -164,7 +164,7 @@ describe('per-workload overrides', () => {
     const chart = newChart();
     const mesh = new KumaMetricsMesh(chart, 'kuma');
     const echo = workload(chart, 'kuma-tcp-echo', 8000);
-    mesh.overrideWorkload(echo, { portNumber: 1234, path: '/non-standard-path' });
+    mesh.overrideWorkload(echo, { metricsPort: 1234, metricsPath: '/non-standard-path' });
     const pod = findObject(synthKuma(chart).objects, 'Deployment').spec.template;
     expect(pod.metadata.annotations).toEqual({
       'prometheus.metrics.kuma.io/port': '1234',
@@ -175,7 +175,7 @@ describe('per-workload overrides', () => {
   test('overrideWorkload with only a path leaves the port to the mesh', () => {
     const chart = newChart();
     const mesh = new KumaMetricsMesh(chart, 'kuma');
-    mesh.overrideWorkload(workload(chart, 'app', 8000), { path: '/stats' });
+    mesh.overrideWorkload(workload(chart, 'app', 8000), { metricsPath: '/stats' });
     expect(findObject(synthKuma(chart).objects, 'Deployment').spec.template.metadata.annotations)
       .toEqual({ 'prometheus.metrics.kuma.io/path': '/stats' });
   });
@@ -184,7 +184,7 @@ describe('per-workload overrides', () => {
     const chart = newChart();
     const mesh = new KumaMetricsMesh(chart, 'kuma');
     const pod = new kplus.Pod(chart, 'pod', { containers: [{ image: 'registry.example.com/app:1.0.0', portNumber: 8000 }] });
-    mesh.overrideWorkload(pod, { portNumber: 1234 });
+    mesh.overrideWorkload(pod, { metricsPort: 1234 });
     expect(findObject(synthKuma(chart).objects, 'Pod').metadata.annotations).toEqual({ 'prometheus.metrics.kuma.io/port': '1234' });
   });
 });
@@ -195,7 +195,7 @@ describe('application metrics next to the proxies', () => {
     const stack = meshPrometheus(chart);
     const mesh = new KumaMetricsMesh(chart, 'kuma', { stack });
     const app = workload(chart, 'app', 8080);
-    mesh.addApplicationMetrics(app, { portNumber: 9102, path: '/prometheus' });
+    mesh.addApplicationMetrics(app, { metricsPort: 9102, metricsPath: '/prometheus' });
     const out = synthKuma(chart);
     expect(findObject(out.objects, 'Deployment', /app/).spec.template.metadata.annotations).toEqual({
       'prometheus.io/scrape': 'true', 'prometheus.io/port': '9102', 'prometheus.io/path': '/prometheus',
@@ -208,7 +208,7 @@ describe('application metrics next to the proxies', () => {
   test('without a stack, only the annotations', () => {
     const chart = newChart();
     const mesh = new KumaMetricsMesh(chart, 'kuma');
-    mesh.addApplicationMetrics(workload(chart, 'app', 8080), { portNumber: 9102 });
+    mesh.addApplicationMetrics(workload(chart, 'app', 8080), { metricsPort: 9102 });
     const { objects } = synthKuma(chart);
     expect(findObject(objects, 'Deployment').spec.template.metadata.annotations['prometheus.io/port']).toBe('9102');
     expect(objects.map((o) => o.kind)).toEqual(['Mesh', 'Deployment']);
@@ -218,17 +218,17 @@ describe('application metrics next to the proxies', () => {
     const chart = newChart();
     const mesh = new KumaMetricsMesh(chart, 'kuma');
     const app = workload(chart, 'app', 8080);
-    mesh.overrideWorkload(app, { portNumber: 1234 });
-    expect(() => mesh.addApplicationMetrics(app, { portNumber: 1234 }))
+    mesh.overrideWorkload(app, { metricsPort: 1234 });
+    expect(() => mesh.addApplicationMetrics(app, { metricsPort: 1234 }))
       .toThrow("test/app: 'portNumber' must not be the port the workload's proxy serves its metrics on (1234), got 1234. "
         + 'Move the application\'s metrics, or the proxy\'s with overrideWorkload()');
-    expect(() => mesh.addApplicationMetrics(app, { portNumber: 5670 })).not.toThrow();
+    expect(() => mesh.addApplicationMetrics(app, { metricsPort: 5670 })).not.toThrow();
   });
 });
 
 describe('KumaServiceTag', () => {
   test('a Kubernetes Service port: <service>_<namespace>_svc_<port>', () => {
-    expect(KumaServiceTag.kubernetesService({ serviceName: 'prometheus-server', namespaceName: 'kuma-metrics', portNumber: 80 }).value)
+    expect(KumaServiceTag.kubernetesService({ serviceName: 'prometheus-server', namespaceName: 'kuma-metrics', servicePort: 80 }).value)
       .toBe('prometheus-server_kuma-metrics_svc_80');
   });
 
@@ -257,9 +257,9 @@ describe('KumaServiceTag', () => {
   });
 
   test('fails on a bad namespace, port or custom value', () => {
-    expect(() => KumaServiceTag.kubernetesService({ serviceName: 'grafana', namespaceName: 'Kuma_Metrics', portNumber: 80 }))
+    expect(() => KumaServiceTag.kubernetesService({ serviceName: 'grafana', namespaceName: 'Kuma_Metrics', servicePort: 80 }))
       .toThrow(/^KumaServiceTag.kubernetesService: 'namespaceName' must be a DNS-1123 label .*got 'Kuma_Metrics'$/);
-    expect(() => KumaServiceTag.kubernetesService({ serviceName: 'grafana', namespaceName: 'kuma-metrics', portNumber: 0 }))
+    expect(() => KumaServiceTag.kubernetesService({ serviceName: 'grafana', namespaceName: 'kuma-metrics', servicePort: 0 }))
       .toThrow("KumaServiceTag.kubernetesService: 'portNumber' must be a port number in 1-65535, got 0");
     expect(() => KumaServiceTag.custom('a b')).toThrow("KumaServiceTag.custom: 'value' must not contain whitespace, got 'a b'");
   });
@@ -287,17 +287,17 @@ describe('bad input', () => {
   });
 
   test('fails on an aggregated application on the proxies\' metrics port', () => {
-    expect(make({ aggregate: [{ name: 'app', portNumber: 5670 }] }))
+    expect(make({ aggregate: [{ name: 'app', metricsPort: 5670 }] }))
       .toThrow("test/kuma: 'aggregate[0].portNumber' must not be the proxies' metrics port (5670), got 5670");
   });
 
   test('fails on an aggregated application path without a leading /', () => {
-    expect(make({ aggregate: [{ name: 'app', portNumber: 8888, path: 'metrics' }] }))
+    expect(make({ aggregate: [{ name: 'app', metricsPort: 8888, metricsPath: 'metrics' }] }))
       .toThrow("test/kuma: 'aggregate[0].path' must start with '/', got 'metrics'");
   });
 
   test('fails on two aggregated applications with one name', () => {
-    expect(make({ aggregate: [{ name: 'app', portNumber: 8888 }, { name: 'app', portNumber: 8889 }] }))
+    expect(make({ aggregate: [{ name: 'app', metricsPort: 8888 }, { name: 'app', metricsPort: 8889 }] }))
       .toThrow("test/kuma: 'aggregate' must have unique names, got 'app'");
   });
 
@@ -365,7 +365,7 @@ describe('bad input', () => {
   test('fails on an override port that a container of the workload uses', () => {
     const chart = newChart();
     const mesh = new KumaMetricsMesh(chart, 'kuma');
-    expect(() => mesh.overrideWorkload(workload(chart, 'app', 1234), { portNumber: 1234 }))
+    expect(() => mesh.overrideWorkload(workload(chart, 'app', 1234), { metricsPort: 1234 }))
       .toThrow("test/app: 'portNumber' must not be a port of the workload's containers (the proxy and the application would both bind it), got 1234");
   });
 
@@ -373,8 +373,8 @@ describe('bad input', () => {
     const chart = newChart();
     const mesh = new KumaMetricsMesh(chart, 'kuma');
     const app = workload(chart, 'app', 8080);
-    expect(() => mesh.overrideWorkload(app, { portNumber: 0 })).toThrow("test/app: 'portNumber' must be a port number in 1-65535, got 0");
-    expect(() => mesh.overrideWorkload(app, { path: 'stats' })).toThrow("test/app: 'path' must start with '/', got 'stats'");
+    expect(() => mesh.overrideWorkload(app, { metricsPort: 0 })).toThrow("test/app: 'portNumber' must be a port number in 1-65535, got 0");
+    expect(() => mesh.overrideWorkload(app, { metricsPath: 'stats' })).toThrow("test/app: 'path' must start with '/', got 'stats'");
   });
 
   test('fails on an empty override, or a second one for the same workload', () => {
@@ -382,14 +382,14 @@ describe('bad input', () => {
     const mesh = new KumaMetricsMesh(chart, 'kuma');
     const app = workload(chart, 'app', 8080);
     expect(() => mesh.overrideWorkload(app, {})).toThrow("test/app: 'options' must set 'portNumber' or 'path', got {}");
-    mesh.overrideWorkload(app, { portNumber: 1234 });
-    expect(() => mesh.overrideWorkload(app, { portNumber: 1235 })).toThrow("test/app: 'workload' already has a metrics override in test/kuma, got 'test/app'");
+    mesh.overrideWorkload(app, { metricsPort: 1234 });
+    expect(() => mesh.overrideWorkload(app, { metricsPort: 1235 })).toThrow("test/app: 'workload' already has a metrics override in test/kuma, got 'test/app'");
   });
 
   test('fails at synthesis when a workload\'s container uses the mesh\'s metrics port and has no override', () => {
     const chart = newChart();
     const mesh = new KumaMetricsMesh(chart, 'kuma');
-    mesh.addApplicationMetrics(workload(chart, 'app', 5670), { portNumber: 9102 });
+    mesh.addApplicationMetrics(workload(chart, 'app', 5670), { metricsPort: 9102 });
     expect(() => Testing.synth(chart)).toThrow(/test\/app: a container port equals the proxy's metrics port 5670 of mesh 'default'. Give the proxy another port with overrideWorkload/);
   });
 
@@ -397,8 +397,8 @@ describe('bad input', () => {
     const chart = newChart();
     const mesh = new KumaMetricsMesh(chart, 'kuma');
     const app = workload(chart, 'app', 8080);
-    mesh.addApplicationMetrics(app, { portNumber: 9102 });
-    expect(() => mesh.addApplicationMetrics(app, { portNumber: 9103 })).toThrow("test/app: 'workload' already has application metrics in test/kuma, got 'test/app'");
+    mesh.addApplicationMetrics(app, { metricsPort: 9102 });
+    expect(() => mesh.addApplicationMetrics(app, { metricsPort: 9103 })).toThrow("test/app: 'workload' already has application metrics in test/kuma, got 'test/app'");
   });
 
   test('fails on permissions without secure metrics', () => {

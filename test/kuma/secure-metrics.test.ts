@@ -13,9 +13,9 @@ beforeEach(() => {
 });
 
 const ca = { backends: [KumaCaBackend.builtin()] };
-const grafana = KumaServiceTag.kubernetesService({ serviceName: 'grafana', namespaceName: 'kuma-metrics', portNumber: 80 });
-const component = (serviceName: string, portNumber: number) =>
-  KumaServiceTag.kubernetesService({ serviceName, namespaceName: 'kuma-metrics', portNumber });
+const grafana = KumaServiceTag.kubernetesService({ serviceName: 'grafana', namespaceName: 'kuma-metrics', servicePort: 80 });
+const component = (serviceName: string, servicePort: number) =>
+  KumaServiceTag.kubernetesService({ serviceName, namespaceName: 'kuma-metrics', servicePort });
 
 /** The document's setup: mTLS, Prometheus in the mesh, Grafana and the Prometheus components. */
 function documentSetup() {
@@ -25,7 +25,7 @@ function documentSetup() {
     stack,
     mtls: ca,
     secureMetrics: true,
-    grafana,
+    prometheusClients: [grafana],
     prometheusComponents: [
       component('prometheus-alertmanager', 80),
       component('prometheus-kube-state-metrics', 80),
@@ -157,7 +157,7 @@ describe('secure metrics with the legacy API', () => {
     const mesh = new KumaMetricsMesh(chart, 'kuma', { stack: meshPrometheus(chart), mtls: ca, secureMetrics: true });
     const app = workload(chart, 'shop', 8080);
     const service = app.exposeViaService({ ports: [{ port: 80, targetPort: 8080 }] });
-    mesh.addApplicationMetrics(app, { portNumber: 9102, service: KumaServiceTag.fromService(service) });
+    mesh.addApplicationMetrics(app, { metricsPort: 9102, service: KumaServiceTag.fromService(service) });
     expect(permission(synthKuma(chart).objects, 'MetricsPermissions').spec.destinations)
       .toContainEqual({ match: { 'kuma.io/service': `${service.name}_kuma-demo_svc_80` } });
   });
@@ -165,7 +165,7 @@ describe('secure metrics with the legacy API', () => {
   test('application metrics behind mTLS without a service warn', () => {
     const chart = newChart();
     const mesh = new KumaMetricsMesh(chart, 'kuma', { stack: meshPrometheus(chart), mtls: ca, secureMetrics: true });
-    mesh.addApplicationMetrics(workload(chart, 'shop', 8080), { portNumber: 9102 });
+    mesh.addApplicationMetrics(workload(chart, 'shop', 8080), { metricsPort: 9102 });
     expect(warningsBesidesWebAuth(mesh)).toEqual([expect.stringMatching(/^test\/kuma: test\/shop: the metrics of this application are behind the mesh's mTLS/)]);
   });
 });

@@ -52,7 +52,7 @@ describe('the Universal form', () => {
     const chart = newChart();
     const mesh = new KumaMetricsMesh(chart, 'kuma', {
       mtls: { backends: [KumaCaBackend.builtin()] },
-      aggregate: [{ name: 'app', portNumber: 8888 }],
+      aggregate: [{ name: 'app', metricsPort: 8888 }],
       envoy: { usedOnly: true },
       tlsMode: KumaMetricsTlsMode.DISABLED,
     });

@@ -61,7 +61,7 @@ describe('scrapes over TLS with credentials, against the real node exporter', ()
 
     const config = new PrometheusConfig({ scrapeInterval: Duration.seconds(1), scrapeTimeout: Duration.seconds(1) });
     // The library's etcd job, on fixed ips, with a client certificate: as against etcd's client port.
-    config.addScrapeJob(PlatformExporters.etcd({ ips: ['127.0.0.1'], portNumber: Number(mtlsPort), scrapeInterval: Duration.seconds(1), tls: { ca: file('ca.crt'), cert: file('client.crt'), key: file('client.key') } }));
+    config.addScrapeJob(PlatformExporters.etcd({ ips: ['127.0.0.1'], metricsPort: Number(mtlsPort), scrapeInterval: Duration.seconds(1), tls: { ca: file('ca.crt'), cert: file('client.crt'), key: file('client.key') } }));
     const job = (jobName: string, target: string, tls: object, auth?: Authentication) => new ScrapeJob({
       jobName, scheme: Scheme.HTTPS, discovery: [ServiceDiscovery.staticTargets({ targets: [target] })], tls, auth,
     });

@@ -635,12 +635,12 @@ describe('node ports across the App', () => {
     const chart = newChart();
     const stack = new PrometheusStack(chart, 'prometheus');
     const pods = PodSelection.fromLabels({ app: 'a' });
-    new AppServiceMonitor(chart, 'app', { pods, portNumber: 8080, stack, serviceType: kplus.ServiceType.NODE_PORT, nodePort: 30900 });
+    new AppServiceMonitor(chart, 'app', { pods, metricsPort: 8080, stack, serviceType: kplus.ServiceType.NODE_PORT, nodePort: 30900 });
     expectError(() => Testing.synth(chart), "test/app/Service: 'nodePort' must be unique in the cluster (test/prometheus/Service takes it too), got 30900");
 
     const patched = newChart();
     const other = new PrometheusStack(patched, 'prometheus');
-    const app = new AppServiceMonitor(patched, 'app', { pods, portNumber: 8080, stack: other });
+    const app = new AppServiceMonitor(patched, 'app', { pods, metricsPort: 8080, stack: other });
     expect(() => Testing.synth(patched)).not.toThrow();
     app.service.addJsonPatch(JsonPatch.replace('/spec/type', 'NodePort'), JsonPatch.add('/spec/ports/0/nodePort', 30900));
     expectError(() => Testing.synth(patched), "test/app/Service: 'nodePort' must be unique in the cluster (test/prometheus/Service takes it too), got 30900");

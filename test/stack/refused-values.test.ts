@@ -20,7 +20,7 @@ describe('Service types', () => {
     const stack = new PrometheusStack(chart, 'prom');
     expectError(() => new Grafana(chart, 'grafana', { prometheus: stack, adminCredentials: admin(), serviceType: 'public' as kplus.ServiceType }),
       'test/grafana', "'serviceType'", "'public'");
-    expectError(() => new AppServiceMonitor(chart, 'app', { pods: appPods(), portNumber: 8000, serviceType: 'Internal' as kplus.ServiceType }),
+    expectError(() => new AppServiceMonitor(chart, 'app', { pods: appPods(), metricsPort: 8000, serviceType: 'Internal' as kplus.ServiceType }),
       'test/app', "'serviceType'", "'Internal'");
   });
 });
@@ -38,9 +38,9 @@ describe('Kubernetes labels', () => {
   test('serviceMonitorLabels and the metadata labels of the other constructs are checked too', () => {
     const chart = newChart();
     const stack = new PrometheusStack(chart, 'prom');
-    expectError(() => new AppServiceMonitor(chart, 'a', { pods: appPods(), portNumber: 8000, serviceMonitorLabels: { release: 'kube prometheus' } }),
+    expectError(() => new AppServiceMonitor(chart, 'a', { pods: appPods(), metricsPort: 8000, serviceMonitorLabels: { release: 'kube prometheus' } }),
       'test/a', "'serviceMonitorLabels.release'", "'kube prometheus'", "'-'");
-    expectError(() => new AppServiceMonitor(chart, 'b', { pods: appPods(), portNumber: 8000, metadata: { labels: { 'a/b/c': 'x' } } }),
+    expectError(() => new AppServiceMonitor(chart, 'b', { pods: appPods(), metricsPort: 8000, metadata: { labels: { 'a/b/c': 'x' } } }),
       'test/b', "'metadata.labels'", "'a/b/c'");
     expectError(() => new Grafana(chart, 'grafana', { prometheus: stack, adminCredentials: admin(), metadata: { labels: { team: 'a b' } } }),
       'test/grafana', "'metadata.labels.team'");

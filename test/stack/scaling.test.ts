@@ -34,7 +34,7 @@ describe('a configuration change leaves the pod alone', () => {
     ['a rule group', (stack) => stack.addRuleGroup(new RuleGroup({ name: 'g', rules: [new RecordingRule({ record: 'job:up:sum', expr: 'sum by (job) (up)' })] }))],
     ['a remote write', (stack) => stack.addRemoteWrite(new RemoteWrite({ url: 'https://mimir.example.com/api/v1/push' }))],
     ['an app', (stack) => new AppServiceMonitor(stack.node.scope as Construct, 'App', {
-      pods: PodSelection.fromLabels({ app: 'shop' }), portNumber: 8080, metadata: { namespace: 'shop' }, stack,
+      pods: PodSelection.fromLabels({ app: 'shop' }), metricsPort: 8080, metadata: { namespace: 'shop' }, stack,
     })],
   ];
 

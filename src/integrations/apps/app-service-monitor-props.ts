@@ -19,7 +19,7 @@ export interface AppServiceMonitorProps {
    */
   readonly pods: PodSelection;
   /** The container port that serves the metrics. */
-  readonly portNumber: number;
+  readonly metricsPort: number;
   /**
    * The name of the Service's metrics port, which the ServiceMonitor refers to
    * (an IANA service name: at most 15 lowercase letters, digits and '-').
@@ -30,7 +30,7 @@ export interface AppServiceMonitorProps {
   /**
    * The port the Service exposes.
    *
-   * @default - the same as `portNumber`
+   * @default - the same as `metricsPort`
    */
   readonly servicePort?: number;
   /**
@@ -38,7 +38,7 @@ export interface AppServiceMonitorProps {
    *
    * @default '/metrics'
    */
-  readonly path?: string;
+  readonly metricsPath?: string;
   /**
    * How often the metrics are scraped.
    *
@@ -199,7 +199,7 @@ export interface AppServiceMonitorProps {
   readonly preforkingServer?: boolean;
   /**
    * How the client library merges the workers' metrics; applied to the container of the
-   * workload that serves `portNumber` (the one that declares that port, or the only one;
+   * workload that serves `metricsPort` (the one that declares that port, or the only one;
    * `pods` must then come from `PodSelection.fromPods(workload)`).
    *
    * @default - nothing is changed

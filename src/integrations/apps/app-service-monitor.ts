@@ -70,7 +70,7 @@ export class AppServiceMonitor extends Construct implements IPrometheusIntegrati
     const path = this.node.path;
     checkStruct(path, 'props', props, true);
     checkInstance(path, 'pods', requireProp(path, 'pods', props.pods, PODS_FIX), PodSelection, PODS_FIX);
-    checkPort(path, 'portNumber', requireProp(path, 'portNumber', props.portNumber, 'Give the container port the metrics are served on, such as 8080'));
+    checkPort(path, 'metricsPort', requireProp(path, 'metricsPort', props.metricsPort, 'Give the container port the metrics are served on, such as 8080'));
     checkStack(path, 'stack', props.stack);
     checkMetadata(path, 'metadata', props.metadata);
     checkString(path, 'portName', props.portName);
@@ -86,9 +86,9 @@ export class AppServiceMonitor extends Construct implements IPrometheusIntegrati
     for (const flag of ['honorLabels', 'networkPolicy', 'preforkingServer', 'prometheusAnnotations', 'serviceMonitor'] as const) {
       checkBoolean(path, flag, props[flag]);
     }
-    const servicePort = checkPort(path, 'servicePort', props.servicePort ?? props.portNumber);
+    const servicePort = checkPort(path, 'servicePort', props.servicePort ?? props.metricsPort);
     this.portName = checkPortName(path, props.portName ?? 'metrics');
-    if (props.path !== undefined) checkHttpPath(path, 'path', props.path, 'Give the path in \'path\' and the query in \'queryParams\'');
+    if (props.metricsPath !== undefined) checkHttpPath(path, 'metricsPath', props.metricsPath, 'Give the path in \'metricsPath\' and the query in \'queryParams\'');
     checkQueryParams(path, props.queryParams);
     const interval = props.scrapeInterval && promDuration(path, 'scrapeInterval', props.scrapeInterval);
     const timeout = props.scrapeTimeout && promDuration(path, 'scrapeTimeout', props.scrapeTimeout);
@@ -118,7 +118,7 @@ export class AppServiceMonitor extends Construct implements IPrometheusIntegrati
           name: this.portName,
           protocol: 'TCP',
           port: servicePort,
-          targetPort: kplus.k8s.IntOrString.fromNumber(props.portNumber),
+          targetPort: kplus.k8s.IntOrString.fromNumber(props.metricsPort),
           nodePort: props.nodePort,
         }],
       },
@@ -140,7 +140,7 @@ export class AppServiceMonitor extends Construct implements IPrometheusIntegrati
         ...allowedPeers(path, 'allowFrom', props.allowFrom, 'an empty list blocks every scrape') ?? [podsInNamespacesLabelled({ component: 'monitoring' })],
         ...props.stack ? [podsInNamespace(props.stack.namespaceName, props.stack.selectorLabels)] : [],
       ];
-      ingressPolicy(this, 'NetworkPolicy', { metadata, podSelector: { matchLabels: selector }, rules: [{ from, ports: [props.portNumber] }] });
+      ingressPolicy(this, 'NetworkPolicy', { metadata, podSelector: { matchLabels: selector }, rules: [{ from, ports: [props.metricsPort] }] });
     }
 
     if (props.stack) {
@@ -148,7 +148,7 @@ export class AppServiceMonitor extends Construct implements IPrometheusIntegrati
         where: path,
         serviceName: this.serviceName,
         portName: this.portName,
-        path: props.path,
+        path: props.metricsPath,
         intervalMs: props.scrapeInterval && millis(props.scrapeInterval),
         timeoutMs: props.scrapeTimeout && millis(props.scrapeTimeout),
         scheme: props.scheme,
@@ -179,7 +179,7 @@ export class AppServiceMonitor extends Construct implements IPrometheusIntegrati
         fail(path, 'prometheusAnnotations', 'cannot be combined with \'stack\': the stack scrapes the Service with the labels and settings of the ServiceMonitor', true,
           'Drop prometheusAnnotations (the stack already scrapes the application), or drop stack and let the Prometheus that honours the annotations scrape it');
       }
-      PrometheusAnnotations.annotate(workload, { portNumber: props.portNumber, path: props.path, scheme: props.scheme });
+      PrometheusAnnotations.annotate(workload, { metricsPort: props.metricsPort, metricsPath: props.metricsPath, scheme: props.scheme });
       const ignored = (['scrapeInterval', 'scrapeTimeout', 'queryParams', 'relabelConfigs', 'metricRelabelConfigs', 'honorLabels'] as const)
         .filter((prop) => props[prop] !== undefined);
       if (ignored.length > 0) {
@@ -192,7 +192,7 @@ export class AppServiceMonitor extends Construct implements IPrometheusIntegrati
         fail(path, 'multiprocess', 'mounts a directory in the containers, so it needs \'pods\' to come from the workload that runs the pods, '
           + 'not from labels only', selector, 'Pass pods: PodSelection.fromPods(workload)');
       }
-      props.multiprocess._apply(path, workload, props.portNumber);
+      props.multiprocess._apply(path, workload, props.metricsPort);
     } else if (props.preforkingServer) {
       addWarning(this, 'the application runs several worker processes but \'multiprocess\' is not set: each scrape reaches one '
         + 'worker and sees only its counters. Set multiprocess: MultiprocessMetrics.python() (or .sharedDirectory(), '
@@ -221,10 +221,10 @@ export class AppServiceMonitor extends Construct implements IPrometheusIntegrati
     if (!(props.networkPolicy ?? true)) return false;
     if (props.namespaceIngress === undefined && workload) {
       const cut = [...new Set(workload.containers.flatMap((c) => c.ports.map((p) => p.number)))]
-        .filter((port) => port !== props.portNumber).sort((a, b) => a - b);
+        .filter((port) => port !== props.metricsPort).sort((a, b) => a - b);
       if (cut.length > 0) {
-        addWarning(this, `the NetworkPolicy isolates the pods and admits only the scrape of port ${props.portNumber}: in a namespace that admits all ingress, `
-          + `it cuts every other client, on port ${props.portNumber} and on the declared port(s) ${cut.join(', ')}. `
+        addWarning(this, `the NetworkPolicy isolates the pods and admits only the scrape of port ${props.metricsPort}: in a namespace that admits all ingress, `
+          + `it cuts every other client, on port ${props.metricsPort} and on the declared port(s) ${cut.join(', ')}. `
           + 'State the namespace\'s model: namespaceIngress: NamespaceIngress.ALLOW_ALL (no policy is created) or NamespaceIngress.DEFAULT_DENY (its own policies admit the clients).');
       }
     }

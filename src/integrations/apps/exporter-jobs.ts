@@ -128,8 +128,8 @@ export function exporterJob(where: string, name: string, options: ExporterJobOpt
   checkStringArray(where, 'targets', options.targets);
   const jobName = options.jobName ?? name;
   if (options.targets) {
-    if (options.serviceNamespace !== undefined) {
-      fail(where, 'serviceNamespace', 'must not be given with \'targets\' (choose fixed targets or discovery)', options.serviceNamespace);
+    if (options.serviceNamespaceName !== undefined) {
+      fail(where, 'serviceNamespaceName', 'must not be given with \'targets\' (choose fixed targets or discovery)', options.serviceNamespaceName);
     }
     return new ScrapeJob({
       jobName,
@@ -138,18 +138,18 @@ export function exporterJob(where: string, name: string, options: ExporterJobOpt
       discovery: [ServiceDiscovery.staticTargets({ targets: options.targets })],
     });
   }
-  if (options.serviceNamespace === undefined) {
-    fail(where, 'serviceNamespace', 'is required unless \'targets\' are given', undefined,
+  if (options.serviceNamespaceName === undefined) {
+    fail(where, 'serviceNamespaceName', 'is required unless \'targets\' are given', undefined,
       'Name the namespace the platform installed the exporter in, or list its targets');
   }
-  const serviceNamespace = checkDnsLabel(where, 'serviceNamespace', options.serviceNamespace);
+  const serviceNamespaceName = checkDnsLabel(where, 'serviceNamespaceName', options.serviceNamespaceName);
   const serviceName = checkDnsLabel(where, 'serviceName', options.serviceName ?? name);
   const portName = options.portName ?? defaultPort;
   return new ScrapeJob({
     jobName,
     honorLabels,
     scrapeInterval: options.scrapeInterval,
-    discovery: [ServiceDiscovery.kubernetes({ role: KubernetesRole.ENDPOINT_SLICE, namespaces: [serviceNamespace] })],
+    discovery: [ServiceDiscovery.kubernetes({ role: KubernetesRole.ENDPOINT_SLICE, namespaces: [serviceNamespaceName] })],
     relabelConfigs: [
       portName === undefined
         ? Relabel.keep({ sourceLabels: ['__meta_kubernetes_service_name'], regex: serviceName })

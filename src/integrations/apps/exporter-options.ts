@@ -9,7 +9,7 @@ export interface ExporterJobOptions {
   /**
    * Fixed targets (`host:port`), for exporters outside the cluster or reached by a stable name.
    *
-   * @default - the exporter's Service is discovered in `serviceNamespace`
+   * @default - the exporter's Service is discovered in `serviceNamespaceName`
    */
   readonly targets?: string[];
   /**
@@ -17,7 +17,7 @@ export interface ExporterJobOptions {
    *
    * @default - none: give `targets` instead
    */
-  readonly serviceNamespace?: string;
+  readonly serviceNamespaceName?: string;
   /**
    * The name of the exporter's Service.
    *
@@ -129,7 +129,7 @@ export interface EtcdJobOptions {
    *
    * @default 2379 with `tls`, else 2381
    */
-  readonly portNumber?: number;
+  readonly metricsPort?: number;
   /**
    * Fixed etcd addresses (no port), for etcd outside the cluster; kube-prometheus's
    * static-etcd addon's `ips`.
@@ -154,7 +154,7 @@ export interface CoreDnsJobOptions {
    *
    * @default 'kube-system'
    */
-  readonly serviceNamespace?: string;
+  readonly serviceNamespaceName?: string;
   /**
    * The `k8s-app` label of the DNS Service (kube-prometheus's ServiceMonitor selects it).
    *
@@ -174,7 +174,7 @@ export interface CoreDnsJobOptions {
  */
 export interface PlatformJobsOptions {
   /** The namespace of the node-exporter and kube-state-metrics Services. */
-  readonly exportersNamespace: string;
+  readonly exportersNamespaceName: string;
   /**
    * A managed cluster (EKS, GKE, AKS) whose provider runs etcd, the scheduler and the
    * controller manager out of reach: their jobs are left out.

@@ -30,7 +30,7 @@ export class PlatformExporters {
     const where = 'PlatformExporters.addAll';
     checkInstance(where, 'config', requireProp(where, 'config', config, 'Pass stack.config'), PrometheusConfig, 'Pass stack.config');
     checkStruct(where, 'options', options, true);
-    requireString(where, 'exportersNamespace', options.exportersNamespace);
+    requireString(where, 'exportersNamespaceName', options.exportersNamespaceName);
     checkBoolean(where, 'managedCluster', options.managedCluster);
     const managed = options.managedCluster ?? false;
     const jobs = [
@@ -39,8 +39,8 @@ export class PlatformExporters {
       ...managed ? [] : [PlatformExporters.etcd(options.etcd)],
       PlatformExporters.coreDns(),
       ...managed ? [] : [...PlatformExporters.kubeControllerManager(), ...PlatformExporters.kubeScheduler()],
-      PlatformExporters.nodeExporter({ serviceNamespace: options.exportersNamespace }),
-      PlatformExporters.kubeStateMetrics({ serviceNamespace: options.exportersNamespace }),
+      PlatformExporters.nodeExporter({ serviceNamespaceName: options.exportersNamespaceName }),
+      PlatformExporters.kubeStateMetrics({ serviceNamespaceName: options.exportersNamespaceName }),
     ];
     jobs.forEach((j) => config.addScrapeJob(j));
     return jobs;
@@ -128,7 +128,7 @@ export class PlatformExporters {
     checkCommon(where, options);
     return serviceJob({
       jobName: 'coredns',
-      namespace: checkDnsLabel(where, 'serviceNamespace', options.serviceNamespace ?? KUBE_SYSTEM),
+      namespace: checkDnsLabel(where, 'serviceNamespaceName', options.serviceNamespaceName ?? KUBE_SYSTEM),
       keep: [{ label: 'k8s-app', value: checkDnsLabel(where, 'k8sAppLabel', options.k8sAppLabel ?? 'kube-dns') }],
       portName: 'metrics',
       jobLabel: 'app.kubernetes.io/name',
@@ -163,7 +163,7 @@ export class PlatformExporters {
     const where = 'PlatformExporters.etcd';
     checkCommon(where, options);
     checkStringArray(where, 'ips', options.ips);
-    const port = checkPort(where, 'portNumber', options.portNumber ?? (options.tls ? 2379 : 2381));
+    const port = checkPort(where, 'metricsPort', options.metricsPort ?? (options.tls ? 2379 : 2381));
     // The labels kube-prometheus's etcd Service and its manual Endpoints give the targets.
     const labels = { namespace: KUBE_SYSTEM, service: 'etcd', endpoint: 'metrics' };
     const common = {

@@ -15,7 +15,7 @@ export function serviceMonitorSpec(path: string, props: AppServiceMonitorProps, 
     selector: { matchLabels: { [serviceLabel]: serviceName } },
     endpoints: [{
       port: portName,
-      path: props.path,
+      path: props.metricsPath,
       interval,
       scrapeTimeout: timeout,
       scheme: props.scheme as unknown as monitoring.ServiceMonitorSpecEndpointsScheme | undefined,

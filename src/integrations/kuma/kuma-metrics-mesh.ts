@@ -304,7 +304,7 @@ export class KumaMetricsMesh extends Construct implements IPrometheusIntegration
         clientAdmitted: (client) => {
           if (client.serviceName === undefined || client.servicePort === undefined) return;
           const tag = KumaServiceTag.kubernetesService({
-            serviceName: client.serviceName, namespaceName: client.namespaceName, portNumber: client.servicePort,
+            serviceName: client.serviceName, namespaceName: client.namespaceName, servicePort: client.servicePort,
           });
           permissions.allowToPrometheus(tag);
           if (client.scrapeJobName !== undefined) permissions.allowFromPrometheus(tag);

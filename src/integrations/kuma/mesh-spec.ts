@@ -17,7 +17,7 @@ export function legacyMeshSpec(s: MeshSettings): MeshSpec {
     path: s.metricsPath,
     tags: s.metricsTags,
     aggregate: s.aggregate.length ? s.aggregate.map((a): AggregateSpec => compact({
-      name: a.name, port: a.portNumber, path: a.path, enabled: a.enabled, address: a.address,
+      name: a.name, port: a.metricsPort, path: a.metricsPath, enabled: a.enabled, address: a.address,
     })) : undefined,
     envoy: s.envoy && (s.envoy.filterRegex !== undefined || s.envoy.usedOnly !== undefined)
       ? compact({ filterRegex: s.envoy.filterRegex, usedOnly: s.envoy.usedOnly }) : undefined,
@@ -30,7 +30,7 @@ export function legacyMeshSpec(s: MeshSettings): MeshSpec {
 /** The mesh-wide MeshMetric spec: the same intent as the legacy metrics backend. */
 export function meshMetricSpec(s: MeshSettings): kuma.MeshMetricSpec {
   const applications = s.aggregate.filter((a) => a.enabled ?? true).map((a) => compact({
-    name: a.name, port: a.portNumber, path: a.path, address: a.address,
+    name: a.name, port: a.metricsPort, path: a.metricsPath, address: a.address,
   }));
   return {
     targetRef: { kind: kuma.MeshMetricSpecTargetRefKind.MESH },

@@ -45,13 +45,13 @@ export interface KumaAggregateMetrics {
   /** A name that identifies the application in the configuration; unique in the mesh. */
   readonly name: string;
   /** The port the application serves its metrics on. */
-  readonly portNumber: number;
+  readonly metricsPort: number;
   /**
    * The HTTP path of the application's metrics.
    *
    * @default '/metrics'
    */
-  readonly path?: string;
+  readonly metricsPath?: string;
   /**
    * The address the application listens on.
    *
@@ -121,13 +121,13 @@ export interface KumaWorkloadMetricsOptions {
    *
    * @default - the mesh's `metricsPort`
    */
-  readonly portNumber?: number;
+  readonly metricsPort?: number;
   /**
    * The HTTP path of the proxy's metrics (`prometheus.metrics.kuma.io/path`).
    *
    * @default - the mesh's `metricsPath`
    */
-  readonly path?: string;
+  readonly metricsPath?: string;
 }
 
 /**
@@ -135,13 +135,13 @@ export interface KumaWorkloadMetricsOptions {
  */
 export interface KumaApplicationMetricsOptions {
   /** The container port that serves the application's metrics (`prometheus.io/port`). */
-  readonly portNumber: number;
+  readonly metricsPort: number;
   /**
    * The HTTP path of the metrics (`prometheus.io/path`).
    *
    * @default '/metrics'
    */
-  readonly path?: string;
+  readonly metricsPath?: string;
   /**
    * The protocol (`prometheus.io/scheme`).
    *

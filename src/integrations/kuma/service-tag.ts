@@ -15,7 +15,7 @@ export interface KumaKubernetesServiceOptions {
   /** The namespace of the Service. */
   readonly namespaceName: string;
   /** The port of the Service (its `port`, not the `targetPort`). */
-  readonly portNumber: number;
+  readonly servicePort: number;
 }
 
 /**
@@ -37,33 +37,33 @@ export class KumaServiceTag {
     checkStruct(where, 'options', options, true);
     checkDnsLabel(where, 'serviceName', options.serviceName);
     checkDnsLabel(where, 'namespaceName', options.namespaceName);
-    checkPort(where, 'portNumber', options.portNumber);
-    return new KumaServiceTag(`${options.serviceName}_${options.namespaceName}_svc_${options.portNumber}`);
+    checkPort(where, 'servicePort', options.servicePort);
+    return new KumaServiceTag(`${options.serviceName}_${options.namespaceName}_svc_${options.servicePort}`);
   }
 
   /**
-   * The tag of the proxies behind a cdk8s-plus Service of any cdk8s-plus version. `portNumber`
+   * The tag of the proxies behind a cdk8s-plus Service of any cdk8s-plus version. `servicePort`
    * picks the Service port when it has several.
    *
    * @param service the cdk8s-plus `Service`
    */
-  public static fromService(service: IConstruct, portNumber?: number): KumaServiceTag {
+  public static fromService(service: IConstruct, servicePort?: number): KumaServiceTag {
     const svc = asService('KumaServiceTag.fromService', 'service', service);
     const where = service.node.path;
     const ports = svc.ports;
-    let port = portNumber;
+    let port = servicePort;
     if (port === undefined) {
       if (ports.length !== 1) {
-        fail(where, 'portNumber', 'is required for a Service with more or fewer than one port', ports);
+        fail(where, 'servicePort', 'is required for a Service with more or fewer than one port', ports);
       }
       port = ports[0];
     } else if (!ports.includes(port)) {
-      fail(where, 'portNumber', `must be a port of the Service (${ports.join(', ')})`, port);
+      fail(where, 'servicePort', `must be a port of the Service (${ports.join(', ')})`, port);
     }
     return KumaServiceTag.kubernetesService({
       serviceName: svc.name,
       namespaceName: namespaceOf(service, svc.namespaceName),
-      portNumber: port,
+      servicePort: port,
     });
   }
 
@@ -75,7 +75,7 @@ export class KumaServiceTag {
     return KumaServiceTag.kubernetesService({
       serviceName: stack.serviceName,
       namespaceName: stack.namespaceName,
-      portNumber: stack.servicePort,
+      servicePort: stack.servicePort,
     });
   }
 

@@ -169,11 +169,11 @@ function meshMtls(path: string, mtls: KumaMtlsOptions): MtlsSpec {
 
 function checkAggregate(where: string, a: KumaAggregateMetrics, i: number, metricsPort: number): KumaAggregateMetrics {
   checkNonEmpty(where, `aggregate[${i}].name`, a.name);
-  checkPort(where, `aggregate[${i}].portNumber`, a.portNumber);
-  if (a.portNumber === metricsPort) {
-    fail(where, `aggregate[${i}].portNumber`, `must not be the proxies' metrics port (${metricsPort})`, a.portNumber);
+  checkPort(where, `aggregate[${i}].metricsPort`, a.metricsPort);
+  if (a.metricsPort === metricsPort) {
+    fail(where, `aggregate[${i}].metricsPort`, `must not be the proxies' metrics port (${metricsPort})`, a.metricsPort);
   }
-  if (a.path !== undefined) checkHttpPath(where, `aggregate[${i}].path`, a.path);
+  if (a.metricsPath !== undefined) checkHttpPath(where, `aggregate[${i}].metricsPath`, a.metricsPath);
   if (a.address !== undefined) checkNonEmpty(where, `aggregate[${i}].address`, a.address);
   return a;
 }

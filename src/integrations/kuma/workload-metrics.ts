@@ -36,28 +36,28 @@ export class WorkloadMetrics {
     const pod = asWorkload(this.mesh.node.path, 'workload', workload);
     const where = workload.node.path;
     checkStruct(where, 'options', options, true);
-    if (options.portNumber === undefined && options.path === undefined) {
-      fail(where, 'options', 'must set \'portNumber\' or \'path\'', options);
+    if (options.metricsPort === undefined && options.metricsPath === undefined) {
+      fail(where, 'options', 'must set \'metricsPort\' or \'metricsPath\'', options);
     }
     const state = this.workloads.get(pod) ?? {};
     if (state.port !== undefined || state.path !== undefined) {
       fail(where, 'workload', `already has a metrics override in ${this.mesh.node.path}`, workload.node.path);
     }
-    if (options.portNumber !== undefined) {
-      checkPort(where, 'portNumber', options.portNumber);
-      const clash = containerPorts(pod).includes(options.portNumber) || state.appPort === options.portNumber;
+    if (options.metricsPort !== undefined) {
+      checkPort(where, 'metricsPort', options.metricsPort);
+      const clash = containerPorts(pod).includes(options.metricsPort) || state.appPort === options.metricsPort;
       if (clash) {
-        fail(where, 'portNumber', 'must not be a port of the workload\'s containers (the proxy and the application would both bind it)',
-          options.portNumber);
+        fail(where, 'metricsPort', 'must not be a port of the workload\'s containers (the proxy and the application would both bind it)',
+          options.metricsPort);
       }
     }
-    if (options.path !== undefined) checkHttpPath(where, 'path', options.path);
-    this.workloads.set(pod, { ...state, port: options.portNumber, path: options.path });
+    if (options.metricsPath !== undefined) checkHttpPath(where, 'path', options.metricsPath);
+    this.workloads.set(pod, { ...state, port: options.metricsPort, path: options.metricsPath });
 
     if (this.settings.policyApi === KumaPolicyApi.SOURCE_DESTINATION) {
       const metadata = pod.podMetadata;
-      if (options.portNumber !== undefined) metadata.addAnnotation(PORT_ANNOTATION, String(options.portNumber));
-      if (options.path !== undefined) metadata.addAnnotation(PATH_ANNOTATION, options.path);
+      if (options.metricsPort !== undefined) metadata.addAnnotation(PORT_ANNOTATION, String(options.metricsPort));
+      if (options.metricsPath !== undefined) metadata.addAnnotation(PATH_ANNOTATION, options.metricsPath);
     } else {
       // Kuma copies a pod's labels onto its Dataplane: a policy that targets the labels that select
       // the workload's pods reaches exactly its proxies.
@@ -66,7 +66,7 @@ export class WorkloadMetrics {
         metadata: policyMetadata(this.settings),
         spec: {
           targetRef: dataplanesTargetRef(this.settings.version, kuma.MeshMetricSpecTargetRefKind, pods),
-          default: { backends: [prometheusBackend(this.settings, options.portNumber, options.path)] },
+          default: { backends: [prometheusBackend(this.settings, options.metricsPort, options.metricsPath)] },
         },
       });
     }
@@ -81,16 +81,16 @@ export class WorkloadMetrics {
     checkInstance(where, 'service', options.service, KumaServiceTag, SERVICE_TAG_FIX);
     const state = this.workloads.get(pod) ?? {};
     const proxyPort = state.port ?? this.settings.metricsPort;
-    checkPort(where, 'portNumber', options.portNumber);
-    if (options.portNumber === proxyPort) {
-      fail(where, 'portNumber', `must not be the port the workload's proxy serves its metrics on (${proxyPort})`, options.portNumber,
+    checkPort(where, 'metricsPort', options.metricsPort);
+    if (options.metricsPort === proxyPort) {
+      fail(where, 'metricsPort', `must not be the port the workload's proxy serves its metrics on (${proxyPort})`, options.metricsPort,
         'Move the application\'s metrics, or the proxy\'s with overrideWorkload()');
     }
     if (state.appPort !== undefined) {
       fail(where, 'workload', `already has application metrics in ${this.mesh.node.path}`, workload.node.path);
     }
-    PrometheusAnnotations.annotate(workload, { portNumber: options.portNumber, path: options.path, scheme: options.scheme });
-    this.workloads.set(pod, { ...state, appPort: options.portNumber });
+    PrometheusAnnotations.annotate(workload, { metricsPort: options.metricsPort, metricsPath: options.metricsPath, scheme: options.scheme });
+    this.workloads.set(pod, { ...state, appPort: options.metricsPort });
     if (this.stack) {
       const namespaceName = namespaceOf(pod, pod.metadata.namespace);
       PrometheusAnnotations.scrapeNamespace(this.stack, namespaceName);
@@ -112,7 +112,7 @@ export class WorkloadMetrics {
     for (const [workload, state] of this.workloads) {
       if (state.port === undefined && containerPorts(workload).includes(port)) {
         problems.push(`${workload.node.path}: a container port equals the proxy's metrics port ${port} of mesh `
-          + `'${this.settings.meshName}'. Give the proxy another port with overrideWorkload(workload, { portNumber: ... })`);
+          + `'${this.settings.meshName}'. Give the proxy another port with overrideWorkload(workload, { metricsPort: ... })`);
       }
     }
     return problems;
