@@ -1,11 +1,11 @@
 import { createHash } from 'crypto';
-import { Duration, Lazy, Size } from 'cdk8s';
+import { ApiObjectMetadata, Duration, Lazy, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { reloaderScript } from './alertmanager-reloader';
 import { requireStack } from './check-stack';
 import { PrometheusStack } from './prometheus-stack';
-import { checkBoolean, checkSize, checkString, checkStruct, fail } from '../core/checks';
+import { checkBoolean, checkMetadata, checkSize, checkString, checkStruct, fail } from '../core/checks';
 import { checkPositiveInteger } from '../core/formats';
 import { checkImage, checkStorageClassName } from '../k8s/checks';
 import { NetworkPeer } from '../k8s/network-peer';
@@ -42,6 +42,13 @@ const RELOAD_CHECK_SECONDS = 10;
 export interface AlertmanagerProps extends AlertmanagerConfigProps {
   /** The stack whose Prometheus sends its alerts here; the Alertmanager runs in its namespace. */
   readonly stack: PrometheusStack;
+  /**
+   * Labels and annotations of every object. The namespace is the stack's: its Prometheus
+   * discovers the Alertmanager there.
+   *
+   * @default - the stack's namespace, no extra labels or annotations
+   */
+  readonly metadata?: ApiObjectMetadata;
   /**
    * The Alertmanager image, 0.25 or newer. Its tag gives the version: a field the version
    * lacks fails synthesis, naming the version it needs; a tag that is no version counts as
@@ -177,11 +184,16 @@ export class Alertmanager extends Construct {
     checkPositiveInteger(path, 'replicas', this.replicas);
     if (props.retention) promDuration(path, 'retention', props.retention);
     this.namespaceName = props.stack.namespaceName;
+    checkMetadata(path, 'metadata', props.metadata);
+    if (props.metadata?.namespace !== undefined && props.metadata.namespace !== this.namespaceName) {
+      fail(path, 'metadata.namespace', `must be the stack's namespace '${this.namespaceName}', where its Prometheus discovers the Alertmanager`,
+        props.metadata.namespace, 'Leave the namespace out, or give the stack that namespace');
+    }
     this.config = AlertmanagerConfig._create(path, props, this.image);
     this.node.addValidation({ validate: () => this.config._problems() });
 
     this.selectorLabels = webSelectorLabels(this, 'alertmanager');
-    const metadata = webMetadata(path, this.namespaceName, undefined, this.selectorLabels, 'alertmanager');
+    const metadata = webMetadata(path, this.namespaceName, props.metadata, this.selectorLabels, 'alertmanager');
 
     const secret = new k8s.KubeSecret(this, 'Config', {
       metadata,

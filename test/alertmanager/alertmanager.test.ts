@@ -18,6 +18,18 @@ function build(props: Partial<ConstructorParameters<typeof Alertmanager>[2]> = {
 }
 
 describe('Alertmanager', () => {
+  test('metadata labels and annotations go on every object; the namespace is the stack\'s', () => {
+    const { chart } = build({ metadata: { labels: { team: 'sre' }, annotations: { owner: 'sre@example.com' } } });
+    const ours = synthAndCheck(chart).objects.filter((o) => o.metadata.labels?.['app.kubernetes.io/name'] === 'alertmanager');
+    expect(ours.length).toBeGreaterThan(3);
+    for (const o of ours) {
+      expect(o.metadata.labels.team).toBe('sre');
+      expect(o.metadata.annotations?.owner).toBe('sre@example.com');
+    }
+    expectError(() => build({ metadata: { namespace: 'other' } }),
+      "test/am: 'metadata.namespace' must be the stack's namespace 'monitoring', where its Prometheus discovers the Alertmanager, got 'other'");
+  });
+
   test('the default: a 2-replica cluster through a headless Service, storage per replica, a PDB, restricted pods', () => {
     const { chart, am } = build();
     const out = synthAndCheck(chart);
