@@ -1,6 +1,7 @@
 import { ApiObjectMetadataDefinition, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { checkClient } from './client-checks';
 import { configMapSizeProblems, modeProblems } from './config-checks';
 import { lazyDashboard, StackContent } from './content';
 import type * as DashboardModule from './dashboard';
@@ -17,11 +18,8 @@ import { Replication, replication, SELF_JOB, shardFiles } from './sharding';
 import { PrometheusMode, PrometheusStackProps } from './stack-props';
 import { PrometheusWebAuth } from './web-auth';
 import { prometheusServers, WEB_PORT } from './workload';
-import {
-  checkArray, checkBoolean, checkDuration, checkEnum, checkInstance, checkMetadata, checkSize, checkString, checkStringMap, checkStruct, fail,
-  requireProp,
-} from '../core/checks';
-import { checkDnsLabel, checkPort, requireString } from '../core/formats';
+import { checkArray, checkBoolean, checkDuration, checkEnum, checkInstance, checkMetadata, checkSize, checkStruct, fail } from '../core/checks';
+import { checkDnsLabel } from '../core/formats';
 import { addWarning } from '../core/warnings';
 import { checkImage } from '../k8s/checks';
 import { NetworkPeer } from '../k8s/network-peer';
@@ -317,18 +315,7 @@ export class PrometheusStack extends Construct implements IPrometheusDataSource 
    */
   public admitClient(client: PrometheusClient): void {
     const path = this.node.path;
-    checkStruct(path, 'client', requireProp(path, 'client', client), true);
-    requireString(path, 'client.name', client.name);
-    checkDnsLabel(path, 'client.namespaceName', requireProp(path, 'client.namespaceName', client.namespaceName));
-    checkStringMap(path, 'client.podLabels', requireProp(path, 'client.podLabels', client.podLabels));
-    checkInstance(path, 'client.podMetadata', requireProp(path, 'client.podMetadata', client.podMetadata), ApiObjectMetadataDefinition,
-      'Pass the metadata of the client\'s pod template (an ApiObjectMetadataDefinition)');
-    checkString(path, 'client.serviceName', client.serviceName);
-    if (client.servicePort !== undefined) checkPort(path, 'client.servicePort', client.servicePort);
-    checkString(path, 'client.scrapeJobName', client.scrapeJobName);
-    if (client.scrapeJobName !== undefined && (client.serviceName === undefined || client.servicePort === undefined)) {
-      fail(path, 'client.scrapeJobName', 'needs the client\'s serviceName and servicePort, which the job scrapes', client.scrapeJobName);
-    }
+    checkClient(path, client);
     this.exposure.admit([podsInNamespace(client.namespaceName, client.podLabels)]);
     if (client.scrapeJobName !== undefined) {
       if (this.config.findScrapeJob(client.scrapeJobName)) {
