@@ -31,7 +31,7 @@ const MAIN_TS = (outdir: string) => `
 import { App, Chart, ChartProps, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-33';
 import {
-  AppServiceMonitor, GrafanaAdminCredentials, KrakendMetrics, KumaCaBackend, KumaMetricsMesh, KumaPolicyApi, KumaServiceTag,
+  AppServiceMonitor, Grafana, GrafanaAdminCredentials, KrakendMetrics, KumaCaBackend, KumaMetricsMesh, KumaPolicyApi, KumaServiceTag,
   MultiprocessMetrics, NetworkPeer, PodSelection, PrometheusAnnotations, PrometheusStack, WeaveMonitoring,
 } from '${NAME}';
 import { Construct } from 'constructs';
@@ -60,7 +60,7 @@ export class Plus33Chart extends Chart {
     });
     new AppServiceMonitor(this, 'web-metrics', {
       pods: PodSelection.fromPods(web),
-      portNumber: 8000,
+      metricsPort: 8000,
       stack,
       preforkingServer: true,
       multiprocess: MultiprocessMetrics.python(),
@@ -69,7 +69,7 @@ export class Plus33Chart extends Chart {
     // ... pods given by plain labels, and by a cdk8s-plus-33 Pods.select() of one namespace.
     new AppServiceMonitor(this, 'api-metrics', {
       pods: PodSelection.fromLabels({ app: 'api' }, { namespaceName: 'shop' }),
-      portNumber: 9102,
+      metricsPort: 9102,
       stack,
       allowFrom: [NetworkPeer.fromPodLabels({ app: 'scraper' }, { namespaceNames: ['ops'] })],
     });
@@ -78,7 +78,7 @@ export class Plus33Chart extends Chart {
         labels: { app: 'worker' },
         namespaces: kplus.Namespaces.select(this, 'jobs-namespace', { names: ['jobs'] }),
       })),
-      portNumber: 9102,
+      metricsPort: 9102,
       stack,
     });
     // The annotations alone, on a cdk8s-plus-33 StatefulSet.
@@ -86,7 +86,7 @@ export class Plus33Chart extends Chart {
       metadata: { namespace: 'shop' },
       containers: [{ image: 'registry.example.com/queue:2.0.1', portNumber: 5672 }],
     });
-    PrometheusAnnotations.annotate(queue, { portNumber: 15692 });
+    PrometheusAnnotations.annotate(queue, { metricsPort: 15692 });
 
     // WeaveMonitoring and KrakendMetrics, whose exporter port a cdk8s-plus-33 workload may read.
     new WeaveMonitoring(this, 'weave', { stack });
@@ -102,13 +102,13 @@ export class Plus33Chart extends Chart {
       metadata: { namespace: 'kuma-demo' },
       containers: [{ image: 'docker.io/kumahq/kuma-tcp-echo:0.1.0', portNumber: 8000 }],
     });
-    mesh.overrideWorkload(echo, { portNumber: 1234, path: '/non-standard-path' });
+    mesh.overrideWorkload(echo, { metricsPort: 1234, metricsPath: '/non-standard-path' });
     const shop = new kplus.Deployment(this, 'shop', {
       metadata: { namespace: 'kuma-demo' },
       containers: [{ image: 'registry.example.com/shop:1.4.2', portNumber: 8080 }],
     });
     const shopService = shop.exposeViaService({ ports: [{ port: 80, targetPort: 8080 }] });
-    mesh.addApplicationMetrics(shop, { portNumber: 9102, service: KumaServiceTag.fromService(shopService) });
+    mesh.addApplicationMetrics(shop, { metricsPort: 9102, service: KumaServiceTag.fromService(shopService) });
 
     // Grafana: the admin credentials from a cdk8s-plus-33 Secret, visited from a cdk8s-plus-33 workload.
     new Grafana(stack, 'Grafana', {
@@ -129,7 +129,7 @@ export class CurrentKumaChart extends Chart {
       metadata: { namespace: 'kuma-demo' },
       containers: [{ image: 'docker.io/kumahq/kuma-tcp-echo:0.1.0', portNumber: 8000 }],
     });
-    mesh.overrideWorkload(echo, { portNumber: 1234 });
+    mesh.overrideWorkload(echo, { metricsPort: 1234 });
   }
 }
 

@@ -32,6 +32,8 @@ const PROMETHEUS_IO = ['scrape', 'scrape_slow', 'scheme', 'path', 'port'];
 // weave-net DaemonSet's upstream `name`, the Namespace's `kubernetes.io/metadata.name`).
 const OWN = ['checksum/config', 'checksum/provisioning', 'cdk8s-prometheus-monitoring/service', 'cdk8s-prometheus-monitoring/shard', 'cdk8s-prometheus-monitoring/dashboard',
   'cdk8s-prometheus-monitoring/open-egress',
+  // The scrape settings an application's Service carries for the stack's shared namespace job.
+  ...['port', 'path', 'scheme', 'interval', 'timeout'].map((s) => `cdk8s-prometheus-monitoring/scrape-${s}`),
   'cdk8s.io/metadata.addr', 'app.kubernetes.io/name', 'app.kubernetes.io/instance', 'app.kubernetes.io/component',
   'kubernetes.io/metadata.name', 'release', 'component', 'name', 'app', 'tier'];
 
@@ -43,7 +45,7 @@ function metadataKeys(): Array<{ key: string; where: string }> {
 
 /** Whether upstream (as cited above) defines the key, or it is one of the library's own. */
 function known(key: string): boolean {
-  return Object.values(KUMA_NAMES).flat().includes(key) || OWN.includes(key)
+  return Object.values(KUMA_NAMES).flat().includes(key) || OWN.includes(key) || key.startsWith('cdk8s-prometheus-monitoring/scrape-param-')
     || (key.startsWith('prometheus.io/') && PROMETHEUS_IO.includes(key.slice('prometheus.io/'.length).replace(/[.-]/g, '_')));
 }
 
