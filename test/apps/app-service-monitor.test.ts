@@ -680,7 +680,7 @@ describe('bad input', () => {
 
   test('fails on a port outside 1-65535', () => {
     const chart = newChart();
-    expectError(() => new AppServiceMonitor(chart, 'm', { pods: appPods(), metricsPort: 70000 }), 'test/m', "'portNumber'", '70000');
+    expectError(() => new AppServiceMonitor(chart, 'm', { pods: appPods(), metricsPort: 70000 }), 'test/m', "'metricsPort'", '70000');
   });
 
   test('fails on a selector with no labels', () => {
@@ -727,7 +727,7 @@ describe('bad input', () => {
 
   test('fails on a path without a leading slash', () => {
     const chart = newChart();
-    expectError(() => new AppServiceMonitor(chart, 'm', { pods: appPods(), metricsPort: 8000, metricsPath: 'metrics' }), "'path'", "'metrics'");
+    expectError(() => new AppServiceMonitor(chart, 'm', { pods: appPods(), metricsPort: 8000, metricsPath: 'metrics' }), "'metricsPath'", "'metrics'");
   });
 });
 

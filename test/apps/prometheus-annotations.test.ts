@@ -60,7 +60,7 @@ test('annotate() writes the annotations on the pod template', () => {
 test('annotate() fails on a bad port', () => {
   const chart = newChart();
   const web = new kplus.Deployment(chart, 'web', { containers: [{ image: 'web:1.0' }] });
-  expect(() => PrometheusAnnotations.annotate(web, { metricsPort: 0 })).toThrow(/test\/web: 'portNumber' must be a port number in 1-65535, got 0/);
+  expect(() => PrometheusAnnotations.annotate(web, { metricsPort: 0 })).toThrow(/test\/web: 'metricsPort' must be a port number in 1-65535, got 0/);
 });
 
 test('one annotation job per namespace, shared by every caller; cluster-wide when asked', () => {

@@ -220,7 +220,7 @@ describe('application metrics next to the proxies', () => {
     const app = workload(chart, 'app', 8080);
     mesh.overrideWorkload(app, { metricsPort: 1234 });
     expect(() => mesh.addApplicationMetrics(app, { metricsPort: 1234 }))
-      .toThrow("test/app: 'portNumber' must not be the port the workload's proxy serves its metrics on (1234), got 1234. "
+      .toThrow("test/app: 'metricsPort' must not be the port the workload's proxy serves its metrics on (1234), got 1234. "
         + 'Move the application\'s metrics, or the proxy\'s with overrideWorkload()');
     expect(() => mesh.addApplicationMetrics(app, { metricsPort: 5670 })).not.toThrow();
   });
@@ -252,15 +252,15 @@ describe('KumaServiceTag', () => {
   test('fails on a Service with several ports and no portNumber, or a port it does not have', () => {
     const chart = newChart();
     const two = new kplus.Service(chart, 'two', { ports: [{ port: 80, name: 'http' }, { port: 9102, name: 'metrics' }] });
-    expect(() => KumaServiceTag.fromService(two)).toThrow("test/two: 'portNumber' is required for a Service with more or fewer than one port, got [80,9102]");
-    expect(() => KumaServiceTag.fromService(two, 81)).toThrow("test/two: 'portNumber' must be a port of the Service (80, 9102), got 81");
+    expect(() => KumaServiceTag.fromService(two)).toThrow("test/two: 'servicePort' is required for a Service with more or fewer than one port, got [80,9102]");
+    expect(() => KumaServiceTag.fromService(two, 81)).toThrow("test/two: 'metricsPort' must be a port of the Service (80, 9102), got 81");
   });
 
   test('fails on a bad namespace, port or custom value', () => {
     expect(() => KumaServiceTag.kubernetesService({ serviceName: 'grafana', namespaceName: 'Kuma_Metrics', servicePort: 80 }))
       .toThrow(/^KumaServiceTag.kubernetesService: 'namespaceName' must be a DNS-1123 label .*got 'Kuma_Metrics'$/);
     expect(() => KumaServiceTag.kubernetesService({ serviceName: 'grafana', namespaceName: 'kuma-metrics', servicePort: 0 }))
-      .toThrow("KumaServiceTag.kubernetesService: 'portNumber' must be a port number in 1-65535, got 0");
+      .toThrow("KumaServiceTag.kubernetesService: 'metricsPort' must be a port number in 1-65535, got 0");
     expect(() => KumaServiceTag.custom('a b')).toThrow("KumaServiceTag.custom: 'value' must not contain whitespace, got 'a b'");
   });
 });
@@ -288,12 +288,12 @@ describe('bad input', () => {
 
   test('fails on an aggregated application on the proxies\' metrics port', () => {
     expect(make({ aggregate: [{ name: 'app', metricsPort: 5670 }] }))
-      .toThrow("test/kuma: 'aggregate[0].portNumber' must not be the proxies' metrics port (5670), got 5670");
+      .toThrow("test/kuma: 'aggregate[0].metricsPort' must not be the proxies' metrics port (5670), got 5670");
   });
 
   test('fails on an aggregated application path without a leading /', () => {
     expect(make({ aggregate: [{ name: 'app', metricsPort: 8888, metricsPath: 'metrics' }] }))
-      .toThrow("test/kuma: 'aggregate[0].path' must start with '/', got 'metrics'");
+      .toThrow("test/kuma: 'aggregate[0].metricsPath' must start with '/', got 'metrics'");
   });
 
   test('fails on two aggregated applications with one name', () => {
@@ -366,22 +366,22 @@ describe('bad input', () => {
     const chart = newChart();
     const mesh = new KumaMetricsMesh(chart, 'kuma');
     expect(() => mesh.overrideWorkload(workload(chart, 'app', 1234), { metricsPort: 1234 }))
-      .toThrow("test/app: 'portNumber' must not be a port of the workload's containers (the proxy and the application would both bind it), got 1234");
+      .toThrow("test/app: 'metricsPort' must not be a port of the workload's containers (the proxy and the application would both bind it), got 1234");
   });
 
   test('fails on an override port outside 1-65535, or a path without a leading /', () => {
     const chart = newChart();
     const mesh = new KumaMetricsMesh(chart, 'kuma');
     const app = workload(chart, 'app', 8080);
-    expect(() => mesh.overrideWorkload(app, { metricsPort: 0 })).toThrow("test/app: 'portNumber' must be a port number in 1-65535, got 0");
-    expect(() => mesh.overrideWorkload(app, { metricsPath: 'stats' })).toThrow("test/app: 'path' must start with '/', got 'stats'");
+    expect(() => mesh.overrideWorkload(app, { metricsPort: 0 })).toThrow("test/app: 'metricsPort' must be a port number in 1-65535, got 0");
+    expect(() => mesh.overrideWorkload(app, { metricsPath: 'stats' })).toThrow("test/app: 'metricsPath' must start with '/', got 'stats'");
   });
 
   test('fails on an empty override, or a second one for the same workload', () => {
     const chart = newChart();
     const mesh = new KumaMetricsMesh(chart, 'kuma');
     const app = workload(chart, 'app', 8080);
-    expect(() => mesh.overrideWorkload(app, {})).toThrow("test/app: 'options' must set 'portNumber' or 'path', got {}");
+    expect(() => mesh.overrideWorkload(app, {})).toThrow("test/app: 'options' must set 'metricsPort' or 'metricsPath', got {}");
     mesh.overrideWorkload(app, { metricsPort: 1234 });
     expect(() => mesh.overrideWorkload(app, { metricsPort: 1235 })).toThrow("test/app: 'workload' already has a metrics override in test/kuma, got 'test/app'");
   });
