@@ -286,7 +286,7 @@ describe('legacy and current describe the same thing', () => {
     ['port, path, aggregated applications, used metrics only', () => ({
       metricsPort: 5680,
       metricsPath: '/stats',
-      aggregate: [{ name: 'app', portNumber: 8888, path: '/metrics/prometheus' }, { name: 'off', portNumber: 8000, enabled: false }],
+      aggregate: [{ name: 'app', metricsPort: 8888, metricsPath: '/metrics/prometheus' }, { name: 'off', metricsPort: 8000, enabled: false }],
       envoy: { usedOnly: true },
     })],
     ['mTLS with Prometheus outside the mesh', () => ({ mtls: ca })],

@@ -253,14 +253,14 @@ describe('KumaServiceTag', () => {
     const chart = newChart();
     const two = new kplus.Service(chart, 'two', { ports: [{ port: 80, name: 'http' }, { port: 9102, name: 'metrics' }] });
     expect(() => KumaServiceTag.fromService(two)).toThrow("test/two: 'servicePort' is required for a Service with more or fewer than one port, got [80,9102]");
-    expect(() => KumaServiceTag.fromService(two, 81)).toThrow("test/two: 'metricsPort' must be a port of the Service (80, 9102), got 81");
+    expect(() => KumaServiceTag.fromService(two, 81)).toThrow("test/two: 'servicePort' must be a port of the Service (80, 9102), got 81");
   });
 
   test('fails on a bad namespace, port or custom value', () => {
     expect(() => KumaServiceTag.kubernetesService({ serviceName: 'grafana', namespaceName: 'Kuma_Metrics', servicePort: 80 }))
       .toThrow(/^KumaServiceTag.kubernetesService: 'namespaceName' must be a DNS-1123 label .*got 'Kuma_Metrics'$/);
     expect(() => KumaServiceTag.kubernetesService({ serviceName: 'grafana', namespaceName: 'kuma-metrics', servicePort: 0 }))
-      .toThrow("KumaServiceTag.kubernetesService: 'metricsPort' must be a port number in 1-65535, got 0");
+      .toThrow("KumaServiceTag.kubernetesService: 'servicePort' must be a port number in 1-65535, got 0");
     expect(() => KumaServiceTag.custom('a b')).toThrow("KumaServiceTag.custom: 'value' must not contain whitespace, got 'a b'");
   });
 });

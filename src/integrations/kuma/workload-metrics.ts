@@ -51,7 +51,7 @@ export class WorkloadMetrics {
           options.metricsPort);
       }
     }
-    if (options.metricsPath !== undefined) checkHttpPath(where, 'path', options.metricsPath);
+    if (options.metricsPath !== undefined) checkHttpPath(where, 'metricsPath', options.metricsPath);
     this.workloads.set(pod, { ...state, port: options.metricsPort, path: options.metricsPath });
 
     if (this.settings.policyApi === KumaPolicyApi.SOURCE_DESTINATION) {
