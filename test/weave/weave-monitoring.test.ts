@@ -3,10 +3,10 @@ import * as path from 'path';
 import { ApiObject, Chart, Duration, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
 import { AlertingRule, PrometheusStack, RuleGroup, ScrapeJob, ServiceDiscovery } from '../../src';
-import { promqlSyntaxError } from '../../src/model/prometheus/promql';
 import {
   WeaveConnectionState, WeaveDiscovery, WeaveIpFamily, WeaveMetrics, WeaveMonitoring, WeaveMonitoringProps, WeaveStatusAddress,
 } from '../../src/integrations/weave';
+import { promqlSyntaxError } from '../../src/model/prometheus/promql';
 import { findObject, findObjects } from '../harness';
 import { expectError, jobNamed, newChart, onlyConfig, printedBesidesWebAuth, synthAndCheck, warningsBesidesWebAuth } from '../util';
 

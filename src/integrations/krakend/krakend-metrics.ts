@@ -16,11 +16,11 @@ import { httpProbe, namespaceOf, renderResources, restrictedContainerSecurityCon
 import { configChecksum, webIngressPolicy, webMetadata, webSelectorLabels, webService } from '../../k8s/web-workload';
 import { Dashboard } from '../../model/dashboard/dashboard';
 import { KubernetesRole, Relabel, ScrapeJob, ServiceDiscovery } from '../../model/prometheus';
+import { libraryQueries } from '../../model/prometheus/promql';
 import { checkLabelMap, checkTimeoutWithinInterval, promDuration } from '../../model/prometheus/validate';
 import { IntegrationConfig, IPrometheusIntegration, PrometheusStack } from '../../stack';
 import { checkBinding, checkStack } from '../../stack/check-stack';
 import { lazyDashboard } from '../../stack/content';
-import { libraryQueries } from '../../model/prometheus/promql';
 
 const k8s = kplus.k8s;
 
