@@ -102,7 +102,7 @@ function buildLibrary(chart, fleet, lib) {
   for (const a of fleet) {
     new lib.AppServiceMonitor(chart, a.id, {
       pods: lib.PodSelection.fromLabels(a.labels),
-      portNumber: a.port,
+      metricsPort: a.port,
       metadata: { namespace: a.namespace },
       stack,
     });
@@ -307,8 +307,8 @@ async function measureTargetSync() {
     for (let i = 0; i < apps; i++) {
       new lib.AppServiceMonitor(chart, `app-${i}`, {
         pods: lib.PodSelection.fromLabels({ app: `app-${i}` }),
-        portNumber: 8000,
-        path: i % 3 === 0 ? `/app-${i}/metrics` : undefined,
+        metricsPort: 8000,
+        metricsPath: i % 3 === 0 ? `/app-${i}/metrics` : undefined,
         scrapeInterval: i % 5 === 0 ? cdk8s.Duration.seconds(30) : undefined,
         metadata: { namespace: 'team-0', name: `app-${i}` },
         stack,
