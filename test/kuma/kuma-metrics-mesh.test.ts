@@ -154,7 +154,10 @@ describe('the Mesh metrics backend (legacy API)', () => {
   test('tlsMode ACTIVE_MTLS_BACKEND with mTLS: skipMTLS is not defaulted to true, and Prometheus outside the mesh is warned about', () => {
     const chart = newChart();
     new KumaMetricsMesh(chart, 'kuma', { mtls: { backends: [KumaCaBackend.builtin()] }, tlsMode: KumaMetricsTlsMode.ACTIVE_MTLS_BACKEND });
-    expect(conf(synthKuma(chart).objects)).toMatchObject({ skipMTLS: false, tls: { mode: 'activeMTLSBackend' } });
+    // The tls mode alone: Kuma refuses skipMTLS beside a tls mode it does not agree with (mesh_validator.go).
+    const c = conf(synthKuma(chart).objects);
+    expect(c).toMatchObject({ tls: { mode: 'activeMTLSBackend' } });
+    expect(c).not.toHaveProperty('skipMTLS');
     expect(warningsBesidesWebAuth(chart)).toHaveLength(1);
   });
 });
@@ -347,7 +350,7 @@ describe('bad input', () => {
 
   test('fails on skipMtls with the mesh\'s mTLS as TLS mode', () => {
     expect(make({ skipMtls: true, tlsMode: KumaMetricsTlsMode.ACTIVE_MTLS_BACKEND }))
-      .toThrow("test/kuma: 'tlsMode' ACTIVE_MTLS_BACKEND contradicts 'skipMtls', got 'activeMTLSBackend'");
+      .toThrow("test/kuma: 'tlsMode' ACTIVE_MTLS_BACKEND contradicts 'skipMtls' (Kuma refuses skipMTLS: true with a tls mode other than disabled), got 'activeMTLSBackend'. Remove skipMtls, or use KumaMetricsTlsMode.DISABLED");
   });
 
   test('fails on Prometheus clients or components without secure metrics', () => {

@@ -93,3 +93,33 @@ describe('the mode of one proxy that overrides skipMtls', () => {
     expect(proxyTlsMode(decide(input), skipMtls)).toBe(mode);
   });
 });
+
+// What Kuma accepts in a legacy Prometheus backend: skipMTLS and tls together only when they
+// agree (kumahq/kuma v2.12.14 pkg/core/resources/apis/mesh/mesh_validator.go,
+// `validatePrometheusConfig` and `hasEqualConfiguration`: skipMTLS false with activeMTLSBackend,
+// or true with disabled).
+function kumaAccepts(skipMtls: boolean | undefined, tlsMode: KumaMetricsTlsMode | undefined): boolean {
+  if (skipMtls === undefined || tlsMode === undefined) return true;
+  return (!skipMtls && tlsMode === ACTIVE) || (skipMtls && tlsMode === DISABLED);
+}
+
+describe('what the legacy backend writes, Kuma accepts', () => {
+  const cases = [undefined, ACTIVE, DISABLED, PROVIDED].flatMap((tlsMode) => [undefined, true, false].flatMap((skipMtls) =>
+    [false, true].map((withMtls) => ({ tlsMode, skipMtls, withMtls }))));
+  test.each(cases)('tlsMode $tlsMode, skipMtls $skipMtls, mTLS $withMtls: refused, or written as Kuma accepts it', ({ tlsMode, skipMtls, withMtls }) => {
+    const d = decide({ tlsMode, skipMtls, mtls: withMtls ? mtls() : undefined });
+    if (d.errors.length > 0) return;
+    expect(kumaAccepts(d.writtenSkipMtls, d.tlsMode)).toBe(true);
+  });
+
+  test('mTLS with tlsMode DISABLED writes the tls mode alone (it wrote skipMTLS: false beside it, which Kuma refuses)', () => {
+    const d = decide({ mtls: mtls(), tlsMode: DISABLED });
+    expect(d.writtenSkipMtls).toBeUndefined();
+    expect(d.tlsMode).toBe(DISABLED);
+  });
+
+  test('a skipMtls that contradicts the tls mode is refused, with the fix', () => {
+    expect(decide({ skipMtls: false, tlsMode: DISABLED }).errors[0]).toMatchObject({ prop: 'tlsMode', value: DISABLED });
+    expect(decide({ skipMtls: true, tlsMode: PROVIDED }).errors[0]).toMatchObject({ prop: 'tlsMode', value: PROVIDED });
+  });
+});

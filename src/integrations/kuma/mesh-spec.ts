@@ -12,7 +12,7 @@ import { Version, versionAtLeast } from '../../model/prometheus/version';
 /** The legacy Mesh spec: mTLS and the Prometheus metrics backend. */
 export function legacyMeshSpec(s: MeshSettings): MeshSpec {
   const conf: PrometheusConfSpec = {
-    skipMTLS: s.tls.skipMtls,
+    skipMTLS: s.tls.writtenSkipMtls,
     port: s.metricsPort,
     path: s.metricsPath,
     tags: s.metricsTags,

@@ -34,8 +34,15 @@ export interface MetricsTlsError {
 export interface MetricsTlsDecision {
   /** Whether the mesh's mTLS secures the metrics (Prometheus joins the mesh). */
   readonly secureMetrics: boolean;
-  /** `conf.skipMTLS` of the legacy backend, after defaults. */
+  /** Whether the endpoint skips the mesh's mTLS, after defaults. */
   readonly skipMtls: boolean;
+  /**
+   * `conf.skipMTLS` as the legacy backend writes it: left out when a `tls.mode` is written and
+   * the user gave no `skipMtls`, since Kuma refuses the two together unless they agree
+   * (kumahq/kuma v2.12.14 pkg/core/resources/apis/mesh/mesh_validator.go
+   * `validatePrometheusConfig`, `hasEqualConfiguration`).
+   */
+  readonly writtenSkipMtls?: boolean;
   /** The `tls.mode` written out, when the user gave one (Kuma derives it from `skipMTLS` otherwise). */
   readonly tlsMode?: KumaMetricsTlsMode;
   /** The mode Kuma applies to the endpoint: `tlsMode`, or the one it derives from `skipMTLS`. */
@@ -96,8 +103,23 @@ export function decideMetricsTls(input: MetricsTlsInput): MetricsTlsDecision {
       });
     }
   }
-  if (input.skipMtls && tlsMode === KumaMetricsTlsMode.ACTIVE_MTLS_BACKEND) {
-    errors.push({ prop: 'tlsMode', constraint: 'ACTIVE_MTLS_BACKEND contradicts \'skipMtls\'', value: tlsMode });
+  // Kuma accepts skipMTLS with a tls mode only when they agree: false with ACTIVE_MTLS_BACKEND,
+  // true with DISABLED (mesh_validator.go `hasEqualConfiguration`).
+  if (input.skipMtls === true && tlsMode !== undefined && tlsMode !== KumaMetricsTlsMode.DISABLED) {
+    errors.push({
+      prop: 'tlsMode',
+      constraint: `${tlsMode === KumaMetricsTlsMode.ACTIVE_MTLS_BACKEND ? 'ACTIVE_MTLS_BACKEND' : 'PROVIDED_TLS'} contradicts 'skipMtls' (Kuma refuses skipMTLS: true with a tls mode other than disabled)`,
+      value: tlsMode,
+      fix: 'Remove skipMtls, or use KumaMetricsTlsMode.DISABLED',
+    });
+  }
+  if (input.skipMtls === false && tlsMode !== undefined && tlsMode !== KumaMetricsTlsMode.ACTIVE_MTLS_BACKEND) {
+    errors.push({
+      prop: 'tlsMode',
+      constraint: `${tlsMode === KumaMetricsTlsMode.DISABLED ? 'DISABLED' : 'PROVIDED_TLS'} contradicts 'skipMtls: false' (Kuma refuses skipMTLS: false with a tls mode other than activeMTLSBackend)`,
+      value: tlsMode,
+      fix: 'Remove skipMtls: the tls mode alone says it',
+    });
   }
   // A Prometheus outside the mesh can only scrape proxies whose metrics skip the mesh's mTLS.
   const skipMtls = input.skipMtls ?? (input.mtls !== undefined && !secureMetrics && tlsMode === undefined);
@@ -110,7 +132,8 @@ export function decideMetricsTls(input: MetricsTlsInput): MetricsTlsDecision {
   const mtls = input.mtls;
   const enabled = mtls?.backends.find((b) => b.name === mtls.enabledBackend);
   const strictMtls = enabled !== undefined && (enabled.mode ?? KumaMtlsMode.STRICT) === KumaMtlsMode.STRICT;
-  return { secureMetrics, skipMtls, tlsMode, effectiveMode, strictMtls, errors, warnings };
+  const writtenSkipMtls = tlsMode === undefined ? skipMtls : input.skipMtls;
+  return { secureMetrics, skipMtls, writtenSkipMtls, tlsMode, effectiveMode, strictMtls, errors, warnings };
 }
 
 /**
