@@ -108,6 +108,11 @@ export class Grafana extends Construct {
     }
     this.prometheus = source;
     const connection = source.connection();
+    if ((connection.shards ?? 1) > 1) {
+      addWarning(this, `reads ${connection.url}, a Service over ${connection.shards} shards that each hold part of the series: a query `
+        + 'through it answers from one shard, so dashboards show part of the data. Query the store the shards remote-write to '
+        + '(Mimir, Cortex, Thanos Query) instead, as a data source of its own.');
+    }
     this.props = props;
     this.namespaceName = checkDnsLabel(path, 'metadata.namespace', props.metadata?.namespace ?? connection.namespaceName);
     this.image = checkImage(path, 'image', props.image ?? 'docker.io/grafana/grafana:12.3.0', 'Pin a release, such as docker.io/grafana/grafana:12.3.0');

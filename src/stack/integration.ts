@@ -251,6 +251,14 @@ export interface PrometheusConnection {
   readonly webAuth?: PrometheusWebAuth;
   /** What integrations contribute for the client to show: dashboards and data sources. */
   readonly content: IPrometheusContent;
+  /**
+   * How many servers split the targets behind `url`. With more than one, each holds part of the
+   * series, and a query through `url` answers from one of them: clients should read the store
+   * the shards write to.
+   *
+   * @default 1
+   */
+  readonly shards?: number;
 }
 
 /**

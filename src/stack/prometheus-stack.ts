@@ -343,6 +343,7 @@ export class PrometheusStack extends Construct implements IPrometheusDataSource 
       podPort: WEB_PORT,
       webAuth: this.webAuth,
       content: this.content,
+      shards: this.shards,
     };
   }
 

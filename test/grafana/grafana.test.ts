@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import * as YAML from 'yaml';
 import {
   Dashboard, DashboardPanel, DashboardRow, Grafana, GrafanaAdminCredentials, GrafanaOptions, GrafanaPlugin, NetworkPeer,
-  PrometheusStack, PrometheusStackProps, DataStorage, ScrapeJob, ServiceDiscovery, WeaveMonitoring,
+  DataStorage, PrometheusStack, PrometheusStackProps, RemoteWrite, ScrapeJob, ServiceDiscovery, WeaveMonitoring,
 } from '../../src';
 import { findObject, findObjects } from '../harness';
 import { expectError, jobNamed, newChart, onlyConfig, synthAndCheck, warningsBesidesWebAuth } from '../util';
@@ -456,6 +456,18 @@ describe('options', () => {
     expect(stackPolicy(objects).spec.ingress).toEqual([{ ports: [{ port: 9090, protocol: 'TCP' }] }]);
   });
 
+});
+
+describe('a sharded stack', () => {
+  test('Grafana warns that the stack\'s Service answers from one shard, and names the store to query instead', () => {
+    const { grafana } = build({}, { shards: 2, remoteWrites: [new RemoteWrite({ url: 'https://mimir.example.com/api/v1/push' })] });
+    expect(warningsBesidesWebAuth(grafana).join('\n')).toMatch(/a Service over 2 shards that each hold part of the series.*Mimir, Cortex, Thanos Query/);
+  });
+
+  test('one server gives no such warning', () => {
+    const { grafana } = build();
+    expect(warningsBesidesWebAuth(grafana).join('\n')).not.toMatch(/shards/);
+  });
 });
 
 describe('fails', () => {
