@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { GrafanaAdminCredentials } from './credentials';
 import { GrafanaProps } from './options';
 import { GrafanaPlugin } from './plugins';
-import { DASHBOARDS_DIR, ExtraDatasource, PROMETHEUS_AUTH_DIR, provisioningFiles, renderDatasource } from './provisioning';
+import { DASHBOARDS_DIR, ExtraDatasource, PROMETHEUS_AUTH_DIR, provisioningFiles, queryProblems, renderDatasource } from './provisioning';
 import { settingsEnv } from './settings';
 import {
   checkArray, checkBoolean, checkInstance, checkInstances, checkMetadata, checkString, checkStringMap, checkStruct, checkUnique, duplicates,
@@ -108,11 +108,7 @@ export class Grafana extends Construct {
     }
     this.prometheus = source;
     const connection = source.connection();
-    if ((connection.shards ?? 1) > 1) {
-      addWarning(this, `reads ${connection.url}, a Service over ${connection.shards} shards that each hold part of the series: a query `
-        + 'through it answers from one shard, so dashboards show part of the data. Query the store the shards remote-write to '
-        + '(Mimir, Cortex, Thanos Query) instead, as a data source of its own.');
-    }
+    for (const warning of queryProblems(path, props.queryUrl, connection)) addWarning(this, warning);
     this.props = props;
     this.namespaceName = checkDnsLabel(path, 'metadata.namespace', props.metadata?.namespace ?? connection.namespaceName);
     this.image = checkImage(path, 'image', props.image ?? 'docker.io/grafana/grafana:12.3.0', 'Pin a release, such as docker.io/grafana/grafana:12.3.0');
@@ -392,6 +388,7 @@ export class Grafana extends Construct {
       rules: [
         dnsEgress(),
         { to: [podsInNamespace(connection.namespaceName, connection.podLabels)], ports: tcpPorts([connection.podPort]) },
+        ...this.props.queryUrl !== undefined ? [urlEgress(this.props.queryUrl)].flatMap((r) => r ?? []) : [],
         ...this.extraDatasources.flatMap((d) => urlEgress(d.url) ?? []),
         ...plugins.length > 0 ? [{ ports: tcpPorts([443]) }] : [],
         ...this.extraEgress,
@@ -425,7 +422,8 @@ export class Grafana extends Construct {
   /** The data source and dashboard provider files. */
   private provisioningFiles(): { [file: string]: string } {
     const folder = this.props.dashboardFolder ?? 'Prometheus monitoring';
-    return provisioningFiles(this.prometheus.connection(), { datasourceUid: this.datasourceUid, extraDatasources: this.extraDatasources, folder });
+    return provisioningFiles(this.prometheus.connection(), {
+      queryUrl: this.props.queryUrl, datasourceUid: this.datasourceUid, extraDatasources: this.extraDatasources, folder });
   }
 
   /** Grafana shows one dashboard per uid, and warns about repeated titles in a folder. */

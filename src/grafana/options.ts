@@ -125,6 +125,15 @@ export interface GrafanaOptions {
    */
   readonly scrapeMetrics?: boolean;
   /**
+   * The URL the Prometheus data source queries instead of the stack's Service: the query
+   * endpoint of the store that a sharded stack writes to, such as Thanos Query or Mimir's
+   * Prometheus API (`https://mimir.example.com/prometheus`). The stack's web authentication is
+   * then not used; Grafana's NetworkPolicy lets it reach the URL's host.
+   *
+   * @default - the stack's Service
+   */
+  readonly queryUrl?: string;
+  /**
    * The uid of the provisioned Prometheus data source, which every dashboard panel names.
    *
    * @default 'prometheus'

@@ -1,5 +1,6 @@
 // Grafana's provisioning files: the Prometheus data source (logging in behind the stack's web
 // auth), the data sources integrations add, and the dashboard provider. Not exported.
+import { checkUrl } from '../core/formats';
 import { grafanaDuration } from '../core/uid';
 import { toYaml } from '../core/yaml';
 import { GrafanaDatasourceSpec, PrometheusConnection } from '../stack/integration';
@@ -51,6 +52,8 @@ export interface ProvisioningOptions {
   readonly extraDatasources: ExtraDatasource[];
   /** The folder of the dashboards. */
   readonly folder: string;
+  /** The URL the Prometheus data source queries instead of the stack's. */
+  readonly queryUrl?: string;
 }
 
 /** The data source and dashboard provider files. */
@@ -60,7 +63,8 @@ export function provisioningFiles(connection: PrometheusConnection, options: Pro
   // at provisioning ($__file{}: grafana/grafana pkg/services/provisioning/values/values.go
   // `interpolateValue`; the fields as grafana/grafana-plugin-sdk-go v0.296.3
   // backend/http_settings.go reads them), so no secret is in the ConfigMap.
-  const webAuth = connection.webAuth;
+  // A store's query endpoint has its own authentication, not the stack's.
+  const webAuth = options.queryUrl === undefined ? connection.webAuth : undefined;
   const authFile = (c: { secretKey?: string }) => `$__file{${PROMETHEUS_AUTH_DIR}/${c.secretKey}}`;
   const login = webAuth ? {
     basicAuth: true,
@@ -78,7 +82,7 @@ export function provisioningFiles(connection: PrometheusConnection, options: Pro
       type: 'prometheus',
       uid: options.datasourceUid,
       access: 'proxy',
-      url: connection.url,
+      url: options.queryUrl ?? connection.url,
       isDefault: true,
       editable: false,
       ...login,
@@ -108,4 +112,19 @@ export function provisioningFiles(connection: PrometheusConnection, options: Pro
     }],
   };
   return { 'datasources.yaml': toYaml(datasources), 'dashboards.yaml': toYaml(dashboards) };
+}
+
+/**
+ * Checks `queryUrl`, and says when Grafana would read a sharded stack's Service, which answers
+ * from one shard at a time.
+ */
+export function queryProblems(path: string, queryUrl: string | undefined, connection: PrometheusConnection): string[] {
+  if (queryUrl !== undefined) {
+    checkUrl(path, 'queryUrl', queryUrl);
+    return [];
+  }
+  if ((connection.shards ?? 1) <= 1) return [];
+  return [`reads ${connection.url}, a Service over ${connection.shards} shards that each hold part of the series: a query `
+    + 'through it answers from one shard, so dashboards show part of the data. Query the store the shards remote-write to '
+    + '(Mimir, Cortex, Thanos Query) instead: set queryUrl to its query endpoint.'];
 }

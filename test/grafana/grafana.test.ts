@@ -464,6 +464,20 @@ describe('a sharded stack', () => {
     expect(warningsBesidesWebAuth(grafana).join('\n')).toMatch(/a Service over 2 shards that each hold part of the series.*Mimir, Cortex, Thanos Query/);
   });
 
+  test('queryUrl points the data source at the store, lets Grafana reach it, and silences the warning', () => {
+    const { chart, grafana } = build({ queryUrl: 'https://mimir.example.com/prometheus' },
+      { shards: 2, remoteWrites: [new RemoteWrite({ url: 'https://mimir.example.com/api/v1/push' })] });
+    expect(warningsBesidesWebAuth(grafana).join('\n')).not.toMatch(/shards/);
+    const { objects } = synthAndCheck(chart);
+    const provisioning = findObjects(objects, 'ConfigMap', /grafana-provisioning/)[0];
+    const ds = YAML.parse(provisioning.data['datasources.yaml']).datasources[0];
+    expect(ds.url).toBe('https://mimir.example.com/prometheus');
+    const policy = findObjects(objects, 'NetworkPolicy', /grafana/)[0];
+    expect(JSON.stringify(policy.spec.egress)).toContain('443');
+    expectError(() => build({ queryUrl: 'https://user:pw@mimir.example.com/prometheus' }),
+      "'queryUrl' must not contain credentials: they would be written into the ConfigMap");
+  });
+
   test('one server gives no such warning', () => {
     const { grafana } = build();
     expect(warningsBesidesWebAuth(grafana).join('\n')).not.toMatch(/shards/);
