@@ -422,7 +422,8 @@ export class Grafana extends Construct {
   /** The data source and dashboard provider files. */
   private provisioningFiles(): { [file: string]: string } {
     const folder = this.props.dashboardFolder ?? 'Prometheus monitoring';
-    return provisioningFiles(this.prometheus.connection(), { queryUrl: this.props.queryUrl, datasourceUid: this.datasourceUid, extraDatasources: this.extraDatasources, folder });
+    const options = { queryUrl: this.props.queryUrl, datasourceUid: this.datasourceUid, extraDatasources: this.extraDatasources, folder };
+    return provisioningFiles(this.prometheus.connection(), options);
   }
 
   /** Grafana shows one dashboard per uid, and warns about repeated titles in a folder. */
