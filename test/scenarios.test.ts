@@ -156,10 +156,10 @@ describe('I am upgrading from the release before the layered code', () => {
     expect(stack.addGrafana).toBeUndefined();
     // @ts-expect-error stack.grafana is gone
     expect(stack.grafana).toBeUndefined();
-    // @ts-expect-error the stack's grafana prop is gone
-    new PrometheusStack(newChart(), 'prometheus', { grafana: { adminCredentials: admin() } });
+    // @ts-expect-error the stack's grafana prop is gone: an untyped caller that keeps it is told what replaces it
+    expect(() => new PrometheusStack(newChart(), 'prometheus', { grafana: { adminCredentials: admin() } })).toThrow(/'grafana' was removed.*new Grafana\(scope, 'grafana', \{ prometheus: stack/);
     // @ts-expect-error GrafanaProps.stack is now prometheus: an untyped caller that keeps it learns which prop to set
-    expect(() => new Grafana(chart, 'g', { stack, adminCredentials: admin() })).toThrow(/^test\/g: 'prometheus' /);
+    expect(() => new Grafana(chart, 'g', { stack, adminCredentials: admin() })).toThrow(/^test\/g: 'stack' was renamed 'prometheus'/);
     const grafana = new Grafana(chart, 'grafana', { prometheus: stack, adminCredentials: admin() });
     // @ts-expect-error Grafana.scrapeJob is gone ...
     expect(grafana.scrapeJob).toBeUndefined();
@@ -239,11 +239,9 @@ describe('I am upgrading from the release before the layered code', () => {
       .toEqual(['http://kuma-control-plane.kong-mesh-system.svc:5681']);
   });
 
-  // README (Kuma, Grafana): "the data source *Kuma* (uid `kuma`) at the control plane's API server,
-  // `http://kuma-control-plane.<controlPlaneNamespaceName>.svc:5681`". With another namespace the
-  // library names it 'Kuma (kong-mesh-system)' with uid 'kuma-kong-mesh-system': a dashboard or
-  // alert written against uid `kuma`, as the README says, finds nothing.
-  test.failing('the Kuma data source keeps the name Kuma and uid kuma with another controlPlaneNamespaceName, as the README says', () => {
+  // README (Kuma, Grafana): the data source is *Kuma* (uid `kuma`), and with another
+  // controlPlaneNamespaceName *Kuma (<namespace>)* with uid `kuma-<namespace>`.
+  test('the Kuma data source is named after the control plane\'s namespace when it is not kuma-system, as the README says', () => {
     const chart = newChart();
     const stack = new PrometheusStack(chart, 'prometheus');
     new KumaMetricsMesh(chart, 'kuma', { policyApi: KumaPolicyApi.TARGET_REF, stack, controlPlaneNamespaceName: 'kong-mesh-system', kumaDatasource: true });
@@ -251,7 +249,7 @@ describe('I am upgrading from the release before the layered code', () => {
     const out = synthAndCheck(chart);
     const datasources = YAML.parse(findObject(out.objects, 'ConfigMap', /grafana-provisioning/).data['datasources.yaml']).datasources;
     const kuma = datasources.filter((d: any) => d.type === 'kumahq-kuma-datasource');
-    expect(kuma.map((d: any) => [d.name, d.uid])).toEqual([['Kuma', 'kuma']]);
+    expect(kuma.map((d: any) => [d.name, d.uid, d.url])).toEqual([['Kuma (kong-mesh-system)', 'kuma-kong-mesh-system', 'http://kuma-control-plane.kong-mesh-system.svc:5681']]);
   });
 
   test('with the legacy API, controlPlaneNamespaceName still says where the control plane is scraped', () => {
@@ -464,8 +462,8 @@ describe('I want a second Grafana on the same stack for a team', () => {
     new Grafana(chart, 'grafana', { prometheus: stack, adminCredentials: admin() });
     // Fails where the second Grafana is created, naming it, the prop, the clash and the fix.
     expect(() => new Grafana(chart, 'team-grafana', { prometheus: stack, adminCredentials: admin() })).toThrow(
-      "test/team-grafana: 'scrapeMetrics' adds the job 'grafana', which the stack 'test/prometheus' already has, got true. "
-      + 'Rename that job, or set scrapeMetrics: false');
+      "test/team-grafana: 'scrapeMetrics' adds the job 'grafana', which the stack 'test/prometheus' already has for test/grafana, got true. "
+      + 'Set scrapeMetrics: false on one of them (a second Grafana of the stack is not scraped under the same job)');
   });
 
   test('with scrapeMetrics: false, both Grafanas read the stack, get every integration dashboard, and only their own team dashboards', () => {

@@ -236,3 +236,20 @@ export function checkMetadata<T>(where: string, prop: string, value: T): T {
   checkStringMap(where, `${prop}.annotations`, m.annotations);
   return value;
 }
+
+/**
+ * Refuses props under names a release renamed or removed: a plain JavaScript caller would
+ * otherwise have them ignored without a word. `renamed` maps each old name to its new name, or
+ * to the fix when it has no new name.
+ */
+export function checkRenamed(where: string, props: object | undefined, renamed: { [old: string]: string }): void {
+  if (props === undefined || props === null || typeof props !== 'object') return;
+  for (const [old, now] of Object.entries(renamed)) {
+    const value = (props as { [key: string]: unknown })[old];
+    if (value === undefined) continue;
+    if (/^[a-zA-Z]+$/.test(now)) {
+      fail(where, old, `was renamed '${now}' (the README's Upgrading section lists the renames)`, value, `Write ${now} instead of ${old}`);
+    }
+    fail(where, old, 'was removed (the README\'s Upgrading section lists what replaces it)', value, now);
+  }
+}

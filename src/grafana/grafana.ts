@@ -7,8 +7,8 @@ import { GrafanaPlugin } from './plugins';
 import { DASHBOARDS_DIR, ExtraDatasource, PROMETHEUS_AUTH_DIR, provisioningFiles, queryProblems, renderDatasource } from './provisioning';
 import { settingsEnv } from './settings';
 import {
-  checkArray, checkBoolean, checkInstance, checkInstances, checkMetadata, checkString, checkStringMap, checkStruct, checkUnique, duplicates,
-  fail, problem, requireProp,
+  checkArray, checkBoolean, checkInstance, checkInstances, checkMetadata, checkRenamed, checkString, checkStringMap, checkStruct,
+  checkUnique, duplicates, fail, problem, requireProp,
 } from '../core/checks';
 import { checkDnsLabel, checkNonEmpty } from '../core/formats';
 import { addWarning } from '../core/warnings';
@@ -90,6 +90,7 @@ export class Grafana extends Construct {
     checkObjectNames(this);
     const path = this.node.path;
     checkStruct(path, 'props', props, true);
+    checkRenamed(path, props, { stack: 'prometheus' });
     const source = requireProp(path, 'prometheus', props.prometheus, 'Pass the PrometheusStack Grafana reads');
     if (typeof source.connection !== 'function' || typeof source.admitClient !== 'function') {
       fail(path, 'prometheus', 'must be an IPrometheusDataSource, such as a PrometheusStack', source, 'Pass the PrometheusStack Grafana reads');

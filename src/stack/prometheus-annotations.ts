@@ -1,7 +1,7 @@
 import { IConstruct } from 'constructs';
 import { requireStack } from './check-stack';
 import { PrometheusStack } from './prometheus-stack';
-import { checkEnum, checkString, checkStringArray, checkStruct, requireProp } from '../core/checks';
+import { checkEnum, checkRenamed, checkString, checkStringArray, checkStruct, requireProp } from '../core/checks';
 import { checkDnsLabel, checkHttpPath, checkPort } from '../core/formats';
 import { asWorkload } from '../core/plus';
 import { KubernetesRole, Relabel, Scheme, ScrapeJob, ServiceDiscovery } from '../model/prometheus';
@@ -69,6 +69,7 @@ export class PrometheusAnnotations {
     const metadata = asWorkload('PrometheusAnnotations.annotate', 'workload', workload).podMetadata;
     const where = workload.node.path;
     checkStruct(where, 'options', options, true);
+    checkRenamed(where, options, { portNumber: 'metricsPort', path: 'metricsPath' });
     checkPort(where, 'metricsPort', requireProp(where, 'metricsPort', options.metricsPort));
     checkEnum(where, 'scheme', options.scheme, Scheme, 'Scheme');
     if (options.metricsPath !== undefined) checkHttpPath(where, 'metricsPath', options.metricsPath);
@@ -88,6 +89,7 @@ export class PrometheusAnnotations {
     const annotation = (name: string) => `__meta_kubernetes_pod_annotation_prometheus_io_${name}`;
     const annotationPresent = (name: string) => `__meta_kubernetes_pod_annotationpresent_prometheus_io_${name}`;
     checkStruct('PrometheusAnnotations.scrapeJob', 'options', options);
+    checkRenamed('PrometheusAnnotations.scrapeJob', options, { namespaces: 'namespaceNames' });
     checkString('PrometheusAnnotations.scrapeJob', 'jobName', options.jobName);
     checkStringArray('PrometheusAnnotations.scrapeJob', 'namespaceNames', options.namespaceNames);
     return new ScrapeJob({

@@ -18,7 +18,9 @@ import { Replication, replication, SELF_JOB, shardFiles } from './sharding';
 import { PrometheusMode, PrometheusStackProps } from './stack-props';
 import { PrometheusWebAuth } from './web-auth';
 import { prometheusServers, WEB_PORT } from './workload';
-import { checkArray, checkBoolean, checkDuration, checkEnum, checkInstance, checkMetadata, checkSize, checkStruct, fail } from '../core/checks';
+import {
+  checkArray, checkBoolean, checkDuration, checkEnum, checkInstance, checkMetadata, checkRenamed, checkSize, checkStruct, fail,
+} from '../core/checks';
 import { checkDnsLabel } from '../core/formats';
 import { addWarning } from '../core/warnings';
 import { checkImage } from '../k8s/checks';
@@ -124,6 +126,7 @@ export class PrometheusStack extends Construct implements IPrometheusDataSource 
     checkObjectNames(this);
     const path = this.node.path;
     checkStruct(path, 'props', props);
+    checkRenamed(path, props, { grafana: 'Create Grafana beside the stack: new Grafana(scope, \'grafana\', { prometheus: stack, ...options })' });
     checkMetadata(path, 'metadata', props.metadata);
     checkEnum(path, 'mode', props.mode, PrometheusMode, 'PrometheusMode');
     checkInstance(path, 'storage', props.storage, DataStorage,
@@ -319,8 +322,11 @@ export class PrometheusStack extends Construct implements IPrometheusDataSource 
     this.exposure.admit([podsInNamespace(client.namespaceName, client.podLabels)]);
     if (client.scrapeJobName !== undefined) {
       if (this.config.findScrapeJob(client.scrapeJobName)) {
-        fail(client.name, 'scrapeMetrics', `adds the job '${client.scrapeJobName}', which the stack '${path}' already has`, true,
-          'Rename that job, or set scrapeMetrics: false');
+        const owner = this.clientList.find((c) => c.scrapeJobName === client.scrapeJobName);
+        fail(client.name, 'scrapeMetrics', `adds the job '${client.scrapeJobName}', which the stack '${path}' already has`
+          + (owner ? ` for ${owner.name}` : ''), true,
+        owner ? 'Set scrapeMetrics: false on one of them (a second Grafana of the stack is not scraped under the same job)'
+          : `Rename the stack's job '${client.scrapeJobName}', or set scrapeMetrics: false`);
       }
       this.addScrapeJob(new ScrapeJob({
         jobName: client.scrapeJobName,

@@ -423,7 +423,7 @@ describe('options', () => {
     const stack = new PrometheusStack(taken, 'prometheus');
     stack.addScrapeJob(new ScrapeJob({ jobName: 'grafana', discovery: [ServiceDiscovery.staticTargets({ targets: ['grafana.example.com:3000'] })] }));
     expectError(() => new Grafana(stack, 'Grafana', { prometheus: stack, adminCredentials: adminOf() }),
-      'test/prometheus/Grafana: \'scrapeMetrics\' adds the job \'grafana\', which the stack \'test/prometheus\' already has, got true. Rename that job, or set scrapeMetrics: false');
+      'test/prometheus/Grafana: \'scrapeMetrics\' adds the job \'grafana\', which the stack \'test/prometheus\' already has, got true. Rename the stack\'s job \'grafana\', or set scrapeMetrics: false');
   });
 
   test('the stack\'s NetworkPolicy admits the Grafana pods when it has allowFrom', () => {
@@ -488,7 +488,8 @@ describe('fails', () => {
   test('when a second Grafana of a stack would scrape its metrics under the same job name', () => {
     const { chart, stack } = build();
     expectError(() => new Grafana(chart, 'other', { prometheus: stack, adminCredentials: adminOf() }),
-      'test/other: \'scrapeMetrics\' adds the job \'grafana\', which the stack \'test/prometheus\' already has, got true. Rename that job, or set scrapeMetrics: false');
+      'test/other: \'scrapeMetrics\' adds the job \'grafana\', which the stack \'test/prometheus\' already has for test/prometheus/Grafana, got true. '
+      + 'Set scrapeMetrics: false on one of them (a second Grafana of the stack is not scraped under the same job)');
     new Grafana(chart, 'team', { prometheus: stack, adminCredentials: adminOf(), scrapeMetrics: false });
     synthAndCheck(chart);
   });

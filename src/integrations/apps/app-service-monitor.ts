@@ -6,7 +6,8 @@ import { MultiprocessMetrics } from './multiprocess';
 import { applicationsDashboardSource, scrapeServiceEndpoint } from './service-jobs';
 import { serviceMonitorSpec } from './service-monitor';
 import {
-  checkBoolean, checkEnum, checkInstance, checkInstances, checkMetadata, checkString, checkStringArray, checkStruct, fail, requireProp,
+  checkBoolean, checkEnum, checkInstance, checkInstances, checkMetadata, checkRenamed, checkString, checkStringArray, checkStruct, fail,
+  requireProp,
 } from '../../core/checks';
 import { checkDnsLabel, checkHttpPath, checkNonEmpty, checkPort, isCredentialName, millis } from '../../core/formats';
 import { PlusWorkload } from '../../core/plus';
@@ -69,6 +70,7 @@ export class AppServiceMonitor extends Construct implements IPrometheusIntegrati
     checkObjectNames(this);
     const path = this.node.path;
     checkStruct(path, 'props', props, true);
+    checkRenamed(path, props, { portNumber: 'metricsPort', path: 'metricsPath' });
     checkInstance(path, 'pods', requireProp(path, 'pods', props.pods, PODS_FIX), PodSelection, PODS_FIX);
     checkPort(path, 'metricsPort', requireProp(path, 'metricsPort', props.metricsPort, 'Give the container port the metrics are served on, such as 8080'));
     checkStack(path, 'stack', props.stack);

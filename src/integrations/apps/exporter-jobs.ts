@@ -2,7 +2,7 @@
 // exported from the package.
 import { Duration } from 'cdk8s';
 import { ControlPlaneJobOptions, ExporterJobOptions } from './exporter-options';
-import { checkDuration, checkInstance, checkString, checkStringArray, checkStruct, fail } from '../../core/checks';
+import { checkDuration, checkInstance, checkRenamed, checkString, checkStringArray, checkStruct, fail } from '../../core/checks';
 import { checkDnsLabel } from '../../core/formats';
 import { Authentication, Credential, KubernetesApiAccess, KubernetesRole, Relabel, Scheme, ScrapeJob, ServiceDiscovery, TlsOptions } from '../../model/prometheus';
 import { CREDENTIAL_FIX } from '../../model/prometheus/fixes';
@@ -19,6 +19,7 @@ export const DROP_SLIS_START_TIME = Relabel.drop({ sourceLabels: ['__name__'], r
 /** The options every factory shares: a struct, `scrapeInterval` a Duration, `ca` a Credential. */
 export function checkCommon<T extends { scrapeInterval?: Duration; ca?: Credential }>(where: string, options: T): T {
   checkStruct(where, 'options', options);
+  checkRenamed(where, options, { serviceNamespace: 'serviceNamespaceName', portNumber: 'metricsPort' });
   checkDuration(where, 'scrapeInterval', options?.scrapeInterval);
   checkInstance(where, 'ca', options?.ca, Credential, CREDENTIAL_FIX);
   return options;

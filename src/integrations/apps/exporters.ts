@@ -6,7 +6,7 @@ import {
 import {
   ControlPlaneJobOptions, CoreDnsJobOptions, EtcdJobOptions, ExporterJobOptions, KubeletJobOptions, KubeletScrapePath, PlatformJobsOptions,
 } from './exporter-options';
-import { checkBoolean, checkEnum, checkInstance, checkStringArray, checkStruct, fail, requireProp } from '../../core/checks';
+import { checkBoolean, checkEnum, checkInstance, checkRenamed, checkStringArray, checkStruct, fail, requireProp } from '../../core/checks';
 import { checkDnsLabel, checkPort, requireString } from '../../core/formats';
 import { Authentication, Credential, KubernetesApiAccess, KubernetesRole, PrometheusConfig, Relabel, Scheme, ScrapeJob, ServiceDiscovery } from '../../model/prometheus';
 
@@ -30,6 +30,7 @@ export class PlatformExporters {
     const where = 'PlatformExporters.addAll';
     checkInstance(where, 'config', requireProp(where, 'config', config, 'Pass stack.config'), PrometheusConfig, 'Pass stack.config');
     checkStruct(where, 'options', options, true);
+    checkRenamed(where, options, { exportersNamespace: 'exportersNamespaceName' });
     requireString(where, 'exportersNamespaceName', options.exportersNamespaceName);
     checkBoolean(where, 'managedCluster', options.managedCluster);
     const managed = options.managedCluster ?? false;

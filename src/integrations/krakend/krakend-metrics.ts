@@ -7,7 +7,7 @@ import { KrakendGateways } from './gateways';
 import { KrakendConfig } from './krakend-config';
 import { migrateBlock, migrateConfig } from './opencensus';
 import { KrakendTelemetry } from './telemetry';
-import { checkBoolean, checkInstance, checkMetadata, checkStruct, fail } from '../../core/checks';
+import { checkBoolean, checkInstance, checkMetadata, checkRenamed, checkStruct, fail } from '../../core/checks';
 import { checkDnsLabel, checkNonEmpty, checkPort, millis } from '../../core/formats';
 import { NetworkPeer } from '../../k8s/network-peer';
 import { allowedPeers, podsInNamespace, podsInNamespacesLabelled } from '../../k8s/network-policy';
@@ -230,6 +230,7 @@ export class KrakendMetrics extends Construct implements IPrometheusIntegration 
     checkObjectNames(this);
     const path = this.node.path;
     checkStruct(path, 'props', props);
+    checkRenamed(path, props, { targetLabels: 'staticLabels' });
     checkStack(path, 'stack', props.stack);
     checkInstance(path, 'gateways', props.gateways, KrakendGateways, 'Use KrakendGateways.deploy({...}) or KrakendGateways.external({ targets })');
     checkInstance(path, 'config', props.config, KrakendConfig, 'Use KrakendConfig.fromFile(path) or KrakendConfig.fromObject(json)');

@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { checkStruct, fail } from '../../core/checks';
+import { checkRenamed, checkStruct, fail } from '../../core/checks';
 import { checkDnsLabel, checkNonEmpty, checkPort } from '../../core/formats';
 import { asService } from '../../core/plus';
 import { namespaceOf } from '../../k8s/pod';
@@ -35,6 +35,7 @@ export class KumaServiceTag {
   public static kubernetesService(options: KumaKubernetesServiceOptions): KumaServiceTag {
     const where = 'KumaServiceTag.kubernetesService';
     checkStruct(where, 'options', options, true);
+    checkRenamed(where, options, { portNumber: 'servicePort' });
     checkDnsLabel(where, 'serviceName', options.serviceName);
     checkDnsLabel(where, 'namespaceName', options.namespaceName);
     checkPort(where, 'servicePort', options.servicePort);

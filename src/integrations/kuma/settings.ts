@@ -8,7 +8,10 @@ import { decideMetricsTls, MetricsTlsDecision } from './metrics-tls';
 import { KumaAggregateMetrics, KumaEnvoyMetricsOptions, KumaMetricsTlsMode, KumaMtlsOptions, KumaPolicyApi } from './options';
 import { MtlsSpec } from './proto-specs';
 import { KumaServiceTag } from './service-tag';
-import { checkArray, checkBoolean, checkEnum, checkInstance, checkInstances, checkString, checkStringMap, checkStruct, checkUnique, fail, requireProp } from '../../core/checks';
+import {
+  checkArray, checkBoolean, checkEnum, checkInstance, checkInstances, checkRenamed, checkString, checkStringMap, checkStruct, checkUnique,
+  fail, requireProp,
+} from '../../core/checks';
 import { checkDnsLabel, checkHttpPath, checkNonEmpty, checkPort, compact } from '../../core/formats';
 import { addWarning } from '../../core/warnings';
 import { checkRegex } from '../../model/prometheus/validate';
@@ -56,6 +59,7 @@ export interface MeshSettings {
 export function meshSettings(mesh: Construct, props: KumaMetricsMeshProps, findOwner: (meshName: string) => IConstruct | undefined): MeshSettings {
   const path = mesh.node.path;
   checkStruct(path, 'props', props);
+  checkRenamed(path, props, { kumaNamespace: 'controlPlaneNamespaceName', grafana: 'prometheusClients' });
   checkStack(path, 'stack', props.stack);
   checkEnum(path, 'policyApi', props.policyApi, KumaPolicyApi, 'KumaPolicyApi');
   checkEnum(path, 'tlsMode', props.tlsMode, KumaMetricsTlsMode, 'KumaMetricsTlsMode');

@@ -6,7 +6,7 @@ import { KumaApplicationMetricsOptions, KumaPolicyApi, KumaWorkloadMetricsOption
 import { MeshPermissions } from './permissions';
 import { KumaServiceTag } from './service-tag';
 import { MeshSettings, NAMESPACE_LABEL, SERVICE_TAG_FIX } from './settings';
-import { checkEnum, checkInstance, checkStruct, fail } from '../../core/checks';
+import { checkEnum, checkInstance, checkRenamed, checkStruct, fail } from '../../core/checks';
 import { checkHttpPath, checkPort } from '../../core/formats';
 import { PlusWorkload, asWorkload, containerPorts, workloadSelectorLabels } from '../../core/plus';
 import { addWarning } from '../../core/warnings';
@@ -36,6 +36,7 @@ export class WorkloadMetrics {
     const pod = asWorkload(this.mesh.node.path, 'workload', workload);
     const where = workload.node.path;
     checkStruct(where, 'options', options, true);
+    checkRenamed(where, options, { portNumber: 'metricsPort', path: 'metricsPath' });
     if (options.metricsPort === undefined && options.metricsPath === undefined) {
       fail(where, 'options', 'must set \'metricsPort\' or \'metricsPath\'', options);
     }
@@ -77,6 +78,7 @@ export class WorkloadMetrics {
     const pod = asWorkload(this.mesh.node.path, 'workload', workload);
     const where = workload.node.path;
     checkStruct(where, 'options', options, true);
+    checkRenamed(where, options, { portNumber: 'metricsPort', path: 'metricsPath' });
     checkEnum(where, 'scheme', options.scheme, Scheme, 'Scheme');
     checkInstance(where, 'service', options.service, KumaServiceTag, SERVICE_TAG_FIX);
     const state = this.workloads.get(pod) ?? {};
