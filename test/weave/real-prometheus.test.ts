@@ -161,10 +161,14 @@ describe('a real Prometheus', () => {
         expect(up.result.map((s) => s.value?.[1])).toEqual(['1']);
 
         // The rules loaded, and the ones whose condition holds are pending (their `for` is minutes).
+        // An evaluation that ran before the first scrape also saw `absent(up)` hold, until the next
+        // evaluation after the scrape: wait for the set the scraped series give.
+        const expected = ['WeaveNetIpamPendingAllocates', 'WeaveNetPeerConnectionsFailing'];
         const pending = await prometheus.waitFor(async () => {
           const r = await prometheus.query('ALERTS{alertstate="pending"}');
-          return r.result.length >= 2 ? r.result : undefined;
-        }, 30_000, 'alerts pending');
+          const names = r.result.map((x) => x.metric.alertname).sort();
+          return JSON.stringify(names) === JSON.stringify(expected) ? r.result : undefined;
+        }, 30_000, `alerts pending: exactly ${expected.join(', ')}`);
         expect(pending.map((s) => s.metric.alertname).sort()).toEqual(['WeaveNetIpamPendingAllocates', 'WeaveNetPeerConnectionsFailing']);
         const allocates = pending.find((s) => s.metric.alertname === 'WeaveNetIpamPendingAllocates')!;
         expect(allocates.metric).toEqual({
