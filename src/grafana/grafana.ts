@@ -21,6 +21,7 @@ import {
   configChecksum, serviceUrl, webClients, webExposure, webIngressPolicy, webMetadata, webSelectorLabels, webService,
 } from '../k8s/web-workload';
 import { Dashboard } from '../model/dashboard/dashboard';
+import { extendPodBasics } from '../stack/content';
 import { GrafanaDatasourceSpec, IPrometheusDataSource, PodExtension } from '../stack/integration';
 
 const k8s = kplus.k8s;
@@ -254,10 +255,11 @@ export class Grafana extends Construct {
 
   /** Applies what an integration gives the pods of the clients of its stack (a mesh's sidecar labels). */
   private extendPod(pod: PodExtension): void {
-    for (const [key, value] of Object.entries(pod.labels ?? {})) this.podMetadata.addLabel(key, value);
-    for (const [key, value] of Object.entries(pod.annotations ?? {})) this.podMetadata.addAnnotation(key, value);
-    if (pod.serviceAccountToken) this.mountServiceAccountToken();
-    this.extraEgress.push(...pod.egress ?? []);
+    extendPodBasics(this.node.path, {
+      podMetadata: this.podMetadata,
+      mountServiceAccountToken: () => this.mountServiceAccountToken(),
+      allowEgress: (rules) => this.extraEgress.push(...rules),
+    }, pod, false);
   }
 
   /** The plugins to install: `plugins`, then those integrations added. */

@@ -10,22 +10,8 @@ export const DASHBOARDS_DIR = '/etc/grafana/dashboards';
 /** Where the password (and CA) of Prometheus's web auth are mounted, from the stack's web auth Secret. */
 export const PROMETHEUS_AUTH_DIR = '/etc/grafana/prometheus-web';
 
-/**
- * A data source an integration provisions next to the stack's Prometheus (Grafana's
- * provisioning format: `datasources[]` of `provisioning/datasources/*.yaml`).
- */
-export interface ExtraDatasource {
-  /** The name shown in Grafana. */
-  readonly name: string;
-  /** The data source plugin's id, such as `kumahq-kuma-datasource`. */
-  readonly type: string;
-  /** A stable uid; must differ from the Prometheus data source's. */
-  readonly uid: string;
-  /** The URL the plugin talks to. */
-  readonly url: string;
-  /** The plugin's own settings. */
-  readonly jsonData?: { [key: string]: unknown };
-}
+/** An integration's data source as provisioned: its spec without the plugin and owner fields. */
+export type ExtraDatasource = Pick<GrafanaDatasourceSpec, 'name' | 'type' | 'uid' | 'url' | 'jsonData'>;
 
 /** The text in a data source's `jsonData` that stands for the Prometheus data source's uid. */
 const PROMETHEUS_UID_PLACEHOLDER = '${PROMETHEUS_DATASOURCE_UID}';

@@ -162,7 +162,8 @@ export interface IntegrationConfig {
    */
   readonly pod?: PodExtension;
   /**
-   * What the pod of every client of the stack (Grafana) gets, now or when it connects.
+   * What the pod of every client of the stack (Grafana) gets, now or when it connects: labels,
+   * annotations, its token and egress (a client refuses containers and volumes).
    *
    * @default - nothing
    */

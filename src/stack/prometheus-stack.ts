@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { checkClient } from './client-checks';
 import { configMapSizeProblems, modeProblems } from './config-checks';
-import { lazyDashboard, StackContent } from './content';
+import { extendPodBasics, lazyDashboard, StackContent } from './content';
 import type * as DashboardModule from './dashboard';
 import { prometheusEgress } from './egress';
 import { PrometheusExposure } from './exposure';
@@ -368,10 +368,11 @@ export class PrometheusStack extends Construct implements IPrometheusDataSource 
   private extendPod(pod: PodExtension): void {
     const path = this.node.path;
     checkStruct(path, 'integration.pod', pod);
-    for (const [key, value] of Object.entries(pod.labels ?? {})) this.podMetadata.addLabel(key, value);
-    for (const [key, value] of Object.entries(pod.annotations ?? {})) this.podMetadata.addAnnotation(key, value);
-    if (pod.serviceAccountToken) this.mountServiceAccountToken();
-    this.extraEgress.push(...pod.egress ?? []);
+    extendPodBasics(path, {
+      podMetadata: this.podMetadata,
+      mountServiceAccountToken: () => this.mountServiceAccountToken(),
+      allowEgress: (rules) => this.extraEgress.push(...rules),
+    }, pod, true);
     for (const container of pod.containers ?? []) this.addContainer(container);
     for (const mount of pod.volumes ?? []) this.mountVolume(mount.path, mount.volume);
     if (pod.strictMtlsMesh !== undefined) this.exposure.joinStrictMtlsMesh(pod.strictMtlsMesh);

@@ -1,8 +1,10 @@
 import { Chart, Duration, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
 import * as YAML from 'yaml';
 import {
-  Dashboard, DashboardPanel, DashboardRow, Grafana, GrafanaAdminCredentials, GrafanaOptions, GrafanaPlugin, NetworkPeer,
+  Dashboard, DashboardPanel, DashboardRow, Grafana, GrafanaAdminCredentials, GrafanaOptions, GrafanaPlugin, IntegrationConfig, IPrometheusIntegration,
+  NetworkPeer, PodExtension,
   DataStorage, PrometheusStack, PrometheusStackProps, RemoteWrite, ScrapeJob, ServiceDiscovery, WeaveMonitoring,
 } from '../../src';
 import { findObject, findObjects } from '../harness';
@@ -456,6 +458,33 @@ describe('options', () => {
     expect(stackPolicy(objects).spec.ingress).toEqual([{ ports: [{ port: 9090, protocol: 'TCP' }] }]);
   });
 
+});
+
+describe('an integration that extends the pods of the stack\'s clients', () => {
+  test('gives Grafana labels, annotations, the token and egress, and may not give it containers', () => {
+    const chart = newChart();
+    const stack = new PrometheusStack(chart, 'prometheus');
+    class Mesh extends Construct implements IPrometheusIntegration {
+      constructor(scope: Construct, id: string, private readonly pods: PodExtension) {
+        super(scope, id);
+        stack.addIntegration(this);
+      }
+      public bind(): IntegrationConfig {
+        return { clientPods: this.pods };
+      }
+    }
+    new Mesh(chart, 'mesh', { labels: { mesh: 'on' }, annotations: { a: 'b' }, serviceAccountToken: true, egress: [{ ports: [{ port: kplus.k8s.IntOrString.fromNumber(5678), protocol: 'TCP' }] }] });
+    const grafana = new Grafana(chart, 'grafana', { prometheus: stack, adminCredentials: adminOf() });
+    const { objects } = synthAndCheck(chart);
+    const pod = findObject(objects, 'Deployment', /grafana/).spec.template;
+    expect(pod.metadata.labels.mesh).toBe('on');
+    expect(pod.metadata.annotations.a).toBe('b');
+    expect(pod.spec.automountServiceAccountToken).toBe(true);
+    expect(findObjects(objects, 'NetworkPolicy', /grafana/)[0].spec.egress).toContainEqual({ ports: [{ port: 5678, protocol: 'TCP' }] });
+    // A client's pod has no room for containers: the Grafana refuses them when they come.
+    expectError(() => new Mesh(chart, 'sidecar', { containers: [{ image: 'sidecar:1' }] }),
+      `${grafana.node.path}: 'clientPods' may give a client's pod labels, annotations, its token and egress only, got 'containers'`);
+  });
 });
 
 describe('a sharded stack', () => {
