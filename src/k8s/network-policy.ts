@@ -12,6 +12,7 @@ import { ApiObjectMetadata, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { NetworkPeer } from './network-peer';
+import { wire, WireNetworkPolicy } from './wire';
 import { checkInstances, fail } from '../core/checks';
 import { NAMESPACE_NAME_LABEL } from '../core/plus';
 
@@ -80,16 +81,16 @@ export function ingressPolicy(scope: Construct, id: string, options: IngressPoli
   const ingress = options.rules.map((rule) => ({ from: rule.from, ports: rule.udp ? tcpAndUdpPorts(rule.ports) : tcpPorts(rule.ports) }));
   const egress = options.egress;
   if (!egress) {
-    return new kplus.k8s.KubeNetworkPolicy(scope, id, { metadata: options.metadata, spec: { podSelector: options.podSelector, policyTypes: ['Ingress'], ingress } });
+    return new WireNetworkPolicy(scope, id, { metadata: options.metadata, spec: { podSelector: options.podSelector, policyTypes: ['Ingress'], ingress } });
   }
   // Produced once, at synthesis, when every job, data source and receiver is known.
   let produced: EgressRules | undefined;
   const rendered = () => produced ??= egress();
   const openReasons = Lazy.any({ produce: () => [...new Set(rendered().openReasons)].join('; ') || undefined }) as unknown as string;
-  return new kplus.k8s.KubeNetworkPolicy(scope, id, {
+  return new WireNetworkPolicy(scope, id, {
     metadata: { ...options.metadata, annotations: { ...options.metadata.annotations, [OPEN_EGRESS_ANNOTATION]: openReasons } },
     spec: Lazy.any({
-      produce: () => ({ podSelector: options.podSelector, policyTypes: ['Ingress', 'Egress'], ingress, egress: uniqueRules(rendered().rules) }),
+      produce: () => wire({ podSelector: options.podSelector, policyTypes: ['Ingress', 'Egress'], ingress, egress: uniqueRules(rendered().rules) }),
     }),
   });
 }

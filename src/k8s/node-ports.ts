@@ -3,6 +3,7 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
+import { WireService } from './wire';
 
 /** The id of the construct, at the root of the App, that checks the node ports of every Service. */
 const CHECK_ID = 'cdk8s-prometheus-monitoring.NodePorts';
@@ -13,9 +14,9 @@ const CHECK_ID = 'cdk8s-prometheus-monitoring.NodePorts';
  * every validation of a synthesis). A JSON patch may change them: a patched Service is
  * rendered like any other.
  */
-export class FixedSpecService extends kplus.k8s.KubeService {
+export class FixedSpecService extends WireService {
   private readonly nodePorts: number[];
-  private patched = false;
+  private changed = false;
 
   constructor(scope: Construct, id: string, props: kplus.k8s.KubeServiceProps & { readonly spec: kplus.k8s.ServiceSpec }) {
     super(scope, id, props);
@@ -23,13 +24,13 @@ export class FixedSpecService extends kplus.k8s.KubeService {
   }
 
   public addJsonPatch(...ops: JsonPatch[]): void {
-    this.patched = true;
+    this.changed = true;
     super.addJsonPatch(...ops);
   }
 
   /** The node ports of the Service, or undefined when a JSON patch may have changed them. */
   public knownNodePorts(): number[] | undefined {
-    return this.patched ? undefined : this.nodePorts;
+    return this.changed ? undefined : this.nodePorts;
   }
 }
 

@@ -18,14 +18,18 @@ export function checkObjectNames(construct: Construct): void {
   construct.node.addValidation({ validate: () => objectNameProblems(construct) });
 }
 
-/** Fails now when an object already under `construct` has a name the API server refuses. */
-export function failOnObjectNames(construct: Construct): void {
-  const problems = objectNameProblems(construct);
+/**
+ * Fails now when an object already under `construct` (or, given `objects`, one of them) has a
+ * name the API server refuses. A construct that creates all its objects in its constructor
+ * names them: no walk of its tree, and no check left for synthesis.
+ */
+export function failOnObjectNames(construct: Construct, objects?: ApiObject[]): void {
+  const problems = objectNameProblems(construct, objects);
   if (problems.length > 0) throw new Error(problems[0]);
 }
 
-function objectNameProblems(construct: Construct): string[] {
-  const bad = construct.node.findAll().filter(ApiObject.isApiObject).filter((o) => {
+function objectNameProblems(construct: Construct, objects: ApiObject[] = construct.node.findAll().filter(ApiObject.isApiObject)): string[] {
+  const bad = objects.filter((o) => {
     const name = o.name;
     if (typeof name !== 'string') return false;
     const label = LABEL_KINDS.includes(o.kind);

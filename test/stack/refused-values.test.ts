@@ -82,6 +82,13 @@ describe('object names derived from construct ids', () => {
     expect(() => validateManifests([{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: names[0] } }])).toThrow(/DNS-1123/);
   });
 
+  test('an AppServiceMonitor fails in its constructor, naming its three objects, so the error points at the line that made it', () => {
+    const chart = newChart();
+    const stack = new PrometheusStack(chart, 'prom');
+    expectError(() => new AppServiceMonitor(chart, 'orders_api', { pods: PodSelection.fromLabels({ app: 'orders' }), metricsPort: 8080, stack }),
+      "test/orders_api: 'id' must give valid Kubernetes object names", "Service 'test/orders_api/Service' and 2 more", "rename 'orders_api'", "'orders-api'");
+  });
+
   test('ids with dashes and capitals are fine', () => {
     const chart = newChart();
     new PrometheusStack(chart, 'My-Prometheus');

@@ -1,4 +1,4 @@
-import { ApiObjectMetadata } from 'cdk8s';
+import { ApiObject, ApiObjectMetadata } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AppServiceMonitorProps, NamespaceIngress } from './app-service-monitor-props';
@@ -16,9 +16,10 @@ import * as monitoring from '../../imports/monitoring.coreos.com';
 import { checkKubernetesLabels, checkServiceType } from '../../k8s/checks';
 import { allowedPeers, ingressPolicy, podsInNamespace, podsInNamespacesLabelled } from '../../k8s/network-policy';
 import { FixedSpecService } from '../../k8s/node-ports';
-import { checkObjectNames } from '../../k8s/object-names';
+import { failOnObjectNames } from '../../k8s/object-names';
 import { namespaceOf } from '../../k8s/pod';
 import { PodSelection } from '../../k8s/pod-selection';
+import { WireServiceMonitor } from '../../k8s/wire';
 import { Authentication, Relabel, Scheme } from '../../model/prometheus';
 import { AUTH_FIX, RELABEL_FIX } from '../../model/prometheus/fixes';
 import { checkTls } from '../../model/prometheus/http-client';
@@ -67,7 +68,6 @@ export class AppServiceMonitor extends Construct implements IPrometheusIntegrati
 
   constructor(scope: Construct, id: string, props: AppServiceMonitorProps) {
     super(scope, id);
-    checkObjectNames(this);
     const path = this.node.path;
     checkStruct(path, 'props', props, true);
     checkRenamed(path, props, { portNumber: 'metricsPort', path: 'metricsPath' });
@@ -130,20 +130,23 @@ export class AppServiceMonitor extends Construct implements IPrometheusIntegrati
     this.service.metadata.addLabel(SERVICE_LABEL, this.serviceName);
 
     if (props.serviceMonitor ?? true) {
-      this.serviceMonitor = new monitoring.ServiceMonitor(this, 'Resource', {
+      this.serviceMonitor = new WireServiceMonitor(this, 'Resource', {
         metadata: { ...metadata, labels: { ...props.metadata?.labels, ...props.serviceMonitorLabels } },
         spec: serviceMonitorSpec(path, props, SERVICE_LABEL, this.serviceName, this.portName, interval, timeout),
       });
     }
 
+    let networkPolicy: ApiObject | undefined;
     if (this.wantsNetworkPolicy(props, workload)) {
       // The stack's own Prometheus may always scrape what it was given to scrape.
       const from = [
         ...allowedPeers(path, 'allowFrom', props.allowFrom, 'an empty list blocks every scrape') ?? [podsInNamespacesLabelled({ component: 'monitoring' })],
         ...props.stack ? [podsInNamespace(props.stack.namespaceName, props.stack.selectorLabels)] : [],
       ];
-      ingressPolicy(this, 'NetworkPolicy', { metadata, podSelector: { matchLabels: selector }, rules: [{ from, ports: [props.metricsPort] }] });
+      networkPolicy = ingressPolicy(this, 'NetworkPolicy', { metadata, podSelector: { matchLabels: selector }, rules: [{ from, ports: [props.metricsPort] }] });
     }
+    // Every object is created by now, with the name the construct path gives it.
+    failOnObjectNames(this, [this.service, ...this.serviceMonitor ? [this.serviceMonitor] : [], ...networkPolicy ? [networkPolicy] : []]);
 
     if (props.stack) {
       const job = scrapeServiceEndpoint(props.stack, this.namespaceName, {

@@ -1,0 +1,104 @@
+// The wire-form objects render exactly what the L1 classes they replace render, for the same
+// typed props: number-or-string unions as values, undefined fields left out, keys in the same
+// order, JSON patches applied.
+import { JsonPatch, Lazy } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import * as monitoring from '../../src/imports/monitoring.coreos.com';
+import { wire, WireNetworkPolicy, WireService, WireServiceMonitor } from '../../src/k8s/wire';
+import { newChart } from '../util';
+
+const metadata = { namespace: 'shop', labels: { app: 'orders' }, annotations: { note: undefined as unknown as string } };
+
+/** The manifest of each object, as YAML would order it. */
+const both = (make: (chart: ReturnType<typeof newChart>, id: string) => { toJson(): unknown }) => {
+  const chart = newChart();
+  const typed = make(chart, 'typed').toJson();
+  const wired = make(chart, 'wired').toJson();
+  return { typed, wired };
+};
+
+test('a Service: targetPort given as IntOrString, an undefined nodePort, a JSON patch', () => {
+  const spec: kplus.k8s.ServiceSpec = {
+    type: 'ClusterIP',
+    selector: { app: 'orders' },
+    ports: [{ name: 'metrics', protocol: 'TCP', port: 9100, targetPort: kplus.k8s.IntOrString.fromNumber(8080), nodePort: undefined }],
+  };
+  const render = (wired: boolean) => {
+    const chart = newChart();
+    const svc = wired ? new WireService(chart, 'svc', { metadata, spec }) : new kplus.k8s.KubeService(chart, 'svc', { metadata, spec });
+    svc.addJsonPatch(JsonPatch.add('/spec/ports/0/appProtocol', 'http'));
+    return svc.toJson();
+  };
+  const typed = render(false);
+  const wired = render(true);
+  expect(JSON.stringify(wired)).toEqual(JSON.stringify(typed));
+  expect(wired.spec.ports[0]).toEqual({ appProtocol: 'http', name: 'metrics', port: 9100, protocol: 'TCP', targetPort: 8080 });
+});
+
+test('a NetworkPolicy: peers, IntOrString ports, a named port, and a Lazy spec produced in wire form', () => {
+  const spec: kplus.k8s.NetworkPolicySpec = {
+    podSelector: { matchLabels: { app: 'orders' } },
+    policyTypes: ['Ingress'],
+    ingress: [{
+      from: [{ namespaceSelector: { matchLabels: { component: 'monitoring' } }, podSelector: {} }, { ipBlock: { cidr: '10.0.0.0/8', except: undefined } }],
+      ports: [{ port: kplus.k8s.IntOrString.fromNumber(8080), protocol: 'TCP' }, { port: kplus.k8s.IntOrString.fromString('metrics') }],
+    }],
+  };
+  const { typed, wired } = both((chart, id) => (id === 'typed'
+    ? new kplus.k8s.KubeNetworkPolicy(chart, id, { metadata: { ...metadata, name: 'np' }, spec })
+    : new WireNetworkPolicy(chart, id, { metadata: { ...metadata, name: 'np' }, spec })));
+  expect(JSON.stringify(wired)).toEqual(JSON.stringify(typed));
+  const lazy = new WireNetworkPolicy(newChart(), 'lazy', {
+    metadata: { ...metadata, name: 'np' },
+    spec: Lazy.any({ produce: () => wire(spec) }) as unknown as kplus.k8s.NetworkPolicySpec,
+  });
+  expect(JSON.stringify(lazy.toJson())).toEqual(JSON.stringify(typed));
+});
+
+test('a patched NetworkPolicy and ServiceMonitor put the added key where the L1 class does', () => {
+  const spec = { podSelector: { matchLabels: { app: 'orders' } }, policyTypes: ['Ingress'] };
+  const { typed, wired } = both((chart, id) => {
+    const np = id === 'typed' ? new kplus.k8s.KubeNetworkPolicy(chart, id, { metadata: { name: 'np' }, spec }) : new WireNetworkPolicy(chart, id, { metadata: { name: 'np' }, spec });
+    np.addJsonPatch(JsonPatch.add('/spec/ingress', [{ from: [{ podSelector: {} }] }]), JsonPatch.add('/metadata/annotations', { a: 'b' }));
+    return np;
+  });
+  expect(JSON.stringify(wired)).toEqual(JSON.stringify(typed));
+  // A port a patch adds as a number: the L1 conversion reads it as an IntOrString and drops it; the wire form keeps it.
+  const port = both((chart, id) => {
+    const np = id === 'typed' ? new kplus.k8s.KubeNetworkPolicy(chart, id, { metadata: { name: 'np' }, spec }) : new WireNetworkPolicy(chart, id, { metadata: { name: 'np' }, spec });
+    np.addJsonPatch(JsonPatch.add('/spec/ingress', [{ ports: [{ port: 80, protocol: 'TCP' }] }]));
+    return np;
+  });
+  expect((port.typed as any).spec.ingress[0].ports[0]).toEqual({ protocol: 'TCP' });
+  expect((port.wired as any).spec.ingress[0].ports[0]).toEqual({ port: 80, protocol: 'TCP' });
+  const sm = both((chart, id) => {
+    const smSpec = { selector: { matchLabels: { app: 'orders' } }, endpoints: [{ port: 'metrics' }] };
+    const m = id === 'typed' ? new monitoring.ServiceMonitor(chart, id, { metadata: { name: 'sm' }, spec: smSpec })
+      : new WireServiceMonitor(chart, id, { metadata: { name: 'sm' }, spec: smSpec });
+    m.addJsonPatch(JsonPatch.add('/spec/endpoints/0/interval', '30s'));
+    return m;
+  });
+  expect(JSON.stringify(sm.wired)).toEqual(JSON.stringify(sm.typed));
+});
+
+test('a ServiceMonitor: endpoints with undefined settings, params and relabelings', () => {
+  const spec: monitoring.ServiceMonitorSpec = {
+    selector: { matchLabels: { 'cdk8s-prometheus-monitoring/service': 'orders' } },
+    endpoints: [{
+      port: 'metrics',
+      path: undefined,
+      interval: '30s',
+      params: { format: ['prometheus'] },
+      relabelings: [{ action: monitoring.ServiceMonitorSpecEndpointsRelabelingsAction.REPLACE, sourceLabels: ['__meta_kubernetes_pod_node_name'], targetLabel: 'node' }],
+    }],
+  };
+  const { typed, wired } = both((chart, id) => (id === 'typed'
+    ? new monitoring.ServiceMonitor(chart, id, { metadata: { ...metadata, name: 'sm' }, spec })
+    : new WireServiceMonitor(chart, id, { metadata: { ...metadata, name: 'sm' }, spec })));
+  expect(JSON.stringify(wired)).toEqual(JSON.stringify(typed));
+});
+
+test('wire leaves plain values, drops undefined fields, and keeps a Lazy for ApiObject to resolve', () => {
+  const lazy = Lazy.any({ produce: () => 1 });
+  expect(wire({ a: 1, b: undefined, c: [kplus.k8s.Quantity.fromString('1Gi'), null], d: lazy })).toEqual({ a: 1, c: ['1Gi', null], d: lazy });
+});
