@@ -3,14 +3,40 @@ import { spawnSync } from 'child_process';
 import { existsSync } from 'fs';
 import { Duration, Testing } from 'cdk8s';
 import {
-  AlertingRule, KubernetesRole, PrometheusConfig, PrometheusStack, Relabel, RuleGroup, ScrapeJob, ServiceDiscovery,
+  AlertingRule, Credential, KubernetesRole, PrometheusConfig, PrometheusStack, Relabel, RuleGroup, ScrapeJob, ServiceDiscovery,
 } from '../../src';
 import { atLeast, imageVersion } from '../../src/model/prometheus/version';
-import { CONFIG_GATES, FLAG_GATES, RULE_GATES, VersionGate } from '../../src/model/prometheus/version-gates';
+import { CONFIG_GATES, FLAG_GATES, hasEveryGate, LATEST_PROMETHEUS, RULE_GATES, VersionGate } from '../../src/model/prometheus/version-gates';
 import { expectError, newChart, onlyConfig, synthAndCheck } from '../util';
 
 const IMAGE = 'quay.io/prometheus/prometheus';
 const DIGEST = `sha256:${'a'.repeat(64)}`;
+
+describe('hasEveryGate: a Prometheus with every gated field has nothing to look for', () => {
+  test('the newest gate decides: 2.55.0 has every prometheus.yml and rule field, 2.54.1 lacks http_headers', () => {
+    const newest = [...CONFIG_GATES, ...RULE_GATES].map((g) => imageVersion(`p:v${g.since}`)!)
+      .reduce((a, b) => (atLeast(a, `${b.major}.${b.minor}.${b.patch}`) ? a : b));
+    expect(newest).toEqual({ major: 2, minor: 55, patch: 0 });
+    expect(hasEveryGate(newest, CONFIG_GATES, RULE_GATES)).toBe(true);
+    expect(hasEveryGate(LATEST_PROMETHEUS, CONFIG_GATES, RULE_GATES)).toBe(true);
+    expect(hasEveryGate({ major: 2, minor: 54, patch: 1 }, CONFIG_GATES, RULE_GATES)).toBe(false);
+  });
+
+  test('below it, the fields are still looked for: http_headers on 2.54.1 fails, the same config on 2.55.0 passes', () => {
+    const job = (image: string) => {
+      const chart = newChart();
+      const stack = new PrometheusStack(chart, 'prom', { image, serviceType: 'ClusterIP' });
+      stack.addScrapeJob(new ScrapeJob({
+        jobName: 'api',
+        discovery: [ServiceDiscovery.staticTargets({ targets: ['api:8080'] })],
+        secretHeaders: { 'X-Api-Key': Credential.fromSecret('api', 'key') },
+      }));
+      return chart;
+    };
+    expect(() => synthAndCheck(job(`${IMAGE}:v2.55.0`))).not.toThrow();
+    expectError(() => synthAndCheck(job(`${IMAGE}:v2.54.1`)), 'http_headers', '2.55.0');
+  });
+});
 
 describe('imageVersion', () => {
   test.each([

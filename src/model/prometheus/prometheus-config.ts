@@ -12,7 +12,7 @@ import { ScrapeJob } from './scrape-job';
 import { KubernetesWatch } from './service-discovery';
 import { checkLabelMap, checkTimeoutWithinInterval, promDuration } from './validate';
 import { imageVersion, Version } from './version';
-import { CONFIG_GATES, gatedFields, LATEST_PROMETHEUS, RULE_GATES, versionProblems } from './version-gates';
+import { CONFIG_GATES, gatedFields, hasEveryGate, LATEST_PROMETHEUS, RULE_GATES, versionProblems } from './version-gates';
 import { checkInstance, checkString, checkStruct, fail, requireProp } from '../../core/checks';
 import { millis } from '../../core/formats';
 import { toYaml as renderYaml } from '../../core/yaml';
@@ -276,6 +276,8 @@ export class PrometheusConfig {
    * @internal
    */
   public _versionProblems(): string[] {
+    // The default image, and any 3.x, has every field the library writes.
+    if (hasEveryGate(this.target.version, CONFIG_GATES, RULE_GATES)) return [];
     // An empty rule group is reported by its owner; it has no fields to check.
     const groups = { groups: this.ruleGroups.filter((g) => g.rules.length > 0).map((g) => g._render()) };
     const doc = this.document();

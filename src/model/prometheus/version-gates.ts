@@ -147,6 +147,14 @@ export function gatedFlags(args: string[]): GatedField[] {
   });
 }
 
+/**
+ * Whether `version` has every gated field of `gates`: then no document can lack one, and its
+ * fields need not be looked for (every gate is a first release; none is a last).
+ */
+export function hasEveryGate(version: Version, ...gates: VersionGate[][]): boolean {
+  return gates.every((list) => list.every((g) => atLeast(version, g.since)));
+}
+
 /** The messages for the fields that `version` lacks. */
 export function versionProblems(where: string, image: string | undefined, version: Version, fields: GatedField[]): string[] {
   const running = `Prometheus ${version.major}.${version.minor}.${version.patch}`;
