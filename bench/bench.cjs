@@ -7,7 +7,8 @@
 //   node bench/bench.cjs [--runs 5] [--sizes 100,1000,4000,20000]
 //
 // Each measurement runs in a fresh Node process (so peak RSS is per case and nothing is
-// warmed by an earlier case); figures are medians over --runs processes.
+// warmed by an earlier case). The two cases of a size run in turn, --runs times each, and the
+// ratio is the median of the ratios of each pair: the machine's slow spells then fall on both.
 'use strict';
 const { execFileSync } = require('child_process');
 const path = require('path');
@@ -232,32 +233,54 @@ function median(values) {
   const s = [...values].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
-function medianOf(kind, n) {
-  const samples = Array.from({ length: runs }, () => child(kind, n));
+/** The medians of a set of samples, figure by figure. */
+function summary(samples) {
   const out = { ...samples[0] };
-  for (const key of ['constructMs', 'synthMs', 'maxRssMb', 'loadMs']) {
+  for (const key of ['constructMs', 'synthMs', 'maxRssMb', 'loadMs', 'totalMs']) {
     if (key in out) out[key] = median(samples.map((s) => s[key]));
   }
-  out.totalMs = (out.constructMs ?? 0) + (out.synthMs ?? 0);
   return out;
+}
+/**
+ * Runs two cases in turn, `runs` times, alternating which goes first, so that whatever slows
+ * the machine down for a while slows both: the ratio is the median of the ratios of each pair.
+ */
+function paired(a, b, n, figure) {
+  const samples = { [a]: [], [b]: [] };
+  const ratios = [];
+  for (let r = 0; r < runs; r++) {
+    const order = r % 2 === 0 ? [a, b] : [b, a];
+    const pair = {};
+    for (const kind of order) {
+      const s = child(kind, n);
+      s.totalMs = (s.constructMs ?? 0) + (s.synthMs ?? 0);
+      samples[kind].push(s);
+      pair[kind] = s;
+    }
+    ratios.push(pair[b][figure] / pair[a][figure]);
+  }
+  return { [a]: summary(samples[a]), [b]: summary(samples[b]), ratio: median(ratios), spread: [Math.min(...ratios), Math.max(...ratios)] };
 }
 const fmt = (x, d = 0) => x.toFixed(d).padStart(8);
 
-console.log(`cdk8s-prometheus-monitoring synthesis benchmark: medians of ${runs} fresh processes per case, ${APPS_PER_NAMESPACE} applications per namespace`);
+console.log(`cdk8s-prometheus-monitoring synthesis benchmark: ${runs} pairs of fresh processes per size (baseline and library in turn), ${APPS_PER_NAMESPACE} applications per namespace`);
 console.log('');
 console.log('       N | case     | construct ms | synth ms | total ms | peak RSS MB | objects | jobs | SD blocks | prometheus.yml bytes');
 const totals = {};
+const ratios = {};
 for (const n of sizes) {
+  const result = paired('baseline', 'library', n, 'totalMs');
+  ratios[n] = result;
   for (const kind of ['baseline', 'library']) {
-    const r = medianOf(kind, n);
+    const r = result[kind];
     totals[`${kind}-${n}`] = r;
     console.log(`${String(n).padStart(8)} | ${kind.padEnd(8)} | ${fmt(r.constructMs, 1).padStart(12)} | ${fmt(r.synthMs, 1)} | ${fmt(r.totalMs, 1)} | ${fmt(r.maxRssMb, 1).padStart(11)} | ${String(r.objects).padStart(7)} | ${String(r.jobs).padStart(4)} | ${String(r.sdBlocks).padStart(9)} | ${String(r.prometheusYmlBytes).padStart(20)}`);
   }
 }
 console.log('');
 for (const n of sizes) {
-  const ratio = totals[`library-${n}`].totalMs / totals[`baseline-${n}`].totalMs;
-  console.log(`library/baseline (construct+synth) at N=${n}: ${ratio.toFixed(2)}`);
+  const { ratio, spread } = ratios[n];
+  console.log(`library/baseline (construct+synth) at N=${n}: ${ratio.toFixed(2)} (median of ${runs} pairs; pairs from ${spread[0].toFixed(2)} to ${spread[1].toFixed(2)})`);
 }
 // Linear growth: 5 times the applications should take at most 5 times as long.
 for (const [small, large] of [[1000, 4000], [4000, 20000]]) {
@@ -267,9 +290,9 @@ for (const [small, large] of [[1000, 4000], [4000, 20000]]) {
     console.log(`${kind} time(${large})/time(${small}): ${scaling.toFixed(2)}`);
   }
 }
-const loadLib = medianOf('load-lib');
-const loadPlus = medianOf('load-plus');
-console.log(`load: require('cdk8s-prometheus-monitoring') ${loadLib.loadMs.toFixed(1)} ms, require('cdk8s-plus-28') ${loadPlus.loadMs.toFixed(1)} ms, ratio ${(loadLib.loadMs / loadPlus.loadMs).toFixed(2)}`);
+const load = paired('load-plus', 'load-lib', 0, 'loadMs');
+console.log(`load: require('cdk8s-prometheus-monitoring') ${load['load-lib'].loadMs.toFixed(1)} ms, require('cdk8s-plus-28') ${load['load-plus'].loadMs.toFixed(1)} ms, `
+  + `ratio ${load.ratio.toFixed(2)} (median of ${runs} pairs; pairs from ${load.spread[0].toFixed(2)} to ${load.spread[1].toFixed(2)})`);
 
 // ---------------------------------------------------------------------------------------------
 // Target relabelling in a real Prometheus: one namespace's shared job over the same 2,000
