@@ -61,3 +61,23 @@ test('the entry point is one file that holds every compiled module, and gives wh
   expect(bundled.PrometheusStack).toBeDefined();
   expect(typeof bundled.PrometheusStack).toBe('function');
 });
+
+test('the entry point exports what jsii\'s does, each loaded on first use from the module that defines it', () => {
+  const lib = path.join(root, 'lib');
+  const script = `
+    const before = new Set(Object.keys(require.cache));
+    const entry = require(${JSON.stringify(path.join(lib, 'index.js'))});
+    // Loading the package runs none of the library's modules: only cdk8s and cdk8s-plus-28 load.
+    const loaded = Object.keys(require.cache).filter((f) => !before.has(f) && !f.includes('node_modules'));
+    const names = Object.keys(entry);
+    const kinds = names.map((n) => [n, typeof entry[n], entry[n]?.name ?? Object.keys(entry[n] ?? {}).length]);
+    const jsii = require(${JSON.stringify(path.join(lib, 'index.modules.js'))});
+    const expected = Object.keys(jsii).map((n) => [n, typeof jsii[n], jsii[n]?.name ?? Object.keys(jsii[n] ?? {}).length]);
+    process.stdout.write(JSON.stringify({ loaded, kinds, expected }));`;
+  const out = JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }));
+  expect(out.loaded).toEqual([path.join(lib, 'index.js')]);
+  expect(out.kinds.length).toBeGreaterThan(60);
+  expect(out.kinds).toEqual(out.expected);
+  expect(out.kinds).toContainEqual(['monitoring', 'object', expect.any(Number)]);
+  expect(out.kinds).toContainEqual(['PrometheusStack', 'function', 'PrometheusStack']);
+});
