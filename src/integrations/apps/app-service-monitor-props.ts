@@ -4,7 +4,7 @@ import { MultiprocessMetrics } from './multiprocess';
 import { NetworkPeer } from '../../k8s/network-peer';
 import { PodSelection } from '../../k8s/pod-selection';
 import { Authentication, Relabel, Scheme, TlsOptions } from '../../model/prometheus';
-import { PrometheusStack } from '../../stack';
+import { PrometheusStack } from '../../stack/prometheus-stack';
 
 /**
  * Properties of an `AppServiceMonitor`.

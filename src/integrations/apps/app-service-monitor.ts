@@ -24,10 +24,10 @@ import { Authentication, Relabel, Scheme } from '../../model/prometheus';
 import { AUTH_FIX, RELABEL_FIX } from '../../model/prometheus/fixes';
 import { checkTls } from '../../model/prometheus/http-client';
 import { checkTimeoutWithinInterval, promDuration } from '../../model/prometheus/validate';
-import { PrometheusStack } from '../../stack';
 import { checkBinding, checkStack } from '../../stack/check-stack';
 import { IntegrationConfig, IPrometheusIntegration } from '../../stack/integration';
 import { PrometheusAnnotations } from '../../stack/prometheus-annotations';
+import { PrometheusStack } from '../../stack/prometheus-stack';
 
 const PODS_FIX = 'Use PodSelection.fromPods(deployment) or PodSelection.fromLabels({ app: \'my-app\' })';
 

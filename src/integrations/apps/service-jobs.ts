@@ -22,15 +22,15 @@
 // What a label cannot carry (relabelling, honor_labels, TLS, credentials, several values of a
 // parameter) gives the application a job of its own, which keeps its one Service and port and
 // reads the same annotations for the rest.
-import { applicationsDashboard } from './dashboard';
+import type * as DashboardModule from './dashboard';
 import { fail } from '../../core/checks';
 import { formatMillis } from '../../core/formats';
 import { IDashboardSource } from '../../model/dashboard';
 import { Authentication, KubernetesRole, Relabel, RelabelAction, Scheme, ScrapeJob, ServiceDiscovery, TlsOptions } from '../../model/prometheus';
 import { checkTimeoutWithinInterval } from '../../model/prometheus/validate';
 import { imageAtLeast } from '../../model/prometheus/version';
-import { PrometheusStack } from '../../stack';
 import { lazyDashboard } from '../../stack/content';
+import { PrometheusStack } from '../../stack/prometheus-stack';
 
 /** The prefix of the Service annotations that carry scrape settings (the library's own). */
 const PREFIX = 'cdk8s-prometheus-monitoring/';
@@ -219,5 +219,10 @@ export function scrapeServiceEndpoint(stack: PrometheusStack, namespaceName: str
 
 /** The applications dashboard: every application contributes it, and Grafana shows it once. */
 export function applicationsDashboardSource(stack: PrometheusStack): IDashboardSource {
-  return lazyDashboard('applications', () => applicationsDashboard(stack.node.path));
+  return lazyDashboard('applications', () => {
+    // Loaded when a Grafana first asks for the dashboard (most apps have none).
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { applicationsDashboard } = require('./dashboard') as typeof DashboardModule;
+    return applicationsDashboard(stack.node.path);
+  });
 }

@@ -1,7 +1,7 @@
 import { ApiObjectMetadata, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { krakendDashboard } from './dashboard';
+import type * as DashboardModule from './dashboard';
 import { buildGatewayConfig } from './gateway-config';
 import { KrakendGateways } from './gateways';
 import { KrakendConfig } from './krakend-config';
@@ -18,9 +18,10 @@ import { Dashboard } from '../../model/dashboard/dashboard';
 import { KubernetesRole, Relabel, ScrapeJob, ServiceDiscovery } from '../../model/prometheus';
 import { libraryQueries } from '../../model/prometheus/promql';
 import { checkLabelMap, checkTimeoutWithinInterval, promDuration } from '../../model/prometheus/validate';
-import { IntegrationConfig, IPrometheusIntegration, PrometheusStack } from '../../stack';
 import { checkBinding, checkStack } from '../../stack/check-stack';
 import { lazyDashboard } from '../../stack/content';
+import { IntegrationConfig, IPrometheusIntegration } from '../../stack/integration';
+import { PrometheusStack } from '../../stack/prometheus-stack';
 
 const k8s = kplus.k8s;
 
@@ -192,7 +193,9 @@ export class KrakendMetrics extends Construct implements IPrometheusIntegration 
    * Grafana provisions it; add it to another Grafana with `addDashboard()`.
    */
   public get dashboard(): Dashboard {
-    // Built on first use: many apps have no Grafana.
+    // Built, and its module loaded, on first use: many apps have no Grafana.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { krakendDashboard } = require('./dashboard') as typeof DashboardModule;
     return this.builtDashboard ??= libraryQueries(() => krakendDashboard(this.jobName, this.scrapeInterval, this.semanticConvention));
   }
   /**

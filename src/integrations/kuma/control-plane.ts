@@ -1,7 +1,7 @@
 // The scrape job of the Kuma control plane's own metrics. Not exported from the package.
 import { Duration } from 'cdk8s';
 import { KubernetesRole, Relabel, ScrapeJob, ServiceDiscovery } from '../../model/prometheus';
-import { PrometheusStack } from '../../stack';
+import { PrometheusStack } from '../../stack/prometheus-stack';
 
 /** The job's name; one per stack, whichever mesh asks for it. */
 export const CONTROL_PLANE_JOB = 'kuma-control-plane';

@@ -7,8 +7,8 @@ import { checkResources } from '../../k8s/pod';
 import { KumaDiscoveryOptions, Relabel, RelabelAction, ScrapeJob, ScrapeJobProps, ServiceDiscovery } from '../../model/prometheus';
 import { promDuration } from '../../model/prometheus/validate';
 import { formatVersion, imageAtLeast, parseVersion, Version, versionAtLeast } from '../../model/prometheus/version';
-import { PrometheusStack } from '../../stack';
 import { PodExtension } from '../../stack/integration';
+import { PrometheusStack } from '../../stack/prometheus-stack';
 
 /** Where kuma-prometheus-sd writes its file_sd file, in its container and in Prometheus's. */
 const SD_DIR = '/var/run/kuma-prometheus-sd';

@@ -18,8 +18,8 @@ import { checkInstance, fail, requireProp } from '../../core/checks';
 import * as kuma from '../../imports/kuma.io';
 import { checkObjectNames } from '../../k8s/object-names';
 import { ScrapeJob } from '../../model/prometheus';
-import { PrometheusStack } from '../../stack';
 import { IntegrationConfig, IPrometheusIntegration } from '../../stack/integration';
+import { PrometheusStack } from '../../stack/prometheus-stack';
 
 /**
  * Properties of a `KumaMetricsMesh`.

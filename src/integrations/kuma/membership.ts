@@ -10,10 +10,10 @@ import { checkString, checkStringArray, checkStruct, fail } from '../../core/che
 import { addWarning } from '../../core/warnings';
 import { IDashboardSource } from '../../model/dashboard';
 import { ScrapeJob, ServiceDiscovery } from '../../model/prometheus';
-import { PrometheusStack } from '../../stack';
 import { checkBinding, requireStack } from '../../stack/check-stack';
 import { lazyDashboard } from '../../stack/content';
 import { GrafanaDatasourceSpec, IntegrationConfig, IPrometheusClientObserver, PodExtension } from '../../stack/integration';
+import { PrometheusStack } from '../../stack/prometheus-stack';
 
 /** What a mesh contributes to one stack, gathered until the stack binds it. */
 export interface MeshContribution {

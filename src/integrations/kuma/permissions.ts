@@ -9,7 +9,7 @@ import { SelectorSpec, TrafficPermissionSpec } from './proto-specs';
 import { KumaServiceTag } from './service-tag';
 import { MeshSettings, NAMESPACE_LABEL, SERVICE_TAG } from './settings';
 import * as kuma from '../../imports/kuma.io';
-import { PrometheusStack } from '../../stack';
+import { PrometheusStack } from '../../stack/prometheus-stack';
 
 /** The permissions of one mesh, created under its construct as services are allowed. */
 export class MeshPermissions {

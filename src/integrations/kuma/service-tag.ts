@@ -3,8 +3,8 @@ import { checkRenamed, checkStruct, fail } from '../../core/checks';
 import { checkDnsLabel, checkNonEmpty, checkPort } from '../../core/formats';
 import { asService } from '../../core/plus';
 import { namespaceOf } from '../../k8s/pod';
-import { PrometheusStack } from '../../stack';
 import { requireStack } from '../../stack/check-stack';
+import { PrometheusStack } from '../../stack/prometheus-stack';
 
 /**
  * Options of `KumaServiceTag.kubernetesService()`.

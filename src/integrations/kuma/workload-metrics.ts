@@ -13,7 +13,8 @@ import { addWarning } from '../../core/warnings';
 import * as kuma from '../../imports/kuma.io';
 import { namespaceOf } from '../../k8s/pod';
 import { Scheme } from '../../model/prometheus';
-import { PrometheusAnnotations, PrometheusStack } from '../../stack';
+import { PrometheusAnnotations } from '../../stack/prometheus-annotations';
+import { PrometheusStack } from '../../stack/prometheus-stack';
 
 /** The pod annotations that override the mesh's metrics port and path for one workload. */
 const PORT_ANNOTATION = 'prometheus.metrics.kuma.io/port';

@@ -14,9 +14,10 @@ import { checkObjectNames } from '../../k8s/object-names';
 import { RuleGroup, ScrapeJob } from '../../model/prometheus';
 import { libraryQueries } from '../../model/prometheus/promql';
 import { promDuration } from '../../model/prometheus/validate';
-import { IntegrationConfig, IPrometheusIntegration, PrometheusStack } from '../../stack';
 import { checkBinding, requireStack } from '../../stack/check-stack';
 import { lazyDashboard } from '../../stack/content';
+import { IntegrationConfig, IPrometheusIntegration } from '../../stack/integration';
+import { PrometheusStack } from '../../stack/prometheus-stack';
 
 /** Kubernetes label keys: an optional DNS-subdomain prefix and a name of at most 63 characters. */
 const LABEL_KEY = /^(?:(?=.{1,253}\/)[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*\/)?(?=.{1,63}$)[A-Za-z0-9](?:[-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
