@@ -1,5 +1,5 @@
 // Objects whose props are held in their wire form, the JSON the API server reads. The L1 classes
-// (cdk8s-plus-28's k8s imports, our CRD imports) convert their typed props at every rendering,
+// (cdk8s-plus-28's k8s imports, our CRD imports; apps/service-monitor.ts holds the ServiceMonitor) convert their typed props at every rendering,
 // rebuilding each object of the manifest key by key; for the objects the library creates once
 // per application (a Service, a NetworkPolicy, a ServiceMonitor) that conversion costs more than
 // the rest of their rendering. These subclasses keep their L1 type, take the same typed props,
@@ -10,7 +10,6 @@
 import { ApiObject, JsonPatch, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import * as monitoring from '../imports/monitoring.coreos.com';
 
 /**
  * A typed value in its wire form: number-or-string unions (IntOrString, Quantity) as their
@@ -43,7 +42,7 @@ function toWire(value: unknown): unknown {
  * patches, and the L1 conversion after: a patched manifest is sorted again, so that a key a
  * patch adds stands where the L1 class would put it.
  */
-function render(obj: ApiObject, patched: boolean): any {
+export function renderWire(obj: ApiObject, patched: boolean): any {
   const json = ApiObject.prototype.toJson.call(obj);
   if (!patched) return json;
   const { apiVersion, kind, metadata, ...rest } = json;
@@ -70,7 +69,7 @@ export class WireService extends kplus.k8s.KubeService {
   }
 
   public toJson(): any {
-    return render(this, this.patched);
+    return renderWire(this, this.patched);
   }
 }
 
@@ -88,24 +87,6 @@ export class WireNetworkPolicy extends kplus.k8s.KubeNetworkPolicy {
   }
 
   public toJson(): any {
-    return render(this, this.patched);
-  }
-}
-
-/** A ServiceMonitor rendered from its wire form. */
-export class WireServiceMonitor extends monitoring.ServiceMonitor {
-  private patched = false;
-
-  constructor(scope: Construct, id: string, props: monitoring.ServiceMonitorProps) {
-    super(scope, id, { metadata: props.metadata, spec: wire(props.spec) });
-  }
-
-  public addJsonPatch(...ops: JsonPatch[]): void {
-    this.patched = true;
-    super.addJsonPatch(...ops);
-  }
-
-  public toJson(): any {
-    return render(this, this.patched);
+    return renderWire(this, this.patched);
   }
 }

@@ -4,7 +4,8 @@
 import { JsonPatch, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import * as monitoring from '../../src/imports/monitoring.coreos.com';
-import { wire, WireNetworkPolicy, WireService, WireServiceMonitor } from '../../src/k8s/wire';
+import { WireServiceMonitor } from '../../src/integrations/apps/service-monitor';
+import { wire, WireNetworkPolicy, WireService } from '../../src/k8s/wire';
 import { newChart } from '../util';
 
 const metadata = { namespace: 'shop', labels: { app: 'orders' }, annotations: { note: undefined as unknown as string } };

@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { AppServiceMonitorProps, NamespaceIngress } from './app-service-monitor-props';
 import { MultiprocessMetrics } from './multiprocess';
 import { applicationsDashboardSource, scrapeServiceEndpoint } from './service-jobs';
-import { serviceMonitorSpec } from './service-monitor';
+import { serviceMonitorSpec, WireServiceMonitor } from './service-monitor';
 import {
   checkBoolean, checkEnum, checkInstance, checkInstances, checkMetadata, checkRenamed, checkString, checkStringArray, checkStruct, fail,
   requireProp,
@@ -19,7 +19,6 @@ import { FixedSpecService } from '../../k8s/node-ports';
 import { failOnObjectNames } from '../../k8s/object-names';
 import { namespaceOf } from '../../k8s/pod';
 import { PodSelection } from '../../k8s/pod-selection';
-import { WireServiceMonitor } from '../../k8s/wire';
 import { Authentication, Relabel, Scheme } from '../../model/prometheus';
 import { AUTH_FIX, RELABEL_FIX } from '../../model/prometheus/fixes';
 import { checkTls } from '../../model/prometheus/http-client';

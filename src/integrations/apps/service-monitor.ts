@@ -1,8 +1,11 @@
 // The ServiceMonitor of an AppServiceMonitor: its endpoint in prometheus-operator's terms. Not
 // exported from the package.
+import { JsonPatch } from 'cdk8s';
+import { Construct } from 'constructs';
 import { AppServiceMonitorProps } from './app-service-monitor-props';
 import { fail } from '../../core/checks';
 import * as monitoring from '../../imports/monitoring.coreos.com';
+import { renderWire, wire } from '../../k8s/wire';
 import { Authentication, Credential, Relabel, TlsOptions } from '../../model/prometheus';
 
 /**
@@ -88,4 +91,22 @@ function operatorClientSettings(path: string, tls: TlsOptions | undefined, auth:
       'Set serviceMonitor: false (the stack\'s job supports it), or use Authentication.authorization()');
   }
   return out;
+}
+
+/** A ServiceMonitor rendered from its wire form (see k8s/wire.ts). */
+export class WireServiceMonitor extends monitoring.ServiceMonitor {
+  private patched = false;
+
+  constructor(scope: Construct, id: string, props: monitoring.ServiceMonitorProps) {
+    super(scope, id, { metadata: props.metadata, spec: wire(props.spec) });
+  }
+
+  public addJsonPatch(...ops: JsonPatch[]): void {
+    this.patched = true;
+    super.addJsonPatch(...ops);
+  }
+
+  public toJson(): any {
+    return renderWire(this, this.patched);
+  }
 }
