@@ -12,7 +12,7 @@ import { ApiObjectMetadata, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { NetworkPeer } from './network-peer';
-import { wire, WireNetworkPolicy } from './wire';
+import { WireNetworkPolicy } from './wire';
 import { checkInstances, fail } from '../core/checks';
 import { NAMESPACE_NAME_LABEL } from '../core/plus';
 
@@ -90,7 +90,7 @@ export function ingressPolicy(scope: Construct, id: string, options: IngressPoli
   return new WireNetworkPolicy(scope, id, {
     metadata: { ...options.metadata, annotations: { ...options.metadata.annotations, [OPEN_EGRESS_ANNOTATION]: openReasons } },
     spec: Lazy.any({
-      produce: () => wire({ podSelector: options.podSelector, policyTypes: ['Ingress', 'Egress'], ingress, egress: uniqueRules(rendered().rules) }),
+      produce: () => ({ podSelector: options.podSelector, policyTypes: ['Ingress', 'Egress'], ingress, egress: uniqueRules(rendered().rules) }),
     }),
   });
 }

@@ -1,28 +1,46 @@
-// Objects whose props are held in their wire form, the JSON the API server reads. The L1 classes
-// (cdk8s-plus-28's k8s imports, our CRD imports; apps/service-monitor.ts holds the ServiceMonitor) convert their typed props at every rendering,
-// rebuilding each object of the manifest key by key; for the objects the library creates once
-// per application (a Service, a NetworkPolicy, a ServiceMonitor) that conversion costs more than
-// the rest of their rendering. These subclasses keep their L1 type, take the same typed props,
-// convert them once, in one pass, when they are created, and render through ApiObject alone.
-// The manifest is the same: the typed fields of these kinds carry their wire names, and ApiObject
-// sorts keys as the L1 conversion orders them (alphabetically, as in the OpenAPI schema). Not
-// exported from the package.
+// Objects rendered from the wire form of their props, the JSON the API server reads. The L1
+// classes (cdk8s-plus-28's k8s imports, our CRD imports) convert their typed props at every
+// rendering, rebuilding each object of the manifest key by key, which for the objects the library
+// creates once per application (a Service, a NetworkPolicy, a ServiceMonitor: this file and
+// apps/service-monitor.ts) costs more than the rest of their rendering. These subclasses keep
+// their L1 type and take the same typed props; at synthesis they convert them in one pass (the
+// props may still change until then: a stack admits peers after its policy exists) and render
+// through ApiObject alone. The manifest is the same object: the fields carry their wire names
+// (the few whose typed name differs are renamed, by position), and ApiObject sorts keys as the L1 conversion
+// orders them (alphabetically, as in the OpenAPI schema). With CDK8S_DISABLE_SORT set, or after
+// a JSON patch, the order of keys may differ from the L1 class's. Not exported from the package.
 import { ApiObject, JsonPatch, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 
 /**
- * A typed value in its wire form: number-or-string unions (IntOrString, Quantity) as their
- * value, fields that are undefined left out. Lazy values stay, for ApiObject to resolve.
+ * Where a typed field's wire name differs, by position in the spec: a string renames the field,
+ * an object holds the renames below it (array items take their array's). Map-valued fields
+ * (labels, selectors) are not renamed. test/k8s/wire.test.ts reads the generated converters for
+ * the renames of each kind.
  */
-export function wire<T>(value: T): T {
-  return toWire(value) as T;
+export interface WireNames {
+  readonly [typed: string]: string | WireNames;
 }
 
-function toWire(value: unknown): unknown {
+/** cdk8s-plus-28 imports/k8s.js toJson_ServiceSpec, toJson_SessionAffinityConfig. */
+export const SERVICE_WIRE_NAMES: WireNames = { clusterIp: 'clusterIP', loadBalancerIp: 'loadBalancerIP', sessionAffinityConfig: { clientIp: 'clientIP' } };
+/** cdk8s-plus-28 imports/k8s.js toJson_NetworkPolicySpec: every field has its wire name. */
+export const NETWORK_POLICY_WIRE_NAMES: WireNames = {};
+
+/**
+ * A typed value in its wire form, for synthesis: number-or-string unions (IntOrString,
+ * Quantity) as their value, Lazy values produced, fields given in `names` renamed, fields that
+ * are undefined left out.
+ */
+export function wire<T>(value: T, names?: WireNames): T {
+  return toWire(value, names) as T;
+}
+
+function toWire(value: unknown, names: WireNames | undefined): unknown {
   if (value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map(toWire);
-  if (value instanceof Lazy) return value;
+  if (Array.isArray(value)) return value.map((item) => toWire(item, names));
+  if (value instanceof Lazy) return toWire(value.produce(), names);
   if (value.constructor !== Object) {
     // Every generated union class holds its value in `value` (cdk8s NumberStringUnionResolver).
     const union = (value as { value?: unknown }).value;
@@ -32,9 +50,16 @@ function toWire(value: unknown): unknown {
   const out: { [key: string]: unknown } = {};
   for (const key of Object.keys(value)) {
     const v = (value as { [key: string]: unknown })[key];
-    if (v !== undefined) out[key] = toWire(v);
+    if (v === undefined) continue;
+    const name = names?.[key];
+    out[typeof name === 'string' ? name : key] = toWire(v, typeof name === 'object' ? name : undefined);
   }
   return out;
+}
+
+/** A spec converted to its wire form when the object is rendered. */
+export function wireAtSynthesis<T>(spec: T, names: WireNames): T {
+  return Lazy.any({ produce: () => wire(spec, names) }) as unknown as T;
 }
 
 /**
@@ -60,7 +85,7 @@ export class WireService extends kplus.k8s.KubeService {
   private patched = false;
 
   constructor(scope: Construct, id: string, props: kplus.k8s.KubeServiceProps) {
-    super(scope, id, { metadata: props.metadata, spec: wire(props.spec) });
+    super(scope, id, { metadata: props.metadata, spec: wireAtSynthesis(props.spec, SERVICE_WIRE_NAMES) });
   }
 
   public addJsonPatch(...ops: JsonPatch[]): void {
@@ -78,7 +103,7 @@ export class WireNetworkPolicy extends kplus.k8s.KubeNetworkPolicy {
   private patched = false;
 
   constructor(scope: Construct, id: string, props: kplus.k8s.KubeNetworkPolicyProps) {
-    super(scope, id, { metadata: props.metadata, spec: wire(props.spec) });
+    super(scope, id, { metadata: props.metadata, spec: wireAtSynthesis(props.spec, NETWORK_POLICY_WIRE_NAMES) });
   }
 
   public addJsonPatch(...ops: JsonPatch[]): void {

@@ -1,11 +1,13 @@
 // The wire-form objects render exactly what the L1 classes they replace render, for the same
 // typed props: number-or-string unions as values, undefined fields left out, keys in the same
 // order, JSON patches applied.
+import * as fs from 'fs';
+import * as path from 'path';
 import { JsonPatch, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import * as monitoring from '../../src/imports/monitoring.coreos.com';
-import { WireServiceMonitor } from '../../src/integrations/apps/service-monitor';
-import { wire, WireNetworkPolicy, WireService } from '../../src/k8s/wire';
+import { SERVICE_MONITOR_WIRE_NAMES, WireServiceMonitor } from '../../src/integrations/apps/service-monitor';
+import { NETWORK_POLICY_WIRE_NAMES, SERVICE_WIRE_NAMES, wire, WireNames, WireNetworkPolicy, WireService } from '../../src/k8s/wire';
 import { newChart } from '../util';
 
 const metadata = { namespace: 'shop', labels: { app: 'orders' }, annotations: { note: undefined as unknown as string } };
@@ -99,7 +101,71 @@ test('a ServiceMonitor: endpoints with undefined settings, params and relabeling
   expect(JSON.stringify(wired)).toEqual(JSON.stringify(typed));
 });
 
-test('wire leaves plain values, drops undefined fields, and keeps a Lazy for ApiObject to resolve', () => {
-  const lazy = Lazy.any({ produce: () => 1 });
-  expect(wire({ a: 1, b: undefined, c: [kplus.k8s.Quantity.fromString('1Gi'), null], d: lazy })).toEqual({ a: 1, c: ['1Gi', null], d: lazy });
+test('wire leaves plain values, drops undefined fields, and produces Lazy values', () => {
+  const lazy = Lazy.any({ produce: () => kplus.k8s.IntOrString.fromNumber(8080) });
+  expect(wire({ a: 1, b: undefined, c: [kplus.k8s.Quantity.fromString('1Gi'), null], d: lazy })).toEqual({ a: 1, c: ['1Gi', null], d: 8080 });
+});
+
+test('the spec is read when the object is rendered: what changes after it is created (a peer admitted later) is there', () => {
+  const from: kplus.k8s.NetworkPolicyPeer[] = [{ podSelector: {} }];
+  const spec = { podSelector: {}, policyTypes: ['Ingress'], ingress: [{ from, ports: [{ port: kplus.k8s.IntOrString.fromNumber(9090) }] }] };
+  const np = new WireNetworkPolicy(newChart(), 'np', { metadata: { name: 'np' }, spec });
+  from.push({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'grafana' } } });
+  expect(np.toJson().spec.ingress[0].from).toEqual([{ podSelector: {} }, { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'grafana' } } }]);
+});
+
+test('fields whose typed name is not their wire name are renamed where they stand, not in label maps', () => {
+  const spec: kplus.k8s.ServiceSpec = {
+    type: 'LoadBalancer',
+    clusterIp: '10.0.0.10',
+    loadBalancerIp: '192.0.2.1',
+    sessionAffinity: 'ClientIP',
+    sessionAffinityConfig: { clientIp: { timeoutSeconds: 60 } },
+    selector: { clusterIp: 'a label, not a field' },
+    ports: [{ port: 80 }],
+  };
+  const { typed, wired } = both((chart, id) => (id === 'typed'
+    ? new kplus.k8s.KubeService(chart, id, { metadata: { name: 'svc' }, spec })
+    : new WireService(chart, id, { metadata: { name: 'svc' }, spec })));
+  expect(JSON.stringify(wired)).toEqual(JSON.stringify(typed));
+  const smSpec: monitoring.ServiceMonitorSpec = { selector: {}, endpoints: [{ port: 'metrics' }], convertClassicHistogramsToNhcb: true };
+  const sm = both((chart, id) => (id === 'typed'
+    ? new monitoring.ServiceMonitor(chart, id, { metadata: { name: 'sm' }, spec: smSpec })
+    : new WireServiceMonitor(chart, id, { metadata: { name: 'sm' }, spec: smSpec })));
+  expect(JSON.stringify(sm.wired)).toEqual(JSON.stringify(sm.typed));
+});
+
+/**
+ * The renames of the generated converters below `root`, by position: `'wireName': obj.typedName`
+ * where the names differ, and the converters each field's value goes through.
+ */
+function convertersRenames(source: string, root: string): WireNames {
+  const body = (name: string) => {
+    const start = source.search(new RegExp(`function ${name}\\(obj`));
+    if (start < 0) throw new Error(`no converter ${name}`);
+    return source.slice(start, source.indexOf('\n}', start));
+  };
+  const walk = (name: string, seen: string[]): WireNames => {
+    const out: { [typed: string]: string | WireNames } = {};
+    for (const m of body(name).matchAll(/'([^']+)': (.*)/g)) {
+      const typed = /obj\.(\w+)/.exec(m[2])?.[1];
+      if (!typed) continue;
+      if (m[1] !== typed) out[typed] = m[1];
+      const inner = /(toJson_\w+)\(/.exec(m[2])?.[1];
+      if (inner && !seen.includes(inner)) {
+        const below = walk(inner, [...seen, inner]);
+        if (Object.keys(below).length > 0) out[typed] = below;
+      }
+    }
+    return out;
+  };
+  return walk(root, [root]);
+}
+
+test('the renames are those of the generated converters (cdk8s-plus-28 imports/k8s.js, src/imports/monitoring.coreos.com.ts)', () => {
+  const k8s = fs.readFileSync(require.resolve('cdk8s-plus-28/lib/imports/k8s.js'), 'utf8');
+  const crds = fs.readFileSync(path.join(__dirname, '..', '..', 'src', 'imports', 'monitoring.coreos.com.ts'), 'utf8');
+  expect(convertersRenames(k8s, 'toJson_ServiceSpec')).toEqual(SERVICE_WIRE_NAMES);
+  expect(convertersRenames(k8s, 'toJson_NetworkPolicySpec')).toEqual(NETWORK_POLICY_WIRE_NAMES);
+  expect(convertersRenames(crds, 'toJson_ServiceMonitorSpec')).toEqual(SERVICE_MONITOR_WIRE_NAMES);
 });

@@ -98,6 +98,17 @@ describe('Prometheus egress', () => {
     expect(off.policy.spec.policyTypes).toEqual(['Ingress']);
     expect(off.policy.spec.egress).toBeUndefined();
   });
+
+  test('with networkPolicyEgress: false, a Grafana added after the stack is still admitted to the web port', () => {
+    const { policy: p } = stackWith((stack) => new Grafana(stack.node.scope as any, 'grafana', {
+      prometheus: stack, adminCredentials: GrafanaAdminCredentials.fromSecretName('grafana-admin'), metadata: { namespace: 'dashboards' },
+    }), { networkPolicyEgress: false, serviceType: kplus.ServiceType.CLUSTER_IP });
+    expect(p.spec.policyTypes).toEqual(['Ingress']);
+    expect(p.spec.ingress[0].from).toContainEqual({
+      namespaceSelector: { matchLabels: { [NS]: 'dashboards' } },
+      podSelector: { matchLabels: expect.objectContaining({ 'app.kubernetes.io/name': 'grafana' }) },
+    });
+  });
 });
 
 describe('Grafana egress', () => {

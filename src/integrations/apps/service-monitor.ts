@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import { AppServiceMonitorProps } from './app-service-monitor-props';
 import { fail } from '../../core/checks';
 import * as monitoring from '../../imports/monitoring.coreos.com';
-import { renderWire, wire } from '../../k8s/wire';
+import { renderWire, wireAtSynthesis, WireNames } from '../../k8s/wire';
 import { Authentication, Credential, Relabel, TlsOptions } from '../../model/prometheus';
 
 /**
@@ -93,12 +93,15 @@ function operatorClientSettings(path: string, tls: TlsOptions | undefined, auth:
   return out;
 }
 
+/** src/imports/monitoring.coreos.com.ts toJson_ServiceMonitorSpec. */
+export const SERVICE_MONITOR_WIRE_NAMES: WireNames = { convertClassicHistogramsToNhcb: 'convertClassicHistogramsToNHCB' };
+
 /** A ServiceMonitor rendered from its wire form (see k8s/wire.ts). */
 export class WireServiceMonitor extends monitoring.ServiceMonitor {
   private patched = false;
 
   constructor(scope: Construct, id: string, props: monitoring.ServiceMonitorProps) {
-    super(scope, id, { metadata: props.metadata, spec: wire(props.spec) });
+    super(scope, id, { metadata: props.metadata, spec: wireAtSynthesis(props.spec, SERVICE_MONITOR_WIRE_NAMES) });
   }
 
   public addJsonPatch(...ops: JsonPatch[]): void {
