@@ -74,7 +74,13 @@ function load(id) {
     return target ? load(target) : require(PATH.join(__dirname, dir, spec));
   };
   const dirname = dir ? PATH.join(__dirname, dir) : __dirname;
-  SOURCES[id].call(module.exports, module.exports, local, module, PATH.join(dirname, id.slice(dir ? dir.length + 1 : 0)), dirname);
+  try {
+    SOURCES[id].call(module.exports, module.exports, local, module, PATH.join(dirname, id.slice(dir ? dir.length + 1 : 0)), dirname);
+  } catch (e) {
+    // As Node does: a module that failed to load is loaded again next time, not half.
+    delete LOADED[id];
+    throw e;
+  }
   return module.exports;
 }
 Object.defineProperty(module.exports, '__esModule', { value: true });
