@@ -1,14 +1,15 @@
 // Objects rendered from the wire form of their props, the JSON the API server reads. The L1
 // classes (cdk8s-plus-28's k8s imports, our CRD imports) convert their typed props at every
-// rendering, rebuilding each object of the manifest key by key, which for the objects the library
-// creates once per application (a Service, a NetworkPolicy, a ServiceMonitor: this file and
-// apps/service-monitor.ts) costs more than the rest of their rendering. These subclasses keep
-// their L1 type and take the same typed props; at synthesis they convert them in one pass (the
-// props may still change until then: a stack admits peers after its policy exists) and render
-// through ApiObject alone. The manifest is the same object: the fields carry their wire names
-// (the few whose typed name differs are renamed, by position), and ApiObject sorts keys as the L1 conversion
-// orders them (alphabetically, as in the OpenAPI schema). With CDK8S_DISABLE_SORT set, or after
-// a JSON patch, the order of keys may differ from the L1 class's. Not exported from the package.
+// rendering, rebuilding each object of the manifest key by key, which for the objects the
+// library creates once per application (a Service, a NetworkPolicy, a ServiceMonitor) costs more
+// than the rest of their rendering. `wireRendered` derives from an L1 class one that keeps its
+// type and takes the same typed props; at synthesis it converts them in one pass (the props may
+// still change until then: a stack admits peers after its policy exists) and renders through
+// ApiObject alone. The manifest is the same object: the fields carry their wire names (the few
+// whose typed name differs are renamed, by position), and ApiObject sorts keys as the L1
+// conversion orders them (alphabetically, as in the OpenAPI schema). With CDK8S_DISABLE_SORT
+// set, or after a JSON patch, the order of keys may differ from the L1 class's. Not exported
+// from the package.
 import { ApiObject, JsonPatch, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
@@ -58,20 +59,39 @@ function toWire(value: unknown, names: WireNames | undefined): unknown {
 }
 
 /** A spec converted to its wire form when the object is rendered. */
-export function wireAtSynthesis<T>(spec: T, names: WireNames): T {
+function wireAtSynthesis<T>(spec: T, names: WireNames): T {
   return Lazy.any({ produce: () => wire(spec, names) }) as unknown as T;
 }
 
+/** An L1 class: a constructor of (scope, id, props with a spec). */
+type L1Class = new (scope: Construct, id: string, props: any) => ApiObject;
+
 /**
- * The manifest of an object held in wire form. ApiObject sorts keys before it applies JSON
- * patches, and the L1 conversion after: a patched manifest is sorted again, so that a key a
- * patch adds stands where the L1 class would put it.
+ * The L1 class `Base`, rendered from the wire form of its spec (`names`: the fields to rename).
+ * ApiObject sorts keys before it applies JSON patches, and the L1 conversion after: a patched
+ * manifest is sorted again, so that a key a patch adds stands where the L1 class would put it.
  */
-export function renderWire(obj: ApiObject, patched: boolean): any {
-  const json = ApiObject.prototype.toJson.call(obj);
-  if (!patched) return json;
-  const { apiVersion, kind, metadata, ...rest } = json;
-  return { apiVersion, kind, metadata: sorted(metadata), ...sorted(rest) as object };
+export function wireRendered<C extends L1Class>(Base: C, names: WireNames): C {
+  const patched = new WeakSet<ApiObject>();
+  // A class expression that extends a constructor type must take (...args: any[]).
+  return class extends (Base as new (...args: any[]) => ApiObject) {
+    constructor(...args: any[]) {
+      const [scope, id, props] = args as [Construct, string, { readonly spec?: unknown }];
+      super(scope, id, { ...props, spec: wireAtSynthesis(props.spec, names) });
+    }
+
+    public addJsonPatch(...ops: JsonPatch[]): void {
+      patched.add(this);
+      super.addJsonPatch(...ops);
+    }
+
+    public toJson(): any {
+      const json = ApiObject.prototype.toJson.call(this);
+      if (!patched.has(this)) return json;
+      const { apiVersion, kind, metadata, ...rest } = json;
+      return { apiVersion, kind, metadata: sorted(metadata), ...sorted(rest) as object };
+    }
+  } as unknown as C;
 }
 
 function sorted(value: unknown): unknown {
@@ -81,37 +101,6 @@ function sorted(value: unknown): unknown {
 }
 
 /** A Service rendered from its wire form. */
-export class WireService extends kplus.k8s.KubeService {
-  private patched = false;
-
-  constructor(scope: Construct, id: string, props: kplus.k8s.KubeServiceProps) {
-    super(scope, id, { metadata: props.metadata, spec: wireAtSynthesis(props.spec, SERVICE_WIRE_NAMES) });
-  }
-
-  public addJsonPatch(...ops: JsonPatch[]): void {
-    this.patched = true;
-    super.addJsonPatch(...ops);
-  }
-
-  public toJson(): any {
-    return renderWire(this, this.patched);
-  }
-}
-
-/** A NetworkPolicy rendered from its wire form (a Lazy spec must produce it in wire form). */
-export class WireNetworkPolicy extends kplus.k8s.KubeNetworkPolicy {
-  private patched = false;
-
-  constructor(scope: Construct, id: string, props: kplus.k8s.KubeNetworkPolicyProps) {
-    super(scope, id, { metadata: props.metadata, spec: wireAtSynthesis(props.spec, NETWORK_POLICY_WIRE_NAMES) });
-  }
-
-  public addJsonPatch(...ops: JsonPatch[]): void {
-    this.patched = true;
-    super.addJsonPatch(...ops);
-  }
-
-  public toJson(): any {
-    return renderWire(this, this.patched);
-  }
-}
+export const WireService = wireRendered(kplus.k8s.KubeService, SERVICE_WIRE_NAMES);
+/** A NetworkPolicy rendered from its wire form. */
+export const WireNetworkPolicy = wireRendered(kplus.k8s.KubeNetworkPolicy, NETWORK_POLICY_WIRE_NAMES);

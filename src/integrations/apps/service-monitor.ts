@@ -1,11 +1,9 @@
 // The ServiceMonitor of an AppServiceMonitor: its endpoint in prometheus-operator's terms. Not
 // exported from the package.
-import { JsonPatch } from 'cdk8s';
-import { Construct } from 'constructs';
 import { AppServiceMonitorProps } from './app-service-monitor-props';
 import { fail } from '../../core/checks';
 import * as monitoring from '../../imports/monitoring.coreos.com';
-import { renderWire, wireAtSynthesis, WireNames } from '../../k8s/wire';
+import { WireNames, wireRendered } from '../../k8s/wire';
 import { Authentication, Credential, Relabel, TlsOptions } from '../../model/prometheus';
 
 /**
@@ -97,19 +95,4 @@ function operatorClientSettings(path: string, tls: TlsOptions | undefined, auth:
 export const SERVICE_MONITOR_WIRE_NAMES: WireNames = { convertClassicHistogramsToNhcb: 'convertClassicHistogramsToNHCB' };
 
 /** A ServiceMonitor rendered from its wire form (see k8s/wire.ts). */
-export class WireServiceMonitor extends monitoring.ServiceMonitor {
-  private patched = false;
-
-  constructor(scope: Construct, id: string, props: monitoring.ServiceMonitorProps) {
-    super(scope, id, { metadata: props.metadata, spec: wireAtSynthesis(props.spec, SERVICE_MONITOR_WIRE_NAMES) });
-  }
-
-  public addJsonPatch(...ops: JsonPatch[]): void {
-    this.patched = true;
-    super.addJsonPatch(...ops);
-  }
-
-  public toJson(): any {
-    return renderWire(this, this.patched);
-  }
-}
+export const WireServiceMonitor = wireRendered(monitoring.ServiceMonitor, SERVICE_MONITOR_WIRE_NAMES);
