@@ -1,9 +1,9 @@
 // Node ports are cluster-wide: two Services of one App that take the same node port cannot both
 // be created. Not exported.
-import { ApiObject, JsonPatch } from 'cdk8s';
+import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
-import { WireService } from './wire';
+import { isPatched, WireService } from './wire';
 
 /** The id of the construct, at the root of the App, that checks the node ports of every Service. */
 const CHECK_ID = 'cdk8s-prometheus-monitoring.NodePorts';
@@ -16,21 +16,15 @@ const CHECK_ID = 'cdk8s-prometheus-monitoring.NodePorts';
  */
 export class FixedSpecService extends WireService {
   private readonly nodePorts: number[];
-  private changed = false;
 
   constructor(scope: Construct, id: string, props: kplus.k8s.KubeServiceProps & { readonly spec: kplus.k8s.ServiceSpec }) {
     super(scope, id, props);
     this.nodePorts = (props.spec.ports ?? []).map((p) => p.nodePort).filter((p): p is number => typeof p === 'number');
   }
 
-  public addJsonPatch(...ops: JsonPatch[]): void {
-    this.changed = true;
-    super.addJsonPatch(...ops);
-  }
-
   /** The node ports of the Service, or undefined when a JSON patch may have changed them. */
   public knownNodePorts(): number[] | undefined {
-    return this.changed ? undefined : this.nodePorts;
+    return isPatched(this) ? undefined : this.nodePorts;
   }
 }
 

@@ -63,6 +63,14 @@ function wireAtSynthesis<T>(spec: T, names: WireNames): T {
   return Lazy.any({ produce: () => wire(spec, names) }) as unknown as T;
 }
 
+/** Set on a wire-rendered object when a JSON patch is added to it. */
+const PATCHED = Symbol('cdk8s-prometheus-monitoring.wire.patched');
+
+/** Whether a JSON patch was added to a wire-rendered object (which may then differ from its props). */
+export function isPatched(obj: ApiObject): boolean {
+  return (obj as unknown as { [PATCHED]?: boolean })[PATCHED] === true;
+}
+
 /** An L1 class: a constructor of (scope, id, props with a spec). */
 type L1Class = new (scope: Construct, id: string, props: any) => ApiObject;
 
@@ -72,7 +80,6 @@ type L1Class = new (scope: Construct, id: string, props: any) => ApiObject;
  * manifest is sorted again, so that a key a patch adds stands where the L1 class would put it.
  */
 export function wireRendered<C extends L1Class>(Base: C, names: WireNames): C {
-  const patched = new WeakSet<ApiObject>();
   // A class expression that extends a constructor type must take (...args: any[]).
   return class extends (Base as new (...args: any[]) => ApiObject) {
     constructor(...args: any[]) {
@@ -81,13 +88,13 @@ export function wireRendered<C extends L1Class>(Base: C, names: WireNames): C {
     }
 
     public addJsonPatch(...ops: JsonPatch[]): void {
-      patched.add(this);
+      Object.defineProperty(this, PATCHED, { value: true });
       super.addJsonPatch(...ops);
     }
 
     public toJson(): any {
       const json = ApiObject.prototype.toJson.call(this);
-      if (!patched.has(this)) return json;
+      if (!isPatched(this)) return json;
       const { apiVersion, kind, metadata, ...rest } = json;
       return { apiVersion, kind, metadata: sorted(metadata), ...sorted(rest) as object };
     }
