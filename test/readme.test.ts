@@ -28,6 +28,8 @@ function fencedBlocks(lang: string): Block[] {
 function exampleFiles(dir = path.join(root, 'examples')): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
     const p = path.join(dir, e.name);
+    // A dot file is a variant a test is running beside an example (test/util.ts runExampleProgram).
+    if (e.name.startsWith('.')) return [];
     if (e.isDirectory()) return e.name === 'dist' ? [] : exampleFiles(p);
     return p.endsWith('.ts') ? [p] : [];
   });

@@ -33,7 +33,8 @@ export function examplePrograms(): ExampleProgram[] {
   const root = path.join(__dirname, '..', 'examples');
   return fs.readdirSync(root, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort()
     .flatMap((example) => fs.readdirSync(path.join(root, example)).sort()
-      .filter((file) => file.endsWith('.ts') && /new Chart\([\s\S]*app\.synth\(\)/.test(fs.readFileSync(path.join(root, example, file), 'utf8')))
+      // A dot file is a variant another test is running (see runExampleProgram), not an example.
+      .filter((file) => !file.startsWith('.') && file.endsWith('.ts') && /new Chart\([\s\S]*app\.synth\(\)/.test(fs.readFileSync(path.join(root, example, file), 'utf8')))
       .map((file) => ({ example, file })));
 }
 

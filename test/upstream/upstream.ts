@@ -7,7 +7,7 @@
 // drift from what it cites.
 import { spawnSync } from 'child_process';
 import { existsSync } from 'fs';
-import { runExampleProgram } from '../util';
+import { examplePrograms as discoverPrograms, runExampleProgram } from '../util';
 
 /** The git directory of a fetched repository (`owner/name`). */
 export function mirrorOf(repo: string): string {
@@ -48,11 +48,11 @@ let examples: ExampleOutput[] | undefined;
 /** Every example program (all of examples/), run as the tests run them. */
 export function examplePrograms(): ExampleOutput[] {
   if (!examples) {
+    // Every program that writes manifests, found as the other example tests find them, and the
+    // one that prints a configuration instead.
     const programs: Array<[string, string, boolean]> = [
-      ['app-metrics', 'main.ts', true], ['full-stack', 'main.ts', true], ['krakend', 'main.ts', true],
-      ['kuma-mesh', 'main.ts', true], ['kuma-mesh', 'older-prometheus.ts', true], ['kuma-mesh', 'universal.ts', true],
-      ['prometheus-config', 'main.ts', false], ['prometheus-server', 'main.ts', true], ['quick-start', 'main.ts', true],
-      ['weave-net', 'main.ts', true],
+      ...discoverPrograms().map((p): [string, string, boolean] => [p.example, p.file, true]),
+      ['prometheus-config', 'main.ts', false],
     ];
     examples = programs.map(([dir, file, manifests]) => {
       const out = runExampleProgram(dir, { file, manifests });
