@@ -4,6 +4,7 @@ import {
   AlertingRule, AlertmanagerEndpoint, Authentication, Credential, KubernetesRole, PrometheusConfig, RecordingRule,
   Relabel, RemoteWrite, RuleGroup, Scheme, ScrapeJob, ServiceDiscovery,
 } from '../../src';
+import { toYaml } from '../../src/core/yaml';
 import { checkConfig, checkRules } from '../harness';
 
 const render = (config: PrometheusConfig) => YAML.parse(config.toYaml());
@@ -155,6 +156,26 @@ describe('PrometheusConfig', () => {
       { source_labels: ['zone'], target_label: 'zone', action: 'uppercase' },
     ]);
     checkConfig(config.toYaml());
+  });
+
+  test('values a YAML 1.1 reader would take for booleans, octal numbers or times stay quoted strings', () => {
+    // Prometheus reads prometheus.yml with go-yaml v2, a YAML 1.1 reader: unquoted, `on` is a boolean there.
+    const config = new PrometheusConfig({ externalLabels: { enabled: 'on', mode: '0775', at: '1:20', flag: 'yes' } });
+    config.addScrapeJob(new ScrapeJob({ jobName: 'a', discovery: [ServiceDiscovery.staticTargets({ targets: ['localhost:9090'] })] }));
+    const text = config.toYaml();
+    expect(text).toContain('enabled: "on"');
+    expect(text).toContain('mode: "0775"');
+    expect(text).toContain('at: "1:20"');
+    expect(text).toContain('flag: "yes"');
+    expect(YAML.parse(text, { version: '1.1' }).global.external_labels).toEqual({ enabled: 'on', mode: '0775', at: '1:20', flag: 'yes' });
+    checkConfig(text);
+  });
+
+  test('a rendered file leaves out undefined fields and writes an object used twice in full, not as an anchor and alias', () => {
+    const shared = { source_labels: ['__address__'], target_label: 'instance' };
+    const text = toYaml({ a: [shared], b: [shared], c: undefined, d: { e: undefined, f: 1 } });
+    expect(text).toBe(['a:', '  - source_labels:', '      - __address__', '    target_label: instance', 'b:', '  - source_labels:',
+      '      - __address__', '    target_label: instance', 'd:', '  f: 1', ''].join('\n'));
   });
 
   test('the seed\'s relabel regexes are accepted as written (RE2 allows the redundant anchors)', () => {
