@@ -220,24 +220,33 @@ const runs = Number(arg('--runs', '5'));
 const sizes = arg('--sizes', '100,1000,4000,20000').split(',').map(Number);
 
 const recordFile = path.join(require('os').tmpdir(), `bench-integrations-${process.pid}.json`);
-require('fs').writeFileSync(recordFile, execFileSync(process.execPath, [__filename, '--child', 'record', '0'], { encoding: 'utf8' }));
+require('fs').writeFileSync(recordFile, execFileSync(process.execPath, [__filename, '--child', 'record', '0'], {
+  encoding: 'utf8', env: { ...process.env, NODE_DISABLE_COMPILE_CACHE: '1' },
+}));
 process.on('exit', () => require('fs').rmSync(recordFile, { force: true }));
 
 // The package's code cache (scripts/bundle-lib.cjs) in a directory of the bench's own, written
 // by one unmeasured run: the library's cases are what every synthesis after the first one on a
-// machine measures. A case whose name ends in '-cold' runs without it, as the first one does.
-const cacheDir = require('fs').mkdtempSync(path.join(require('os').tmpdir(), 'bench-code-cache-'));
-process.on('exit', () => require('fs').rmSync(cacheDir, { recursive: true, force: true }));
+// machine measures. A case whose name ends in '-first' runs with an empty cache directory of its
+// own, as the first run does: it compiles everything, and writes the cache when it exits.
+// processMs is the whole process, from spawn to exit, cache read and write included.
+const fs = require('fs');
+const benchDir = fs.mkdtempSync(path.join(require('os').tmpdir(), 'bench-code-cache-'));
+const cacheDir = path.join(benchDir, 'cache');
+process.env.CDK8S_PROMETHEUS_MONITORING_CACHE_DIR = cacheDir;
+process.on('exit', () => fs.rmSync(benchDir, { recursive: true, force: true }));
 
 function child(kind, n) {
-  const cold = kind.endsWith('-cold');
-  const env = { ...process.env, BENCH_RECORD: recordFile, CDK8S_PROMETHEUS_MONITORING_CACHE_DIR: cacheDir };
+  const first = kind.endsWith('-first');
+  const env = { ...process.env, BENCH_RECORD: recordFile, CDK8S_PROMETHEUS_MONITORING_CACHE_DIR: first ? fs.mkdtempSync(path.join(benchDir, 'first-')) : cacheDir };
   delete env.NODE_DISABLE_COMPILE_CACHE;
-  if (cold) env.NODE_DISABLE_COMPILE_CACHE = '1';
-  const out = execFileSync(process.execPath, [__filename, '--child', cold ? kind.slice(0, -'-cold'.length) : kind, String(n ?? 0)], {
+  const start = process.hrtime.bigint();
+  const out = execFileSync(process.execPath, [__filename, '--child', first ? kind.slice(0, -'-first'.length) : kind, String(n ?? 0)], {
     encoding: 'utf8', maxBuffer: 1 << 26, env,
   });
-  return JSON.parse(out);
+  const processMs = Number(process.hrtime.bigint() - start) / 1e6;
+  if (first) fs.rmSync(env.CDK8S_PROMETHEUS_MONITORING_CACHE_DIR, { recursive: true, force: true });
+  return { ...JSON.parse(out), processMs };
 }
 child('library', 100);
 function median(values) {
@@ -247,7 +256,7 @@ function median(values) {
 /** The medians of a set of samples, figure by figure. */
 function summary(samples) {
   const out = { ...samples[0] };
-  for (const key of ['constructMs', 'synthMs', 'maxRssMb', 'loadMs', 'totalMs']) {
+  for (const key of ['constructMs', 'synthMs', 'maxRssMb', 'loadMs', 'totalMs', 'processMs']) {
     if (key in out) out[key] = median(samples.map((s) => s[key]));
   }
   return out;
@@ -290,15 +299,21 @@ for (const n of sizes) {
 }
 // The first synthesis on a machine (or after an upgrade of the package or of Node.js) has no
 // code cache yet: it parses and compiles the library's functions that the chart runs.
-const first = paired('baseline', 'library-cold', sizes[0], 'totalMs');
-console.log(`${String(sizes[0]).padStart(8)} | ${'first'.padEnd(8)} | ${fmt(first['library-cold'].constructMs, 1).padStart(12)} | ${fmt(first['library-cold'].synthMs, 1)} | ${fmt(first['library-cold'].totalMs, 1)} | ${fmt(first['library-cold'].maxRssMb, 1).padStart(11)} |`
-  + ' (library, the first run on the machine: no code cache yet)');
+const first = paired('baseline', 'library-first', sizes[0], 'totalMs');
+const firstRun = first['library-first'];
+console.log(`${String(sizes[0]).padStart(8)} | ${'first'.padEnd(8)} | ${fmt(firstRun.constructMs, 1).padStart(12)} | ${fmt(firstRun.synthMs, 1)} | ${fmt(firstRun.totalMs, 1)} | ${fmt(firstRun.maxRssMb, 1).padStart(11)} |`
+  + ' (library, the first run on the machine: an empty code cache)');
 console.log('');
 for (const n of sizes) {
   const { ratio, spread } = ratios[n];
   console.log(`library/baseline (construct+synth) at N=${n}: ${ratio.toFixed(2)} (median of ${runs} pairs; pairs from ${spread[0].toFixed(2)} to ${spread[1].toFixed(2)})`);
 }
-console.log(`library/baseline at N=${sizes[0]}, the first run on the machine (no code cache yet): ${first.ratio.toFixed(2)} (pairs from ${first.spread[0].toFixed(2)} to ${first.spread[1].toFixed(2)})`);
+console.log(`library/baseline at N=${sizes[0]}, the first run on the machine (an empty code cache): ${first.ratio.toFixed(2)} (pairs from ${first.spread[0].toFixed(2)} to ${first.spread[1].toFixed(2)})`);
+// The whole process, from spawn to exit: Node's start, loading, synthesis, and the cache's read and write.
+const whole = paired('baseline', 'library', sizes[0], 'processMs');
+const wholeFirst = paired('baseline', 'library-first', sizes[0], 'processMs');
+console.log(`whole process at N=${sizes[0]}: baseline ${whole.baseline.processMs.toFixed(0)} ms, library ${whole.library.processMs.toFixed(0)} ms, ratio ${whole.ratio.toFixed(2)}; `
+  + `the first run ${wholeFirst['library-first'].processMs.toFixed(0)} ms, ratio ${wholeFirst.ratio.toFixed(2)}`);
 // Linear growth: 5 times the applications should take at most 5 times as long.
 for (const [small, large] of [[1000, 4000], [4000, 20000]]) {
   if (!totals[`library-${small}`] || !totals[`library-${large}`]) continue;
@@ -310,8 +325,8 @@ for (const [small, large] of [[1000, 4000], [4000, 20000]]) {
 const load = paired('load-plus', 'load-lib', 0, 'loadMs');
 console.log(`load: require('cdk8s-prometheus-monitoring') ${load['load-lib'].loadMs.toFixed(1)} ms, require('cdk8s-plus-28') ${load['load-plus'].loadMs.toFixed(1)} ms, `
   + `ratio ${load.ratio.toFixed(2)} (median of ${runs} pairs; pairs from ${load.spread[0].toFixed(2)} to ${load.spread[1].toFixed(2)})`);
-const loadFirst = paired('load-plus', 'load-lib-cold', 0, 'loadMs');
-console.log(`load, the first run on the machine (no code cache yet): ${loadFirst['load-lib-cold'].loadMs.toFixed(1)} ms, require('cdk8s-plus-28') ${loadFirst['load-plus'].loadMs.toFixed(1)} ms, `
+const loadFirst = paired('load-plus', 'load-lib-first', 0, 'loadMs');
+console.log(`load, the first run on the machine (an empty code cache): ${loadFirst['load-lib-first'].loadMs.toFixed(1)} ms, require('cdk8s-plus-28') ${loadFirst['load-plus'].loadMs.toFixed(1)} ms, `
   + `ratio ${loadFirst.ratio.toFixed(2)} (pairs from ${loadFirst.spread[0].toFixed(2)} to ${loadFirst.spread[1].toFixed(2)})`);
 
 // ---------------------------------------------------------------------------------------------

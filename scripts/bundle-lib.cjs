@@ -18,7 +18,6 @@
 'use strict';
 const fs = require('fs');
 const path = require('path');
-const crypto = require('crypto');
 
 const MARKER = '// cdk8s-prometheus-monitoring: bundled entry point (scripts/bundle-lib.cjs)';
 const lib = path.join(__dirname, '..', 'lib');
@@ -63,10 +62,7 @@ for (const f of files) {
 table.push('})\n');
 const tableText = table.join('\n');
 fs.writeFileSync(bundle, tableText);
-// Names the build in the cache's file name: a cache written for another build is never read.
-const build = crypto.createHash('sha256').update(tableText).digest('hex').slice(0, 16);
-
-const out = [MARKER, '"use strict";', `const EXPORTS = ${JSON.stringify(EXPORTS)};`, `const BUILD = '${build}';`];
+const out = [MARKER, '"use strict";', `const EXPORTS = ${JSON.stringify(EXPORTS)};`];
 out.push(`const FS = require('fs');
 const PATH = require('path');
 const VM = require('vm');
@@ -74,59 +70,110 @@ const LOADED = {};
 const SOURCES = compile(PATH.join(__dirname, 'bundle.js'));
 
 /**
- * The table of modules, compiled from the code cache when there is a valid one. When there was
- * none, or this process ran modules the cache does not hold, the cache is written on exit.
+ * The table of modules. In a process of its own, it is compiled from the code cache when there
+ * is a valid one, and the cache is written on exit when there was none, or when this process ran
+ * modules the cache does not hold.
+ *
+ * A host that runs modules in a vm context of its own (jest does) gets the table evaluated in
+ * that context, where its objects are made, and no cache.
  */
 function compile(file) {
-  const source = FS.readFileSync(file, 'utf8');
-  const cache = codeCache();
+  const bytes = FS.readFileSync(file);
+  const source = bytes.toString('utf8');
+  if (VM.runInThisContext('Object') !== Object) {
+    status({ accepted: false });
+    return (0, eval)(source + '\\n//# sourceURL=' + file);
+  }
+  const cache = openCache(bytes);
   const script = new VM.Script(source, { filename: file, cachedData: cache?.data });
   const accepted = cache?.data !== undefined && !script.cachedDataRejected;
-  module.exports[Symbol.for('cdk8s-prometheus-monitoring.codeCache')] = { file: cache?.file, accepted };
-  if (cache) {
-    process.once('exit', () => {
-      const ran = Object.keys(LOADED).sort();
-      if (ran.length === 0 || (accepted && ran.every((id) => cache.modules.includes(id)))) return;
-      writeCache(cache, script, ran);
+  status({ file: cache?.file, accepted });
+  if (cache?.writable) {
+    const held = cache.modules;
+    cache.data = undefined;
+    exitWrites().set(cache.file, () => {
+      const ran = Object.keys(LOADED);
+      if (ran.length === 0 || (accepted && ran.every((id) => held.includes(id)))) return;
+      writeCache(cache, script, [...new Set([...held, ...ran])].sort());
     });
   }
   return script.runInThisContext();
 }
 
+/** What the code cache did in this process (read by the package's tests). */
+function status(value) {
+  Object.defineProperty(module.exports, Symbol.for('cdk8s-prometheus-monitoring.codeCache'), { value, configurable: true });
+}
+
+/** The cache writes to run when the process exits: one listener, whatever loads the package how often. */
+function exitWrites() {
+  const key = Symbol.for('cdk8s-prometheus-monitoring.codeCache.exitWrites');
+  if (!process[key]) {
+    const writes = new Map();
+    Object.defineProperty(process, key, { value: writes });
+    process.once('exit', () => {
+      for (const write of writes.values()) write();
+    });
+  }
+  return process[key];
+}
+
 /**
- * Where the cache of this build is, for this Node.js and these V8 flags, and what it holds.
- * Undefined when NODE_DISABLE_COMPILE_CACHE is set, as for Node's compile cache. The directory
- * is the user's own (mode 0700): bytecode from a directory another user can write is not read.
+ * The user's cache directory for the package: CDK8S_PROMETHEUS_MONITORING_CACHE_DIR, or
+ * cdk8s-prometheus-monitoring in the platform's per-user cache directory.
  */
-function codeCache() {
+function cacheDirectory() {
+  const env = process.env;
+  if (env.CDK8S_PROMETHEUS_MONITORING_CACHE_DIR) return PATH.resolve(env.CDK8S_PROMETHEUS_MONITORING_CACHE_DIR);
+  const home = require('os').homedir();
+  const base = process.platform === 'win32' ? env.LOCALAPPDATA
+    : process.platform === 'darwin' ? home && PATH.join(home, 'Library', 'Caches')
+      : env.XDG_CACHE_HOME && PATH.isAbsolute(env.XDG_CACHE_HOME) ? env.XDG_CACHE_HOME : home && PATH.join(home, '.cache');
+  return base && PATH.isAbsolute(base) ? PATH.join(base, 'cdk8s-prometheus-monitoring') : undefined;
+}
+
+/** Whether a directory's lstat is a directory of this user that no one else can write (not a link to one). */
+function ownDirectory(stat) {
+  const uid = typeof process.geteuid === 'function' ? process.geteuid() : undefined;
+  return stat.isDirectory() && (uid === undefined || (stat.uid === uid && (stat.mode & 0o077) === 0));
+}
+
+/**
+ * The cache for this table's source, this Node.js and its V8 flags, and what it holds. Undefined
+ * when NODE_DISABLE_COMPILE_CACHE is set (as for Node's compile cache), when V8 coverage is on,
+ * or when the directory is not the user's own. Bytecode is read only from a regular file of the
+ * user's, in such a directory, never through a link.
+ */
+function openCache(bytes) {
   try {
-    if (process.env.NODE_DISABLE_COMPILE_CACHE) return undefined;
-    const uid = typeof process.getuid === 'function' ? process.getuid() : undefined;
-    const dir = process.env.CDK8S_PROMETHEUS_MONITORING_CACHE_DIR
-      || PATH.join(require('os').tmpdir(), 'cdk8s-prometheus-monitoring-cache' + (uid === undefined ? '' : '-' + uid));
-    const runtime = [BUILD, process.versions.v8, process.arch, nodeFlags(), process.env.NODE_OPTIONS ?? ''].join('\\n');
-    const file = PATH.join(dir, require('crypto').createHash('sha256').update(runtime).digest('hex').slice(0, 32) + '.bin');
-    const cache = { dir, file, uid, modules: [], data: undefined };
-    let bytes;
+    if (process.env.NODE_DISABLE_COMPILE_CACHE || process.env.NODE_V8_COVERAGE) return undefined;
+    const dir = cacheDirectory();
+    if (!dir) return undefined;
+    const key = require('crypto').createHash('sha256').update(bytes)
+      .update([process.version, process.arch, require('v8').cachedDataVersionTag()].join('\\n')).digest('hex');
+    const cache = { dir, file: PATH.join(dir, key.slice(0, 32) + '.bin'), modules: [], data: undefined, writable: false };
     try {
-      const stat = FS.statSync(dir);
-      if (uid !== undefined && (stat.uid !== uid || (stat.mode & 0o022) !== 0)) return undefined;
-      bytes = FS.readFileSync(file);
+      if (!ownDirectory(FS.lstatSync(dir))) return undefined;
+    } catch (e) {
+      cache.writable = e.code === 'ENOENT';
+      return cache;
+    }
+    cache.writable = true;
+    const file = readOwnFile(cache.file);
+    // A header line, {"sha256": <of the data>, "modules": [...]}, then V8's code cache. A file
+    // that is not whole is not read, and is written again on exit.
+    const end = file ? file.indexOf(10) : -1;
+    if (end < 0) return cache;
+    let header;
+    try {
+      header = JSON.parse(file.subarray(0, end).toString('utf8'));
     } catch {
       return cache;
     }
-    // A header line: {"sha256": <of the data>, "modules": [...]}, then V8's code cache. A file
-    // that is not whole is not read, and is written again on exit.
-    try {
-      const end = bytes.indexOf(10);
-      const header = JSON.parse(bytes.subarray(0, end).toString('utf8'));
-      const data = bytes.subarray(end + 1);
-      if (Array.isArray(header.modules) && require('crypto').createHash('sha256').update(data).digest('hex') === header.sha256) {
-        cache.data = data;
-        cache.modules = header.modules;
-      }
-    } catch {
-      // Not a cache file.
+    const data = file.subarray(end + 1);
+    if (Array.isArray(header?.modules) && require('crypto').createHash('sha256').update(data).digest('hex') === header.sha256) {
+      cache.data = data;
+      cache.modules = header.modules;
     }
     return cache;
   } catch {
@@ -134,32 +181,79 @@ function codeCache() {
   }
 }
 
-/**
- * The flags Node.js was started with, which may change how V8 compiles, without the program
- * (\`node -e <program>\`) or the modules it preloads.
- */
-function nodeFlags() {
-  const flags = [];
-  const args = process.execArgv;
-  for (let i = 0; i < args.length; i++) {
-    if (/^(-e|-p|-pe|-r|--eval|--print|--require|--import|--loader|--experimental-loader)$/.test(args[i])) i++;
-    else if (!/^--(eval|print|require|import|loader|experimental-loader)=/.test(args[i])) flags.push(args[i]);
+/** A regular file of this user's, opened without following a link, or undefined. */
+function readOwnFile(file) {
+  let fd;
+  try {
+    fd = FS.openSync(file, FS.constants.O_RDONLY | (FS.constants.O_NOFOLLOW ?? 0));
+    const stat = FS.fstatSync(fd);
+    const uid = typeof process.geteuid === 'function' ? process.geteuid() : undefined;
+    if (!stat.isFile() || (uid !== undefined && stat.uid !== uid) || stat.size > 64 * 1024 * 1024) return undefined;
+    const buffer = Buffer.alloc(stat.size);
+    let read = 0;
+    while (read < buffer.length) {
+      const n = FS.readSync(fd, buffer, read, buffer.length - read, read);
+      if (n === 0) return undefined;
+      read += n;
+    }
+    return buffer;
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) FS.closeSync(fd);
   }
-  return flags.join(' ');
 }
 
-/** Writes the cache for the next process, replacing the file in one step; a cache that cannot be written is left alone. */
+/**
+ * Writes the cache for the next process: into a new file of a random name, opened exclusively
+ * and without following a link, then renamed over the old one in one step. The directory is
+ * made, or checked again, first. A cache that cannot be written is left alone.
+ */
 function writeCache(cache, script, modules) {
-  const temporary = cache.file + '.' + process.pid + '.tmp';
+  let temporary;
   try {
-    FS.mkdirSync(cache.dir, { recursive: true, mode: 0o700 });
+    FS.mkdirSync(PATH.dirname(cache.dir), { recursive: true });
+    try {
+      FS.mkdirSync(cache.dir, { mode: 0o700 });
+    } catch (e) {
+      if (e.code !== 'EEXIST') throw e;
+    }
+    if (!ownDirectory(FS.lstatSync(cache.dir))) return;
+    const crypto = require('crypto');
     const data = script.createCachedData();
-    const header = JSON.stringify({ sha256: require('crypto').createHash('sha256').update(data).digest('hex'), modules });
-    FS.writeFileSync(temporary, Buffer.concat([Buffer.from(header + '\\n'), data]), { mode: 0o600 });
+    const header = JSON.stringify({ sha256: crypto.createHash('sha256').update(data).digest('hex'), modules });
+    temporary = PATH.join(cache.dir, crypto.randomBytes(12).toString('hex') + '.tmp');
+    const C = FS.constants;
+    const fd = FS.openSync(temporary, C.O_WRONLY | C.O_CREAT | C.O_EXCL | (C.O_NOFOLLOW ?? 0), 0o600);
+    try {
+      FS.writeSync(fd, Buffer.concat([Buffer.from(header + '\\n'), data]));
+    } finally {
+      FS.closeSync(fd);
+    }
     FS.renameSync(temporary, cache.file);
+    temporary = undefined;
+    prune(cache.dir, cache.file);
   } catch {
-    try { FS.rmSync(temporary, { force: true }); } catch { /* nothing to remove */ }
+    // No cache this time.
+  } finally {
+    if (temporary) {
+      try { FS.unlinkSync(temporary); } catch { /* already gone */ }
+    }
   }
+}
+
+/** Keeps the cache directory small: the 8 newest caches (other builds, Node.js versions, V8 flags), and no temporary file of a writer that died an hour ago. */
+function prune(dir, kept) {
+  const now = Date.now();
+  const caches = [];
+  for (const name of FS.readdirSync(dir)) {
+    const file = PATH.join(dir, name);
+    const stat = FS.lstatSync(file);
+    if (name.endsWith('.tmp') && now - stat.mtimeMs > 3600 * 1000) FS.unlinkSync(file);
+    else if (name.endsWith('.bin') && file !== kept) caches.push({ file, mtime: stat.mtimeMs });
+  }
+  caches.sort((a, b) => b.mtime - a.mtime);
+  for (const { file } of caches.slice(7)) FS.unlinkSync(file);
 }
 
 function load(id) {
