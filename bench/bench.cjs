@@ -7,8 +7,9 @@
 //   node bench/bench.cjs [--runs 5] [--sizes 100,1000,4000,20000]
 //
 // Each measurement runs in a fresh Node process (so peak RSS is per case and nothing is
-// warmed by an earlier case). The two cases of a size run in turn, --runs times each, and the
-// ratio is the median of the ratios of each pair: the machine's slow spells then fall on both.
+// warmed by an earlier case). The two cases of a size run in turn, --runs times each (at least
+// 11 times up to 1,000 applications), and the ratio is the median of the ratios of each pair:
+// the machine's slow spells then fall on both.
 'use strict';
 const { execFileSync } = require('child_process');
 const path = require('path');
@@ -217,6 +218,12 @@ function arg(name, fallback) {
   return i >= 0 ? process.argv[i + 1] : fallback;
 }
 const runs = Number(arg('--runs', '5'));
+/**
+ * Pairs per case: --runs, and at least 11 for the cases that take well under a second (up to
+ * 1,000 applications, and loading). There a pair's ratio moves most between pairs on a shared
+ * machine (0.94 to 1.33 at 100 applications in one run of 5), and more pairs cost little.
+ */
+const pairsAt = (n) => (n <= 1000 ? Math.max(runs, 11) : runs);
 const sizes = arg('--sizes', '100,1000,4000,20000').split(',').map(Number);
 
 const recordFile = path.join(require('os').tmpdir(), `bench-integrations-${process.pid}.json`);
@@ -268,7 +275,7 @@ function summary(samples) {
 function paired(a, b, n, figure) {
   const samples = { [a]: [], [b]: [] };
   const ratios = [];
-  for (let r = 0; r < runs; r++) {
+  for (let r = 0; r < pairsAt(n); r++) {
     const order = r % 2 === 0 ? [a, b] : [b, a];
     const pair = {};
     for (const kind of order) {
@@ -279,11 +286,11 @@ function paired(a, b, n, figure) {
     }
     ratios.push(pair[b][figure] / pair[a][figure]);
   }
-  return { [a]: summary(samples[a]), [b]: summary(samples[b]), ratio: median(ratios), spread: [Math.min(...ratios), Math.max(...ratios)] };
+  return { [a]: summary(samples[a]), [b]: summary(samples[b]), ratio: median(ratios), spread: [Math.min(...ratios), Math.max(...ratios)], pairs: ratios.length };
 }
 const fmt = (x, d = 0) => x.toFixed(d).padStart(8);
 
-console.log(`cdk8s-prometheus-monitoring synthesis benchmark: ${runs} pairs of fresh processes per size (baseline and library in turn), ${APPS_PER_NAMESPACE} applications per namespace`);
+console.log(`cdk8s-prometheus-monitoring synthesis benchmark: ${runs} pairs of fresh processes per size (baseline and library in turn; ${pairsAt(0)} up to 1,000 applications), ${APPS_PER_NAMESPACE} applications per namespace`);
 console.log('');
 console.log('       N | case     | construct ms | synth ms | total ms | peak RSS MB | objects | jobs | SD blocks | prometheus.yml bytes');
 const totals = {};
@@ -305,8 +312,8 @@ console.log(`${String(sizes[0]).padStart(8)} | ${'first'.padEnd(8)} | ${fmt(firs
   + ' (library, the first run on the machine: an empty code cache)');
 console.log('');
 for (const n of sizes) {
-  const { ratio, spread } = ratios[n];
-  console.log(`library/baseline (construct+synth) at N=${n}: ${ratio.toFixed(2)} (median of ${runs} pairs; pairs from ${spread[0].toFixed(2)} to ${spread[1].toFixed(2)})`);
+  const { ratio, spread, pairs } = ratios[n];
+  console.log(`library/baseline (construct+synth) at N=${n}: ${ratio.toFixed(2)} (median of ${pairs} pairs; pairs from ${spread[0].toFixed(2)} to ${spread[1].toFixed(2)})`);
 }
 console.log(`library/baseline at N=${sizes[0]}, the first run on the machine (an empty code cache): ${first.ratio.toFixed(2)} (pairs from ${first.spread[0].toFixed(2)} to ${first.spread[1].toFixed(2)})`);
 // The whole process, from spawn to exit: Node's start, loading, synthesis, and the cache's read and write.
@@ -324,7 +331,7 @@ for (const [small, large] of [[1000, 4000], [4000, 20000]]) {
 }
 const load = paired('load-plus', 'load-lib', 0, 'loadMs');
 console.log(`load: require('cdk8s-prometheus-monitoring') ${load['load-lib'].loadMs.toFixed(1)} ms, require('cdk8s-plus-28') ${load['load-plus'].loadMs.toFixed(1)} ms, `
-  + `ratio ${load.ratio.toFixed(2)} (median of ${runs} pairs; pairs from ${load.spread[0].toFixed(2)} to ${load.spread[1].toFixed(2)})`);
+  + `ratio ${load.ratio.toFixed(2)} (median of ${load.pairs} pairs; pairs from ${load.spread[0].toFixed(2)} to ${load.spread[1].toFixed(2)})`);
 const loadFirst = paired('load-plus', 'load-lib-first', 0, 'loadMs');
 console.log(`load, the first run on the machine (an empty code cache): ${loadFirst['load-lib-first'].loadMs.toFixed(1)} ms, require('cdk8s-plus-28') ${loadFirst['load-plus'].loadMs.toFixed(1)} ms, `
   + `ratio ${loadFirst.ratio.toFixed(2)} (pairs from ${loadFirst.spread[0].toFixed(2)} to ${loadFirst.spread[1].toFixed(2)})`);
