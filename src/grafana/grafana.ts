@@ -20,6 +20,7 @@ import { DataStorage } from '../k8s/storage';
 import {
   configChecksum, serviceUrl, webClients, webExposure, webIngressPolicy, webMetadata, webSelectorLabels, webService,
 } from '../k8s/web-workload';
+import { WireDeployment } from '../k8s/wire';
 import { Dashboard } from '../model/dashboard/dashboard';
 import { extendPodBasics } from '../stack/content';
 import { GrafanaDatasourceSpec, IPrometheusDataSource, PodExtension } from '../stack/integration';
@@ -145,7 +146,7 @@ export class Grafana extends Construct {
     });
     this.dataVolume = this.storage._bind(this, this.metadata, 'data');
 
-    this.deployment = new k8s.KubeDeployment(this, 'Resource', {
+    this.deployment = new WireDeployment(this, 'Resource', {
       metadata: this.metadata,
       spec: Lazy.any({ produce: () => this._toKube() }),
     });

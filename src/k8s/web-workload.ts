@@ -10,6 +10,7 @@ import { checkServiceType, checkKubernetesLabels } from './checks';
 import { NetworkPeer } from './network-peer';
 import { allowedPeers, EgressRules, ingressPolicy, IngressRule } from './network-policy';
 import { checkNodePortsAcrossApp } from './node-ports';
+import { WireService } from './wire';
 import { checkPort } from '../core/formats';
 
 /** The labels that select the pods of the workload `name` (`prometheus`, `grafana`) that `scope` runs. */
@@ -91,7 +92,7 @@ export interface WebServiceOptions {
 /** The Service in front of a workload. */
 export function webService(scope: Construct, id: string, options: WebServiceOptions): kplus.k8s.KubeService {
   const exposure = options.exposure;
-  const service = new kplus.k8s.KubeService(scope, id, {
+  const service = new WireService(scope, id, {
     metadata: options.metadata,
     spec: Lazy.any({
       produce: (): kplus.k8s.ServiceSpec => {

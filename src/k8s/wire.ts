@@ -2,8 +2,9 @@
 // classes (cdk8s-plus-28's k8s imports, our CRD imports) convert their typed props at every
 // rendering, rebuilding each object of the manifest key by key, which for the objects the
 // library creates once per application (a Service, a NetworkPolicy, a ServiceMonitor) costs more
-// than the rest of their rendering. `wireRendered` derives from an L1 class one that keeps its
-// type and takes the same typed props; at synthesis it converts them in one pass (the props may
+// than the rest of their rendering; for the workloads and Services a stack creates once, it is
+// the first run of several dozen converters. `wireRendered` derives from an L1 class one that
+// keeps its type and takes the same typed props; at synthesis it converts them in one pass (the props may
 // still change until then: a stack admits peers after its policy exists) and renders through
 // ApiObject alone. The manifest is the same object: the fields carry their wire names (the few
 // whose typed name differs are renamed, by position), and ApiObject sorts keys as the L1
@@ -28,6 +29,30 @@ export interface WireNames {
 export const SERVICE_WIRE_NAMES: WireNames = { clusterIp: 'clusterIP', loadBalancerIp: 'loadBalancerIP', sessionAffinityConfig: { clientIp: 'clientIP' } };
 /** cdk8s-plus-28 imports/k8s.js toJson_NetworkPolicySpec: every field has its wire name. */
 export const NETWORK_POLICY_WIRE_NAMES: WireNames = {};
+/** cdk8s-plus-28 imports/k8s.js toJson_PodSpec and the converters below it. */
+const POD_SPEC_WIRE_NAMES: WireNames = {
+  containers: { ports: { hostIp: 'hostIP' } },
+  ephemeralContainers: { ports: { hostIp: 'hostIP' } },
+  hostIpc: 'hostIPC',
+  hostPid: 'hostPID',
+  initContainers: { ports: { hostIp: 'hostIP' } },
+  setHostnameAsFqdn: 'setHostnameAsFQDN',
+  volumes: {
+    awsElasticBlockStore: { volumeId: 'volumeID' },
+    azureDisk: { diskUri: 'diskURI' },
+    cinder: { volumeId: 'volumeID' },
+    downwardApi: 'downwardAPI',
+    fc: { targetWwNs: 'targetWWNs' },
+    flocker: { datasetUuid: 'datasetUUID' },
+    photonPersistentDisk: { pdId: 'pdID' },
+    portworxVolume: { volumeId: 'volumeID' },
+    projected: { sources: { downwardApi: 'downwardAPI' } },
+    scaleIo: 'scaleIO',
+    vsphereVolume: { storagePolicyId: 'storagePolicyID' },
+  },
+};
+/** cdk8s-plus-28 imports/k8s.js toJson_DeploymentSpec and toJson_StatefulSetSpec: only their pod template has renames. */
+export const WORKLOAD_WIRE_NAMES: WireNames = { template: { spec: POD_SPEC_WIRE_NAMES } };
 
 /**
  * A typed value in its wire form, for synthesis: number-or-string unions (IntOrString,
@@ -111,3 +136,7 @@ function sorted(value: unknown): unknown {
 export const WireService = wireRendered(kplus.k8s.KubeService, SERVICE_WIRE_NAMES);
 /** A NetworkPolicy rendered from its wire form. */
 export const WireNetworkPolicy = wireRendered(kplus.k8s.KubeNetworkPolicy, NETWORK_POLICY_WIRE_NAMES);
+/** A Deployment rendered from its wire form. */
+export const WireDeployment = wireRendered(kplus.k8s.KubeDeployment, WORKLOAD_WIRE_NAMES);
+/** A StatefulSet rendered from its wire form. */
+export const WireStatefulSet = wireRendered(kplus.k8s.KubeStatefulSet, WORKLOAD_WIRE_NAMES);

@@ -14,6 +14,7 @@ import { checkObjectNames } from '../k8s/object-names';
 import { checkResources, httpProbe, renderResources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../k8s/pod';
 import { toQuantity } from '../k8s/quantity';
 import { webIngressPolicy, webMetadata, webSelectorLabels } from '../k8s/web-workload';
+import { WireService, WireStatefulSet } from '../k8s/wire';
 import { AlertmanagerConfig, AlertmanagerConfigProps } from '../model/alertmanager/alertmanager-config';
 import { ALERTMANAGER_SECRETS_PATH, WATCHDOG_ALERT } from '../model/alertmanager/internal';
 import { ALERTMANAGER_FLAG_GATES, DEFAULT_ALERTMANAGER_IMAGE, LATEST_ALERTMANAGER, OLDEST_ALERTMANAGER } from '../model/alertmanager/version-gates';
@@ -204,7 +205,7 @@ export class Alertmanager extends Construct {
 
     // Headless: one DNS name per pod for --cluster.peer, published before the pods are ready so
     // that peers find each other while starting.
-    const service = new k8s.KubeService(this, 'Service', {
+    const service = new WireService(this, 'Service', {
       metadata,
       spec: {
         clusterIp: 'None',
@@ -219,7 +220,7 @@ export class Alertmanager extends Construct {
     });
     this.serviceName = service.name;
 
-    this.statefulSet = new k8s.KubeStatefulSet(this, 'Resource', {
+    this.statefulSet = new WireStatefulSet(this, 'Resource', {
       metadata,
       spec: Lazy.any({ produce: () => this._toKube() }),
     });

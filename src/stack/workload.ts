@@ -10,6 +10,7 @@ import { Construct } from 'constructs';
 import { PodScheduling } from './pod-scheduling';
 import { httpProbe, restrictedContainerSecurityContext, restrictedPodSecurityContext, tcpProbe } from '../k8s/pod';
 import { DataStorage } from '../k8s/storage';
+import { WireDeployment, WireStatefulSet } from '../k8s/wire';
 import { SECRETS_MOUNT_PATH } from '../model/prometheus/mount-paths';
 
 /** Where the ConfigMap with prometheus.yml and the rule file is mounted, as a directory. */
@@ -231,14 +232,14 @@ export function prometheusServers(scope: Construct, options: ServersOptions): Se
     const configMapName = configMap.name;
     configMapNames.push(configMapName);
     if (!options.statefulSet) {
-      deployment = new k8s.KubeDeployment(shardScope, 'Resource', {
+      deployment = new WireDeployment(shardScope, 'Resource', {
         metadata,
         spec: Lazy.any({ produce: () => deploymentSpec(options.template(0, configMapName), options.selectorLabels, storage.persistent) }),
       });
       continue;
     }
     const shardSelector = { ...options.selectorLabels, [SHARD_LABEL]: String(shard) };
-    statefulSets.push(new k8s.KubeStatefulSet(shardScope, 'Resource', {
+    statefulSets.push(new WireStatefulSet(shardScope, 'Resource', {
       // Pod names are <name>-<ordinal>, and their controller-revision-hash label <name>-<hash>
       // must stay within 63 characters.
       metadata: { ...metadata, name: Names.toDnsLabel(shardScope, { maxLen: 52 }) },

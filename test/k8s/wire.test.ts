@@ -7,7 +7,10 @@ import { JsonPatch, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import * as monitoring from '../../src/imports/monitoring.coreos.com';
 import { SERVICE_MONITOR_WIRE_NAMES, WireServiceMonitor } from '../../src/integrations/apps/service-monitor';
-import { NETWORK_POLICY_WIRE_NAMES, SERVICE_WIRE_NAMES, wire, WireNames, WireNetworkPolicy, WireService } from '../../src/k8s/wire';
+import {
+  NETWORK_POLICY_WIRE_NAMES, SERVICE_WIRE_NAMES, wire, WireDeployment, WireNames, WireNetworkPolicy, WireService, WireStatefulSet,
+  WORKLOAD_WIRE_NAMES,
+} from '../../src/k8s/wire';
 import { newChart } from '../util';
 
 const metadata = { namespace: 'shop', labels: { app: 'orders' }, annotations: { note: undefined as unknown as string } };
@@ -36,6 +39,57 @@ test('a Service: targetPort given as IntOrString, an undefined nodePort, a JSON 
   const wired = render(true);
   expect(JSON.stringify(wired)).toEqual(JSON.stringify(typed));
   expect(wired.spec.ports[0]).toEqual({ appProtocol: 'http', name: 'metrics', port: 9100, protocol: 'TCP', targetPort: 8080 });
+});
+
+test('a Deployment and a StatefulSet: the renamed pod fields, quantities, probes with IntOrString ports, a claim template, a Lazy container list', () => {
+  const template: kplus.k8s.PodTemplateSpec = {
+    metadata: { labels: { app: 'orders' } },
+    spec: {
+      hostIpc: false,
+      hostPid: false,
+      setHostnameAsFqdn: true,
+      initContainers: [{ name: 'init', image: 'busybox:1.36', ports: [{ containerPort: 1, hostIp: '127.0.0.1' }] }],
+      containers: Lazy.any({
+        produce: (): kplus.k8s.Container[] => [{
+          name: 'app',
+          image: 'registry.local/orders:1.0',
+          args: ['--port=8080', undefined as unknown as string].filter((a) => a !== undefined),
+          ports: [{ name: 'http', containerPort: 8080, hostIp: '0.0.0.0', protocol: 'TCP' }],
+          resources: { requests: { cpu: kplus.k8s.Quantity.fromString('100m'), memory: kplus.k8s.Quantity.fromString('64Mi') } },
+          readinessProbe: { httpGet: { path: '/ready', port: kplus.k8s.IntOrString.fromString('http') }, periodSeconds: 5 },
+          securityContext: { runAsNonRoot: true, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } },
+          volumeMounts: [{ name: 'labels', mountPath: '/etc/labels' }],
+        }],
+      }) as unknown as kplus.k8s.Container[],
+      volumes: [
+        { name: 'labels', downwardApi: { items: [{ path: 'labels', fieldRef: { fieldPath: 'metadata.labels' } }] } },
+        { name: 'all', projected: { sources: [{ downwardApi: { items: [{ path: 'name', fieldRef: { fieldPath: 'metadata.name' } }] } }] } },
+        { name: 'scratch', emptyDir: { sizeLimit: kplus.k8s.Quantity.fromString('1Gi') } },
+      ],
+    },
+  };
+  const deployment = both((chart, id) => (id === 'typed'
+    ? new kplus.k8s.KubeDeployment(chart, id, { metadata: { ...metadata, name: 'd' }, spec: { replicas: 2, selector: { matchLabels: { app: 'orders' } }, template } })
+    : new WireDeployment(chart, id, { metadata: { ...metadata, name: 'd' }, spec: { replicas: 2, selector: { matchLabels: { app: 'orders' } }, template } })));
+  expect(JSON.stringify(deployment.wired)).toEqual(JSON.stringify(deployment.typed));
+  const pod = (deployment.wired as any).spec.template.spec;
+  expect(pod).toMatchObject({ hostIPC: false, hostPID: false, setHostnameAsFQDN: true });
+  expect(pod.volumes[0].downwardAPI.items[0].path).toBe('labels');
+  expect(pod.volumes[1].projected.sources[0].downwardAPI.items[0].path).toBe('name');
+  expect(pod.containers[0].ports[0].hostIP).toBe('0.0.0.0');
+  expect(pod.containers[0].resources.requests).toEqual({ cpu: '100m', memory: '64Mi' });
+
+  const statefulSetSpec: kplus.k8s.StatefulSetSpec = {
+    serviceName: 'orders',
+    selector: { matchLabels: { app: 'orders' } },
+    template,
+    volumeClaimTemplates: [{ metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: kplus.k8s.Quantity.fromString('10Gi') } } } }],
+    persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
+  };
+  const statefulSet = both((chart, id) => (id === 'typed'
+    ? new kplus.k8s.KubeStatefulSet(chart, id, { metadata: { ...metadata, name: 's' }, spec: statefulSetSpec })
+    : new WireStatefulSet(chart, id, { metadata: { ...metadata, name: 's' }, spec: statefulSetSpec })));
+  expect(JSON.stringify(statefulSet.wired)).toEqual(JSON.stringify(statefulSet.typed));
 });
 
 test('a NetworkPolicy: peers, IntOrString ports, a named port, and a Lazy spec produced in wire form', () => {
@@ -167,5 +221,7 @@ test('the renames are those of the generated converters (cdk8s-plus-28 imports/k
   const crds = fs.readFileSync(path.join(__dirname, '..', '..', 'src', 'imports', 'monitoring.coreos.com.ts'), 'utf8');
   expect(convertersRenames(k8s, 'toJson_ServiceSpec')).toEqual(SERVICE_WIRE_NAMES);
   expect(convertersRenames(k8s, 'toJson_NetworkPolicySpec')).toEqual(NETWORK_POLICY_WIRE_NAMES);
+  expect(convertersRenames(k8s, 'toJson_DeploymentSpec')).toEqual(WORKLOAD_WIRE_NAMES);
+  expect(convertersRenames(k8s, 'toJson_StatefulSetSpec')).toEqual(WORKLOAD_WIRE_NAMES);
   expect(convertersRenames(crds, 'toJson_ServiceMonitorSpec')).toEqual(SERVICE_MONITOR_WIRE_NAMES);
 });

@@ -14,6 +14,7 @@ import { allowedPeers, podsInNamespace, podsInNamespacesLabelled } from '../../k
 import { checkObjectNames } from '../../k8s/object-names';
 import { httpProbe, namespaceOf, renderResources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../../k8s/pod';
 import { configChecksum, webIngressPolicy, webMetadata, webSelectorLabels, webService } from '../../k8s/web-workload';
+import { WireDeployment } from '../../k8s/wire';
 import { Dashboard } from '../../model/dashboard/dashboard';
 import { KubernetesRole, Relabel, ScrapeJob, ServiceDiscovery } from '../../model/prometheus';
 import { libraryQueries } from '../../model/prometheus/promql';
@@ -281,7 +282,7 @@ export class KrakendMetrics extends Construct implements IPrometheusIntegration 
       const metadata = webMetadata(path, namespace, props.metadata, selectorLabels, 'gateway');
 
       const configMap = new k8s.KubeConfigMap(this, 'ConfigMap', { metadata, data: { [CONFIG_FILE]: this.configJson } });
-      this.deployment = new k8s.KubeDeployment(this, 'Resource', {
+      this.deployment = new WireDeployment(this, 'Resource', {
         metadata,
         spec: {
           replicas: deploy.replicas,
