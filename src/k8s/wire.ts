@@ -8,9 +8,9 @@
 // still change until then: a stack admits peers after its policy exists) and renders through
 // ApiObject alone. The manifest is the same object: the fields carry their wire names (the few
 // whose typed name differs are renamed, by position), and ApiObject sorts keys as the L1
-// conversion orders them (alphabetically, as in the OpenAPI schema). With CDK8S_DISABLE_SORT
-// set, or after a JSON patch, the order of keys may differ from the L1 class's. Not exported
-// from the package.
+// conversion orders them (alphabetically, as in the OpenAPI schema). An object with a JSON
+// patch, and every object while CDK8S_DISABLE_SORT is set, renders through its L1 class. Not
+// exported from the package.
 import { ApiObject, JsonPatch, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
@@ -99,17 +99,29 @@ export function isPatched(obj: ApiObject): boolean {
 /** An L1 class: a constructor of (scope, id, props with a spec). */
 type L1Class = new (scope: Construct, id: string, props: any) => ApiObject;
 
+/** The typed spec of a wire-rendered object, for the objects that render as their L1 class. */
+const TYPED_SPEC = Symbol('cdk8s-prometheus-monitoring.wire.typedSpec');
+/** Set on a wire-rendered object made while CDK8S_DISABLE_SORT is set. */
+const TYPED = Symbol('cdk8s-prometheus-monitoring.wire.typed');
+
 /**
  * The L1 class `Base`, rendered from the wire form of its spec (`names`: the fields to rename).
- * ApiObject sorts keys before it applies JSON patches, and the L1 conversion after: a patched
- * manifest is sorted again, so that a key a patch adds stands where the L1 class would put it.
+ *
+ * An object with a JSON patch renders as its L1 class does: the patch applies to the typed
+ * manifest, which is then converted (a union value or a typed field name in a patch is converted
+ * by position, apiVersion and kind are the object's own, fields the API does not define are
+ * dropped). So does every object made while CDK8S_DISABLE_SORT is set, which asks for fields in
+ * the order they were written.
  */
 export function wireRendered<C extends L1Class>(Base: C, names: WireNames): C {
   // A class expression that extends a constructor type must take (...args: any[]).
   return class extends (Base as new (...args: any[]) => ApiObject) {
     constructor(...args: any[]) {
       const [scope, id, props] = args as [Construct, string, { readonly spec?: unknown }];
-      super(scope, id, { ...props, spec: wireAtSynthesis(props.spec, names) });
+      const typed = Boolean(process.env.CDK8S_DISABLE_SORT);
+      super(scope, id, typed ? props : { ...props, spec: wireAtSynthesis(props.spec, names) });
+      Object.defineProperty(this, TYPED_SPEC, { value: props.spec });
+      if (typed) Object.defineProperty(this, TYPED, { value: true });
     }
 
     public addJsonPatch(...ops: JsonPatch[]): void {
@@ -118,18 +130,19 @@ export function wireRendered<C extends L1Class>(Base: C, names: WireNames): C {
     }
 
     public toJson(): any {
-      const json = ApiObject.prototype.toJson.call(this);
-      if (!isPatched(this)) return json;
-      const { apiVersion, kind, metadata, ...rest } = json;
-      return { apiVersion, kind, metadata: sorted(metadata), ...sorted(rest) as object };
+      const self = this as unknown as { props: { spec?: unknown }; [TYPED]?: boolean; [TYPED_SPEC]: unknown };
+      if (self[TYPED]) return super.toJson();
+      if (!isPatched(this)) return ApiObject.prototype.toJson.call(this);
+      // ApiObject keeps its props in `props`: the L1 rendering reads the typed spec from there.
+      const wired = self.props;
+      self.props = { ...wired, spec: self[TYPED_SPEC] };
+      try {
+        return super.toJson();
+      } finally {
+        self.props = wired;
+      }
     }
   } as unknown as C;
-}
-
-function sorted(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sorted);
-  if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(Object.keys(value).sort().map((k) => [k, sorted((value as { [key: string]: unknown })[k])]));
 }
 
 /** A Service rendered from its wire form. */

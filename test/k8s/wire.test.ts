@@ -112,7 +112,7 @@ test('a NetworkPolicy: peers, IntOrString ports, a named port, and a Lazy spec p
   expect(JSON.stringify(lazy.toJson())).toEqual(JSON.stringify(typed));
 });
 
-test('a patched NetworkPolicy and ServiceMonitor put the added key where the L1 class does', () => {
+test('a patched NetworkPolicy and ServiceMonitor render as their L1 classes do', () => {
   const spec = { podSelector: { matchLabels: { app: 'orders' } }, policyTypes: ['Ingress'] };
   const { typed, wired } = both((chart, id) => {
     const np = id === 'typed' ? new kplus.k8s.KubeNetworkPolicy(chart, id, { metadata: { name: 'np' }, spec }) : new WireNetworkPolicy(chart, id, { metadata: { name: 'np' }, spec });
@@ -120,14 +120,15 @@ test('a patched NetworkPolicy and ServiceMonitor put the added key where the L1 
     return np;
   });
   expect(JSON.stringify(wired)).toEqual(JSON.stringify(typed));
-  // A port a patch adds as a number: the L1 conversion reads it as an IntOrString and drops it; the wire form keeps it.
+  // A port a patch adds as a plain number: the L1 conversion reads it as an IntOrString and drops it, and so does
+  // the wire-form object, which renders a patched manifest as its L1 class; given as an IntOrString, it stays.
   const port = both((chart, id) => {
     const np = id === 'typed' ? new kplus.k8s.KubeNetworkPolicy(chart, id, { metadata: { name: 'np' }, spec }) : new WireNetworkPolicy(chart, id, { metadata: { name: 'np' }, spec });
-    np.addJsonPatch(JsonPatch.add('/spec/ingress', [{ ports: [{ port: 80, protocol: 'TCP' }] }]));
+    np.addJsonPatch(JsonPatch.add('/spec/ingress', [{ ports: [{ port: 80, protocol: 'TCP' }, { port: kplus.k8s.IntOrString.fromNumber(81), protocol: 'TCP' }] }]));
     return np;
   });
-  expect((port.typed as any).spec.ingress[0].ports[0]).toEqual({ protocol: 'TCP' });
-  expect((port.wired as any).spec.ingress[0].ports[0]).toEqual({ port: 80, protocol: 'TCP' });
+  expect(JSON.stringify(port.wired)).toEqual(JSON.stringify(port.typed));
+  expect((port.wired as any).spec.ingress[0].ports).toEqual([{ protocol: 'TCP' }, { port: 81, protocol: 'TCP' }]);
   const sm = both((chart, id) => {
     const smSpec = { selector: { matchLabels: { app: 'orders' } }, endpoints: [{ port: 'metrics' }] };
     const m = id === 'typed' ? new monitoring.ServiceMonitor(chart, id, { metadata: { name: 'sm' }, spec: smSpec })
@@ -136,6 +137,52 @@ test('a patched NetworkPolicy and ServiceMonitor put the added key where the L1 
     return m;
   });
   expect(JSON.stringify(sm.wired)).toEqual(JSON.stringify(sm.typed));
+});
+
+test('a patched Deployment and Service render as the L1 classes do: union values in a patch, a field a patch names by its typed name, a replaced kind', () => {
+  const spec: kplus.k8s.DeploymentSpec = {
+    selector: { matchLabels: { app: 'orders' } },
+    template: { metadata: { labels: { app: 'orders' } }, spec: { containers: [{ name: 'app', image: 'registry.local/orders:1.0' }] } },
+  };
+  const deployment = both((chart, id) => {
+    const d = id === 'typed' ? new kplus.k8s.KubeDeployment(chart, id, { metadata: { name: 'd' }, spec }) : new WireDeployment(chart, id, { metadata: { name: 'd' }, spec });
+    d.addJsonPatch(
+      JsonPatch.add('/spec/strategy', { type: 'RollingUpdate', rollingUpdate: { maxSurge: kplus.k8s.IntOrString.fromNumber(1), maxUnavailable: kplus.k8s.IntOrString.fromString('25%') } }),
+      JsonPatch.add('/spec/template/spec/containers/0/resources', { limits: { cpu: kplus.k8s.Quantity.fromString('2') } }),
+      JsonPatch.add('/spec/template/spec/hostPid', false),
+      JsonPatch.replace('/kind', 'Pod'),
+    );
+    return d;
+  });
+  expect(JSON.stringify(deployment.wired)).toEqual(JSON.stringify(deployment.typed));
+  expect((deployment.wired as any).kind).toBe('Deployment');
+  expect((deployment.wired as any).spec.strategy.rollingUpdate).toEqual({ maxSurge: 1, maxUnavailable: '25%' });
+  expect((deployment.wired as any).spec.template.spec.hostPID).toBe(false);
+  const service = both((chart, id) => {
+    const serviceSpec = { selector: { app: 'orders' }, ports: [{ name: 'http', port: 80 }] };
+    const svc = id === 'typed' ? new kplus.k8s.KubeService(chart, id, { metadata: { name: 's' }, spec: serviceSpec }) : new WireService(chart, id, { metadata: { name: 's' }, spec: serviceSpec });
+    svc.addJsonPatch(JsonPatch.add('/spec/ports/0/targetPort', kplus.k8s.IntOrString.fromString('http')), JsonPatch.add('/spec/clusterIp', 'None'));
+    return svc;
+  });
+  expect(JSON.stringify(service.wired)).toEqual(JSON.stringify(service.typed));
+  expect((service.wired as any).spec).toMatchObject({ clusterIP: 'None', ports: [{ name: 'http', port: 80, targetPort: 'http' }] });
+});
+
+test('with CDK8S_DISABLE_SORT set, a wire-form object renders as its L1 class, fields in the order they were written', () => {
+  const spec: kplus.k8s.DeploymentSpec = {
+    selector: { matchLabels: { app: 'orders' } },
+    template: { metadata: { labels: { z: '1', a: '2' } }, spec: { hostIpc: false, containers: [{ name: 'app', image: 'registry.local/orders:1.0' }] } },
+  };
+  process.env.CDK8S_DISABLE_SORT = 'true';
+  try {
+    const { typed, wired } = both((chart, id) => (id === 'typed'
+      ? new kplus.k8s.KubeDeployment(chart, id, { metadata: { name: 'd' }, spec })
+      : new WireDeployment(chart, id, { metadata: { name: 'd' }, spec })));
+    expect(JSON.stringify(wired)).toEqual(JSON.stringify(typed));
+    expect(Object.keys((wired as any).spec.template.metadata.labels)).toEqual(['z', 'a']);
+  } finally {
+    delete process.env.CDK8S_DISABLE_SORT;
+  }
 });
 
 test('a ServiceMonitor: endpoints with undefined settings, params and relabelings', () => {
