@@ -226,22 +226,21 @@ const runs = Number(arg('--runs', '5'));
 const pairsAt = (n) => (n <= 1000 ? Math.max(runs, 11) : runs);
 const sizes = arg('--sizes', '100,1000,4000,20000').split(',').map(Number);
 
-const recordFile = path.join(require('os').tmpdir(), `bench-integrations-${process.pid}.json`);
-require('fs').writeFileSync(recordFile, execFileSync(process.execPath, [__filename, '--child', 'record', '0'], {
+const fs = require('fs');
+const benchDir = fs.mkdtempSync(path.join(require('os').tmpdir(), 'bench-'));
+process.on('exit', () => fs.rmSync(benchDir, { recursive: true, force: true }));
+const recordFile = path.join(benchDir, 'integrations.json');
+fs.writeFileSync(recordFile, execFileSync(process.execPath, [__filename, '--child', 'record', '0'], {
   encoding: 'utf8', env: { ...process.env, NODE_DISABLE_COMPILE_CACHE: '1' },
 }));
-process.on('exit', () => require('fs').rmSync(recordFile, { force: true }));
 
 // The package's code cache (scripts/bundle-lib.cjs) in a directory of the bench's own, written
 // by one unmeasured run: the library's cases are what every synthesis after the first one on a
 // machine measures. A case whose name ends in '-first' runs with an empty cache directory of its
 // own, as the first run does: it compiles everything, and writes the cache when it exits.
 // processMs is the whole process, from spawn to exit, cache read and write included.
-const fs = require('fs');
-const benchDir = fs.mkdtempSync(path.join(require('os').tmpdir(), 'bench-code-cache-'));
 const cacheDir = path.join(benchDir, 'cache');
 process.env.CDK8S_PROMETHEUS_MONITORING_CACHE_DIR = cacheDir;
-process.on('exit', () => fs.rmSync(benchDir, { recursive: true, force: true }));
 
 function child(kind, n) {
   const first = kind.endsWith('-first');

@@ -67,6 +67,8 @@ out.push(`const FS = require('fs');
 const PATH = require('path');
 const VM = require('vm');
 const LOADED = {};
+/** The user files are checked against; undefined where there are no user ids (Windows). */
+const UID = typeof process.geteuid === 'function' ? process.geteuid() : undefined;
 const SOURCES = compile(PATH.join(__dirname, 'bundle.js'));
 
 /**
@@ -134,8 +136,13 @@ function cacheDirectory() {
 
 /** Whether a directory's lstat is a directory of this user that no one else can write (not a link to one). */
 function ownDirectory(stat) {
-  const uid = typeof process.geteuid === 'function' ? process.geteuid() : undefined;
-  return stat.isDirectory() && (uid === undefined || (stat.uid === uid && (stat.mode & 0o077) === 0));
+  return stat.isDirectory() && (UID === undefined || (stat.uid === UID && (stat.mode & 0o077) === 0));
+}
+
+function sha256(...parts) {
+  const hash = require('crypto').createHash('sha256');
+  for (const part of parts) hash.update(part);
+  return hash.digest('hex');
 }
 
 /**
@@ -149,8 +156,7 @@ function openCache(bytes) {
     if (process.env.NODE_DISABLE_COMPILE_CACHE || process.env.NODE_V8_COVERAGE) return undefined;
     const dir = cacheDirectory();
     if (!dir) return undefined;
-    const key = require('crypto').createHash('sha256').update(bytes)
-      .update([process.version, process.arch, require('v8').cachedDataVersionTag()].join('\\n')).digest('hex');
+    const key = sha256(bytes, [process.version, process.arch, require('v8').cachedDataVersionTag()].join('\\n'));
     const cache = { dir, file: PATH.join(dir, key.slice(0, 32) + '.bin'), modules: [], data: undefined, writable: false };
     try {
       if (!ownDirectory(FS.lstatSync(dir))) return undefined;
@@ -171,7 +177,7 @@ function openCache(bytes) {
       return cache;
     }
     const data = file.subarray(end + 1);
-    if (Array.isArray(header?.modules) && require('crypto').createHash('sha256').update(data).digest('hex') === header.sha256) {
+    if (Array.isArray(header?.modules) && sha256(data) === header.sha256) {
       cache.data = data;
       cache.modules = header.modules;
     }
@@ -187,8 +193,7 @@ function readOwnFile(file) {
   try {
     fd = FS.openSync(file, FS.constants.O_RDONLY | (FS.constants.O_NOFOLLOW ?? 0));
     const stat = FS.fstatSync(fd);
-    const uid = typeof process.geteuid === 'function' ? process.geteuid() : undefined;
-    if (!stat.isFile() || (uid !== undefined && stat.uid !== uid) || stat.size > 64 * 1024 * 1024) return undefined;
+    if (!stat.isFile() || (UID !== undefined && stat.uid !== UID) || stat.size > 64 * 1024 * 1024) return undefined;
     const buffer = Buffer.alloc(stat.size);
     let read = 0;
     while (read < buffer.length) {
@@ -219,10 +224,9 @@ function writeCache(cache, script, modules) {
       if (e.code !== 'EEXIST') throw e;
     }
     if (!ownDirectory(FS.lstatSync(cache.dir))) return;
-    const crypto = require('crypto');
     const data = script.createCachedData();
-    const header = JSON.stringify({ sha256: crypto.createHash('sha256').update(data).digest('hex'), modules });
-    temporary = PATH.join(cache.dir, crypto.randomBytes(12).toString('hex') + '.tmp');
+    const header = JSON.stringify({ sha256: sha256(data), modules });
+    temporary = PATH.join(cache.dir, require('crypto').randomBytes(12).toString('hex') + '.tmp');
     const C = FS.constants;
     const fd = FS.openSync(temporary, C.O_WRONLY | C.O_CREAT | C.O_EXCL | (C.O_NOFOLLOW ?? 0), 0o600);
     try {

@@ -4,9 +4,9 @@
 // library creates once per application (a Service, a NetworkPolicy, a ServiceMonitor) costs more
 // than the rest of their rendering; for the workloads and Services a stack creates once, it is
 // the first run of several dozen converters. `wireRendered` derives from an L1 class one that
-// keeps its type and takes the same typed props; at synthesis it converts them in one pass (the props may
-// still change until then: a stack admits peers after its policy exists) and renders through
-// ApiObject alone. The manifest is the same object: the fields carry their wire names (the few
+// keeps its type and takes the same typed props; at synthesis it converts them in one pass (the
+// props may still change until then: a stack admits peers after its policy exists) and renders
+// through ApiObject alone. The manifest is the same object: the fields carry their wire names (the few
 // whose typed name differs are renamed, by position), and ApiObject sorts keys as the L1
 // conversion orders them (alphabetically, as in the OpenAPI schema). An object with a JSON
 // patch, and every object while CDK8S_DISABLE_SORT is set, renders through its L1 class. Not
@@ -101,8 +101,6 @@ type L1Class = new (scope: Construct, id: string, props: any) => ApiObject;
 
 /** The typed spec of a wire-rendered object, for the objects that render as their L1 class. */
 const TYPED_SPEC = Symbol('cdk8s-prometheus-monitoring.wire.typedSpec');
-/** Set on a wire-rendered object made while CDK8S_DISABLE_SORT is set. */
-const TYPED = Symbol('cdk8s-prometheus-monitoring.wire.typed');
 
 /**
  * The L1 class `Base`, rendered from the wire form of its spec (`names`: the fields to rename).
@@ -118,10 +116,8 @@ export function wireRendered<C extends L1Class>(Base: C, names: WireNames): C {
   return class extends (Base as new (...args: any[]) => ApiObject) {
     constructor(...args: any[]) {
       const [scope, id, props] = args as [Construct, string, { readonly spec?: unknown }];
-      const typed = Boolean(process.env.CDK8S_DISABLE_SORT);
-      super(scope, id, typed ? props : { ...props, spec: wireAtSynthesis(props.spec, names) });
+      super(scope, id, process.env.CDK8S_DISABLE_SORT ? props : { ...props, spec: wireAtSynthesis(props.spec, names) });
       Object.defineProperty(this, TYPED_SPEC, { value: props.spec });
-      if (typed) Object.defineProperty(this, TYPED, { value: true });
     }
 
     public addJsonPatch(...ops: JsonPatch[]): void {
@@ -130,8 +126,9 @@ export function wireRendered<C extends L1Class>(Base: C, names: WireNames): C {
     }
 
     public toJson(): any {
-      const self = this as unknown as { props: { spec?: unknown }; [TYPED]?: boolean; [TYPED_SPEC]: unknown };
-      if (self[TYPED]) return super.toJson();
+      const self = this as unknown as { props: { spec?: unknown }; [TYPED_SPEC]: unknown };
+      // Made while CDK8S_DISABLE_SORT was set: the props hold the typed spec.
+      if (self.props.spec === self[TYPED_SPEC]) return super.toJson();
       if (!isPatched(this)) return ApiObject.prototype.toJson.call(this);
       // ApiObject keeps its props in `props`: the L1 rendering reads the typed spec from there.
       const wired = self.props;
